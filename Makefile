@@ -1,0 +1,54 @@
+# Blueprint Tracker: the two commands of the quick start are `make run` and `make test`.
+# Everything they need is installed from here: a venv from pinned requirements.txt,
+# and Debian's Chromium for the browser tests.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= data/tracker.duckdb
+PORT   ?= 8501
+
+.PHONY: run test venv chromium demo bench clean-db help
+
+help:
+	@echo "make run    set up, build the demo database if there is none, start the dashboard"
+	@echo "make test   set up (venv + Chromium) and run the whole test suite"
+	@echo "make demo   rebuild the demo database from scratch"
+	@echo "make bench  run the benchmarks (ingest, metrics, pages)"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Chromium is missing: install Debian's package 'chromium' (apt-get install chromium) and run make test again." >&2; exit 1; \
+	fi
+
+$(DB): | venv
+	$(PY) -m store init --demo --db $(DB)
+
+run: venv $(DB)
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true
+
+demo: venv
+	rm -f $(DB) $(DB).wal
+	$(PY) -m store init --demo --db $(DB)
+
+test: venv chromium
+	$(PY) -m pytest -q
+
+bench: venv chromium
+	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/metrics.py
+	$(PY) benchmarks/pages.py

@@ -1,0 +1,77 @@
+"""`python -m store ...`: the command line analysts script their quarterly loads with.
+
+Exit codes: 0 done, 1 refused or failed (the problems are printed), 2 usage error.
+Each subcommand is implemented by the module that owns it; this file only parses.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from store.db import StoreError
+from store.paths import ReferenceDataMissing
+
+KINDS = ["survey", "workforce", "exchanges", "placements", "milestones", "councils"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m store",
+        description="Blueprint Tracker store: create the database, load quarterly returns, "
+                    "list and roll back batches.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", metavar="PATH",
+                       help="database file (default: $TRACKER_DB or data/tracker.duckdb)")
+
+    p = sub.add_parser("init", help="create the database and load the reference geography")
+    db_option(p)
+    p.add_argument("--demo", action="store_true", help="also fill it with generated demo data")
+    p.add_argument("--reference-dir", metavar="DIR",
+                   help="folder holding local_authorities/ and boundaries/ "
+                        "(default: $TRACKER_REFERENCE_DIR or ../shared/data)")
+
+    p = sub.add_parser("ingest", help="validate a CSV or XLSX return and load it as one batch")
+    p.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of: {', '.join(KINDS)}")
+    p.add_argument("file", metavar="FILE", help="the .csv or .xlsx file")
+    db_option(p)
+    p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.add_argument("--user", metavar="NAME", help="who is loading it (default: the login name)")
+
+    p = sub.add_parser("history", help="list every batch")
+    db_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("rollback", help="undo a batch and restore what it replaced")
+    p.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    db_option(p)
+    p.add_argument("--user", metavar="NAME", help="who is rolling back (default: the login name)")
+
+    p = sub.add_parser("add-analyst", help="add or change an analyst account (password hashed with argon2)")
+    p.add_argument("username", metavar="USERNAME")
+    p.add_argument("--secrets", metavar="PATH", help="secrets file (default: .streamlit/secrets.toml)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            from store.reference import cli_init as run
+        elif args.command == "ingest":
+            from store.ingest import cli_ingest as run
+        elif args.command == "history":
+            from store.batches import cli_history as run
+        elif args.command == "rollback":
+            from store.batches import cli_rollback as run
+        else:
+            from store.auth import cli_add_analyst as run
+        return run(args)
+    except (StoreError, ReferenceDataMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written", file=sys.stderr)
+        return 1
