@@ -1,8 +1,25 @@
 """Blueprint Tracker: the entry point and frame (navigation and shared filters only).
 
 Run with `make run` (or `streamlit run dashboard.py`).
+
+What the frame gives every page (read these, do not set them):
+
+- ``st.session_state["quarter"]``: the quarter shown, 'YYYY-Qn' (default: the latest
+  quarter with data), or None when no data has been loaded yet.
+- ``st.session_state["level"]``: the geography level, one of metrics.app.LEVELS:
+  'national', 'region', 'footprint', 'centre', 'council_type'. ``metrics.app.by(level)``
+  turns it into the ``by`` argument of metrics.summary.
+- ``st.session_state["data_version"]``: the database's data version for this run (pass
+  it to metrics.app accessors to save a read).
+
+Both filters live in the sidebar and in the URL (``?quarter=2026-Q3&level=region``) so
+a link reproduces the view. The frame also shows the demo-data banner while demo data is
+loaded, and the quarter shown. Without a database, every page shows how to create one.
 """
 import streamlit as st
+
+from metrics import app
+from store import quarters as q
 
 st.set_page_config(page_title="Blueprint Tracker", page_icon=":material/flag:", layout="wide")
 
@@ -23,4 +40,59 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+
+
+def _from_url(key: str, options: list, default) -> None:
+    """Start a filter from the URL (first run of a session) and keep it valid."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+if not app.db_exists():
+    st.session_state["quarter"] = None
+    st.session_state["level"] = "national"
+    st.title("Blueprint Tracker")
+    st.info(f"There is no database yet at `{app.db_path()}`. {app.CREATE_HINT}",
+            icon=":material/database:")
+    st.stop()
+
+version = app.data_version()
+st.session_state["data_version"] = version
+available = app.quarters(version)
+levels = list(app.LEVELS)
+
+with st.sidebar:
+    st.header("Show", anchor=False)
+    if available:
+        newest_first = available[::-1]
+        _from_url("quarter", newest_first, newest_first[0])
+        st.selectbox("Quarter", newest_first, key="quarter",
+                     format_func=lambda x: f"{x} ({q.label(x)})",
+                     help="Figures as at the end of this quarter; the latest quarter with data "
+                          "is the default.")
+    else:
+        st.session_state["quarter"] = None
+        st.caption("No quarter to choose yet: no returns have been loaded.")
+    _from_url("level", levels, "national")
+    st.selectbox("Geography", levels, key="level", format_func=app.LEVELS.get,
+                 help="Cut each measure by region, footprint, Centre of Service Innovation or "
+                      "council type.")
+
+for key in ("quarter", "level"):
+    if st.session_state.get(key):
+        st.query_params[key] = st.session_state[key]
+
+if app.demo_loaded(version):
+    st.warning("**Demo data: generated figures, not real returns.** Upload real returns "
+               "and roll back the demo batch to replace them.", icon=":material/science:")
+
+shown = st.session_state.get("quarter")
+if shown:
+    st.caption(f"Figures as at **{shown}** ({q.label(shown)}) · "
+               f"{app.LEVELS[st.session_state['level']]}")
+
+page.run()
