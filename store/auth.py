@@ -1,0 +1,449 @@
+"""Analyst accounts and sign-in, and the workspace settings that go with them.
+
+Only analysts may change data (upload, roll back). Two ways to be an analyst:
+
+- **OIDC** (used whenever ``.streamlit/secrets.toml`` has an ``[auth]`` section for
+  ``st.login``): the provider signs the person in, and their e-mail must be on the
+  allow-list ``[tracker] analyst_emails = ["a@council.gov.uk", ...]``.
+- **Password** (otherwise): accounts in ``[analysts]`` of the secrets file, each
+  ``"username" = "<argon2id hash>"``, added with ``python -m store add-analyst NAME``.
+  Every failed try is answered after a delay that doubles with each consecutive
+  failure for that username (``TRACKER_SIGNIN_DELAY`` seconds first, at most 30 s).
+
+Settings (secrets file or environment):
+
+- ``[tracker] require_sign_in = true`` or ``TRACKER_REQUIRE_SIGN_IN=1``: viewing needs
+  sign-in too (any signed-in person may view; only analysts may change data).
+- The upload size limit is Streamlit's ``server.maxUploadSize`` (MB, in
+  ``.streamlit/config.toml``, default 50); ``upload_limit_bytes()`` reads it.
+
+The pure functions (hashing, checking, allow-list, secrets editing) work without
+Streamlit; ``require_analyst()`` / ``require_viewer()`` are the Streamlit gates.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import sys
+import threading
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from store.db import StoreError
+from store.paths import ROOT
+
+DEFAULT_SECRETS = ROOT / ".streamlit" / "secrets.toml"
+SESSION_KEY = "tracker_analyst"
+MIN_PASSWORD_LENGTH = 12
+MAX_DELAY_SECONDS = 30.0
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+# Checked when a username is unknown, so that "no such user" costs as long as "wrong password".
+_DUMMY_HASH = _hasher.hash("not a password: timing equaliser")
+
+
+class AuthError(StoreError):
+    """An account could not be added or read; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class Analyst:
+    name: str            # recorded as the batch's uploaded_by / rolled_back_by
+    via: str             # "password" or "oidc"
+    email: str | None = None
+
+
+# ---------------------------------------------------------------- hashing, checking
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def signin_delay_base() -> float:
+    try:
+        return max(0.0, float(os.environ.get("TRACKER_SIGNIN_DELAY", "1")))
+    except ValueError:
+        return 1.0
+
+
+class Throttle:
+    """Consecutive failed tries per username, shared by every session in the process."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def failures(self, username: str) -> int:
+        with self._lock:
+            return self._failures.get(username, 0)
+
+    def failed(self, username: str) -> float:
+        """Record a failure; return how long to wait before answering."""
+        with self._lock:
+            n = self._failures.get(username, 0) + 1
+            self._failures[username] = n
+        return min(signin_delay_base() * 2 ** (n - 1), MAX_DELAY_SECONDS)
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+
+THROTTLE = Throttle()
+
+
+def check_password(accounts: Mapping[str, str], username: str, password: str, *,
+                   throttle: Throttle = THROTTLE,
+                   sleep: Callable[[float], None] = time.sleep) -> Analyst | None:
+    """The analyst when ``username``/``password`` match an account, else None after a delay."""
+    name = normalise_username(username)
+    stored = {normalise_username(k): v for k, v in accounts.items()}.get(name)
+    ok = verify_password(stored if stored else _DUMMY_HASH, password or "") and bool(stored)
+    if ok:
+        throttle.succeeded(name)
+        return Analyst(name=name, via="password")
+    sleep(throttle.failed(name))
+    return None
+
+
+def email_allowed(email: str | None, allow_list) -> bool:
+    """Whether a signed-in e-mail is on the analyst allow-list (case and spaces ignored)."""
+    if not email or not allow_list:
+        return False
+    if isinstance(allow_list, str):
+        allow_list = [allow_list]
+    wanted = (email or "").strip().lower()
+    return any(wanted == str(e).strip().lower() for e in allow_list)
+
+
+def oidc_analyst(user: Mapping[str, Any], secrets: Mapping[str, Any]) -> Analyst | None:
+    """The analyst for an ``st.user`` mapping, when signed in and on the allow-list."""
+    if not user.get("is_logged_in"):
+        return None
+    if user.get("email_verified") is False:
+        return None
+    email = user.get("email")
+    if not email_allowed(email, tracker_setting(secrets, "analyst_emails", [])):
+        return None
+    return Analyst(name=str(email).strip().lower(), via="oidc", email=str(email))
+
+
+# ---------------------------------------------------------------- settings
+
+def tracker_setting(secrets: Mapping[str, Any], name: str, default=None):
+    section = secrets.get("tracker") if hasattr(secrets, "get") else None
+    if isinstance(section, Mapping) and name in section:
+        return section[name]
+    return default
+
+
+def oidc_provider(secrets: Mapping[str, Any]) -> str | None:
+    """The st.login provider to use: None when no OIDC provider is configured."""
+    section = secrets.get("auth") if hasattr(secrets, "get") else None
+    if not isinstance(section, Mapping):
+        return None
+    if section.get("client_id"):
+        return "default"
+    for name, value in section.items():
+        if isinstance(value, Mapping) and value.get("client_id"):
+            return str(name)
+    return None
+
+
+def sign_in_method(secrets: Mapping[str, Any]) -> str | None:
+    """'oidc' when a provider is configured, else 'password' when accounts exist, else None."""
+    if oidc_provider(secrets):
+        return "oidc"
+    if accounts(secrets):
+        return "password"
+    return None
+
+
+def accounts(secrets: Mapping[str, Any]) -> dict[str, str]:
+    section = secrets.get("analysts") if hasattr(secrets, "get") else None
+    if not isinstance(section, Mapping):
+        return {}
+    return {normalise_username(k): str(v) for k, v in section.items() if isinstance(v, str)}
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def require_sign_in(secrets: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether viewing needs sign-in: TRACKER_REQUIRE_SIGN_IN, else [tracker] require_sign_in."""
+    if environ.get("TRACKER_REQUIRE_SIGN_IN", "").strip():
+        return _truthy(environ["TRACKER_REQUIRE_SIGN_IN"])
+    return _truthy(tracker_setting(secrets, "require_sign_in", False))
+
+
+def upload_limit_mb() -> int:
+    try:
+        from streamlit import config
+
+        return int(config.get_option("server.maxUploadSize"))
+    except Exception:
+        return 50
+
+
+def upload_limit_bytes() -> int:
+    return upload_limit_mb() * 1024 * 1024
+
+
+def upload_too_large(file_name: str, size: int) -> str | None:
+    """A message for people when a file is over the limit, else None."""
+    limit = upload_limit_bytes()
+    if size <= limit:
+        return None
+    return (f"{file_name} is {size / 1024 / 1024:.1f} MB; the limit is {upload_limit_mb()} MB "
+            "(setting server.maxUploadSize in .streamlit/config.toml). Split the file by "
+            "quarter or region and upload the parts. Nothing was read or written.")
+
+
+# ---------------------------------------------------------------- secrets file
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_SECTION_RE = re.compile(r"^\s*\[\s*analysts\s*\]\s*(#.*)?$")
+_ANY_SECTION_RE = re.compile(r"^\s*\[")
+
+
+def set_account(secrets_path: Path, username: str, password_hash: str) -> bool:
+    """Add or replace one account in the secrets file, keeping everything else as written.
+
+    Returns True when the account was new. The file is checked to parse before and
+    after, and replaced in one step (a crash leaves the old file).
+    """
+    name = normalise_username(username)
+    if not USERNAME_RE.match(name):
+        raise AuthError(f"The username {username!r} is not allowed: use 1 to 64 letters, "
+                        "digits, '.', '_', '-' or '@', starting with a letter or digit.")
+    path = Path(secrets_path)
+    text = path.read_text(encoding="utf-8") if path.exists() else (
+        "# Blueprint Tracker secrets: never commit this file (see secrets.example.toml).\n")
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AuthError(f"{path} is not valid TOML ({exc}); fix it first. It was not changed.") from exc
+    lines = text.splitlines()
+    entry = f"{_toml_string(name)} = {_toml_string(password_hash)}"
+    key_re = re.compile(r'^\s*("?)' + re.escape(name) + r'\1\s*=')
+    start = next((i for i, line in enumerate(lines) if _SECTION_RE.match(line)), None)
+    new = True
+    if start is None:
+        if lines and lines[-1].strip():
+            lines.append("")
+        lines += ["[analysts]",
+                  "# username = argon2id hash; add or change with: python -m store add-analyst NAME",
+                  entry]
+    else:
+        end = next((j for j in range(start + 1, len(lines)) if _ANY_SECTION_RE.match(lines[j])), len(lines))
+        found = next((j for j in range(start + 1, end) if key_re.match(lines[j])), None)
+        if found is None:
+            lines.insert(start + 1, entry)
+        else:
+            lines[found] = entry
+            new = False
+    result = "\n".join(lines) + "\n"
+    try:
+        parsed = tomllib.loads(result)
+        ok = accounts(parsed).get(name) == password_hash
+    except tomllib.TOMLDecodeError:
+        ok = False
+    if not ok:
+        raise AuthError(f"Could not add {name!r} to {path} safely (its [analysts] section is "
+                        "written in a form this command does not edit). Add the line by hand: "
+                        f"{_toml_string(name)} = \"<hash>\". The file was not changed.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(result)
+    os.replace(tmp, path)
+    return new
+
+
+def cli_add_analyst(args) -> int:
+    """`python -m store add-analyst USERNAME [--secrets PATH] [--password-stdin]`."""
+    path = Path(args.secrets) if args.secrets else DEFAULT_SECRETS
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Again: ") != password:
+            raise AuthError("The two passwords differ; nothing was written.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters; "
+                        "nothing was written.")
+    new = set_account(path, args.username, hash_password(password))
+    verb = "Added" if new else "Changed the password of"
+    print(f"{verb} analyst {normalise_username(args.username)!r} in {path} (argon2id hash). "
+          "The dashboard reads it at the next sign-in; restart it if it does not.")
+    return 0
+
+
+# ---------------------------------------------------------------- Streamlit gates
+
+def _secrets() -> Mapping[str, Any]:
+    import streamlit as st
+
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file: no accounts, no provider, defaults
+        return {}
+
+
+def _user() -> Mapping[str, Any]:
+    import streamlit as st
+
+    try:
+        return st.user.to_dict()
+    except Exception:
+        return {}
+
+
+def current_analyst() -> Analyst | None:
+    """The signed-in analyst of this session, or None."""
+    import streamlit as st
+
+    secrets = _secrets()
+    if sign_in_method(secrets) == "oidc":
+        return oidc_analyst(_user(), secrets)
+    held = st.session_state.get(SESSION_KEY)
+    if held and held.get("name") in accounts(secrets):
+        return Analyst(name=held["name"], via="password")
+    return None
+
+
+def signed_in_viewer() -> str | None:
+    """Who is signed in at all (analyst or, with OIDC, any signed-in person)."""
+    analyst = current_analyst()
+    if analyst:
+        return analyst.name
+    user = _user()
+    if user.get("is_logged_in"):
+        return str(user.get("email") or user.get("name") or "signed in")
+    return None
+
+
+def sign_out() -> None:
+    import streamlit as st
+
+    st.session_state.pop(SESSION_KEY, None)
+    if _user().get("is_logged_in"):
+        st.logout()
+
+
+def sign_in_panel(key: str = "sign_in") -> Analyst | None:
+    """The sign-in controls for whichever method is configured; the analyst once signed in."""
+    import streamlit as st
+
+    analyst = current_analyst()
+    if analyst:
+        return analyst
+    secrets = _secrets()
+    method = sign_in_method(secrets)
+    if method == "oidc":
+        user = _user()
+        if user.get("is_logged_in"):
+            st.error("You are signed in as " + str(user.get("email") or "(no e-mail)")
+                     + ", which is not on the analyst list. Ask the tracker's administrator "
+                       "to add your e-mail to [tracker] analyst_emails.", icon=":material/block:")
+            if st.button("Sign out", key=f"{key}_oidc_out"):
+                st.logout()
+        elif st.button("Sign in with your organisation's account", key=f"{key}_oidc",
+                       icon=":material/login:", type="primary"):
+            st.login(oidc_provider(secrets))
+        return None
+    if method is None:
+        st.info("No analyst accounts are set up yet. An administrator adds one on the "
+                "server with: `python -m store add-analyst USERNAME`", icon=":material/info:")
+        return None
+    with st.form(key, clear_on_submit=False):
+        username = st.text_input("Username", key=f"{key}_username", autocomplete="username")
+        password = st.text_input("Password", type="password", key=f"{key}_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
+    if submitted:
+        analyst = check_password(accounts(secrets), username, password)
+        if analyst:
+            st.session_state[SESSION_KEY] = {"name": analyst.name, "via": "password"}
+            st.rerun()
+        st.error("The username or password is not right. Check both and try again; each "
+                 "failed try makes the next answer slower.", icon=":material/error:")
+    return None
+
+
+def require_analyst(title: str) -> Analyst:
+    """The signed-in analyst; otherwise say the page needs the role, offer sign-in, stop."""
+    import streamlit as st
+
+    analyst = current_analyst()
+    if analyst:
+        return analyst
+    st.title(title)
+    st.warning("This page needs the analyst role. Sign in as an analyst to continue.",
+               icon=":material/lock:")
+    sign_in_panel(key="gate_sign_in")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def require_viewer() -> None:
+    """When viewing needs sign-in (setting), stop anyone not signed in at the sign-in form."""
+    import streamlit as st
+
+    if not require_sign_in(_secrets()) or signed_in_viewer():
+        return
+    st.title("Blueprint Tracker")
+    st.warning("Viewing this dashboard needs sign-in.", icon=":material/lock:")
+    secrets = _secrets()
+    if sign_in_method(secrets) == "oidc":
+        if st.button("Sign in with your organisation's account", key="viewer_oidc",
+                     icon=":material/login:", type="primary"):
+            st.login(oidc_provider(secrets))
+    else:
+        sign_in_panel(key="viewer_sign_in")
+    st.stop()
+
+
+def signed_in_sidebar(analyst: Analyst) -> None:
+    """'Signed in as ...' and a sign-out button in the sidebar."""
+    import streamlit as st
+
+    with st.sidebar:
+        st.caption(f"Signed in as **{_escape_md(analyst.name)}** (analyst)")
+        if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+
+
+def _escape_md(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
