@@ -100,3 +100,79 @@ def _demo(con, **_):
         load_demo(building)
         building.rename(cached)
     _copy_tables(con, cached)
+
+
+# ---------------------------------------------------------------- pages (H4a)
+
+@variant("pages_small")
+def _pages_small(con, demo: bool = False, **_):
+    """Four councils, three survey quarters (2025-Q2 baseline, 2026-Q2, 2026-Q3), a few
+    milestones, exchanges and placements: small enough to work every page figure out by
+    hand (tests/pages/ says how). ``demo=True`` marks the batch as demo data.
+
+    Councils: E06000001 Hartlepool and E06000002 Middlesbrough (unitary, North East,
+    footprint Tees Valley, centre North Centre), E09000001 City of London (city
+    corporation, London), E07000223 Adur (district, South East, no footprint).
+    """
+    con.execute("INSERT INTO regions VALUES ('E12000001', 'North East'), "
+                "('E12000007', 'London'), ('E12000008', 'South East')")
+    con.execute("INSERT INTO centres VALUES ('north', 'North Centre', ['E12000001'])")
+    councils = [
+        ("E06000001", "Hartlepool", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre"),
+        ("E06000002", "Middlesbrough", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre"),
+        ("E09000001", "City of London", "city corporation", "E12000007", "London", None, None, None),
+        ("E07000223", "Adur", "district", "E12000008", "South East", None, None, None),
+    ]
+    for c in councils:
+        con.execute("INSERT INTO councils (council_code, name, official_name, council_type, region_code, "
+                    "region_name, footprint_code, footprint_name, centre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [c[0], c[1], c[1] + " Council", *c[2:]])
+    con.execute("INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+                "rows_replaced, uploaded_by, uploaded_at, demo) VALUES "
+                "(1, 'survey', 'pages_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00', ?)",
+                [demo])
+    # survey: (council, quarter, maturity, ceo, digital, sme, contracts, outcome, collective, components)
+    survey = [
+        ("E06000001", "2025-Q2", 2, False, 100_000, 20_000, 10, 1, False, 0),
+        ("E06000002", "2025-Q2", 2, False, 100_000, 20_000, 10, 1, False, 0),
+        ("E09000001", "2025-Q2", 2, False, 100_000, 20_000, 10, 1, False, 0),
+        ("E07000223", "2025-Q2", 2, False, 100_000, 20_000, 10, 1, False, 0),
+        ("E06000001", "2026-Q2", 3, True, 100_000, 30_000, 10, 2, True, 1),
+        ("E06000002", "2026-Q2", 2, False, 100_000, 20_000, 10, 2, False, 0),
+        ("E09000001", "2026-Q2", 2, False, 100_000, 20_000, 10, 2, False, 0),
+        ("E07000223", "2026-Q2", 2, False, 100_000, 20_000, 10, 2, False, 0),
+        ("E06000001", "2026-Q3", 4, True, 100_000, 40_000, 10, 3, True, 2),
+        ("E06000002", "2026-Q3", 3, False, 100_000, 30_000, 10, 3, True, 1),
+        ("E09000001", "2026-Q3", 3, True, 100_000, 20_000, 10, 3, False, 0),
+        ("E07000223", "2026-Q3", 2, False, 100_000, 10_000, 10, 3, False, 0),
+    ]
+    con.executemany("INSERT INTO survey VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", survey)
+    from metrics import config as mconfig
+
+    for sid in mconfig.load().core_standard_ids:   # Hartlepool adopts every core standard in 2026-Q3
+        con.execute("INSERT INTO survey_standards VALUES ('E06000001', '2026-Q3', ?, 'adopted', 1)", [sid])
+    con.executemany("INSERT INTO workforce (council_code, quarter, role_family, headcount, "
+                    "underrepresented, batch_id) VALUES (?, ?, 'all', ?, ?, 1)", [
+                        ("E06000001", "2025-Q2", 40, 8), ("E06000002", "2025-Q2", 40, 8),
+                        ("E06000001", "2026-Q3", 40, 10), ("E06000002", "2026-Q3", 40, 10)])
+    con.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, 1)", [
+        ("CSI-1", "2025-Q2", "centre_of_service_innovation", "North Centre", "E12000001", "not_started"),
+        ("CSI-2", "2025-Q2", "centre_of_service_innovation", "London Centre", "E12000007", "not_started"),
+        ("CSI-1", "2026-Q2", "centre_of_service_innovation", "North Centre", "E12000001", "achieved"),
+        ("CSI-2", "2026-Q2", "centre_of_service_innovation", "London Centre", "E12000007", "in_progress"),
+        ("CSI-2", "2026-Q3", "centre_of_service_innovation", "London Centre", "E12000007", "achieved"),
+        ("INST-1", "2026-Q3", "coordinating_institute", "Coordinating institute", None, "in_progress"),
+    ])
+    con.executemany("INSERT INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)", [
+        ("EX-1", "2026-Q2", "Tees care records", "E06000001", ["NHS Tees"], ["health"], ["open_referral"], "live"),
+        ("EX-1", "2026-Q3", "Tees care records", "E06000001", ["NHS Tees"], ["health"], ["open_referral"], "successful"),
+        ("EX-2", "2026-Q3", "City parking", "E09000001", ["TfL"], ["other"], [], "successful"),
+    ])
+    con.executemany("INSERT INTO placements VALUES (?, ?, ?, ?, ?, ?, NULL, 1)", [
+        ("P-1", "E06000001", "Cabinet Office", "central_department", "secondment", "2025-Q4"),
+        ("P-2", "E09000001", "DSIT", "central_department", "permanent", "2026-Q3"),
+        ("P-3", "E07000223", "GDS", "central_department", "secondment", "2025-Q1"),
+    ])
+    from store import schema
+
+    schema.bump_data_version(con)
