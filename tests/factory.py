@@ -176,3 +176,79 @@ def _pages_small(con, demo: bool = False, **_):
     from store import schema
 
     schema.bump_data_version(con)
+
+
+# ---------------------------------------------------------------- places, council, coverage (H4b)
+
+@variant("places_small")
+def _places_small(con, **_):
+    """Seven councils for the Places, Council profile and Data coverage pages, with a
+    county, a two-council footprint, stale and never-reported councils (TRACKER_TODAY
+    2026-11-26: the quarter shown is 2026-Q3, staleness window 4 quarters).
+
+    | council | type | region | footprint | centre |
+    | E06000001 Hartlepool | unitary | North East | E47000006 Tees Valley | North |
+    | E06000002 Middlesbrough | unitary | North East | E47000006 Tees Valley | North |
+    | E08000021 Newcastle upon Tyne | metropolitan district | North East | E47000014 North East MCA | North |
+    | E09000001 City of London | city corporation | London | E61000001 Greater London Authority | London |
+    | E09000002 Barking and Dagenham | London borough | London | E61000001 Greater London Authority | London |
+    | E10000014 Hampshire | county | South East | - | South |
+    | E07000085 East Hampshire | district | South East | - | South |
+
+    survey (quarter: maturity, digital, sme):
+      Hartlepool 2025-Q2: 2, 100, 20;  2026-Q3: 4, 100, 20 + all 7 standards adopted
+      Middlesbrough 2025-Q2: 3;  2026-Q1: 3, 200, 100 + service_standard audited only
+      Newcastle 2025-Q2: 5 (5 quarters old at 2026-Q3: beyond the window)
+      City of London 2026-Q3: 1, 50, 0
+      Barking and Dagenham: never
+      Hampshire 2026-Q2: 4
+      East Hampshire 2026-Q3: 2
+    workforce ('all'): Hartlepool 2025-Q2 20/4 (headcount/under-represented), 2026-Q3 25/10;
+      City of London 2026-Q3 3/1 (fewer than five people: "<5").
+    """
+    con.execute("INSERT INTO regions VALUES ('E12000001', 'North East'), "
+                "('E12000007', 'London'), ('E12000008', 'South East')")
+    con.execute("INSERT INTO centres VALUES ('north', 'North', ['E12000001']), "
+                "('london', 'London', ['E12000007']), ('south', 'South', ['E12000008'])")
+    councils = [
+        ("E06000001", "Hartlepool", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North"),
+        ("E06000002", "Middlesbrough", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North"),
+        ("E08000021", "Newcastle upon Tyne", "metropolitan district", "E12000001", "North East",
+         "E47000014", "North East MCA", "North"),
+        ("E09000001", "City of London", "city corporation", "E12000007", "London",
+         "E61000001", "Greater London Authority", "London"),
+        ("E09000002", "Barking and Dagenham", "London borough", "E12000007", "London",
+         "E61000001", "Greater London Authority", "London"),
+        ("E10000014", "Hampshire", "county", "E12000008", "South East", None, None, "South"),
+        ("E07000085", "East Hampshire", "district", "E12000008", "South East", None, None, "South"),
+    ]
+    for c in councils:
+        con.execute("INSERT INTO councils (council_code, name, official_name, council_type, region_code, "
+                    "region_name, footprint_code, footprint_name, centre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [c[0], c[1], c[1] + " Council", *c[2:]])
+    con.execute("INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+                "rows_replaced, uploaded_by, uploaded_at) VALUES "
+                "(1, 'survey', 'places_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00')")
+    con.executemany("INSERT INTO survey (council_code, quarter, data_maturity, digital_spend_gbp, "
+                    "sme_spend_gbp, batch_id) VALUES (?, ?, ?, ?, ?, 1)", [
+                        ("E06000001", "2025-Q2", 2, 100, 20),
+                        ("E06000001", "2026-Q3", 4, 100, 20),
+                        ("E06000002", "2025-Q2", 3, None, None),
+                        ("E06000002", "2026-Q1", 3, 200, 100),
+                        ("E08000021", "2025-Q2", 5, None, None),
+                        ("E09000001", "2026-Q3", 1, 50, 0),
+                        ("E10000014", "2026-Q2", 4, None, None),
+                        ("E07000085", "2026-Q3", 2, None, None),
+                    ])
+    from metrics import config as mconfig
+
+    for sid in mconfig.load().core_standard_ids:
+        con.execute("INSERT INTO survey_standards VALUES ('E06000001', '2026-Q3', ?, 'adopted', 1)", [sid])
+    con.execute("INSERT INTO survey_standards VALUES ('E06000002', '2026-Q1', 'service_standard', 'audited', 1)")
+    con.executemany("INSERT INTO workforce (council_code, quarter, role_family, headcount, "
+                    "underrepresented, batch_id) VALUES (?, ?, 'all', ?, ?, 1)", [
+                        ("E06000001", "2025-Q2", 20, 4), ("E06000001", "2026-Q3", 25, 10),
+                        ("E09000001", "2026-Q3", 3, 1)])
+    from store import schema
+
+    schema.bump_data_version(con)
