@@ -19,6 +19,7 @@ loaded, and the quarter shown. Without a database, every page shows how to creat
 import streamlit as st
 
 from metrics import app
+from store import auth
 from store import quarters as q
 
 st.set_page_config(page_title="Blueprint Tracker", page_icon=":material/flag:", layout="wide")
@@ -37,9 +38,11 @@ PAGES = {
     "Analysts": [
         st.Page("pages/upload.py", title="Upload returns", icon=":material/upload_file:"),
         st.Page("pages/history.py", title="Upload history", icon=":material/history:"),
+        st.Page("pages/sign_in.py", title="Analyst sign-in", icon=":material/login:"),
     ],
 }
 
+auth.require_viewer()  # stops here only when viewing needs sign-in (store/auth.py)
 page = st.navigation(PAGES)
 
 

@@ -439,11 +439,12 @@ def signed_in_sidebar(analyst: Analyst) -> None:
     import streamlit as st
 
     with st.sidebar:
-        st.caption(f"Signed in as **{_escape_md(analyst.name)}** (analyst)")
+        st.caption(f"Signed in as **{escape_markdown(analyst.name)}** (analyst)")
         if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
 
 
-def _escape_md(text: str) -> str:
+def escape_markdown(text: str) -> str:
+    """Text from a file or a person, shown literally inside st.markdown (no links, no emphasis)."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
