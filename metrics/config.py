@@ -331,7 +331,8 @@ def _measure(path: Path, mid: str, m, themes: dict, baseline: str, deadline: str
             raise _err(path, f"{where}, field split", f"expected one of {', '.join(SPLITS)}, got {split!r}")
         if unit != "count" or target is None:
             raise _err(path, f"{where}, field split", "only a count with a target can be split between groups")
-    m_tol = _number(path, f"{where}, field tolerance", m.get("tolerance", tol))
+    # Default: the global tolerance for rates and scores; any change of a count counts.
+    m_tol = _number(path, f"{where}, field tolerance", m.get("tolerance", 0.0 if unit == "count" else tol))
     if m_tol < 0:
         raise _err(path, f"{where}, field tolerance", f"expected a number >= 0, got {m_tol}")
     return Measure(

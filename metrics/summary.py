@@ -1,0 +1,230 @@
+"""The summary every page and the command line use.
+
+    summary(con, as_of=None, by=None, config=None) -> DataFrame   one row per measure (per group)
+    summary_all(con, as_of=None, config=None) -> {None: df, "region": df, ...}   every level at once
+    series(con, measure_id, by=None, up_to=None, config=None) -> DataFrame
+    quarters(con) -> list[str]
+
+Columns of summary(): id, theme, theme_title, title, unit, kind, quarter, level, group,
+value, numerator, denominator, baseline, baseline_quarter, target, deadline, status,
+status_label, status_reason, expected_progress (E), expected_now (b + E, where the
+straight path is by now), ratio (R), projected_at_deadline, projected_quarter_reached,
+direction, direction_change, direction_from, previous_value, quarters_with_data,
+coverage_reporting, coverage_total, explanation.
+
+- Rates are percentages 0-100. For underrepresented_uplift, numerator and denominator
+  are the under-represented share (%) now and at the baseline, like for like.
+- Milestones: value 1 (achieved) or 0, status achieved / not_yet.
+- Tracked measures (no target): status "tracked", judged only by direction.
+- Groups (by=...): rates, scores and the uplift keep the national target. A count's
+  target is split only if its config entry says split = "by_councils" (the group's
+  share of councils in scope); otherwise the group's status is "no_group_target" and
+  it gets a direction of travel. Milestone counts are cut by region only, single
+  milestones not at all: at other levels those measures have no rows
+  (DataFrame.attrs["not_by_group"] lists them).
+"""
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+
+from metrics import config as mconfig
+from metrics import measures as M
+from metrics import progress as P
+from store import quarters as Q
+
+LEVELS = tuple(M.LEVELS)
+
+COLUMNS = ["id", "theme", "theme_title", "title", "unit", "kind", "quarter", "level", "group",
+           "value", "numerator", "denominator", "baseline", "baseline_quarter", "target", "deadline",
+           "status", "status_label", "status_reason", "expected_progress", "expected_now", "ratio",
+           "projected_at_deadline", "projected_quarter_reached", "direction", "direction_change",
+           "direction_from", "previous_value", "quarters_with_data", "coverage_reporting",
+           "coverage_total", "explanation"]
+SERIES_COLUMNS = ["quarter", "group", "value", "numerator", "denominator", "coverage_reporting",
+                  "coverage_total"]
+
+
+class MetricsError(ValueError):
+    """A request the metrics cannot answer (unknown quarter, level or measure); for people."""
+
+
+def quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Quarters that hold any data, oldest first."""
+    return M.data_quarters(con)
+
+
+def check_level(by: str | None) -> str | None:
+    if by is None or by == "national":
+        return None
+    if by not in M.LEVELS:
+        raise MetricsError(f"Unknown level {by!r}: use one of {', '.join(LEVELS)} (or none for England).")
+    return by
+
+
+def resolve_quarter(as_of: str | None, available: list[str]) -> str | None:
+    """The quarter to show: ``as_of`` checked against the data, or the latest quarter with data."""
+    if as_of is None:
+        return available[-1] if available else None
+    try:
+        q = Q.parse(as_of)
+    except Q.QuarterError as exc:
+        raise MetricsError(f"Unknown quarter: {exc}") from None
+    if not available:
+        raise MetricsError(f"No data for {q}: the database holds no returns yet.")
+    last = max(available[-1], Q.current())
+    if q < available[0] or q > last:
+        raise MetricsError(f"No data for {q}: the database holds quarters {available[0]} to "
+                           f"{available[-1]}; choose one of those (or a later quarter up to {last}).")
+    return q
+
+
+def summary(con: duckdb.DuckDBPyConnection, as_of: str | None = None, by: str | None = None,
+            config: mconfig.Config | None = None) -> pd.DataFrame:
+    """One row per measure for the quarter ``as_of`` (default: latest with data), per group if ``by``."""
+    by = check_level(by)
+    return _summaries(con, as_of, [by] if by else [], config)[by]
+
+
+def summary_all(con: duckdb.DuckDBPyConnection, as_of: str | None = None,
+                config: mconfig.Config | None = None) -> dict[str | None, pd.DataFrame]:
+    """summary() for England and every level, computed in one pass (the fast path)."""
+    return _summaries(con, as_of, list(LEVELS), config)
+
+
+def _summaries(con, as_of, levels: list[str], config) -> dict[str | None, pd.DataFrame]:
+    cfg = config or mconfig.load()
+    available = quarters(con)
+    q = resolve_quarter(as_of, available)
+    if q is None:
+        return {lv: _empty_rows(cfg, lv) for lv in [None, *levels]}
+    t = Q.index(q)
+    window = max(cfg.projection_quarters, cfg.direction_quarters, 2)
+    grid = {Q.from_index(i) for i in range(t - window + 1, t + 1)}
+    grid |= {m.baseline_quarter for m in cfg.measures.values() if m.baseline_quarter <= q}
+    long = M.compute(con, cfg, sorted(grid), levels, first_data_quarter=available[0])
+    national_totals = long[long["level"] == "national"].groupby("id")["coverage_total"].first()
+    out: dict[str | None, pd.DataFrame] = {}
+    for lv in [None, *levels]:
+        part = long[long["level"] == (lv or "national")]
+        rows = []
+        for (mid, grp), g in part.groupby(["id", "group"], sort=False, dropna=False):
+            m = cfg.measures[mid]
+            rows.append(_row(cfg, m, q, lv, None if lv is None else grp, g, national_totals.get(mid)))
+        df = pd.DataFrame(rows, columns=COLUMNS)
+        order = {mid: i for i, mid in enumerate(cfg.measures)}
+        df = df.sort_values(["id", "group"], key=lambda s: s.map(order) if s.name == "id" else s,
+                            kind="stable").reset_index(drop=True)
+        if lv:
+            df.attrs["not_by_group"] = [mid for mid in cfg.measures if mid not in set(df["id"])]
+        out[lv] = df
+    return out
+
+
+def _num(x):
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _row(cfg, m: mconfig.Measure, q: str, level, group, g: pd.DataFrame, national_total) -> dict:
+    by_q = {r.quarter: r for r in g.itertuples(index=False)}
+    cur = by_q.get(q)
+    value = _num(cur.value) if cur is not None else None
+    prev = by_q.get(Q.shift(q, -1))
+    base = by_q.get(m.baseline_quarter)
+    baseline = _num(base.value) if base is not None else None
+    series = [(Q.index(r.quarter), _num(r.value)) for r in g.itertuples(index=False)
+              if r.quarter <= q and _num(r.value) is not None]
+    n_data = len(series)
+    total = _num(cur.coverage_total) if cur is not None else None
+    row = dict(
+        id=m.id, theme=m.theme, theme_title=cfg.themes[m.theme].title, title=m.title, unit=m.unit,
+        kind=m.kind, quarter=q, level=level or "national", group=group, value=value,
+        numerator=_num(cur.numerator) if cur is not None else None,
+        denominator=_num(cur.denominator) if cur is not None else None,
+        baseline=baseline, baseline_quarter=m.baseline_quarter, target=m.target, deadline=m.deadline,
+        status=None, status_label=None, status_reason="", expected_progress=None, expected_now=None,
+        ratio=None, projected_at_deadline=None, projected_quarter_reached=None, direction=None,
+        direction_change=None, direction_from=None,
+        previous_value=_num(prev.value) if prev is not None else None, quarters_with_data=n_data,
+        coverage_reporting=_num(cur.coverage_reporting) if cur is not None else None,
+        coverage_total=total, explanation="")
+    if m.is_milestone:
+        row["status"] = P.milestone_status(bool(value))
+        row["target"] = "achieved"
+    else:
+        target = m.target
+        if target is not None and level is not None and m.unit == "count":
+            if m.split == "by_councils" and national_total and total is not None:
+                target = m.target * total / national_total
+            elif m.split is None:
+                target = None
+        row["target"] = target
+        bounds = {"percent": (0.0, 100.0), "score": (1.0, 5.0), "count": (0.0, None)}.get(m.unit, (None, None))
+        if m.method == "workforce_uplift":
+            bounds = (-100.0, None)
+        deadline = m.deadline or cfg.deadline
+        proj = P.projection(series, deadline, target=target, direction=m.direction,
+                            window=cfg.projection_quarters, bounds=bounds)
+        row["projected_at_deadline"] = proj.projected_at_deadline
+        row["projected_quarter_reached"] = proj.projected_quarter_reached
+        d, change, frm = P.direction(series, tolerance=m.tolerance, better=m.direction,
+                                     window=cfg.direction_quarters)
+        row.update(direction=d, direction_change=change, direction_from=frm)
+        if target is None:
+            row["status"] = "tracked" if m.target is None else "no_group_target"
+        else:
+            b = cfg.bands
+            st = P.status(value, baseline, target, quarter=q, baseline_quarter=m.baseline_quarter,
+                          deadline=deadline, direction=m.direction, quarters_with_data=n_data,
+                          on_track=b.on_track, acceleration_needed=b.acceleration_needed,
+                          limited_progress=b.limited_progress)
+            row.update(status=st.status, status_reason=st.reason, expected_progress=st.expected_progress,
+                       expected_now=st.expected_now, ratio=st.ratio)
+    row["status_label"] = P.label(row["status"])
+    row["explanation"] = P.explain(row)
+    return row
+
+
+def _empty_rows(cfg, level) -> pd.DataFrame:
+    if level:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = []
+    for m in cfg.measures.values():
+        st = "not_yet" if m.is_milestone else ("tracked" if m.target is None else "not_enough_data")
+        r = {c: None for c in COLUMNS}
+        r.update(id=m.id, theme=m.theme, theme_title=cfg.themes[m.theme].title, title=m.title,
+                 unit=m.unit, kind=m.kind, level="national", baseline_quarter=m.baseline_quarter,
+                 target=m.target, deadline=m.deadline, status=st, status_label=P.label(st),
+                 status_reason="the database holds no returns yet", quarters_with_data=0,
+                 explanation="No data yet: the database holds no returns.")
+        rows.append(r)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def series(con: duckdb.DuckDBPyConnection, measure_id: str, by: str | None = None,
+           up_to: str | None = None, config: mconfig.Config | None = None) -> pd.DataFrame:
+    """One measure per quarter, from the first quarter with data to ``up_to`` (default latest).
+
+    Columns: quarter, group (None nationally), value, numerator, denominator,
+    coverage_reporting, coverage_total.
+    """
+    cfg = config or mconfig.load()
+    if measure_id not in cfg.measures:
+        raise MetricsError(f"Unknown measure {measure_id!r}: use one of {', '.join(cfg.measures)}.")
+    by = check_level(by)
+    available = quarters(con)
+    last = resolve_quarter(up_to, available)
+    if last is None:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    qs = Q.between(min(available[0], last), last)
+    long = M.compute(con, cfg, qs, [by] if by else [], [measure_id], first_data_quarter=available[0])
+    part = long[long["level"] == (by or "national")]
+    return part[SERIES_COLUMNS].reset_index(drop=True)
