@@ -42,8 +42,8 @@ PAGES = {
     ],
 }
 
-auth.require_viewer()  # stops here only when viewing needs sign-in (store/auth.py)
 page = st.navigation(PAGES)
+auth.require_viewer()  # stops here only when viewing needs sign-in (store/auth.py)
 
 
 def _from_url(key: str, options: list, default) -> None:
