@@ -1,0 +1,68 @@
+"""Fixtures for the analyst's workspace: AppTest runs of the dashboard's pages."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import auth
+from tests.conftest import ROOT
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def alice_hash() -> str:
+    return auth.hash_password(PASSWORD)
+
+
+@pytest.fixture
+def accounts(alice_hash) -> dict:
+    """Secrets with one analyst account: alice / PASSWORD."""
+    return {"analysts": {"alice": alice_hash}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(monkeypatch):
+    monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "0.05")
+    monkeypatch.delenv("TRACKER_REQUIRE_SIGN_IN", raising=False)
+    auth.THROTTLE.reset()
+    yield
+    auth.THROTTLE.reset()
+
+
+@pytest.fixture
+def run_page(monkeypatch):
+    """run_page(db, 'pages/x.py', secrets=..., user=..., analyst='alice') -> AppTest after one run.
+
+    AppTest runs a switched-to page on its own (the frame in dashboard.py does not run);
+    page=None runs the frame with its default page (the overview).
+    """
+    def run(db, page: str | None, *, secrets: dict | None = None, user: dict | None = None,
+            analyst: str | None = None) -> AppTest:
+        monkeypatch.setenv("TRACKER_DB", str(db))
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.secrets.update(secrets or {})
+        if user is not None:
+            at.user = user
+        if analyst:
+            at.session_state[auth.SESSION_KEY] = {"name": analyst, "via": "password"}
+        at.run()                       # registers st.navigation's pages (AppTest needs one run)
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def all_text(at: AppTest) -> str:
+    """Every markdown, alert, caption and title on the page, one string."""
+    parts = []
+    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info,
+                  at.warning, at.error, at.success):
+        parts += [str(e.value) for e in group]
+    return "\n".join(parts)
