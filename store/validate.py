@@ -1,0 +1,534 @@
+"""Every rule of the data contract, evaluated in SQL over the staging view (store.read).
+
+One pass types every column into the temporary table ``_typed`` (one column per kind
+column, named as in store.kinds, plus ``raw_<column>`` holding the trimmed text and
+``_row``). Councils, quarters and regions are resolved once per distinct spelling
+(small maps joined in), so the per-row work is string tests and casts. Each rule is
+then a query that only looks at the rows it concerns (typed value NULL while the raw
+text is not, a part above its whole, a duplicate key ...). Nothing here writes to the
+database's tables: only temporary objects of the connection.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from store import quarters
+from store.kinds import Column, Kind, STANDARD_STATUSES, standard_ids
+from store.normalise import NAME_KEY_SQL
+from store.read import STAGE, Staged
+
+MAX_LISTED = 200      # problems listed in a report; the rest are counted
+TYPED = "_typed"
+
+
+@dataclass
+class Problem:
+    severity: str            # 'error' or 'warning'
+    row: int | None          # spreadsheet row (header = 1); None = the whole file
+    column: str | None
+    value: str | None
+    message: str             # what was expected
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "file"
+        if self.column:
+            where += f", column {self.column}"
+        val = f" value '{self.value}':" if self.value not in (None, "") else ""
+        return f"{self.severity}: {where}:{val} {self.message}"
+
+
+# --- personal data ---------------------------------------------------------------------
+
+_PERSONAL_HEADER = re.compile(
+    r"^(.*_)?(person|persons|people|first|last|full|given|contact|staff|employee|"
+    r"applicant|member|fore|sur|middle|maiden)_?names?(_.*)?$"
+    r"|^(.*_)?(surname|forename|firstname|lastname|fullname)s?(_.*)?$"
+    r"|^(.*_)?e_?mails?(_.*)?$"
+    r"|^(.*_)?(national_insurance|ni_number|ni_no|nino|nin)(_.*)?$"
+    r"|^(.*_)?(date_of_birth|dob|birth_date|birthdate|birthday)(_.*)?$"
+)
+
+
+def personal_header(key: str) -> bool:
+    """Does a normalised header look like a person's identity? ('name' alone does not.)"""
+    return bool(_PERSONAL_HEADER.match(key))
+
+
+_EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+_NINO_RE = r"\s*[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z][A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\s*"
+_FORMULA_RE = r"^\s*(=|@|[+\-][^0-9.\s])"
+
+
+# --- SQL helpers -----------------------------------------------------------------------
+
+class _Params:
+    """Named parameters for one statement: p(value) -> '$pN'."""
+
+    def __init__(self):
+        self.values: dict[str, object] = {}
+
+    def __call__(self, value) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return "$" + name
+
+
+def _trim(expr: str) -> str:
+    return f"NULLIF(trim({expr}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')"
+
+
+def _nk(expr: str) -> str:
+    return NAME_KEY_SQL.format(expr=expr)
+
+
+_Q_CAL = r"\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*"
+_Q_REV = r"\s*[qQ]([1-4])\s*-?\s*(\d{4})\s*"
+_Q_FY = r"\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*[qQ]([1-4])\s*"
+
+
+def quarter_index_sql(expr: str) -> str:
+    """SQL twin of store.quarters.parse, as the quarter's index (year*4 + n-1), NULL when
+    the text is not a quarter; -1 for a financial year whose two years do not follow."""
+    e = expr
+    fy_start = f"CAST(regexp_extract({e}, '{_Q_FY}', 1) AS INTEGER)"
+    fy_end_txt = f"regexp_extract({e}, '{_Q_FY}', 2)"
+    fy_end = (f"CASE WHEN length({fy_end_txt}) = 4 THEN CAST({fy_end_txt} AS INTEGER) "
+              f"ELSE ({fy_start} // 100) * 100 + CAST({fy_end_txt} AS INTEGER) END")
+    fy_q = f"CAST(regexp_extract({e}, '{_Q_FY}', 3) AS INTEGER)"
+    return (
+        f"CASE WHEN regexp_full_match({e}, '{_Q_CAL}') THEN "
+        f"CAST(regexp_extract({e}, '{_Q_CAL}', 1) AS INTEGER) * 4 + CAST(regexp_extract({e}, '{_Q_CAL}', 2) AS INTEGER) - 1 "
+        f"WHEN regexp_full_match({e}, '{_Q_REV}') THEN "
+        f"CAST(regexp_extract({e}, '{_Q_REV}', 2) AS INTEGER) * 4 + CAST(regexp_extract({e}, '{_Q_REV}', 1) AS INTEGER) - 1 "
+        f"WHEN regexp_full_match({e}, '{_Q_FY}') THEN "
+        f"CASE WHEN {fy_end} = {fy_start} + 1 THEN {fy_start} * 4 + 1 + {fy_q} - 1 ELSE -1 END "
+        f"END"
+    )
+
+
+def quarter_text_sql(index_expr: str) -> str:
+    return f"CAST(({index_expr}) // 4 AS VARCHAR) || '-Q' || CAST(({index_expr}) % 4 + 1 AS VARCHAR)"
+
+
+def _number_sql(r: str, whole: bool) -> str:
+    """Text -> number: digits, optional thousands separators, optional leading £ and sign."""
+    if whole:
+        pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.0+)?"
+        cast = "BIGINT"
+        fast = f"CASE WHEN length({r}) <= 15 AND ltrim({r}, '0123456789') = '' THEN CAST({r} AS BIGINT) "
+    else:
+        pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+        cast = "DOUBLE"
+        fast = f"CASE WHEN length({r}) <= 15 AND ltrim({r}, '0123456789') = '' THEN CAST({r} AS DOUBLE) "
+    slow = (f"WHEN regexp_full_match({r}, '{pattern}') THEN "
+            f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
+            f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END")
+    return fast + slow
+
+
+def _enum_norm(r: str) -> str:
+    return f"lower(replace(replace({r}, ' ', '_'), '-', '_'))"
+
+
+# --- the validation ------------------------------------------------------------------
+
+@dataclass
+class Validation:
+    problems: list[Problem]
+    hidden: int                   # problems not listed (over MAX_LISTED)
+    rows: int                     # data rows (blank rows not counted)
+    columns: list[Column]         # the kind's columns (with survey standards)
+    present: list[str]            # kind columns found in the file
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Validation:
+    """Check the staged file against ``kind``; leaves the typed rows in ``_typed``."""
+    columns = kind.all_columns()
+    known = {c.name: c for c in columns}
+    problems: list[tuple[int, Problem]] = []   # (count it stands for, problem)
+    hr = staged.header_row
+
+    # 1. The header: personal data, duplicates, unknown and missing columns.
+    seen: dict[str, int] = {}
+    std_ids = set(standard_ids()) if kind.has_standards else set()
+    for i, (head, key) in enumerate(zip(staged.headers, staged.keys)):
+        label = head.strip() or f"(column {i + 1} has no header)"
+        if not key:
+            problems.append((1, Problem("warning", hr, label, None,
+                                        f"column {i + 1} has no header; its values were ignored")))
+            continue
+        if personal_header(key) and key not in known:
+            problems.append((1, Problem(
+                "error", hr, head.strip(), None,
+                "this column looks like personal data (a person's name, e-mail address, "
+                "National Insurance number or date of birth). The tracker must not hold "
+                "personal data: delete the column and upload again.")))
+            continue
+        if key in seen:
+            problems.append((1, Problem(
+                "error", hr, head.strip(), None,
+                f"the column appears twice (columns {seen[key] + 1} and {i + 1}); keep one")))
+            continue
+        seen[key] = i
+        if key not in known:
+            if kind.has_standards and key.startswith("standard_") and key[9:] not in std_ids:
+                msg = (f"'{key[9:]}' is not a core standard in the targets configuration "
+                       f"(core standards: {', '.join(sorted(std_ids))}); the column was ignored")
+            else:
+                msg = (f"the {kind.name} upload has no column '{key}'; it was ignored. "
+                       f"Known columns: {', '.join(known)}")
+            problems.append((1, Problem("warning", hr, head.strip(), None, msg)))
+    present = [c.name for c in columns if c.name in seen]
+    for c in columns:
+        if c.required and c.name not in seen:
+            problems.append((1, Problem(
+                "error", None, c.name, None,
+                f"the required column '{c.name}' is missing ({c.expected()}). "
+                f"The header row (row {hr}) has: {', '.join(h.strip() for h in staged.headers)}")))
+
+    stage_cols = [f"c{i}" for i in range(len(staged.keys))]
+    col_of = {c.name: f"c{seen[c.name]}" for c in columns if c.name in seen}
+
+    # 2. Cell values anywhere in the file: formulas, e-mail addresses, NI numbers.
+    label_of = {f"c{i}": (h.strip() or f"column {i + 1}") for i, h in enumerate(staged.headers)}
+    problems += _cell_checks(con, stage_cols, label_of)
+
+    # 3. Resolve councils, quarters and regions once per distinct spelling.
+    p = _Params()
+    _build_maps(con, kind, columns, col_of, p)
+
+    # 4. The typed pass.
+    _build_typed(con, kind, columns, col_of, stage_cols)
+    count = "SELECT count(*) FROM " + TYPED
+    rows = con.execute(count).fetchall()[0][0]
+
+    # 5. Rules over the typed rows.
+    problems += _value_checks(con, kind, columns, col_of)
+    problems += _row_checks(con, kind, columns, col_of)
+
+    errors_total = 0
+    listed: list[Problem] = []
+    total = sum(n for n, _ in problems)
+    ordered = sorted(problems, key=lambda t: (t[1].severity != "error",
+                                              -1 if t[1].row is None else t[1].row))
+    for n, prob in ordered:
+        if prob.severity == "error":
+            errors_total += n
+        if len(listed) < MAX_LISTED:
+            listed.append(prob)
+    listed.sort(key=lambda pr: (-1 if pr.row is None else pr.row, pr.severity != "error"))
+    hidden = total - len(listed)
+    if hidden > 0:
+        sev = "error" if errors_total > sum(1 for x in listed if x.severity == "error") else "warning"
+        listed.append(Problem(sev, None, None, None,
+                              f"and {hidden:,} more problems like these, not listed here"))
+    return Validation(listed, max(hidden, 0), rows, columns, present)
+
+
+def _collect(con, sql: str, params, make) -> list[tuple[int, Problem]]:
+    """Run a check returning (_row, value, n_total, ...) ordered by row; build problems.
+    The first row stands for every match beyond the listed ones."""
+    out = []
+    rows = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+    for r in rows:
+        out.append((1, make(r)))
+    if rows:
+        total = rows[0][2]
+        if total > len(rows):
+            n, first = out[0]
+            out[0] = (n + total - len(rows), first)
+    return out
+
+
+def _cell_checks(con, stage_cols: list[str], label_of: dict[str, str]) -> list[tuple[int, Problem]]:
+    out = []
+    for c in stage_cols:
+        label = label_of[c]
+        sql = (f"SELECT _row, {c}, count(*) OVER (), "
+               f"regexp_matches({c}, '{_FORMULA_RE}') AS formula, "
+               f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
+               f"FROM {STAGE} WHERE (left(ltrim({c}), 1) IN ('=', '@', '+', '-') "
+               f"AND regexp_matches({c}, '{_FORMULA_RE}')) "
+               f"OR (contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}')) "
+               f"OR (length({c}) BETWEEN 9 AND 15 AND regexp_full_match({c}, '{_NINO_RE}')) "
+               f"ORDER BY _row LIMIT {MAX_LISTED}")
+
+        def make(r, label=label):
+            if r[3]:
+                msg = ("looks like a spreadsheet formula (it starts with =, @, + or -). "
+                       "Formulas are refused: paste the value instead")
+            elif r[4]:
+                msg = ("looks like an e-mail address. The tracker must not hold personal data: "
+                       "remove it")
+            else:
+                msg = ("looks like a National Insurance number. The tracker must not hold "
+                       "personal data: remove it")
+            return Problem("error", r[0], label, _short(r[1]), msg)
+        out += _collect(con, sql, None, make)
+    return out
+
+
+def _short(v) -> str | None:
+    if v is None:
+        return None
+    s = str(v)
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], p: _Params) -> None:
+    """_cmap(r, code, status, ended_on), _qmap(r, q, status), _rmap(r, code)."""
+    def distinct(types: tuple[str, ...]) -> str:
+        parts = [f"SELECT DISTINCT {_trim(col_of[c.name])} AS r FROM {STAGE}"
+                 for c in columns if c.type in types and c.name in col_of]
+        if not parts:
+            return "SELECT CAST(NULL AS VARCHAR) AS r WHERE false"
+        return " UNION ".join(parts)
+
+    # Councils: by GSS code, else by any known spelling (council_names); current councils only.
+    cmap = (
+        "CREATE OR REPLACE TEMP TABLE _cmap AS "
+        f"WITH raw AS (SELECT DISTINCT r FROM ({distinct(('council',))}) WHERE r IS NOT NULL), "
+        "cand AS ("
+        "  SELECT raw.r, c.council_code, c.end_date, 1 AS how FROM raw JOIN councils c ON c.council_code = upper(raw.r) "
+        "  UNION ALL "
+        f"  SELECT raw.r, c.council_code, c.end_date, 2 FROM raw JOIN council_names n ON n.name_key = {_nk('raw.r')} "
+        "  JOIN councils c ON c.council_code = n.council_code), "
+        "best AS (SELECT * FROM cand QUALIFY how = min(how) OVER (PARTITION BY r)), "
+        "g AS (SELECT r, list(DISTINCT council_code) FILTER (WHERE end_date IS NULL) AS cur, "
+        "  list(DISTINCT council_code) FILTER (WHERE end_date IS NOT NULL) AS old, max(end_date) AS ended_on "
+        "  FROM best GROUP BY r) "
+        "SELECT raw.r, CASE WHEN len(g.cur) = 1 THEN g.cur[1] END AS code, "
+        "  CASE WHEN len(g.cur) = 1 THEN 'ok' WHEN len(g.cur) > 1 THEN 'ambiguous' "
+        "       WHEN len(g.old) > 0 THEN 'ended' ELSE 'unknown' END AS status, "
+        "  g.old[1] AS old_code, g.ended_on, g.cur AS candidates "
+        "FROM raw LEFT JOIN g ON g.r = raw.r"
+    )
+    con.execute(cmap)
+    qi = quarter_index_sql("r")
+    cur = quarters.index(quarters.current())
+    early = quarters.index(quarters.EARLIEST)
+    qmap = (
+        "CREATE OR REPLACE TEMP TABLE _qmap AS "
+        f"WITH raw AS (SELECT DISTINCT r FROM ({distinct(('quarter',))}) WHERE r IS NOT NULL), "
+        f"ix AS (SELECT r, {qi} AS i FROM raw) "
+        f"SELECT r, CASE WHEN i >= 0 THEN {quarter_text_sql('i')} END AS q, "
+        "CASE WHEN i IS NULL THEN 'bad' WHEN i < 0 THEN 'badfy' WHEN i < $early THEN 'early' "
+        "WHEN i > $cur THEN 'future' ELSE 'ok' END AS status FROM ix"
+    )
+    con.execute(qmap, {"early": early, "cur": cur})
+    rmap = (
+        "CREATE OR REPLACE TEMP TABLE _rmap AS "
+        f"WITH raw AS (SELECT DISTINCT r FROM ({distinct(('region',))}) WHERE r IS NOT NULL) "
+        "SELECT raw.r, min(g.region_code) AS code FROM raw LEFT JOIN regions g "
+        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_nk('raw.r')} GROUP BY raw.r"
+    )
+    con.execute(rmap)
+
+
+def _typed_expr(c: Column, r: str, alias: str) -> str:
+    t = c.type
+    if t == "council":
+        return f"{alias}.code"
+    if t == "quarter":
+        return f"CASE WHEN {alias}.status = 'ok' THEN {alias}.q END"
+    if t == "region":
+        return f"{alias}.code"
+    if t == "yesno":
+        return (f"CASE WHEN lower({r}) IN ('yes', 'y', 'true', '1') THEN true "
+                f"WHEN lower({r}) IN ('no', 'n', 'false', '0') THEN false END")
+    if t == "number":
+        return _number_sql(r, whole=False)
+    if t == "whole":
+        return _number_sql(r, whole=True)
+    if t == "enum":
+        choices = "[" + ", ".join(_lit(x) for x in c.choices) + "]"
+        return (f"CASE WHEN list_contains({choices}, {r}) THEN {r} "
+                f"WHEN list_contains({choices}, {_enum_norm(r)}) THEN {_enum_norm(r)} END")
+    if t == "list":
+        items = f"list_filter(list_transform(string_split({r}, ';'), x -> trim(x)), x -> x <> '')"
+        if c.choices:
+            items = f"list_transform({items}, x -> {_enum_norm('x')})"
+        return items
+    if t == "date":
+        return f"CASE WHEN regexp_full_match({r}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN TRY_CAST({r} AS DATE) END"
+    if t == "gss":
+        return f"CASE WHEN regexp_full_match(upper({r}), '[EWSNK]\\d{{8}}') THEN upper({r}) END"
+    return r    # text
+
+
+def _lit(value: str) -> str:
+    """A constant from kinds.py (an allow-list) as an SQL string literal."""
+    if not re.fullmatch(r"[a-z0-9_ ]+", value):
+        raise ValueError(f"choice {value!r} in store/kinds.py must be lower-case words")
+    return "'" + value + "'"
+
+
+def _build_typed(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
+                 stage_cols: list[str]) -> None:
+    inner = ["_row"] + [
+        f"{_trim(col_of[c.name]) if c.name in col_of else 'CAST(NULL AS VARCHAR)'} AS raw_{c.name}"
+        for c in columns]
+    blank = " AND ".join(f"{_trim(s)} IS NULL" for s in stage_cols) or "false"
+    joins = []
+    outer = ["s._row"] + [f"s.raw_{c.name}" for c in columns]
+    for i, c in enumerate(columns):
+        alias = f"m{i}"
+        r = f"s.raw_{c.name}"
+        if c.type in ("council", "quarter", "region"):
+            table = {"council": "_cmap", "quarter": "_qmap", "region": "_rmap"}[c.type]
+            joins.append(f"LEFT JOIN {table} {alias} ON {alias}.r = {r}")
+        outer.append(f"{_typed_expr(c, r, alias)} AS {c.name}")
+    sql = (f"CREATE OR REPLACE TEMP TABLE {TYPED} AS SELECT {', '.join(outer)} FROM "
+           f"(SELECT {', '.join(inner)} FROM {STAGE} WHERE NOT ({blank})) s "
+           + " ".join(joins))
+    con.execute(sql)
+
+
+def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
+    out: list[tuple[int, Problem]] = []
+    lim = f"ORDER BY _row LIMIT {MAX_LISTED}"
+    for c in columns:
+        n, raw = c.name, f"raw_{c.name}"
+        if c.required and n in col_of:
+            out += _collect(con, f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} WHERE {raw} IS NULL {lim}", None,
+                            lambda r, c=c: Problem("error", r[0], c.name, None,
+                                                   f"a value is required: {c.expected()}"))
+        if n not in col_of:
+            continue
+        if c.type == "council":
+            sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.old_code, m.ended_on, m.candidates "
+                   f"FROM {TYPED} t JOIN _cmap m ON m.r = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+            rows = con.execute(sql).fetchall()
+            hints = _did_you_mean(con, sorted({r[1] for r in rows if r[3] == "unknown"}))
+            for j, r in enumerate(rows):
+                if r[3] == "ended":
+                    msg = (f"the council {r[4]} ended on {r[5]}; it is not a current council. Use "
+                           "the council that replaced it")
+                elif r[3] == "ambiguous":
+                    msg = (f"the name matches more than one council ({', '.join(r[6])}); use the "
+                           "GSS code")
+                else:
+                    msg = "no council has this GSS code or name"
+                    msg += f"; did you mean {hints[r[1]]}?" if hints.get(r[1]) else \
+                        ". Use the council's GSS code (e.g. E06000001) or its name"
+                out.append(((r[2] - len(rows) + 1) if j == 0 else 1,
+                            Problem("error", r[0], n, _short(r[1]), msg)))
+            continue
+        if c.type == "quarter":
+            sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.q FROM {TYPED} t "
+                   f"JOIN _qmap m ON m.r = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+            cur = quarters.current()
+
+            def qmake(r, n=n, c=c, cur=cur):
+                if r[3] == "early":
+                    msg = f"{r[4]} is before {quarters.EARLIEST}, the earliest quarter the tracker holds"
+                elif r[3] == "future":
+                    msg = (f"{r[4]} is after the current quarter ({cur}): a quarter can only be "
+                           "reported once it has started")
+                elif r[3] == "badfy":
+                    msg = ("not a financial year: the two years must follow each other, as in "
+                           "2025/26 Q2")
+                else:
+                    msg = f"expected {c.expected()}"
+                return Problem("error", r[0], n, _short(r[1]), msg)
+            out += _collect(con, sql, None, qmake)
+            continue
+        if c.type == "list" and c.choices:
+            choices = "[" + ", ".join(_lit(x) for x in c.choices) + "]"
+            sql = (f"SELECT _row, {raw}, count(*) OVER (), list_filter({n}, x -> NOT list_contains({choices}, x)) "
+                   f"FROM {TYPED} WHERE len(list_filter({n}, x -> NOT list_contains({choices}, x))) > 0 {lim}")
+            out += _collect(con, sql, None, lambda r, c=c: Problem(
+                "error", r[0], c.name, _short(r[1]),
+                f"{', '.join(r[3])} {'is' if len(r[3]) == 1 else 'are'} not allowed; expected {c.expected()}"))
+            continue
+        if c.type in ("text", "list"):
+            sql = f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE length({raw}) > 2000 {lim}"
+            out += _collect(con, sql, None, lambda r, c=c: Problem(
+                "error", r[0], c.name, _short(r[1]), "is longer than 2,000 characters"))
+            continue
+        # Everything else: text that did not convert.
+        sql = f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {raw} IS NOT NULL AND {n} IS NULL {lim}"
+        out += _collect(con, sql, None, lambda r, c=c: Problem(
+            "error", r[0], c.name, _short(r[1]), f"expected {c.expected()}"))
+        if c.type in ("number", "whole"):
+            lo = 0 if c.min is None else c.min
+            out += _collect(
+                con, f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {n} < $lo {lim}", {"lo": lo},
+                lambda r, c=c, lo=lo: Problem(
+                    "error", r[0], c.name, _short(r[1]),
+                    "a count or amount cannot be negative" if lo == 0 else f"expected {c.expected()}"))
+            if c.max is not None:
+                out += _collect(
+                    con, f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {n} > $hi {lim}", {"hi": c.max},
+                    lambda r, c=c: Problem(
+                        "error", r[0], c.name, _short(r[1]),
+                        (f"is larger than {c.max:,.0f}, more than any council could report; "
+                         "check the units (whole pounds, whole people)") if c.min in (None, 0)
+                        else f"expected {c.expected()}"))
+            if c.at_most and c.at_most in col_of:
+                o = c.at_most
+                out += _collect(
+                    con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} > {o} {lim}", None,
+                    lambda r, c=c, o=o: Problem(
+                        "error", r[0], c.name, _short(r[1]),
+                        f"is larger than {o} ({r[3]}) in the same row; a part cannot exceed its whole"))
+        if c.not_before and c.not_before in col_of:
+            o = c.not_before
+            out += _collect(
+                con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} < {o} {lim}", None,
+                lambda r, c=c, o=o: Problem(
+                    "error", r[0], c.name, _short(r[1]),
+                    f"is before {o} ({r[3]}) in the same row; expected the same or later"))
+    return out
+
+
+def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
+    """Up to three current councils whose names are closest to each unknown spelling."""
+    if not raws:
+        return {}
+    sql = (
+        "WITH u AS (SELECT unnest($raws) AS r), "
+        "names AS (SELECT n.name_key, c.council_code, c.name FROM council_names n "
+        "  JOIN councils c ON c.council_code = n.council_code WHERE c.end_date IS NULL "
+        "  UNION SELECT lower(c.council_code), c.council_code, c.name FROM councils c WHERE c.end_date IS NULL), "
+        "scored AS (SELECT u.r, names.council_code, names.name, "
+        f"  max(greatest(jaro_winkler_similarity({_nk('u.r')}, names.name_key), "
+        "      CASE WHEN regexp_full_match(upper(u.r), '[A-Z]\\d+') "
+        "           THEN 1 - levenshtein(lower(u.r), names.name_key) / 9.0 ELSE 0 END)) AS score "
+        "  FROM u, names GROUP BY ALL) "
+        "SELECT r, list(name || ' (' || council_code || ')' ORDER BY score DESC, name)[1:3] "
+        "FROM scored WHERE score >= 0.8 GROUP BY r")
+    rows = con.execute(sql, {"raws": raws[:50]}).fetchall()
+    return {r: " or ".join([", ".join(s[:-1]), s[-1]] if len(s) > 1 else s) for r, s in rows}
+
+
+def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
+    out: list[tuple[int, Problem]] = []
+    key = kind.key
+    if all(k in col_of for k in key):
+        k_list = ", ".join(key)
+        not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
+        sql = (f"SELECT rows_[2], rows_[1], count(*) OVER (), [{k_list}] FROM "
+               f"(SELECT list(_row ORDER BY _row) AS rows_, {k_list} FROM {TYPED} WHERE {not_null} "
+               f"GROUP BY {k_list} HAVING count(*) > 1) ORDER BY rows_[2] LIMIT {MAX_LISTED}")
+        out += _collect(con, sql, None, lambda r: Problem(
+            "error", r[0], ", ".join(key), " / ".join(str(x) for x in r[3]),
+            f"rows {r[1]} and {r[0]} have the same {', '.join(key)}; each must appear once in a file"))
+    if kind.name == "workforce" and all(k in col_of for k in key):
+        sql = (f"SELECT min(_row) FILTER (WHERE role_family <> 'all'), min(_row) FILTER (WHERE role_family = 'all'), "
+               f"count(*) OVER (), council_code, quarter FROM {TYPED} "
+               f"WHERE council_code IS NOT NULL AND quarter IS NOT NULL AND role_family IS NOT NULL "
+               f"GROUP BY council_code, quarter HAVING bool_or(role_family = 'all') AND bool_or(role_family <> 'all') "
+               f"ORDER BY 1 LIMIT {MAX_LISTED}")
+        out += _collect(con, sql, None, lambda r: Problem(
+            "error", max(r[0], r[1]), "role_family", f"{r[3]} {r[4]}",
+            f"this council and quarter has both an 'all' row (row {r[1]}) and a breakdown by "
+            f"family (row {r[0]}); report one or the other, never both"))
+    return out
