@@ -1,0 +1,188 @@
+"""metrics.views on the places_small variant (tests/factory.py has the data table).
+
+The quarter shown is 2026-Q3; the staleness window is 4 quarters, so a value from 2025-Q3
+or later is carried forward and 2025-Q2 (5 quarters old) is not.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from metrics import views
+from store.db import connect
+
+Q = "2026-Q3"
+
+
+@pytest.fixture
+def con(make_db):
+    with connect(make_db("places_small")) as c:
+        yield c
+
+
+def _by(df, key, col="name"):
+    return {k: v for k, v in zip(df[col], df["value"]) if not (isinstance(v, float) and math.isnan(v))}
+
+
+def test_council_values_data_maturity_carries_latest_within_window(con):
+    df = views.council_values(con, "data_maturity", Q)
+    # Hartlepool 4 (2026-Q3), Middlesbrough 3 (2026-Q1, 2 old), Hampshire 4 (2026-Q2),
+    # East Hampshire 2, City of London 1; Newcastle's 2025-Q2 is 5 quarters old: no value;
+    # Barking never reported.
+    assert _by(df, "name") == {"Hartlepool": 4.0, "Middlesbrough": 3.0, "Hampshire": 4.0,
+                               "East Hampshire": 2.0, "City of London": 1.0}
+    row = df.set_index("name").loc["Middlesbrough"]
+    assert row["quarter"] == "2026-Q1" and row["display"] == "3.0"
+    assert df.set_index("name").loc["Newcastle upon Tyne", "display"] == "no data"
+    # at 2025-Q2 Newcastle's own value counts
+    assert _by(views.council_values(con, "data_maturity", "2025-Q2"), "name")["Newcastle upon Tyne"] == 5.0
+
+
+def test_council_values_ratio_and_standards(con):
+    sme = views.council_values(con, "sme_spend_share", Q)
+    # Hartlepool 20/100 = 20%, Middlesbrough 100/200 = 50%, City of London 0/50 = 0%
+    assert _by(sme, "name") == {"Hartlepool": 20.0, "Middlesbrough": 50.0, "City of London": 0.0}
+    assert sme.set_index("name").loc["Middlesbrough", "display"] == "50.0%"
+    std = views.council_values(con, "standards_adoption", Q)
+    # Hartlepool adopted all 7 -> 100; Middlesbrough reported only service_standard -> 0
+    assert _by(std, "name") == {"Hartlepool": 100.0, "Middlesbrough": 0.0}
+
+
+def test_council_values_workforce_uplift_is_suppressed_below_five_people(con):
+    df = views.council_values(con, "underrepresented_uplift", Q).set_index("name")
+    # Hartlepool 4/20 = 20% -> 10/25 = 40%: +100%, but the baseline rests on 4 people -> "<5", not drawn
+    assert df.loc["Hartlepool", "display"] == "<5"
+    assert math.isnan(df.loc["Hartlepool", "value"])
+
+
+def test_council_values_refuses_measures_without_a_council_level(con):
+    with pytest.raises(ValueError, match="no council level"):
+        views.council_values(con, "lg_placements", Q)
+    assert "lg_placements" not in views.place_measure_options("council")
+    assert "lg_placements" in views.place_measure_options("region")
+    assert "coordinating_institute" not in views.place_measure_options("region")   # milestones: no map
+
+
+def test_place_values_ranking_by_region_agrees_with_summary(con):
+    df = views.place_values(con, "data_maturity", "region", Q)
+    # North East (4 + 3) / 2 = 3.5 (Newcastle stale), South East (4 + 2) / 2 = 3.0, London 1.0
+    assert list(df["group"]) == ["North East", "South East", "London"]
+    assert list(df["value"]) == [3.5, 3.0, 1.0]
+    assert list(df["rank"]) == [1, 2, 3]
+    assert list(df["coverage"]) == ["2 of 3 councils", "2 of 2 councils", "1 of 2 councils"]
+    assert list(df["code"]) == ["E12000001", "E12000008", "E12000007"]
+
+
+def test_place_values_council_level_ties_share_a_rank_and_missing_last(con):
+    df = views.place_values(con, "data_maturity", "council", Q)
+    assert list(df["group"][:2]) == ["Hampshire", "Hartlepool"]   # both 4.0, by name
+    assert list(df["rank"][:5]) == [1, 1, 3, 4, 5]
+    assert list(df["display"][-2:]) == ["no data", "no data"]
+    assert list(df["coverage"][:2]) == ["as at 2026-Q2", "as at 2026-Q3"]
+
+
+def test_map_values_footprint_colours_member_councils(con):
+    df = views.map_values(con, "data_maturity", "footprint", Q).set_index("code")
+    # Tees Valley = (4 + 3) / 2 = 3.5 on both members; GLA = City of London's 1.0 on both boroughs
+    assert df.loc["E06000001", "value"] == 3.5 and df.loc["E06000002", "value"] == 3.5
+    assert df.loc["E09000002", "value"] == 1.0
+    assert df.loc["E06000001", "label"] == "Tees Valley: 3.5"
+    assert df.loc["E07000085", "label"] == "not in a footprint"
+    assert "E10000014" not in df.index   # counties are not on the district layer
+
+
+def test_map_values_council_layers(con):
+    lower = views.map_values(con, "data_maturity", "council", Q, "council")
+    upper = views.map_values(con, "data_maturity", "council", Q, "upper_tier")
+    assert "E07000085" in set(lower["code"]) and "E10000014" not in set(lower["code"])
+    assert "E10000014" in set(upper["code"]) and "E07000085" not in set(upper["code"])
+    assert upper.set_index("code").loc["E10000014", "value"] == 4.0
+
+
+def test_group_trends_and_compare(con):
+    trends = views.group_trends(con, "data_maturity", "centre", Q)
+    # North: 2025-Q2 (2 + 3 + 5) / 3 = 3.33, 2026-Q3 (4 + 3) / 2 = 3.5
+    assert trends["North"][0] == ("2025-Q2", pytest.approx(10 / 3))
+    assert trends["North"][-1] == ("2026-Q3", 3.5)
+    cmp = views.compare_footprints(con, "data_maturity", ("E47000006", "E61000001"), Q)
+    assert list(cmp) == ["Tees Valley", "Greater London Authority", "England"]
+    # England 2026-Q3: (4 + 3 + 1 + 4 + 2) / 5 = 2.8
+    assert cmp["England"][-1] == ("2026-Q3", pytest.approx(2.8))
+    assert cmp["Tees Valley"][0] == ("2025-Q2", 2.5)   # (2 + 3) / 2
+
+
+def test_council_series_against_region_type_and_england(con):
+    s = views.council_series(con, "E06000001", Q)
+    dm = s[s["series"] == "data_maturity"].set_index(["scope", "quarter"])["value"]
+    assert dm[("council", "2026-Q3")] == 4.0
+    # region North East 2025-Q2: (2 + 3 + 5) / 3; unitary councils 2025-Q2: (2 + 3) / 2
+    assert dm[("region", "2025-Q2")] == pytest.approx(10 / 3)
+    assert dm[("type", "2025-Q2")] == 2.5
+    # England 2026-Q3 (returns of that quarter only): (4 + 1 + 2) / 3
+    assert dm[("england", "2026-Q3")] == pytest.approx(7 / 3)
+    sme = s[s["series"] == "sme_share"].set_index(["scope", "quarter"])["value"]
+    assert sme[("england", "2026-Q3")] == pytest.approx(100 * 20 / 150)   # (20 + 0) / (100 + 50)
+    std = s[s["series"] == "standards_adopted"].set_index(["scope", "quarter"])["value"]
+    assert std[("council", "2026-Q3")] == 7.0
+    wf = s[s["series"] == "workforce_share"].set_index(["scope", "quarter"])
+    assert wf.loc[("council", "2026-Q3"), "display"] == "40.0%"          # 10 / 25
+    assert wf.loc[("council", "2025-Q2"), "display"] == "<5"             # 4 people
+    assert math.isnan(wf.loc[("council", "2025-Q2"), "value"])
+    assert wf.loc[("england", "2026-Q3"), "display"] == "39.3%"          # 11 / 28
+
+
+def test_profile_lines_and_table(con):
+    s = views.council_series(con, "E06000001", Q)
+    info = views.council_info(con, "E06000001")
+    labels = views.scope_labels(info)
+    assert labels == {"council": "Hartlepool", "region": "North East (region)",
+                      "type": "All unitary councils", "england": "England"}
+    lines = views.profile_lines(s, "data_maturity", labels)
+    assert list(lines) == ["Hartlepool", "North East (region)", "All unitary councils", "England"]
+    assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
+    table = views.profile_table(s, "workforce_share", labels)
+    assert list(table.columns) == ["Quarter", "Hartlepool", "North East (region)", "All unitary councils", "England"]
+    assert table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
+
+
+def test_standards_status_and_missing_returns(con):
+    st = views.standards_status(con, "E06000002", Q).set_index("standard_id")
+    assert len(st) == 7
+    assert st.loc["service_standard", "status"] == "audited"
+    assert st.loc["service_standard", "quarter"] == "2026-Q1"
+    assert st.loc["open_referral", "status"] == "not reported"
+    miss = views.missing_returns(con, "E06000002", Q)
+    # survey sent 2025-Q2 and 2026-Q1: missing 2025-Q3, 2025-Q4, 2026-Q2, 2026-Q3; no workforce (6 quarters)
+    assert list(miss[miss["kind"] == "survey"]["quarter"]) == ["2025-Q3", "2025-Q4", "2026-Q2", "2026-Q3"]
+    assert len(miss[miss["kind"] == "workforce"]) == 6
+    assert views.missing_returns(con, "E06000002", "2025-Q1").empty
+
+
+def test_coverage_counts_and_heatmap(con):
+    cov = views.coverage(con, Q).set_index(["kind", "quarter"])
+    # survey 2026-Q3: Hartlepool, City of London, East Hampshire = 3 of 7
+    assert cov.loc[("survey", Q), "reporting"] == 3 and cov.loc[("survey", Q), "total"] == 7
+    assert cov.loc[("survey", Q), "percent"] == pytest.approx(300 / 7)
+    assert cov.loc[("survey", "2025-Q3"), "reporting"] == 0
+    assert cov.loc[("workforce", Q), "reporting"] == 2
+    assert views.coverage_at(con, Q)[0] == {"kind": "survey", "reporting": 3, "total": 7,
+                                            "percent": pytest.approx(300 / 7)}
+    regions, quarters, z, text = views.coverage_heatmap(con, "survey", Q)
+    assert regions == ["London", "North East", "South East"]
+    assert quarters[0] == "2025-Q2" and quarters[-1] == Q
+    ne = regions.index("North East")
+    assert z[ne][0] == 100.0 and text[ne][0] == "100% (3/3)"
+    assert text[ne][-1] == "33% (1/3)"
+
+
+def test_missing_and_stale_values(con):
+    miss = views.missing_for_quarter(con, "survey", Q)
+    assert set(miss["council"]) == {"Middlesbrough", "Newcastle upon Tyne", "Barking and Dagenham", "Hampshire"}
+    stale = views.stale_values(con, "survey", Q)
+    assert list(stale["council"]) == ["Hampshire", "Middlesbrough", "Newcastle upon Tyne", "Barking and Dagenham"]
+    assert list(stale["state"]) == ["carried forward", "carried forward", "too old: not counted", "never reported"]
+    assert list(stale["quarters_old"][:3]) == [1, 2, 5]
+    # the shown quarter moves the window: at 2026-Q2, Hartlepool's 2025-Q2 survey is 4 quarters old
+    st2 = views.stale_values(con, "survey", "2026-Q2").set_index("council")
+    assert st2.loc["Hartlepool", "state"] == "carried forward" and st2.loc["Hartlepool", "quarters_old"] == 4
