@@ -46,15 +46,6 @@ page = st.navigation(PAGES)
 auth.require_viewer()  # stops here only when viewing needs sign-in (store/auth.py)
 
 
-def _from_url(key: str, options: list, default) -> None:
-    """Start a filter from the URL (first run of a session) and keep it valid."""
-    if key not in st.session_state:
-        wanted = st.query_params.get(key)
-        st.session_state[key] = wanted if wanted in options else default
-    elif st.session_state[key] not in options:
-        st.session_state[key] = default
-
-
 if not app.db_exists():
     st.session_state["quarter"] = None
     st.session_state["level"] = "national"
@@ -72,7 +63,7 @@ with st.sidebar:
     st.header("Show", anchor=False)
     if available:
         newest_first = available[::-1]
-        _from_url("quarter", newest_first, newest_first[0])
+        app.url_filter("quarter", newest_first, newest_first[0])
         st.selectbox("Quarter", newest_first, key="quarter",
                      format_func=lambda x: f"{x} ({q.label(x)})",
                      help="Figures as at the end of this quarter; the latest quarter with data "
@@ -80,7 +71,7 @@ with st.sidebar:
     else:
         st.session_state["quarter"] = None
         st.caption("No quarter to choose yet: no returns have been loaded.")
-    _from_url("level", levels, "national")
+    app.url_filter("level", levels, "national")
     st.selectbox("Geography", levels, key="level", format_func=app.LEVELS.get,
                  help="Cut each measure by region, footprint, Centre of Service Innovation or "
                       "council type.")

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
+from metrics.progress import format_value
 from store import paths
 from store.db import StoreBusy, StoreError, StoreMissing, connect
 
@@ -89,17 +90,17 @@ def data_version() -> int:
 
 # ------------------------------------------------------------------ configuration
 
-@st.cache_resource(show_spinner=False)
-def _config(mtime: float):
+def config():
+    """The validated targets configuration (metrics.config caches it until the file changes).
+
+    A broken targets file stops the page with the loader's message (it names the entry)."""
     from metrics import config as mconfig
 
-    return mconfig.load()
-
-
-def config():
-    """The validated targets configuration (re-read when metrics/targets.toml changes)."""
-    toml = Path(__file__).with_name("targets.toml")
-    return _config(toml.stat().st_mtime if toml.exists() else 0.0)
+    try:
+        return mconfig.load()
+    except mconfig.ConfigError as exc:
+        st.error(f"The targets configuration cannot be used: {exc}", icon=":material/error:")
+        st.stop()
 
 
 # ------------------------------------------------------------------ cached reads
@@ -175,3 +176,412 @@ def _adapter_quarters(con) -> list[str]:
 def _adapter_demo_loaded(con) -> bool:
     return bool(con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'")
                 .fetchall()[0][0])
+
+
+# ------------------------------------------------------------------ page-shaped values
+# Pages lay these out; every number a page shows is computed here or in metrics.
+
+DIRECTION_ICONS = {"improving": "trending_up", "stable": "trending_flat", "worsening": "trending_down"}
+BADGE_COLOURS = {"achieved": "green", "on_track": "green", "acceleration_needed": "orange",
+                 "limited_progress": "orange", "deteriorating": "red", "improving": "green",
+                 "worsening": "red"}
+
+
+def shown_status(row) -> str | None:
+    """The status a card shows: the status, or for a measure without a (group) target its
+    direction of travel (improving, stable, worsening) when there is one."""
+    status, direction = _val(row, "status"), _val(row, "direction")
+    if status in (None, "tracked", "no_group_target") and direction:
+        return direction
+    return status
+
+
+def status_label(status: str | None) -> str:
+    """The status in words (metrics.progress), e.g. 'Acceleration needed'."""
+    from metrics.progress import DIRECTION_LABELS, STATUS_LABELS
+
+    if not status:
+        return "No status"
+    words = (STATUS_LABELS.get(status) or DIRECTION_LABELS.get(status) or (None,))[0]
+    return words or str(status).replace("_", " ").capitalize()
+
+
+def status_icon(status: str | None) -> str:
+    """A Material icon for st.badge / markdown: ':material/speed:'."""
+    from metrics.progress import STATUS_MATERIAL_ICONS
+
+    name = STATUS_MATERIAL_ICONS.get(status or "") or DIRECTION_ICONS.get(status or "", "help")
+    return f":material/{name}:"
+
+
+def status_colour(status: str | None) -> str:
+    """A badge colour; always paired with the icon and the words, never alone."""
+    return BADGE_COLOURS.get(status or "", "gray")
+
+
+def status_text(status: str | None) -> str:
+    """Icon and words, for st.markdown: ':material/speed: Acceleration needed'."""
+    return f"{status_icon(status)} {status_label(status)}"
+
+
+def _is_missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v is pd.NA
+
+
+def _val(row, key):
+    v = row.get(key) if hasattr(row, "get") else None
+    return None if _is_missing(v) else v
+
+
+def target_text(row) -> str:
+    unit, target = row.get("unit"), _val(row, "target")
+    if unit == "milestone":
+        return "target: in place by " + str(row.get("deadline") or "2030")
+    if target is None:
+        return "tracked: no target"
+    prefix = "+" if row.get("id") == "underrepresented_uplift" else ""
+    shown = f"{float(target):g}%" if unit == "percent" else format_value(target, unit)
+    return f"target {prefix}{shown} by {row.get('deadline')}"
+
+
+def progress_fraction(row) -> float | None:
+    """How far from the baseline to the target the value is, 0..1 (None: no target)."""
+    v, b, t = _val(row, "value"), _val(row, "baseline"), _val(row, "target")
+    if row.get("unit") == "milestone":
+        return 1.0 if row.get("status") == "achieved" else 0.0
+    if v is None or t is None:
+        return None
+    b = 0.0 if b is None else float(b)
+    if float(t) == b:
+        return 1.0 if float(v) >= float(t) else 0.0
+    return min(1.0, max(0.0, (float(v) - b) / (float(t) - b)))
+
+
+def progress_text(row) -> str | None:
+    frac = progress_fraction(row)
+    if frac is None:
+        return None
+    if row.get("unit") == "milestone":
+        return "in place" if frac >= 1 else "not in place yet"
+    b = _val(row, "baseline")
+    return (f"{frac * 100:.0f}% of the way from the baseline "
+            f"({format_value(0 if b is None else b, row.get('unit'))}) to the target")
+
+
+def coverage_text(row) -> str | None:
+    n, total = _val(row, "coverage_reporting"), _val(row, "coverage_total")
+    if n is None or total is None:
+        return None
+    return f"{int(n)} of {int(total)} councils reporting"
+
+
+def change_text(row) -> str:
+    """What changed since the quarter before the one shown."""
+    from store.quarters import shift
+
+    unit, v, prev = row.get("unit"), _val(row, "value"), _val(row, "previous_value")
+    q = row.get("quarter")
+    since = f"since {shift(q, -1)}" if q else "since last quarter"
+    if v is None:
+        return "no figure for this quarter yet"
+    if prev is None:
+        return f"nothing to compare with {since.replace('since ', 'in ')}"
+    if unit == "milestone":
+        return "no change " + since if (v >= 1) == (prev >= 1) else (
+            "achieved " + since if v >= 1 else "no longer achieved " + since)
+    diff = float(v) - float(prev)
+    if abs(diff) < 1e-9:
+        return f"no change {since}"
+    sign = "+" if diff > 0 else "-"
+    shown = format_value(abs(diff), unit)
+    if unit == "percent":
+        shown = shown.replace("%", " points")
+    return f"{sign}{shown} {since}"
+
+
+def value_text(row) -> str:
+    v = _val(row, "value")
+    if row.get("id") == "underrepresented_uplift" and v is not None:
+        return ("+" if v >= 0 else "") + format_value(v, row.get("unit"))
+    return format_value(v, row.get("unit"))
+
+
+def card(row, spark: list | None = None) -> dict:
+    """Everything the overview shows for one measure."""
+    status = shown_status(row)
+    return {
+        "id": row.get("id"), "title": row.get("title"), "unit": row.get("unit"),
+        "value": value_text(row), "target": target_text(row),
+        "status": status, "status_label": status_label(status), "status_icon": status_icon(status),
+        "status_colour": status_colour(status),
+        "progress": progress_fraction(row), "progress_text": progress_text(row),
+        "coverage": coverage_text(row), "change": change_text(row),
+        "spark": spark or [],
+    }
+
+
+def spark_values(measure_id: str, quarter: str, version: int | None = None) -> list:
+    """The national values of a measure, oldest first, up to the quarter shown."""
+    df = series(measure_id, up_to=quarter, version=version)
+    return [None if _is_missing(v) else float(v) for v in df["value"]] if len(df) else []
+
+
+def overview(quarter: str, version: int | None = None) -> list[dict]:
+    """The overview: every theme in configured order, each with one card per measure.
+
+    [{"id", "title", "vision", "cards": [card(...), ...]}, ...]
+    """
+    cfg = config()
+    rows = summary(quarter, None, version=version)
+    by_id = {r["id"]: r for r in rows.to_dict("records")}
+    themes = []
+    for theme in cfg.themes.values():
+        cards = [card(by_id[m.id], spark_values(m.id, quarter, version))
+                 for m in cfg.measures.values() if m.theme == theme.id and m.id in by_id]
+        themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision, "cards": cards})
+    return themes
+
+
+def no_data_yet() -> None:
+    """The empty state of a page that needs a quarter: nothing loaded yet. Stops the run."""
+    st.info("No returns have been loaded yet, so there are no figures to show. Analysts can "
+            "load the quarterly returns on the **Upload returns** page, or with "
+            "`python -m store ingest KIND FILE`.", icon=":material/inbox:")
+    st.stop()
+
+
+def theme_measures(theme_id: str, quarter: str, level: str | None,
+                   version: int | None = None) -> list[dict]:
+    """The theme page: for each measure of the theme (configured order)
+
+    {"row": national summary row (dict), "card": card(row), "sentence": one sentence with
+    its numbers, "actual": [(quarter, value), ...] up to the quarter shown,
+    "groups": summary rows of the chosen level for this measure (DataFrame, sorted by
+    value, largest first; None for 'national'), "group_target": one number, a list
+    (one per group), or None}.
+    """
+    from metrics.progress import explain
+
+    cfg = config()
+    national = {r["id"]: r for r in summary(quarter, None, version=version).to_dict("records")}
+    level_by = by(level)
+    cut = summary(quarter, level_by, version=version) if level_by else None
+    out = []
+    for m in cfg.measures.values():
+        if m.theme != theme_id or m.id not in national:
+            continue
+        row = national[m.id]
+        df = series(m.id, up_to=quarter, version=version)
+        actual = [(q_, None if _is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])]
+        groups = group_target = None
+        if cut is not None:
+            groups = (cut[cut["id"] == m.id]
+                      .sort_values(["value", "group"], ascending=[False, True], na_position="last")
+                      .reset_index(drop=True))
+            targets = [None if _is_missing(t) else float(t) for t in groups["target"]] \
+                if m.unit != "milestone" else []
+            known = {t for t in targets if t is not None}
+            group_target = (known.pop() if len(known) == 1 and None not in targets
+                            else targets if known else None)
+        out.append({"row": row, "card": card(row), "sentence": explain(row), "actual": actual,
+                    "groups": groups, "group_target": group_target})
+    return out
+
+
+GROUP_COLUMNS = {"group": "group", "value": "value", "target": "target", "status": "status",
+                 "coverage_reporting": "councils reporting", "coverage_total": "councils in scope"}
+
+
+def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The breakdown's table view: group, value, target, status in words, coverage."""
+    from metrics.figures import unit_label
+
+    table = groups[[c for c in GROUP_COLUMNS if c in groups.columns]].copy()
+    if "status" in table:
+        table["status"] = [status_label(shown_status(r)) for r in groups.to_dict("records")]
+    return table.rename(columns={**GROUP_COLUMNS, "value": f"value ({unit_label(unit)})",
+                                 "target": f"target ({unit_label(unit)})"})
+
+
+def downloads(table: pd.DataFrame, name: str) -> list[dict]:
+    """CSV and Excel download buttons for a table (files made only when clicked)."""
+    from functools import partial
+
+    from metrics import export
+
+    return [
+        {"label": "CSV", "data": partial(export.to_csv_bytes, table), "file_name": f"{name}.csv",
+         "mime": "text/csv", "icon": ":material/download:"},
+        {"label": "Excel", "data": partial(export.to_xlsx_bytes, table, name[:31]),
+         "file_name": f"{name}.xlsx", "icon": ":material/download:",
+         "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    ]
+
+
+def url_filter(key: str, options: list, default) -> None:
+    """Start the widget state ``key`` from ``?key=`` in the URL on a session's first run,
+    and put it back to ``default`` when it is no longer one of ``options``. The caller then
+    writes the chosen value to st.query_params so a link reproduces the view."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+# ------------------------------------------------------------------ methodology
+
+def formula(m, cfg) -> str:
+    """How a measure is computed, in words with its column names (from the configuration)."""
+    p = m.params
+    latest = (f"each council's latest value at or before the quarter shown, carried forward "
+              f"at most {cfg.staleness_quarters} quarters")
+    texts = {
+        "milestones_achieved": f"number of milestones of kind `{p.get('milestone_kind')}` whose latest "
+                               "status at or before the quarter shown is `achieved`",
+        "milestone": f"achieved when the latest status of the `{p.get('milestone_kind')}` milestone at "
+                     "or before the quarter shown is `achieved`, otherwise not yet",
+        "share_of_councils": f"councils with `{p.get('column')}` yes (or at least 1) ÷ councils reporting "
+                             f"`{p.get('column')}` × 100, using {latest}",
+        "mean_of_councils": f"mean of `{p.get('column')}` over reporting councils, using {latest}",
+        "councils_yes": f"number of councils whose `{p.get('column')}` is yes, using {latest}",
+        "ratio_of_sums": f"sum of `{p.get('numerator')}` ÷ sum of `{p.get('denominator')}` × 100 over "
+                         f"reporting councils (both from the same return), using {latest}",
+        "exchanges_qualifying": "number of exchanges whose latest status at or before the quarter shown "
+                                "is `successful`, that list at least one standard and at least one partner",
+        "placements_started": f"number of placements whose `start_quarter` is from {m.baseline_quarter} "
+                              "up to the quarter shown",
+        "workforce_uplift": "(s_now − s_baseline) ÷ s_baseline × 100, where s = sum of `underrepresented` ÷ "
+                            f"sum of `headcount`, over councils that reported in both {m.baseline_quarter} "
+                            "and the quarter shown (like for like)",
+        "standards_all_core": f"councils whose latest return reports `adopted` or `audited` for every one of "
+                              f"the {len(cfg.core_standards)} core standards ÷ all councils in scope × 100 "
+                              "(a council that does not report counts as not adopting)",
+    }
+    return texts.get(m.method, m.method)
+
+
+def _q_count(first: str | None, last: str | None) -> int | None:
+    from store.quarters import index
+
+    return None if not first or not last else index(last) - index(first)
+
+
+def workings(row, cfg) -> list[dict]:
+    """The exact numbers behind a summary row's status, step by step, for the methodology.
+
+    [{"step": "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)",
+      "value": "(10 − 0) × 5 ÷ 22 = 2.27"}, ...]
+    """
+    unit = row.get("unit")
+    f = lambda x: format_value(x, unit)  # noqa: E731
+    v, b, t = _val(row, "value"), _val(row, "baseline"), _val(row, "target")
+    q, bq, d = row.get("quarter"), _val(row, "baseline_quarter"), _val(row, "deadline")
+    out = [{"step": f"Value in {q} (v)", "value": f(v)}]
+    if coverage_text(row):
+        out.append({"step": "Councils the value rests on", "value": coverage_text(row)})
+    if unit == "milestone":
+        out.append({"step": "Status", "value": status_label(shown_status(row))})
+        return out
+    out.append({"step": f"Baseline in {bq} (b)", "value": f(b)})
+    if t is None:
+        direction = _val(row, "direction")
+        out.append({"step": "Target", "value": "none: tracked measure"})
+        out.append({"step": f"Direction of travel over the last {cfg.direction_quarters} quarters "
+                            f"(change within {row_tolerance(row, cfg)} is stable)",
+                    "value": status_label(direction) if direction else "not enough data"})
+        return out
+    out.append({"step": f"Target by {d} (T)", "value": f(t)})
+    span, gone = _q_count(bq, d), _q_count(bq, q)
+    out.append({"step": "Quarters from baseline to deadline (D − t0)", "value": str(span)})
+    out.append({"step": f"Quarters from baseline to {q} (t − t0)", "value": str(gone)})
+    e_now, ratio = _val(row, "expected_now"), _val(row, "ratio")
+    if e_now is not None and b is not None and span:
+        e = float(e_now) - float(b)
+        out.append({"step": "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)",
+                    "value": f"({f(t)} − {f(b)}) × {gone} ÷ {span} = {f(e)}"})
+        out.append({"step": "Expected value by now (b + E)", "value": f(e_now)})
+    if ratio is not None:
+        out.append({"step": "Progress ratio R = (v − b) ÷ E",
+                    "value": f"({f(v)} − {f(b)}) ÷ {f(float(e_now) - float(b))} = {float(ratio):.2f}"})
+    out.append({"step": "Status", "value": f"{status_label(shown_status(row))}: {band_text(row, cfg)}"})
+    proj, reached = _val(row, "projected_at_deadline"), _val(row, "projected_quarter_reached")
+    if proj is not None:
+        out.append({"step": f"Projected for {d} (straight line through the last up to "
+                            f"{cfg.projection_quarters} quarters)", "value": f(proj)})
+        out.append({"step": "Quarter the target would be reached at that pace",
+                    "value": reached or "not before the deadline at the recent pace"})
+    return out
+
+
+def row_tolerance(row, cfg) -> str:
+    m = cfg.measures.get(row.get("id"))
+    return format_value(m.tolerance if m else cfg.direction_tolerance, row.get("unit"))
+
+
+def band_text(row, cfg) -> str:
+    """Which rule gave the status, with the configured band edges."""
+    bands, status = cfg.bands, row.get("status")
+    return {
+        "achieved": "the value has reached the target",
+        "on_track": f"R ≥ {bands.on_track:g}",
+        "acceleration_needed": f"{bands.acceleration_needed:g} ≤ R < {bands.on_track:g}",
+        "limited_progress": f"{bands.limited_progress:g} ≤ R < {bands.acceleration_needed:g}",
+        "deteriorating": f"R < {bands.limited_progress:g}",
+        "not_enough_data": _val(row, "status_reason") or "needs a baseline and two quarters with data",
+    }.get(status, "")
+
+
+def methodology(quarter: str | None, version: int | None = None) -> list[dict]:
+    """Every theme with its measures: definition, formula, target, baseline, deadline and,
+    when a quarter is shown, the exact numbers behind the measure's current status."""
+    cfg = config()
+    rows = ({r["id"]: r for r in summary(quarter, None, version=version).to_dict("records")}
+            if quarter else {})
+    themes = []
+    for theme in cfg.themes.values():
+        measures = []
+        for m in cfg.measures.values():
+            if m.theme != theme.id:
+                continue
+            target = ("in place (achieved)" if m.is_milestone else
+                      "none: tracked (direction of travel only)" if m.tracked else
+                      (f"{m.target:g}%" if m.unit == "percent" else f"{m.target:g}"))
+            facts = [
+                {"item": "Unit", "value": {"percent": "percent (0 to 100)", "count": "count",
+                                           "score": "score (1 to 5)", "milestone": "milestone"}[m.unit]},
+                {"item": "Target", "value": target + (f" by {m.deadline}" if m.deadline else "")},
+                {"item": "Baseline quarter", "value": m.baseline_quarter},
+                {"item": "Better when the value goes", "value": "up" if m.direction == "increase" else "down"},
+            ]
+            if m.split:
+                facts.append({"item": "Target for a group", "value": "the national target times the group's "
+                                                                      "share of councils in scope"})
+            elif m.unit == "count" and not m.tracked:
+                facts.append({"item": "Target for a group", "value": "none: the national count is not split"})
+            measures.append({"id": m.id, "title": m.title, "definition": m.definition,
+                             "formula": formula(m, cfg), "facts": facts,
+                             "workings": workings(rows[m.id], cfg) if m.id in rows else None})
+        themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision,
+                       "measures": measures})
+    return themes
+
+
+# Data sources and the attributions their licences ask for (shown on the methodology page;
+# OS_ATTRIBUTION also beside every map).
+OS_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government "
+                  "Licence v.3.0. Contains OS data © Crown copyright and database right 2024.")
+SOURCES = [
+    {"source": "Quarterly returns from councils (survey, workforce, data exchanges, placements, "
+               "milestones)",
+     "licence": "Collected by the forum for this tracker.",
+     "attribution": "Figures are as uploaded by the forum's analysts; see Upload history."},
+    {"source": "UK Local Authority Names and Codes (the council list, names and types)",
+     "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
+     "attribution": "UK Local Authority Names and Codes, © mySociety, licensed under CC BY 4.0: "
+                    "https://mysociety.github.io/uk_local_authority_names_and_codes/"},
+    {"source": "ONS Open Geography Portal boundaries (regions Dec 2023; local authority districts "
+               "May 2024; counties and unitary authorities Dec 2023)",
+     "licence": "Open Government Licence v3.0",
+     "attribution": OS_ATTRIBUTION},
+]

@@ -13,9 +13,11 @@ an annotation beside it. Colours are the Okabe-Ito colour-blind-safe palette.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
+
+from metrics.progress import format_value
 
 # Okabe-Ito (colour-blind safe). Names say what each colour is used for.
 BLACK = "#000000"
@@ -41,20 +43,6 @@ UNIT_AXIS = {
 def unit_label(unit: str) -> str:
     """The axis or column label of a unit: 'percent' -> '%'."""
     return UNIT_AXIS.get(unit, unit or "")
-
-
-def format_value(value, unit: str, digits: int | None = None) -> str:
-    """A value for people, with its unit: 33.0 percent -> '33%', 4 count -> '4'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "no data"
-    if unit == "milestone":
-        return "achieved" if value >= 1 else "not yet"
-    if digits is None:
-        digits = 1 if unit in ("percent", "score") else 0
-        if unit == "count" and float(value) != int(value):
-            digits = 1
-    text = f"{float(value):,.{digits}f}"
-    return text + ("%" if unit == "percent" else "")
 
 
 def _layout(fig: go.Figure, *, title: str | None, unit: str, height: int,
@@ -95,8 +83,8 @@ def trajectory(row: Mapping, actual: Sequence[tuple[str, float]], *,
     diamond, target a star.
     """
     unit = row.get("unit") or ""
-    baseline_q, baseline = row.get("baseline_quarter"), _num(row.get("baseline"))
-    deadline, target = row.get("deadline"), _num(row.get("target"))
+    baseline_q, baseline = _quarter(row.get("baseline_quarter")), _num(row.get("baseline"))
+    deadline, target = _quarter(row.get("deadline")), _num(row.get("target"))
     projected = _num(row.get("projected_at_deadline"))
     points = [(q, _num(v)) for q, v in actual if _num(v) is not None]
     quarters = [q for q, _ in points] + [q for q in (baseline_q, deadline) if q]
@@ -146,6 +134,24 @@ def trajectory(row: Mapping, actual: Sequence[tuple[str, float]], *,
     return _layout(fig, title=title, unit=unit, height=height)
 
 
+def milestone_steps(actual: Sequence[tuple[str, float]], *, title: str | None = None,
+                    height: int = 260) -> go.Figure:
+    """A milestone over time: a step line at 'not yet' (0) or 'achieved' (1)."""
+    points = [(q, _num(v)) for q, v in actual if _num(v) is not None]
+    fig = go.Figure(go.Scatter(
+        x=[q for q, _ in points], y=[v for _, v in points], mode="lines+markers", name="Achieved?",
+        line=dict(color=BLUE, width=3, shape="hv"), marker=dict(size=9, symbol="circle"),
+        customdata=[format_value(v, "milestone") for _, v in points],
+        hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    if points:
+        fig.update_xaxes(type="category", categoryorder="array",
+                         categoryarray=quarter_axis(points[0][0], points[-1][0]))
+    fig = _layout(fig, title=title, unit="milestone", height=height, legend=False)
+    fig.update_yaxes(range=[-0.15, 1.15], tickvals=[0, 1], ticktext=["not yet", "achieved"],
+                     title_text=None)
+    return fig
+
+
 def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> go.Figure:
     """A tiny line with the last value marked; no axes, no legend."""
     ys = [_num(v) for v in values]
@@ -164,36 +170,46 @@ def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> g
 
 
 def breakdown(groups: Sequence[str], values: Sequence[float], *, unit: str,
-              target: float | None = None, title: str | None = None,
+              target: float | Sequence[float | None] | None = None, title: str | None = None,
               target_label: str = "Target", height: int | None = None) -> go.Figure:
-    """One horizontal bar per group, largest at the top, with the target as a dashed line.
+    """One horizontal bar per group, largest at the top, with the target marked.
 
-    Groups without a value are listed at the bottom as "no data" so they are not lost.
+    ``target``: one number (a dashed line across all bars) or one per group (a black
+    diamond on each bar, named "Group target"). Groups without a value are listed at the
+    bottom with the text "no data" so they are not lost.
     """
-    pairs = [(g, _num(v)) for g, v in zip(groups, values)]
-    with_data = sorted([p for p in pairs if p[1] is not None], key=lambda p: p[1])
-    without = sorted([p for p in pairs if p[1] is None], key=lambda p: str(p[0]), reverse=True)
+    per_group = target is not None and not isinstance(target, (int, float))
+    targets = list(target) if per_group else [None] * len(groups)
+    rows = [(str(g), _num(v), _num(t)) for g, v, t in zip(groups, values, targets)]
+    with_data = sorted([r for r in rows if r[1] is not None], key=lambda r: (r[1], r[0]))
+    without = sorted([r for r in rows if r[1] is None], key=lambda r: r[0], reverse=True)
     ordered = without + with_data   # plotly draws the first bar at the bottom
-    labels = [str(g) for g, _ in ordered]
-    ys = [v if v is not None else 0 for _, v in ordered]
-    text = [format_value(v, unit) for _, v in ordered]
+    labels = [g if v is not None else f"{g} (no data)" for g, v, _ in ordered]
+    xs = [v for _, v, _ in ordered]
     fig = go.Figure(go.Bar(
-        x=ys, y=labels, orientation="h", marker=dict(color=BLUE), name="Value",
-        text=text, textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>"))
-    if target is not None:
+        x=xs, y=labels, orientation="h", marker=dict(color=BLUE), name="Value",
+        text=[format_value(v, unit) for _, v, _ in ordered], textposition="outside",
+        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+    top = max([x for x in xs if x is not None] + [0])
+    if per_group and any(t is not None for _, _, t in ordered):
+        fig.add_trace(go.Scatter(
+            x=[t for _, _, t in ordered], y=labels, mode="markers", name="Group target",
+            orientation="h",
+            marker=dict(symbol="diamond", size=12, color=BLACK),
+            hovertemplate="%{y} target: %{x}<extra></extra>"))
+        top = max([top] + [t for _, _, t in ordered if t is not None])
+    elif target is not None and not per_group:
         fig.add_vline(x=target, line=dict(color=BLACK, dash="dash", width=2))
         fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{target_label} {format_value(target, unit)}",
-                           font=dict(size=13))
-    fig = _layout(fig, title=title, unit=unit, height=height or max(220, 60 + 28 * len(labels)),
-                  legend=False)
-    fig.update_yaxes(title_text=None, ticksuffix=None, automargin=True)
-    fig.update_xaxes(title_text=unit_label(unit), ticksuffix="%" if unit == "percent" else None)
-    top = max([v for v in ys] + ([target] if target is not None else []) + [0])
-    fig.update_xaxes(range=[0, top * 1.2 if top > 0 else 1])
-    if target is not None:
-        fig.update_layout(margin=dict(t=(50 if title else 10) + 20))
+                           text=f"{target_label} {format_value(target, unit)}", font=dict(size=13))
+        top = max(top, float(target))
+    fig = _layout(fig, title=title, unit=unit, height=height or max(220, 90 + 30 * len(labels)),
+                  legend=per_group)
+    fig.update_yaxes(title_text=None, ticksuffix=None, automargin=True, showgrid=False)
+    fig.update_xaxes(title_text=unit_label(unit), ticksuffix="%" if unit == "percent" else None,
+                     range=[0, top * 1.25 if top > 0 else 1])
+    if target is not None and not per_group:
+        fig.update_layout(margin=dict(t=(50 if title else 10) + 24))
     return fig
 
 
@@ -239,6 +255,10 @@ def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
     return fig
 
 
+def _quarter(v) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
 def _num(v) -> float | None:
     if v is None:
         return None
@@ -254,5 +274,40 @@ def trace_names(fig: go.Figure) -> list[str]:
     return [t.name for t in fig.data if t.name]
 
 
-def as_rows(pairs: Iterable[tuple[str, float]]) -> list[dict]:
-    return [{"quarter": q, "value": v} for q, v in pairs]
+def chart_table(fig: go.Figure, *, unit: str = "") -> "pd.DataFrame":
+    """The table view of a chart: one row per plotted point (series, x, value), read from
+    the figure itself so the table always shows exactly what the chart shows."""
+    import pandas as pd
+
+    rows = []
+    for trace in fig.data:
+        name = trace.name or ""
+        horizontal = getattr(trace, "orientation", None) == "h"
+        xs, ys = list(trace.x or []), list(trace.y or [])
+        for x, y in zip(xs, ys):
+            where, value = (y, x) if horizontal else (x, y)
+            rows.append({"series": name, "quarter or group": where, "value": _num(value)})
+    table = pd.DataFrame(rows, columns=["series", "quarter or group", "value"])
+    if unit:
+        table = table.rename(columns={"value": f"value ({unit_label(unit)})"})
+    return table
+
+
+# ---------------------------------------------------------------- added by H4b (coverage page)
+
+def heatmap(rows: Sequence[str], columns: Sequence[str], z: Sequence[Sequence[float]],
+            text: Sequence[Sequence[str]], *, title: str | None = None,
+            colour_title: str = "% reporting", height: int | None = None) -> go.Figure:
+    """A grid of percentages (0-100) with each cell's text written in it, so the numbers
+    read without colour (coverage by region and quarter)."""
+    fig = go.Figure(go.Heatmap(
+        x=list(columns), y=list(rows), z=[list(r) for r in z], text=[list(r) for r in text],
+        texttemplate="%{text}", textfont=dict(size=12), zmin=0, zmax=100,
+        colorscale="Cividis", xgap=2, ygap=2,
+        colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
+    fig = _layout(fig, title=title, unit="", height=height or max(260, 70 + 42 * len(rows)),
+                  legend=False)
+    fig.update_yaxes(title_text=None, autorange="reversed", automargin=True, gridcolor=None)
+    fig.update_xaxes(type="category", title_text=None, tickangle=0)
+    return fig
