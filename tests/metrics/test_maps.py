@@ -1,0 +1,81 @@
+"""metrics.maps: the ONS layers load, simplify and draw without the internet."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from metrics import maps
+from store import paths
+
+
+def test_layers_match_the_reference_counts_and_are_smaller():
+    # README of the reference data: 9 regions, 296 LADs, 153 counties and unitaries
+    for layer, n in (("region", 9), ("council", 296), ("upper_tier", 153)):
+        g = maps.load_layer(layer)
+        assert len(g["features"]) == n
+        assert len({f["id"] for f in g["features"]}) == n
+        raw = paths.boundary_file(layer).stat().st_size
+        assert maps.payload_bytes(g) < raw * 0.5, layer   # at least halved for phones
+    assert maps.payload_bytes(maps.load_layer("council")) < 320_000
+    codes = maps.layer_codes("council")
+    assert "E09000001" in codes and "E06000053" in codes       # City of London, Isles of Scilly kept
+    assert not any(c.startswith("E10") for c in codes)         # counties only on upper_tier
+    assert "E10000014" in maps.layer_codes("upper_tier")
+
+
+def test_load_layer_is_cached_per_file():
+    assert maps.load_layer("region") is maps.load_layer("region")
+
+
+def test_simplify_ring_keeps_shape_closed_and_drops_collinear_points():
+    # a 1 x 1 degree square with extra points along its edges (collinear): only corners remain
+    ring = [[0, 0], [0, 0.5], [0, 1], [0.5, 1], [1, 1], [1, 0.5], [1, 0], [0.5, 0], [0, 0]]
+    out = maps.simplify_ring(ring)
+    assert out[0] == out[-1]
+    assert sorted(map(tuple, out[:-1])) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    # a triangle smaller than the tolerance collapses to None
+    assert maps.simplify_ring([[0, 0], [0.0001, 0], [0, 0.0001], [0, 0]]) is None
+
+
+def test_simplify_geometry_never_loses_a_whole_feature():
+    tiny = {"type": "Polygon", "coordinates": [[[0, 0], [0.0001, 0], [0, 0.0001], [0, 0]]]}
+    out = maps.simplify_geometry(tiny)
+    assert out["type"] == "Polygon" and len(out["coordinates"][0]) == 4
+    with pytest.raises(maps.BoundaryError, match="expected Polygon or MultiPolygon"):
+        maps.simplify_geometry({"type": "Point", "coordinates": [0, 0]})
+
+
+def test_unreadable_boundary_file_names_the_file(tmp_path, monkeypatch):
+    bad = tmp_path / "ref"
+    (bad / "local_authorities").mkdir(parents=True)
+    (bad / "local_authorities" / "uk_local_authorities.csv").write_text("x\n")
+    (bad / "boundaries").mkdir()
+    (bad / "boundaries" / "england_regions_dec2023_buc.geojson").write_text("{not json")
+    monkeypatch.setenv("TRACKER_REFERENCE_DIR", str(bad))
+    monkeypatch.setattr(paths, "DEFAULT_REFERENCE_DIR", bad)
+    with pytest.raises(maps.BoundaryError, match="england_regions_dec2023_buc.geojson could not be read"):
+        maps.load_layer("region")
+    (bad / "boundaries" / "england_regions_dec2023_buc.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [{"properties": {}, "geometry": None}]}))
+    with pytest.raises(maps.BoundaryError, match="Feature 1 .* has no RGN23CD"):
+        maps.load_layer("region")
+
+
+def test_choropleth_is_offline_and_greys_missing_areas():
+    values = pd.DataFrame({"code": ["E12000001", "E12000007", "E12000008", "E99999999"],
+                           "name": ["North East", "London", "South East", "Nowhere"],
+                           "value": [3.5, 1.0, None, 9.0],
+                           "label": ["3.5", "1.0", "no data", "9.0"]})
+    fig = maps.choropleth(values, "region", title="Data maturity", unit_label="score")
+    spec = json.loads(fig.to_json())
+    assert {t["type"] for t in spec["data"]} == {"choroplethmap"}     # MapLibre, not geo + CDN
+    assert spec["layout"]["map"]["style"] == "white-bg"               # no tiles, no glyphs
+    grey, coloured = spec["data"]
+    assert coloured["locations"] == ["E12000001", "E12000007"]        # unknown code dropped
+    assert coloured["z"] == [3.5, 1.0]
+    # the other seven regions, including South East (no value), are drawn grey and say so
+    assert len(grey["locations"]) == 7 and "E12000008" in grey["locations"]
+    assert ["no data"] in grey["customdata"]
+    assert "http" not in json.dumps(spec["layout"]["map"])
