@@ -1,4 +1,200 @@
+"""Upload returns: pick or recognise the kind, check the files, preview, confirm, load.
+
+Analysts only. Every file is checked in full before anything is written (a dry run of
+store.ingest); nothing is loaded until every file in the drop is valid and the analyst
+confirms. Each file becomes one batch. Text from the files is only ever shown as text.
+"""
+import pandas as pd
 import streamlit as st
 
-st.title("upload")
-st.info("This page is being built.")
+from metrics import app, export
+from store import auth, ingest, kinds, paths
+from store.db import StoreBusy, StoreError
+
+analyst = auth.require_analyst("Upload returns")
+auth.signed_in_sidebar(analyst)
+md = auth.escape_markdown
+
+st.title("Upload returns")
+
+RECOGNISE = "recognise"
+KIND_NAMES = list(kinds.KINDS)
+st.session_state.setdefault("upload_nonce", 0)
+checked: dict = st.session_state.setdefault("upload_checked", {})
+
+for line in st.session_state.pop("upload_done", []):
+    (st.success if line[0] == "ok" else st.error)(line[1], icon=(
+        ":material/check_circle:" if line[0] == "ok" else ":material/error:"))
+
+
+def kind_label(name: str) -> str:
+    if name == RECOGNISE:
+        return "Recognise from the column headers"
+    return f"{kinds.KINDS[name].title} ({name})"
+
+
+def problem_rows(problems) -> list[dict]:
+    return [{"severity": p.severity, "row": p.row, "column": p.column or "(whole file)",
+             "value": p.value, "expected": p.message} for p in problems]
+
+
+def problem_count(problems, hidden: int) -> str:
+    """'3 problems in 2 columns' (a file-wide problem counts apart)."""
+    n = len(problems) + hidden
+    cols = {p.column for p in problems if p.column}
+    text = f"{n:,} problem{'' if n == 1 else 's'}"
+    if cols:
+        text += f" in {len(cols)} column{'' if len(cols) == 1 else 's'}"
+    if any(not p.column for p in problems):
+        text += " and the file as a whole" if cols else " in the file as a whole"
+    return text
+
+
+left, right = st.columns([3, 2], gap="large")
+
+with left:
+    chosen = st.selectbox("Kind of return", [RECOGNISE] + KIND_NAMES, format_func=kind_label,
+                          key="upload_kind",
+                          help="Leave on 'Recognise' to have the kind worked out from each "
+                               "file's headers; the guess is shown for every file.")
+    files = st.file_uploader(
+        "Drop one or more CSV or XLSX files", type=["csv", "xlsx"], accept_multiple_files=True,
+        key=f"upload_files_{st.session_state['upload_nonce']}",
+        help=f"Each file up to {auth.upload_limit_mb()} MB (setting server.maxUploadSize).")
+
+with right:
+    guide = chosen if chosen != RECOGNISE else None
+    guide = st.selectbox("Guidance for", KIND_NAMES, index=KIND_NAMES.index(guide) if guide else 0,
+                         format_func=kind_label, key="upload_guide") if guide is None else guide
+    kind = kinds.KINDS[guide]
+    st.subheader(kind.title, anchor=False)
+    st.write(kind.guidance)
+    st.dataframe([{"column": c.name, "required": "yes" if c.required else "no",
+                   "key": "yes" if c.key else "", "expected": c.expected(), "meaning": c.help}
+                  for c in kind.all_columns()], hide_index=True, width="stretch")
+    template = paths.TEMPLATES_DIR / f"{guide}.csv"
+    if template.is_file():
+        st.download_button(f"Download the {guide} template (CSV)", template.read_bytes(),
+                           file_name=f"{guide}_template.csv", mime="text/csv",
+                           icon=":material/download:", key=f"template_{guide}")
+    else:
+        st.caption(f"The {guide} template is not available yet.")
+
+if not files:
+    st.caption("Nothing checked yet: drop a file above.")
+    st.stop()
+
+version = app.data_version()
+ready: list[tuple] = []         # (file name, kind, data) of files that passed
+blocked: list[str] = []         # names of files that cannot be loaded
+
+with left:
+    for f in files:
+        name = f.name
+        with st.container(border=True):
+            st.markdown(f"**{md(name)}**")
+            too_large = auth.upload_too_large(name, f.size)
+            if too_large:
+                st.error(too_large, icon=":material/error:")
+                blocked.append(name)
+                continue
+            data = f.getvalue()
+            if chosen == RECOGNISE:
+                detected, why = ingest.detect_kind(data, name)
+                if detected is None:
+                    st.error(f"The kind could not be recognised: {md(why)} Choose the kind above.",
+                             icon=":material/help:")
+                    blocked.append(name)
+                    continue
+                st.info(f"Recognised as **{kind_label(detected)}**: {md(why)} If that is "
+                        "wrong, choose the kind above.", icon=":material/search:")
+                file_kind = detected
+            else:
+                file_kind = chosen
+            cache_key = (f.file_id, file_kind, version)
+            try:
+                if cache_key not in checked:
+                    with st.spinner(f"Checking {name}..."):
+                        checked[cache_key] = ingest.ingest_file(
+                            app.db_path(), file_kind, data, name, user=analyst.name, dry_run=True)
+                report = checked[cache_key]
+            except StoreBusy:
+                st.warning("The database is busy with another load right now; this file has not "
+                           "been checked yet. Wait a moment and press R (or reload).",
+                           icon=":material/hourglass_top:")
+                blocked.append(name)
+                continue
+            except StoreError as exc:
+                st.error(str(exc), icon=":material/error:")
+                blocked.append(name)
+                continue
+            rows = problem_rows(report.problems)
+            for note in report.notes:
+                st.caption(md(note))
+            if not report.ok:
+                st.error(f"**{problem_count(report.problems, report.hidden)}.** "
+                         + md(report.summary()), icon=":material/error:")
+                blocked.append(name)
+            elif report.duplicate_of is not None:
+                st.warning(f"This exact file (same SHA-256) is already loaded as batch "
+                           f"{report.duplicate_of}: there is nothing to load. Remove it from the "
+                           "list above.", icon=":material/content_copy:")
+                blocked.append(name)
+            else:
+                st.success(md(report.summary()), icon=":material/check_circle:")
+                ready.append((name, file_kind, data))
+            if rows:
+                if report.ok:
+                    st.caption(f"{problem_count(report.problems, report.hidden)}: warnings do "
+                               "not stop the load")
+                st.dataframe(rows, hide_index=True, width="stretch",
+                             column_config={"row": st.column_config.NumberColumn(format="%d")})
+                st.download_button("Download the problems (CSV)",
+                                   export.to_csv_bytes(pd.DataFrame(rows)),
+                                   file_name=f"problems_{report.sha256[:12]}.csv", mime="text/csv",
+                                   icon=":material/download:", key=f"problems_{f.file_id}")
+            if report.ok and report.duplicate_of is None:
+                a, b = st.columns(2)
+                a.metric("Rows added", report.rows_added)
+                b.metric("Rows replaced", report.rows_replaced)
+                if report.changes is not None and len(report.changes):
+                    st.caption("What will change, by quarter and region")
+                    st.dataframe(report.changes, hide_index=True, width="stretch")
+
+    if blocked:
+        st.error(f"Nothing will be loaded until every file is valid: fix "
+                 f"{', '.join(md(n) for n in blocked)} and drop it again (or remove it).",
+                 icon=":material/block:")
+    label = "Load this file" if len(ready) == 1 else f"Load these {len(ready)} files"
+    go = st.button(label, type="primary", icon=":material/upload:", key="upload_confirm",
+                   disabled=bool(blocked) or not ready)
+
+if go:
+    done, failed = [], False
+    with st.status(f"Loading {len(ready)} file(s)...", expanded=True) as status:
+        bar = st.progress(0.0)
+        for i, (name, file_kind, data) in enumerate(ready):
+            st.write(f"Loading {name} as {file_kind}...")
+            try:
+                report = ingest.ingest_file(app.db_path(), file_kind, data, name, user=analyst.name)
+            except StoreBusy:
+                done.append(("error", f"{name} was not loaded: the database stayed busy with "
+                                      "another load. Nothing from it was written; try again."))
+                failed = True
+                break
+            except StoreError as exc:
+                done.append(("error", f"{name} was not loaded: {exc}"))
+                failed = True
+                break
+            if report.batch_id is None:
+                done.append(("error", f"{name} was not loaded: {report.summary()}"))
+                failed = True
+                break
+            done.append(("ok", report.summary()))
+            bar.progress((i + 1) / len(ready))
+        status.update(label="Load stopped" if failed else "Loaded", state="error" if failed else "complete")
+    st.session_state["upload_done"] = [(k, md(text)) for k, text in done]
+    st.session_state["upload_checked"] = {}
+    if not failed:
+        st.session_state["upload_nonce"] += 1
+    st.rerun()

@@ -66,3 +66,50 @@ def all_text(at: AppTest) -> str:
                   at.warning, at.error, at.success):
         parts += [str(e.value) for e in group]
     return "\n".join(parts)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """downloads(at.download_button[i]) -> the bytes that button would download."""
+    from streamlit.testing.v1 import app_test
+
+    stores = []
+
+    class Recording(app_test.MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+
+    def content(button) -> bytes:
+        name = button.proto.url.rsplit("/", 1)[-1]
+        for store in reversed(stores):
+            try:
+                return store.get_file(name).content
+            except Exception:
+                continue
+        raise KeyError(f"no media file {name}")
+
+    return content
+
+
+def download(at, label_start: str):
+    """The download button whose label starts with ``label_start``."""
+    found = [b for b in at.download_button if b.label.startswith(label_start)]
+    assert len(found) == 1, [b.label for b in at.download_button]
+    return found[0]
+
+
+def query(db, sql: str, params=()):
+    from store.db import connect
+
+    with connect(db) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def frame(at, *columns: str):
+    """The one dataframe on the page whose first columns are ``columns``."""
+    found = [d.value for d in at.dataframe if list(d.value.columns[:len(columns)]) == list(columns)]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
