@@ -1,4 +1,138 @@
+"""Places: one measure by region, footprint, Centre of Service Innovation or council:
+a map, a ranking, each group's trend, and two to four footprints against England.
+
+Page filters live in the URL too: ?measure=...&places_level=...&layer=...&compare=a,b
+"""
 import streamlit as st
 
-st.title("places")
-st.info("This page is being built.")
+from metrics import app, figures, maps, views
+
+st.title("Places", anchor=False)
+
+quarter = st.session_state.get("quarter")
+version = st.session_state.get("data_version")
+if not quarter:
+    st.info("No returns have been loaded yet, so there is nothing to map. Load a survey or "
+            "workforce return on the Upload page (analysts), then come back.",
+            icon=":material/map:")
+    st.stop()
+
+cfg = app.config()
+
+
+def _from_url(key: str, param: str, options: list, default) -> None:
+    """Start a page filter from the URL (first run) and keep it valid."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(param)
+        st.session_state[key] = wanted if wanted in options else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+levels = list(views.PLACE_LEVELS)
+shared_level = st.session_state.get("level")
+_from_url("places_level", "places_level", levels, shared_level if shared_level in levels else "region")
+
+top = st.columns([3, 2])
+with top[1]:
+    st.radio("Level", levels, key="places_level", format_func=views.PLACE_LEVELS.get,
+             horizontal=True)
+level = st.session_state["places_level"]
+options = views.place_measure_options(level, cfg)
+_from_url("places_measure", "measure", list(options), next(iter(options)))
+with top[0]:
+    st.selectbox("Measure", list(options), key="places_measure", format_func=options.get)
+measure = st.session_state["places_measure"]
+unit = views.measure_unit(measure, cfg)
+title = options[measure]
+
+layer = "council"
+if level == "council":
+    layer_options = {"council": "Districts and unitaries", "upper_tier": "Counties and unitaries"}
+    _from_url("places_layer", "layer", list(layer_options), "council")
+    st.radio("Draw councils as", list(layer_options), key="places_layer",
+             format_func=layer_options.get, horizontal=True,
+             help="County councils share their area with their districts: the map shows either "
+                  "the districts (and unitaries) or the counties (and unitaries), each with its "
+                  "own value. The ranking lists every council.")
+    layer = st.session_state["places_layer"]
+
+st.query_params["measure"] = measure
+st.query_params["places_level"] = level
+if level == "council":
+    st.query_params["layer"] = layer
+elif "layer" in st.query_params:
+    del st.query_params["layer"]
+
+ranking = app.read(views.place_values, measure, level, quarter, version=version)
+
+st.subheader(f"{title}, as at {quarter}", anchor=False)
+if ranking.empty:
+    st.info(f"There are no {views.PLACE_LEVELS[level].lower()} groups with councils in the "
+            "reference geography yet.", icon=":material/location_off:")
+elif ranking["value"].isna().all():
+    st.info(f"No data yet for {quarter}: no council in scope has reported {title.lower()} "
+            "at or before this quarter (within the staleness window). Pick an earlier quarter "
+            "in the sidebar, or another measure.", icon=":material/hourglass_empty:")
+
+map_col, rank_col = st.columns([3, 2])
+with map_col:
+    map_layer = "region" if level == "region" else layer
+    try:
+        shapes = app.read(views.map_values, measure, level, quarter, map_layer, version=version)
+        fig = maps.choropleth(shapes, map_layer, title=f"{title} by {views.PLACE_LEVELS[level].lower()}",
+                              unit_label=figures.unit_label(unit))
+        st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map")
+    except maps.BoundaryError as exc:
+        st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
+    except Exception as exc:  # reference folder missing: say where to put it
+        from store.paths import ReferenceDataMissing
+
+        if not isinstance(exc, ReferenceDataMissing):
+            raise
+        st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
+    st.caption(maps.ATTRIBUTION)
+    if level in ("footprint", "centre"):
+        st.caption(f"Each {views.PLACE_LEVELS[level].split(' (')[0].lower()} is drawn by colouring "
+                   "its member councils; grey areas have no value or are in no group.")
+with rank_col:
+    st.markdown("**Ranking**")
+    st.dataframe(ranking[["rank", "group", "display", "coverage"]], hide_index=True,
+                 column_config={"rank": st.column_config.NumberColumn("Rank", format="%d"),
+                                "group": views.PLACE_LEVELS[level],
+                                "display": figures.unit_label(unit).capitalize() if unit != "percent" else "Value",
+                                "coverage": "Rests on"},
+                 height=420, key="places_ranking")
+
+if level != "council":
+    st.subheader("Trends by group", anchor=False)
+    trends = app.read(views.group_trends, measure, level, quarter, version=version)
+    if trends:
+        st.plotly_chart(figures.lines(trends, unit=unit, small_multiples=True, columns=3),
+                        config={"displayModeBar": False}, key="places_trends")
+    else:
+        st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
+else:
+    st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
+
+st.subheader("Compare footprints with England", anchor=False)
+fps = app.read(views.footprint_options, version=version)
+if not fps:
+    st.info("No councils belong to a footprint (combined or strategic authority) in the "
+            "reference geography.", icon=":material/location_off:")
+else:
+    if "places_compare" not in st.session_state:
+        wanted = [c for c in st.query_params.get_all("compare") if c in fps][:4]
+        st.session_state["places_compare"] = wanted
+    st.multiselect("Footprints (two to four)", list(fps), key="places_compare",
+                   format_func=fps.get, max_selections=4,
+                   placeholder="Type a footprint's name")
+    chosen = tuple(st.session_state["places_compare"])
+    st.query_params["compare"] = list(chosen)
+    if len(chosen) < 2:
+        st.info("Choose two to four footprints to compare them with England.",
+                icon=":material/compare_arrows:")
+    else:
+        lines = app.read(views.compare_footprints, measure, chosen, quarter, version=version)
+        st.plotly_chart(figures.lines(lines, unit=unit, title=f"{title}: footprints and England"),
+                        config={"displayModeBar": False}, key="places_compare_chart")
