@@ -87,19 +87,27 @@ def _copy_tables(con, source: Path) -> None:
 def _demo(con, **_):
     """Reference geography + the full demo data (seed 2030, TRACKER_TODAY's quarters),
     loaded through store.ingest exactly as `python -m store init --demo` does. Built once
-    per test process and copied (the batches' stored_file paths point into that copy's
-    cache folder)."""
-    cached = _cache_dir() / "demo.duckdb"
+    per test process, then copied: the tables, and the stored original files (uploads/
+    beside the database, where batches.stored_file points)."""
+    import shutil
+
+    folder = _cache_dir() / "demo"
+    cached = folder / "demo.duckdb"
     if not cached.exists():
         from store.demo import load_demo
         from store.reference import load_reference
 
-        building = cached.with_suffix(".building")
+        building = _cache_dir() / "building" / "demo.duckdb"
+        building.parent.mkdir()
         with connect(building, create=True) as src:
             load_reference(src)
         load_demo(building)
-        building.rename(cached)
+        building.parent.rename(folder)
     _copy_tables(con, cached)
+    target = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+                  .fetchall()[0][0]).parent
+    if (folder / "uploads").is_dir():
+        shutil.copytree(folder / "uploads", target / "uploads", dirs_exist_ok=True)
 
 
 # ---------------------------------------------------------------- pages (H4a)
