@@ -1,4 +1,80 @@
+"""Data coverage: which councils have reported each kind of return in each quarter, by
+region; the missing returns of the quarter shown; values carried forward. ?kind= in the URL."""
 import streamlit as st
 
-st.title("coverage")
-st.info("This page is being built.")
+from metrics import app, export, figures, views
+
+st.title("Data coverage", anchor=False)
+
+quarter = st.session_state.get("quarter")
+version = st.session_state.get("data_version")
+if not quarter:
+    st.info("No returns have been loaded yet, so no council has reported. Load a survey or "
+            "workforce return on the Upload page (analysts).", icon=":material/hourglass_empty:")
+    st.stop()
+
+cfg = app.config()
+kinds = {"survey": "Survey return", "workforce": "Workforce return"}
+if "coverage_kind" not in st.session_state:
+    wanted = st.query_params.get("kind")
+    st.session_state["coverage_kind"] = wanted if wanted in kinds else "survey"
+st.radio("Return", list(kinds), key="coverage_kind", format_func=kinds.get, horizontal=True)
+kind = st.session_state["coverage_kind"]
+st.query_params["kind"] = kind
+
+table = app.read(views.coverage, quarter, version=version)
+now = app.read(views.coverage_at, quarter, version=version)
+cols = st.columns(len(now))
+for col, row in zip(cols, now):
+    col.metric(f"{kinds[row['kind']]}s for {quarter}", f"{row['reporting']} of {row['total']}",
+               f"{row['percent']:.0f}% of councils", delta_color="off")
+
+st.subheader(f"Councils reporting each quarter since {views.MISSING_SINCE}", anchor=False)
+trend = app.read(views.coverage_lines, quarter, version=version)
+if trend:
+    st.plotly_chart(figures.lines({kinds[k]: v for k, v in trend.items()}, unit="percent", height=300),
+                    config={"displayModeBar": False}, key="coverage_trend")
+with st.expander("Numbers"):
+    st.dataframe(table, hide_index=True, key="coverage_table",
+                 column_config={"kind": "Return", "quarter": "Quarter", "reporting": "Reporting",
+                                "total": "Councils in scope",
+                                "percent": st.column_config.NumberColumn("%", format="%.1f")})
+
+st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
+regions, quarters, z, text = app.read(views.coverage_heatmap, kind, quarter, version=version)
+if regions:
+    st.plotly_chart(figures.heatmap(regions, quarters, z, text), config={"displayModeBar": False},
+                    key="coverage_heatmap")
+    st.caption("Each cell: share of the region's councils that sent this return, with the count.")
+else:
+    st.info("No councils in the reference geography.", icon=":material/location_off:")
+
+st.subheader(f"Missing {kind} returns for {quarter}", anchor=False)
+missing = app.read(views.missing_for_quarter, kind, quarter, version=version)
+if missing.empty:
+    st.success(f"Every council in scope has sent its {kind} return for {quarter}.",
+               icon=":material/check_circle:")
+else:
+    st.caption(f"{len(missing)} councils have not sent it. The last column is their latest "
+               "earlier return, if any.")
+    st.dataframe(missing, hide_index=True, key="coverage_missing",
+                 column_config={"council": "Council", "council_code": "GSS code",
+                                "council_type": "Type", "region": "Region",
+                                "latest_return": "Latest return"})
+    st.download_button("Download the list (CSV)", export.to_csv_bytes(missing),
+                       file_name=f"missing-{kind}-{quarter}.csv", mime="text/csv",
+                       icon=":material/download:", key="coverage_download")
+
+st.subheader("Values carried forward", anchor=False)
+stale = app.read(views.stale_values, kind, quarter, version=version)
+st.caption(f"A council's latest value counts for up to {cfg.staleness_quarters} quarters after "
+           f"it was reported (the staleness window); older ones are not counted in {quarter}'s figures.")
+if stale.empty:
+    st.success(f"Every council reported in {quarter}: nothing is carried forward.",
+               icon=":material/check_circle:")
+else:
+    st.dataframe(stale, hide_index=True, key="coverage_stale",
+                 column_config={"council": "Council", "council_code": "GSS code", "region": "Region",
+                                "latest_return": "Latest return",
+                                "quarters_old": st.column_config.NumberColumn("Quarters old", format="%d"),
+                                "state": "State"})
