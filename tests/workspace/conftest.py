@@ -46,9 +46,9 @@ def run_page(monkeypatch):
             at.user = user
         if analyst:
             at.session_state[auth.SESSION_KEY] = {"name": analyst, "via": "password"}
-        at.run()                       # registers st.navigation's pages (AppTest needs one run)
-        if page:
-            at.switch_page(page).run()
+        if page:                       # file pages keep their file name as url path, so
+            at.switch_page(page)       # switching before the first run finds them
+        at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
 
