@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,17 +96,34 @@ def connect(db: str | os.PathLike | None = None, *, create: bool = False,
         con.close()
 
 
+# Write transactions of one process run one at a time. DuckDB lets two connections of one
+# process write at once but then fails the later commit ("Conflict on update!": both bump
+# data_version and take the next batch id), which would lose a batch when two analysts
+# upload through the same dashboard. Other processes are kept out by DuckDB's file lock.
+_WRITE_LOCK = threading.RLock()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing: commit when the block ends normally, roll back on any exception."""
-    con.execute("BEGIN TRANSACTION")
+    """All-or-nothing: commit when the block ends normally, roll back on any exception.
+
+    Waits (up to TRACKER_LOCK_WAIT seconds, then StoreBusy) while another thread of this
+    process is inside a write transaction.
+    """
+    if not _WRITE_LOCK.acquire(timeout=lock_wait_seconds()):
+        raise StoreBusy("Another load or rollback in this process did not finish in time; "
+                        "nothing was written. Try again in a minute.")
     try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
-        con.execute("COMMIT")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        else:
+            con.execute("COMMIT")
+    finally:
+        _WRITE_LOCK.release()
 
 
 def db_file(db: str | os.PathLike | None = None) -> Path:
