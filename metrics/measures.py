@@ -87,6 +87,21 @@ def _grouping(levels: list[str]) -> tuple[str, str, str]:
     return "GROUPING SETS (" + ", ".join(sets) + ")", level_expr, group_expr
 
 
+def _rollup(source: str, aggs: list[tuple[str, str]], levels: list[str]) -> str:
+    """The tail of a query: aggregate ``source`` (a CTE with qi and the level columns) first per
+    cell (quarter x every requested level column), then sum the cells per grouping set. Every
+    aggregate must be additive (count or sum); two stages are far cheaper than grouping sets
+    over the council rows."""
+    sets, level_expr, group_expr = _grouping(levels)
+    dims = ["qi"] + [LEVELS[lv] for lv in levels]
+    return (", cell AS (SELECT " + ", ".join(dims) + ", " +
+            ", ".join(f"{expr} AS {alias}" for alias, expr in aggs) +
+            " FROM " + source + " GROUP BY " + ", ".join(dims) + ")"
+            " SELECT qi, " + level_expr + " AS level, " + group_expr + " AS grp, " +
+            ", ".join(f"sum({alias}) AS {alias}" for alias, _ in aggs) +
+            " FROM cell GROUP BY " + sets)
+
+
 def group_totals(con: duckdb.DuckDBPyConnection, levels: list[str]) -> pd.DataFrame:
     """Councils in scope per level and group (level 'national', group None for England)."""
     sets, level_expr, group_expr = _grouping(levels)
@@ -129,7 +144,8 @@ def compute(con: duckdb.DuckDBPyConnection, cfg: Config, quarters: list[str],
     frames = []
     methods = {m.method for m in wanted}
     if methods & set(SURVEY_METHODS):
-        frames.append(_survey(con, cfg, [m for m in wanted if m.method in SURVEY_METHODS], qis, levels))
+        frames.append(_survey(con, cfg, [m for m in wanted if m.method in SURVEY_METHODS], qis, levels,
+                              totals))
     if "workforce_uplift" in methods:
         frames += [_workforce(con, cfg, m, qis, levels) for m in wanted if m.method == "workforce_uplift"]
     if "exchanges_qualifying" in methods:
@@ -181,11 +197,13 @@ def _complete(df: pd.DataFrame, wanted, qis, levels, totals: pd.DataFrame, first
 
 # ------------------------------------------------------------------ survey-based measures
 
-def _survey(con, cfg: Config, measures, qis, levels) -> pd.DataFrame:
+def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     stale = int(cfg.staleness_quarters)
     singles: list[str] = []      # survey columns carried on their own
     pairs: list[tuple[str, str]] = []
     want_std = False
+    # Only returns that can be carried into the grid matter.
+    lo_q, hi_q = Q.from_index(min(qis) - stale), Q.from_index(max(qis))
     for m in measures:
         p = m.params
         if m.method in ("share_of_councils", "mean_of_councils", "councils_yes"):
@@ -196,23 +214,23 @@ def _survey(con, cfg: Config, measures, qis, levels) -> pd.DataFrame:
                 pairs.append((p["numerator"], p["denominator"]))
         elif m.method == "standards_all_core":
             want_std = True
-    carry = []
+    carry = []     # one window function per carried value: a struct of (quarter index, value(s))
     for c in singles:
-        carry.append(f"last_value(CASE WHEN {c} IS NOT NULL THEN qi END IGNORE NULLS) OVER w AS q__{c}")
-        carry.append(f"last_value({c} IGNORE NULLS) OVER w AS v__{c}")
+        carry.append(f"last_value(CASE WHEN {c} IS NOT NULL THEN {{'q': qi, 'v': {c}}} END IGNORE NULLS) "
+                     f"OVER w AS c__{c}")
     for n, d in pairs:
-        both = f"{n} IS NOT NULL AND {d} IS NOT NULL"
-        carry.append(f"last_value(CASE WHEN {both} THEN qi END IGNORE NULLS) OVER w AS q__{n}__{d}")
-        carry.append(f"last_value(CASE WHEN {both} THEN {n} END IGNORE NULLS) OVER w AS n__{n}__{d}")
-        carry.append(f"last_value(CASE WHEN {both} THEN {d} END IGNORE NULLS) OVER w AS d__{n}__{d}")
+        carry.append(f"last_value(CASE WHEN {n} IS NOT NULL AND {d} IS NOT NULL THEN "
+                     f"{{'q': qi, 'n': {n}, 'd': {d}}} END IGNORE NULLS) OVER w AS c__{n}__{d}")
     params: list = []
     if want_std:
-        carry.append("last_value(CASE WHEN std_reported THEN qi END IGNORE NULLS) OVER w AS q__std")
-        carry.append("last_value(CASE WHEN std_reported THEN std_all END IGNORE NULLS) OVER w AS v__std")
+        carry.append("last_value(CASE WHEN std_reported THEN {'q': qi, 'v': std_all} END IGNORE NULLS) "
+                     "OVER w AS c__std")
+        # (council, quarter, standard_id) is the table's key, so count(*) counts standards.
         std_cte = (", std AS (SELECT council_code, quarter, TRUE AS std_reported, "
-                   "count(DISTINCT standard_id) FILTER (WHERE status IN ('adopted', 'audited')) = ? AS std_all "
-                   "FROM survey_standards WHERE list_contains(?, standard_id) GROUP BY council_code, quarter)")
-        params += [len(cfg.core_standard_ids), cfg.core_standard_ids]
+                   "count(*) FILTER (WHERE status IN ('adopted', 'audited')) = ? AS std_all "
+                   "FROM survey_standards WHERE list_contains(?, standard_id) AND quarter >= ? AND quarter <= ? "
+                   "GROUP BY council_code, quarter)")
+        params += [len(cfg.core_standard_ids), cfg.core_standard_ids, lo_q, hi_q]
         std_join = " LEFT JOIN std ON std.council_code = s.council_code AND std.quarter = s.quarter"
         std_cols = ", COALESCE(std.std_reported, FALSE) AS std_reported, std.std_all"
     else:
@@ -226,41 +244,40 @@ def _survey(con, cfg: Config, measures, qis, levels) -> pd.DataFrame:
         p, mid = m.params, m.id
         if m.method in ("share_of_councils", "mean_of_councils", "councils_yes"):
             c = p["column"]
-            ok = fresh.format(q=f"q__{c}")
-            flag = f"v__{c}" if c in SURVEY_COLUMNS_BOOL else f"v__{c} >= 1"
-            aggs.append(f"count(*) FILTER (WHERE {ok}) AS \"{mid}__rep\"")
+            ok = fresh.format(q=f"c__{c}.q")
+            flag = f"c__{c}.v" if c in SURVEY_COLUMNS_BOOL else f"c__{c}.v >= 1"
+            aggs.append((f"{mid}__rep", f"count(*) FILTER (WHERE {ok})"))
             if m.method == "mean_of_councils":
-                aggs.append(f"sum(v__{c}) FILTER (WHERE {ok}) AS \"{mid}__num\"")
+                aggs.append((f"{mid}__num", f"sum(c__{c}.v) FILTER (WHERE {ok})"))
             else:
-                aggs.append(f"count(*) FILTER (WHERE {ok} AND {flag}) AS \"{mid}__num\"")
+                aggs.append((f"{mid}__num", f"count(*) FILTER (WHERE {ok} AND {flag})"))
         elif m.method == "ratio_of_sums":
             n, d = p["numerator"], p["denominator"]
-            ok = fresh.format(q=f"q__{n}__{d}")
-            aggs.append(f"count(*) FILTER (WHERE {ok}) AS \"{mid}__rep\"")
-            aggs.append(f"sum(n__{n}__{d}) FILTER (WHERE {ok}) AS \"{mid}__num\"")
-            aggs.append(f"sum(d__{n}__{d}) FILTER (WHERE {ok}) AS \"{mid}__den\"")
+            ok = fresh.format(q=f"c__{n}__{d}.q")
+            aggs.append((f"{mid}__rep", f"count(*) FILTER (WHERE {ok})"))
+            aggs.append((f"{mid}__num", f"sum(c__{n}__{d}.n) FILTER (WHERE {ok})"))
+            aggs.append((f"{mid}__den", f"sum(c__{n}__{d}.d) FILTER (WHERE {ok})"))
         elif m.method == "standards_all_core":
-            ok = fresh.format(q="q__std")
-            aggs.append(f"count(*) FILTER (WHERE {ok}) AS \"{mid}__rep\"")
-            aggs.append(f"count(*) FILTER (WHERE {ok} AND v__std) AS \"{mid}__num\"")
+            ok = fresh.format(q="c__std.q")
+            aggs.append((f"{mid}__rep", f"count(*) FILTER (WHERE {ok})"))
+            aggs.append((f"{mid}__num", f"count(*) FILTER (WHERE {ok} AND c__std.v)"))
     sets, level_expr, group_expr = _grouping(levels)
     carried_names = ", ".join(
-        [f"ff.q__{c}, ff.v__{c}" for c in singles]
-        + [f"ff.q__{n}__{d}, ff.n__{n}__{d}, ff.d__{n}__{d}" for n, d in pairs]
-        + (["ff.q__std, ff.v__std"] if want_std else []))
+        [f"ff.c__{c}" for c in singles] + [f"ff.c__{n}__{d}" for n, d in pairs]
+        + (["ff.c__std"] if want_std else []))
     sql = (
         "WITH sc AS (" + _SCOPED + ")" + std_cte +
         ", s AS (SELECT s.council_code, " + qi("s.quarter") + " AS qi" + base_cols + std_cols +
-        " FROM survey s SEMI JOIN sc ON sc.council_code = s.council_code" + std_join + ")"
+        " FROM survey s SEMI JOIN sc ON sc.council_code = s.council_code" + std_join +
+        " WHERE s.quarter >= ? AND s.quarter <= ?)"
         ", ff AS (SELECT council_code, qi, " + ", ".join(carry) +
         " FROM s WINDOW w AS (PARTITION BY council_code ORDER BY qi "
         "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"
         ", g AS (SELECT sc.*, gq.qi FROM sc CROSS JOIN (SELECT unnest(?::INTEGER[]) AS qi) gq)"
         ", j AS (SELECT g.*, " + carried_names +
         " FROM g ASOF LEFT JOIN ff ON g.council_code = ff.council_code AND g.qi >= ff.qi)"
-        " SELECT qi, " + level_expr + " AS level, " + group_expr + " AS grp, " + ", ".join(aggs) +
-        " FROM j GROUP BY " + sets)
-    params.append(qis)
+        + _rollup("j", aggs, levels))
+    params += [lo_q, hi_q, qis]
     wide = con.execute(sql, params).df()
     out = []
     for m in measures:
@@ -291,12 +308,12 @@ def _survey(con, cfg: Config, measures, qis, levels) -> pd.DataFrame:
         out.append(frame)
     df = pd.concat(out, ignore_index=True)
     if "_std" in df:
-        df = _std_share(con, df, levels)
+        df = _std_share(df, totals if totals is not None else group_totals(con, levels))
     return df
 
 
-def _std_share(con, df: pd.DataFrame, levels) -> pd.DataFrame:
-    totals = group_totals(con, levels).rename(columns={"total": "_t"})
+def _std_share(df: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    totals = totals.rename(columns={"total": "_t"})
     df = df.merge(totals, how="left", on=["level", "grp"])
     mask = df["_std"].fillna(False).astype(bool)
     df.loc[mask, "denominator"] = df.loc[mask, "_t"].astype("float64")
@@ -315,11 +332,11 @@ def _workforce(con, cfg: Config, m, qis, levels) -> pd.DataFrame:
     sql = (
         "WITH sc AS (" + _SCOPED + ")"
         ", w AS (SELECT council_code, " + qi("quarter") + " AS wq, "
-        "CASE WHEN bool_or(role_family = 'all') THEN sum(headcount) FILTER (WHERE role_family = 'all') "
-        "ELSE sum(headcount) END AS head, "
-        "CASE WHEN bool_or(role_family = 'all') THEN sum(underrepresented) FILTER (WHERE role_family = 'all') "
-        "ELSE sum(underrepresented) END AS under "
-        "FROM workforce SEMI JOIN sc USING (council_code) GROUP BY council_code, quarter)"
+        # A council-quarter reports 'all' or a breakdown by family; if both, 'all' wins.
+        "COALESCE(sum(headcount) FILTER (WHERE role_family = 'all'), sum(headcount)) AS head, "
+        "COALESCE(sum(underrepresented) FILTER (WHERE role_family = 'all'), sum(underrepresented)) AS under "
+        "FROM workforce SEMI JOIN sc USING (council_code) WHERE quarter >= ? AND quarter <= ? "
+        "GROUP BY council_code, quarter)"
         ", g AS (SELECT sc.*, gq.qi FROM sc CROSS JOIN (SELECT unnest(?::INTEGER[]) AS qi) gq)"
         ", j AS (SELECT g.*, w.wq, w.head, w.under FROM g ASOF LEFT JOIN w "
         "ON g.council_code = w.council_code AND g.qi >= w.wq)"
@@ -328,11 +345,11 @@ def _workforce(con, cfg: Config, m, qis, levels) -> pd.DataFrame:
         "t.head AS head_t, t.under AS under_t, b.head AS head_b, b.under AS under_b "
         "FROM j t JOIN b ON b.council_code = t.council_code "
         "WHERE " + fresh_t + " AND " + fresh_b + ")"
-        " SELECT qi, " + level_expr + " AS level, " + group_expr + " AS grp, count(*) AS rep, "
-        "sum(under_t) AS ut, sum(head_t) AS ht, sum(under_b) AS ub, sum(head_b) AS hb "
-        "FROM l GROUP BY " + sets)
+        + _rollup("l", [("rep", "count(*)"), ("ut", "sum(under_t)"), ("ht", "sum(head_t)"),
+                        ("ub", "sum(under_b)"), ("hb", "sum(head_b)")], levels))
     grid = sorted(set(qis) | {bqi})
-    wide = con.execute(sql, [grid, bqi]).df()
+    lo_q, hi_q = Q.from_index(min(grid) - stale), Q.from_index(max(grid))
+    wide = con.execute(sql, [lo_q, hi_q, grid, bqi]).df()
     wide = wide[wide["qi"].isin(qis)]
     ut, ht = wide["ut"].astype("float64"), wide["ht"].astype("float64")
     ub, hb = wide["ub"].astype("float64"), wide["hb"].astype("float64")

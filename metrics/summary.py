@@ -105,14 +105,22 @@ def _summaries(con, as_of, levels: list[str], config) -> dict[str | None, pd.Dat
     grid = {Q.from_index(i) for i in range(t - window + 1, t + 1)}
     grid |= {m.baseline_quarter for m in cfg.measures.values() if m.baseline_quarter <= q}
     long = M.compute(con, cfg, sorted(grid), levels, first_data_quarter=available[0])
-    national_totals = long[long["level"] == "national"].groupby("id")["coverage_total"].first()
+    # Plain Python from here on: the result is small and pandas per-row access is slow.
+    cols = {c: long[c].tolist() for c in M.OUT_COLUMNS}
+    cells: dict[tuple, dict[str, tuple]] = {}
+    national_totals: dict[str, float | None] = {}
+    for i in range(len(long)):
+        mid, lvl, grp, quarter = cols["id"][i], cols["level"][i], cols["group"][i], cols["quarter"][i]
+        cell = (_num(cols["value"][i]), _num(cols["numerator"][i]), _num(cols["denominator"][i]),
+                _num(cols["coverage_reporting"][i]), _num(cols["coverage_total"][i]))
+        cells.setdefault((lvl, mid, None if lvl == "national" else grp), {})[quarter] = cell
+        if lvl == "national" and quarter == q:
+            national_totals[mid] = cell[4]
     out: dict[str | None, pd.DataFrame] = {}
     for lv in [None, *levels]:
-        part = long[long["level"] == (lv or "national")]
-        rows = []
-        for (mid, grp), g in part.groupby(["id", "group"], sort=False, dropna=False):
-            m = cfg.measures[mid]
-            rows.append(_row(cfg, m, q, lv, None if lv is None else grp, g, national_totals.get(mid)))
+        level = lv or "national"
+        rows = [_row(cfg, cfg.measures[mid], q, lv, grp, by_q, national_totals.get(mid))
+                for (lvl, mid, grp), by_q in cells.items() if lvl == level]
         df = pd.DataFrame(rows, columns=COLUMNS)
         order = {mid: i for i, mid in enumerate(cfg.measures)}
         df = df.sort_values(["id", "group"], key=lambda s: s.map(order) if s.name == "id" else s,
@@ -133,29 +141,24 @@ def _num(x):
     return None if math.isnan(f) else f
 
 
-def _row(cfg, m: mconfig.Measure, q: str, level, group, g: pd.DataFrame, national_total) -> dict:
-    by_q = {r.quarter: r for r in g.itertuples(index=False)}
-    cur = by_q.get(q)
-    value = _num(cur.value) if cur is not None else None
-    prev = by_q.get(Q.shift(q, -1))
-    base = by_q.get(m.baseline_quarter)
-    baseline = _num(base.value) if base is not None else None
-    series = [(Q.index(r.quarter), _num(r.value)) for r in g.itertuples(index=False)
-              if r.quarter <= q and _num(r.value) is not None]
+def _row(cfg, m: mconfig.Measure, q: str, level, group, by_q: dict[str, tuple], national_total) -> dict:
+    """One summary row from the measure's cells {quarter: (value, num, den, reporting, total)}."""
+    none = (None, None, None, None, None)
+    value, numerator, denominator, reporting, total = by_q.get(q, none)
+    prev = by_q.get(Q.shift(q, -1), none)[0]
+    baseline = by_q.get(m.baseline_quarter, none)[0]
+    series = sorted((Q.index(qq), c[0]) for qq, c in by_q.items() if qq <= q and c[0] is not None)
     n_data = len(series)
-    total = _num(cur.coverage_total) if cur is not None else None
     row = dict(
         id=m.id, theme=m.theme, theme_title=cfg.themes[m.theme].title, title=m.title, unit=m.unit,
         kind=m.kind, quarter=q, level=level or "national", group=group, value=value,
-        numerator=_num(cur.numerator) if cur is not None else None,
-        denominator=_num(cur.denominator) if cur is not None else None,
+        numerator=numerator, denominator=denominator,
         baseline=baseline, baseline_quarter=m.baseline_quarter, target=m.target, deadline=m.deadline,
         status=None, status_label=None, status_reason="", expected_progress=None, expected_now=None,
         ratio=None, projected_at_deadline=None, projected_quarter_reached=None, direction=None,
         direction_change=None, direction_from=None,
-        previous_value=_num(prev.value) if prev is not None else None, quarters_with_data=n_data,
-        coverage_reporting=_num(cur.coverage_reporting) if cur is not None else None,
-        coverage_total=total, explanation="")
+        previous_value=prev, quarters_with_data=n_data,
+        coverage_reporting=reporting, coverage_total=total, explanation="")
     if m.is_milestone:
         row["status"] = P.milestone_status(bool(value))
         row["target"] = "achieved"
