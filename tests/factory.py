@@ -260,3 +260,98 @@ def _places_small(con, **_):
     from store import schema
 
     schema.bump_data_version(con)
+
+
+# ---------------------------------------------------------------- metrics (H2)
+
+@variant("metrics_small")
+def _metrics_small(con, **_):
+    """Five councils in scope and one that ended, returns from 2025-Q1 to 2026-Q3, written
+    so that every measure in tests/metrics/test_measures.py can be computed by hand.
+
+    A E06000001 unitary, North East, Tees Valley, North Centre
+    B E06000002 unitary, North East, Tees Valley, North Centre
+    C E09000001 city corporation, London, no footprint, no centre
+    D E07000223 district, South East, no footprint, no centre (reports only 2025-Q1/Q2)
+    E E08000001 metropolitan district, North West, Greater Manchester, no centre (never reports)
+    X E07000999 district, South East, ended 2025-03-31 (its returns must be ignored)
+    """
+    con.execute("INSERT INTO regions VALUES ('E12000001', 'North East'), ('E12000002', 'North West'), "
+                "('E12000007', 'London'), ('E12000008', 'South East')")
+    con.execute("INSERT INTO centres VALUES ('north', 'North Centre', ['E12000001'])")
+    councils = [
+        ("E06000001", "A", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre", None),
+        ("E06000002", "B", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre", None),
+        ("E09000001", "C", "city corporation", "E12000007", "London", None, None, None, None),
+        ("E07000223", "D", "district", "E12000008", "South East", None, None, None, None),
+        ("E08000001", "E", "metropolitan district", "E12000002", "North West", "E47000001",
+         "Greater Manchester", None, None),
+        ("E07000999", "X", "district", "E12000008", "South East", None, None, None, "2025-03-31"),
+    ]
+    con.executemany("INSERT INTO councils (council_code, name, council_type, region_code, region_name, "
+                    "footprint_code, footprint_name, centre, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    councils)
+    con.execute("INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+                "rows_replaced, uploaded_by, uploaded_at) VALUES "
+                "(1, 'survey', 'metrics_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00')")
+    A, B, C, D, X = "E06000001", "E06000002", "E09000001", "E07000223", "E07000999"
+    # (council, quarter, maturity, ceo, digital, sme, contracts, outcome, collective, components)
+    con.executemany("INSERT INTO survey VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", [
+        (D, "2025-Q1", 4, True, 200, 50, 20, 2, False, 1),
+        (A, "2025-Q2", 2, False, 100, 20, 10, 1, False, 0),
+        (B, "2025-Q2", 3, True, 300, 60, 10, 2, True, 1),
+        (C, "2025-Q2", 1, False, 100, 40, None, None, False, 0),
+        (X, "2025-Q2", 5, True, 100, 100, 10, 10, True, 5),
+        (C, "2025-Q4", 2, False, 100, 30, 5, 0, False, 0),
+        (B, "2026-Q1", 3, True, 300, 90, 10, 2, True, 1),
+        (A, "2026-Q3", 4, True, 100, 10, 10, 3, True, 2),
+        (B, "2026-Q3", None, None, 200, None, 10, 4, None, None),
+        (X, "2026-Q3", 5, True, 100, 100, 10, 10, True, 5),
+    ])
+    from metrics import config as mconfig
+
+    core = mconfig.load().core_standard_ids
+    std = []
+    for sid in core:
+        std.append((A, "2025-Q2", sid, "adopting" if sid == core[0] else "adopted"))
+        std.append((D, "2025-Q1", sid, "audited"))
+        std.append((C, "2025-Q4", sid, "planned" if sid == core[-1] else "adopted"))
+        std.append((B, "2026-Q1", sid, "adopted"))
+        std.append((A, "2026-Q3", sid, "audited" if sid == core[0] else "adopted"))
+        std.append((X, "2026-Q3", sid, "adopted"))
+    std.append((C, "2026-Q1", "not_a_core_standard", "adopted"))
+    con.executemany("INSERT INTO survey_standards VALUES (?, ?, ?, ?, 1)", std)
+    con.executemany("INSERT INTO workforce (council_code, quarter, role_family, headcount, "
+                    "underrepresented, batch_id) VALUES (?, ?, ?, ?, ?, 1)", [
+                        (A, "2025-Q2", "all", 100, 20), (A, "2026-Q3", "all", 100, 22),
+                        (B, "2025-Q2", "data", 30, 6), (B, "2025-Q2", "architecture", 20, 4),
+                        (B, "2026-Q3", "data", 30, 7), (B, "2026-Q3", "architecture", 20, 4),
+                        (C, "2026-Q3", "all", 50, 25),
+                        (D, "2025-Q2", "all", 40, 4),
+                        (X, "2025-Q2", "all", 10, 0), (X, "2026-Q3", "all", 10, 10),
+                    ])
+    con.executemany("INSERT INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)", [
+        ("EX1", "2025-Q2", "One", A, ["NHS Tees"], ["health"], ["open_referral"], "successful"),
+        ("EX1", "2026-Q2", "One", A, ["NHS Tees"], ["health"], ["open_referral"], "stopped"),
+        ("EX2", "2025-Q2", "Two", B, ["Police"], ["police"], ["planning_data"], "successful"),
+        ("EX3", "2026-Q3", "No standard", C, ["TfL"], ["other"], [], "successful"),
+        ("EX4", "2026-Q3", "No partner", D, [], [], ["open_referral"], "successful"),
+        ("EX5", "2026-Q3", "Live only", A, ["NHS"], ["health"], ["open_referral"], "live"),
+    ])
+    con.executemany("INSERT INTO placements VALUES (?, ?, 'Cabinet Office', 'central_department', "
+                    "'secondment', ?, NULL, 1)", [
+                        ("P1", A, "2025-Q1"), ("P2", B, "2025-Q2"), ("P3", C, "2025-Q4"), ("P4", A, "2026-Q3")])
+    con.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, 1)", [
+        ("CSI-1", "2025-Q2", "centre_of_service_innovation", "North", "E12000001", "not_started"),
+        ("CSI-1", "2025-Q4", "centre_of_service_innovation", "North", "E12000001", "achieved"),
+        ("CSI-2", "2025-Q2", "centre_of_service_innovation", "London", "E12000007", "in_progress"),
+        ("CSI-2", "2026-Q3", "centre_of_service_innovation", "London", "E12000007", "achieved"),
+        ("CSI-3", "2026-Q1", "centre_of_service_innovation", "Roaming", None, "achieved"),
+        ("CSI-3", "2026-Q2", "centre_of_service_innovation", "Roaming", None, "in_progress"),
+        ("INST", "2026-Q1", "coordinating_institute", "Institute", None, "in_progress"),
+        ("WFP", "2025-Q4", "workforce_plan", "Workforce plan", None, "in_progress"),
+        ("WFP", "2026-Q1", "workforce_plan", "Workforce plan", None, "achieved"),
+    ])
+    from store import schema
+
+    schema.bump_data_version(con)
