@@ -28,6 +28,7 @@ from store.read import ReadError, headers_only, read, sniff_format, suffix
 from store.validate import TYPED, Problem, validate
 
 UPLOADS = "uploads"   # folder beside the database file
+KEYS = "_upload_keys"
 
 # For the preview: which column gives a row's quarter, and which its region.
 # (quarter column, council column, region-code column)
@@ -144,6 +145,7 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
         report.rows_in_file = v.rows
         if not v.ok:
             return report
+        _make_keys(con, kind)
         report.changes = _preview(con, kind)
         report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
         report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
@@ -158,7 +160,14 @@ def _match(kind: _kinds.Kind, alias: str) -> str:
     if kind.replaces_all:
         return "true"
     cond = " AND ".join(f"n.{c} = {alias}.{c}" for c in kind.replace_by)
-    return f"EXISTS (SELECT 1 FROM {TYPED} n WHERE {cond})"
+    return f"EXISTS (SELECT 1 FROM {KEYS} n WHERE {cond})"
+
+
+def _make_keys(con, kind: _kinds.Kind) -> None:
+    """The distinct replace-by keys of the upload (far fewer than its rows)."""
+    cols = ", ".join(kind.replace_by)
+    sql = f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT DISTINCT {cols} FROM {TYPED}"
+    con.execute(sql)
 
 
 def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:

@@ -95,7 +95,8 @@ def sniff_format(data: bytes, file_name: str) -> str:
 def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
          kind: str | None = None) -> Staged:
     """Put the file into the ``_stage`` view of ``con`` (temporary objects only)."""
-    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    blank = b" \t\r\n\x00\xef\xbb\xbf"
+    if not data or (not data[:65536].strip(blank) and not data.strip(blank)):
         raise ReadError(f"{file_name} is empty: it has no header row and no data.")
     fmt = sniff_format(data, file_name)
     if fmt == "xlsx":
@@ -175,7 +176,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> St
     headers = next(csv.reader([text], delimiter=delim))
     ncols = len(headers)
     # Keep blank lines as empty records so record number == spreadsheet row.
-    if re.search(rb"(^|\n)\r?\n", data):
+    if b"\n\n" in data or b"\n\r\n" in data or data[:1] in (b"\n", b"\r"):
         filler = delim.encode() * (ncols - 1)
         data = re.sub(rb"(?m)^(?=\r?\n)", lambda _m: filler, data)
     columns = {f"column{i}": "VARCHAR" for i in range(ncols)}

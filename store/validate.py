@@ -113,20 +113,16 @@ def quarter_text_sql(index_expr: str) -> str:
     return f"CAST(({index_expr}) // 4 AS VARCHAR) || '-Q' || CAST(({index_expr}) % 4 + 1 AS VARCHAR)"
 
 
-def _number_sql(r: str, whole: bool) -> str:
-    """Text -> number: digits, optional thousands separators, optional leading £ and sign."""
-    if whole:
-        pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.0+)?"
-        cast = "BIGINT"
-        fast = f"CASE WHEN length({r}) <= 15 AND ltrim({r}, '0123456789') = '' THEN CAST({r} AS BIGINT) "
-    else:
-        pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
-        cast = "DOUBLE"
-        fast = f"CASE WHEN length({r}) <= 15 AND ltrim({r}, '0123456789') = '' THEN CAST({r} AS DOUBLE) "
-    slow = (f"WHEN regexp_full_match({r}, '{pattern}') THEN "
+def _number_sql(x: str, r: str, whole: bool) -> str:
+    """Text -> number: plain digits fast; else optional sign, leading £ and thousands
+    separators (decimals only for non-whole numbers, or .0 for whole ones)."""
+    cast = "BIGINT" if whole else "DOUBLE"
+    frac = r"(\.0+)?" if whole else r"(\.\d+)?"
+    pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)" + frac
+    return (f"CASE WHEN regexp_full_match({x}, '\\d{{1,15}}') THEN CAST({x} AS {cast}) "
+            f"WHEN regexp_full_match({r}, '{pattern}') THEN "
             f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
             f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END")
-    return fast + slow
 
 
 def _enum_norm(r: str) -> str:
@@ -198,7 +194,10 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
 
     # 2. Cell values anywhere in the file: formulas, e-mail addresses, NI numbers.
     label_of = {f"c{i}": (h.strip() or f"column {i + 1}") for i, h in enumerate(staged.headers)}
-    problems += _cell_checks(con, stage_cols, label_of)
+    # (Typed columns refuse such values anyway, and say why: see _classify.)
+    free = [f"c{i}" for i, k in enumerate(staged.keys)
+            if k not in known or known[k].type in ("text", "list")]
+    problems += _cell_checks(con, free, label_of)
 
     # 3. Resolve councils, quarters and regions once per distinct spelling.
     p = _Params()
@@ -261,15 +260,7 @@ def _cell_checks(con, stage_cols: list[str], label_of: dict[str, str]) -> list[t
                f"ORDER BY _row LIMIT {MAX_LISTED}")
 
         def make(r, label=label):
-            if r[3]:
-                msg = ("looks like a spreadsheet formula (it starts with =, @, + or -). "
-                       "Formulas are refused: paste the value instead")
-            elif r[4]:
-                msg = ("looks like an e-mail address. The tracker must not hold personal data: "
-                       "remove it")
-            else:
-                msg = ("looks like a National Insurance number. The tracker must not hold "
-                       "personal data: remove it")
+            msg = FORMULA_MSG if r[3] else EMAIL_MSG if r[4] else NINO_MSG
             return Problem("error", r[0], label, _short(r[1]), msg)
         out += _collect(con, sql, None, make)
     return out
@@ -278,23 +269,48 @@ def _cell_checks(con, stage_cols: list[str], label_of: dict[str, str]) -> list[t
 def _short(v) -> str | None:
     if v is None:
         return None
-    s = str(v)
+    s = str(v).strip()
     return s if len(s) <= 80 else s[:77] + "..."
+
+
+_FORMULA_PY = re.compile(_FORMULA_RE)
+_EMAIL_PY = re.compile(_EMAIL_RE)
+_NINO_PY = re.compile(_NINO_RE)
+
+FORMULA_MSG = ("looks like a spreadsheet formula (it starts with =, @, + or -). Formulas are "
+               "refused: paste the value instead")
+EMAIL_MSG = "looks like an e-mail address. The tracker must not hold personal data: remove it"
+NINO_MSG = ("looks like a National Insurance number. The tracker must not hold personal data: "
+            "remove it")
+
+
+def _classify(value) -> str | None:
+    """Why a value that failed its type is dangerous, if it is (formula, personal data)."""
+    if value is None:
+        return None
+    v = str(value)
+    if _FORMULA_PY.search(v):
+        return FORMULA_MSG
+    if "@" in v and _EMAIL_PY.search(v):
+        return EMAIL_MSG
+    if _NINO_PY.fullmatch(v):
+        return NINO_MSG
+    return None
 
 
 def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], p: _Params) -> None:
     """_cmap(r, code, status, ended_on), _qmap(r, q, status), _rmap(r, code)."""
     def distinct(types: tuple[str, ...]) -> str:
-        parts = [f"SELECT DISTINCT {_trim(col_of[c.name])} AS r FROM {STAGE}"
+        parts = [f"SELECT DISTINCT {col_of[c.name]} AS v FROM {STAGE}"
                  for c in columns if c.type in types and c.name in col_of]
         if not parts:
-            return "SELECT CAST(NULL AS VARCHAR) AS r WHERE false"
+            return "SELECT CAST(NULL AS VARCHAR) AS v WHERE false"
         return " UNION ".join(parts)
 
     # Councils: by GSS code, else by any known spelling (council_names); current councils only.
     cmap = (
         "CREATE OR REPLACE TEMP TABLE _cmap AS "
-        f"WITH raw AS (SELECT DISTINCT r FROM ({distinct(('council',))}) WHERE r IS NOT NULL), "
+        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('council',))}) WHERE {_trim('v')} IS NOT NULL), "
         "cand AS ("
         "  SELECT raw.r, c.council_code, c.end_date, 1 AS how FROM raw JOIN councils c ON c.council_code = upper(raw.r) "
         "  UNION ALL "
@@ -304,7 +320,7 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], 
         "g AS (SELECT r, list(DISTINCT council_code) FILTER (WHERE end_date IS NULL) AS cur, "
         "  list(DISTINCT council_code) FILTER (WHERE end_date IS NOT NULL) AS old, max(end_date) AS ended_on "
         "  FROM best GROUP BY r) "
-        "SELECT raw.r, CASE WHEN len(g.cur) = 1 THEN g.cur[1] END AS code, "
+        "SELECT raw.v, raw.r, CASE WHEN len(g.cur) = 1 THEN g.cur[1] END AS code, "
         "  CASE WHEN len(g.cur) = 1 THEN 'ok' WHEN len(g.cur) > 1 THEN 'ambiguous' "
         "       WHEN len(g.old) > 0 THEN 'ended' ELSE 'unknown' END AS status, "
         "  g.old[1] AS old_code, g.ended_on, g.cur AS candidates "
@@ -316,46 +332,44 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], 
     early = quarters.index(quarters.EARLIEST)
     qmap = (
         "CREATE OR REPLACE TEMP TABLE _qmap AS "
-        f"WITH raw AS (SELECT DISTINCT r FROM ({distinct(('quarter',))}) WHERE r IS NOT NULL), "
-        f"ix AS (SELECT r, {qi} AS i FROM raw) "
-        f"SELECT r, CASE WHEN i >= 0 THEN {quarter_text_sql('i')} END AS q, "
+        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('quarter',))}) WHERE {_trim('v')} IS NOT NULL), "
+        f"ix AS (SELECT v, r, {qi} AS i FROM raw) "
+        f"SELECT v, r, CASE WHEN i >= 0 THEN {quarter_text_sql('i')} END AS q, "
         "CASE WHEN i IS NULL THEN 'bad' WHEN i < 0 THEN 'badfy' WHEN i < $early THEN 'early' "
         "WHEN i > $cur THEN 'future' ELSE 'ok' END AS status FROM ix"
     )
     con.execute(qmap, {"early": early, "cur": cur})
     rmap = (
         "CREATE OR REPLACE TEMP TABLE _rmap AS "
-        f"WITH raw AS (SELECT DISTINCT r FROM ({distinct(('region',))}) WHERE r IS NOT NULL) "
-        "SELECT raw.r, min(g.region_code) AS code FROM raw LEFT JOIN regions g "
-        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_nk('raw.r')} GROUP BY raw.r"
+        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('region',))}) WHERE {_trim('v')} IS NOT NULL) "
+        "SELECT raw.v, raw.r, min(g.region_code) AS code FROM raw LEFT JOIN regions g "
+        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_nk('raw.r')} GROUP BY raw.v, raw.r"
     )
     con.execute(rmap)
 
 
-def _typed_expr(c: Column, r: str, alias: str) -> str:
+def _typed_expr(c: Column, x: str, alias: str) -> str:
+    """The typed value of the cell ``x`` (untrimmed text); NULL when it is not valid."""
     t = c.type
-    if t == "council":
+    r = _trim(x)
+    if t in ("council", "region"):
         return f"{alias}.code"
     if t == "quarter":
         return f"CASE WHEN {alias}.status = 'ok' THEN {alias}.q END"
-    if t == "region":
-        return f"{alias}.code"
     if t == "yesno":
         return (f"CASE WHEN lower({r}) IN ('yes', 'y', 'true', '1') THEN true "
                 f"WHEN lower({r}) IN ('no', 'n', 'false', '0') THEN false END")
-    if t == "number":
-        return _number_sql(r, whole=False)
-    if t == "whole":
-        return _number_sql(r, whole=True)
+    if t in ("number", "whole"):
+        return _number_sql(x, r, whole=(t == "whole"))
     if t == "enum":
-        choices = "[" + ", ".join(_lit(x) for x in c.choices) + "]"
-        return (f"CASE WHEN list_contains({choices}, {r}) THEN {r} "
+        choices = "[" + ", ".join(_lit(v) for v in c.choices) + "]"
+        return (f"CASE WHEN list_contains({choices}, {x}) THEN {x} "
                 f"WHEN list_contains({choices}, {_enum_norm(r)}) THEN {_enum_norm(r)} END")
     if t == "list":
-        items = f"list_filter(list_transform(string_split({r}, ';'), x -> trim(x)), x -> x <> '')"
+        items = f"list_filter(list_transform(string_split({r}, ';'), v -> trim(v)), v -> v <> '')"
         if c.choices:
-            items = f"list_transform({items}, x -> {_enum_norm('x')})"
-        return items
+            items = f"list_transform({items}, v -> {_enum_norm('v')})"
+        return f"CASE WHEN {r} IS NOT NULL THEN {items} END"
     if t == "date":
         return f"CASE WHEN regexp_full_match({r}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN TRY_CAST({r} AS DATE) END"
     if t == "gss":
@@ -372,10 +386,11 @@ def _lit(value: str) -> str:
 
 def _build_typed(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
                  stage_cols: list[str]) -> None:
+    """One pass: raw_<name> is the cell as read (untrimmed; cheap), <name> the typed value."""
     inner = ["_row"] + [
-        f"{_trim(col_of[c.name]) if c.name in col_of else 'CAST(NULL AS VARCHAR)'} AS raw_{c.name}"
+        f"{col_of[c.name] if c.name in col_of else 'CAST(NULL AS VARCHAR)'} AS raw_{c.name}"
         for c in columns]
-    blank = " AND ".join(f"{_trim(s)} IS NULL" for s in stage_cols) or "false"
+    blank = " AND ".join(f"coalesce(trim({s}), '') = ''" for s in stage_cols) or "false"
     joins = []
     outer = ["s._row"] + [f"s.raw_{c.name}" for c in columns]
     for i, c in enumerate(columns):
@@ -383,7 +398,7 @@ def _build_typed(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
         r = f"s.raw_{c.name}"
         if c.type in ("council", "quarter", "region"):
             table = {"council": "_cmap", "quarter": "_qmap", "region": "_rmap"}[c.type]
-            joins.append(f"LEFT JOIN {table} {alias} ON {alias}.r = {r}")
+            joins.append(f"LEFT JOIN {table} {alias} ON {alias}.v = {r}")
         outer.append(f"{_typed_expr(c, r, alias)} AS {c.name}")
     sql = (f"CREATE OR REPLACE TEMP TABLE {TYPED} AS SELECT {', '.join(outer)} FROM "
            f"(SELECT {', '.join(inner)} FROM {STAGE} WHERE NOT ({blank})) s "
@@ -397,16 +412,18 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
     for c in columns:
         n, raw = c.name, f"raw_{c.name}"
         if c.required and n in col_of:
-            out += _collect(con, f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} WHERE {raw} IS NULL {lim}", None,
+            sql = (f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} "
+                   f"WHERE {raw} IS NULL OR ({n} IS NULL AND {_trim(raw)} IS NULL) {lim}")
+            out += _collect(con, sql, None,
                             lambda r, c=c: Problem("error", r[0], c.name, None,
                                                    f"a value is required: {c.expected()}"))
         if n not in col_of:
             continue
         if c.type == "council":
             sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.old_code, m.ended_on, m.candidates "
-                   f"FROM {TYPED} t JOIN _cmap m ON m.r = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+                   f"FROM {TYPED} t JOIN _cmap m ON m.v = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
             rows = con.execute(sql).fetchall()
-            hints = _did_you_mean(con, sorted({r[1] for r in rows if r[3] == "unknown"}))
+            hints = _did_you_mean(con, sorted({r[1].strip() for r in rows if r[3] == "unknown"}))
             for j, r in enumerate(rows):
                 if r[3] == "ended":
                     msg = (f"the council {r[4]} ended on {r[5]}; it is not a current council. Use "
@@ -414,16 +431,19 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                 elif r[3] == "ambiguous":
                     msg = (f"the name matches more than one council ({', '.join(r[6])}); use the "
                            "GSS code")
+                elif _classify(r[1]):
+                    msg = _classify(r[1])
                 else:
+                    hint = hints.get(r[1].strip())
                     msg = "no council has this GSS code or name"
-                    msg += f"; did you mean {hints[r[1]]}?" if hints.get(r[1]) else \
+                    msg += f"; did you mean {hint}?" if hint else \
                         ". Use the council's GSS code (e.g. E06000001) or its name"
                 out.append(((r[2] - len(rows) + 1) if j == 0 else 1,
                             Problem("error", r[0], n, _short(r[1]), msg)))
             continue
         if c.type == "quarter":
             sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.q FROM {TYPED} t "
-                   f"JOIN _qmap m ON m.r = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+                   f"JOIN _qmap m ON m.v = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
             cur = quarters.current()
 
             def qmake(r, n=n, c=c, cur=cur):
@@ -436,7 +456,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                     msg = ("not a financial year: the two years must follow each other, as in "
                            "2025/26 Q2")
                 else:
-                    msg = f"expected {c.expected()}"
+                    msg = _classify(r[1]) or f"expected {c.expected()}"
                 return Problem("error", r[0], n, _short(r[1]), msg)
             out += _collect(con, sql, None, qmake)
             continue
@@ -454,9 +474,9 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                 "error", r[0], c.name, _short(r[1]), "is longer than 2,000 characters"))
             continue
         # Everything else: text that did not convert.
-        sql = f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {raw} IS NOT NULL AND {n} IS NULL {lim}"
+        sql = f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {n} IS NULL AND {_trim(raw)} IS NOT NULL {lim}"
         out += _collect(con, sql, None, lambda r, c=c: Problem(
-            "error", r[0], c.name, _short(r[1]), f"expected {c.expected()}"))
+            "error", r[0], c.name, _short(r[1]), _classify(r[1]) or f"expected {c.expected()}"))
         if c.type in ("number", "whole"):
             lo = 0 if c.min is None else c.min
             out += _collect(
@@ -515,12 +535,16 @@ def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) 
     if all(k in col_of for k in key):
         k_list = ", ".join(key)
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
-        sql = (f"SELECT rows_[2], rows_[1], count(*) OVER (), [{k_list}] FROM "
-               f"(SELECT list(_row ORDER BY _row) AS rows_, {k_list} FROM {TYPED} WHERE {not_null} "
-               f"GROUP BY {k_list} HAVING count(*) > 1) ORDER BY rows_[2] LIMIT {MAX_LISTED}")
-        out += _collect(con, sql, None, lambda r: Problem(
-            "error", r[0], ", ".join(key), " / ".join(str(x) for x in r[3]),
-            f"rows {r[1]} and {r[0]} have the same {', '.join(key)}; each must appear once in a file"))
+        sql = (f"SELECT last_, first_, count(*) OVER (), [{k_list}], n FROM "
+               f"(SELECT min(_row) AS first_, max(_row) AS last_, count(*) AS n, {k_list} FROM {TYPED} "
+               f"WHERE {not_null} GROUP BY {k_list} HAVING count(*) > 1) ORDER BY last_ LIMIT {MAX_LISTED}")
+
+        def dup(r):
+            others = f" (and {r[4] - 2} more rows)" if r[4] > 2 else ""
+            return Problem("error", r[0], ", ".join(key), " / ".join(str(x) for x in r[3]),
+                           f"rows {r[1]} and {r[0]}{others} have the same {', '.join(key)}; "
+                           "each must appear once in a file")
+        out += _collect(con, sql, None, dup)
     if kind.name == "workforce" and all(k in col_of for k in key):
         sql = (f"SELECT min(_row) FILTER (WHERE role_family <> 'all'), min(_row) FILTER (WHERE role_family = 'all'), "
                f"count(*) OVER (), council_code, quarter FROM {TYPED} "
