@@ -125,10 +125,8 @@ def read(fn: Callable, *args, version: int | None = None, **kwargs) -> Any:
 
 def quarters(version: int | None = None) -> list[str]:
     """Quarters that hold any data, oldest first (metrics.summary.quarters)."""
-    try:
-        from metrics import summary as msummary
-    except ImportError:   # ADAPTER until metrics/summary.py lands (H2): remove then
-        return list(read(_adapter_quarters, version=version))
+    from metrics import summary as msummary
+
     return list(read(msummary.quarters, version=version))
 
 
@@ -139,10 +137,8 @@ def latest_quarter(version: int | None = None) -> str | None:
 
 def demo_loaded(version: int | None = None) -> bool:
     """True while any active batch holds demo data."""
-    try:
-        from store import batches
-    except ImportError:   # ADAPTER until store/batches.py lands (H1): remove then
-        return bool(read(_adapter_demo_loaded, version=version))
+    from store import batches
+
     return bool(read(batches.demo_loaded, version=version))
 
 
@@ -159,23 +155,6 @@ def series(measure_id: str, by: str | None = None, up_to: str | None = None,
     from metrics import summary as msummary
 
     return read(msummary.series, measure_id, by=by, up_to=up_to, version=version)
-
-
-# ------------------------------------------------------------------ temporary adapters
-# ADAPTER: used only while metrics/summary.py and store/batches.py are missing.
-
-_ADAPTER_QUARTERS = ("SELECT quarter FROM survey UNION SELECT quarter FROM workforce "
-                     "UNION SELECT quarter FROM exchanges UNION SELECT quarter FROM milestones "
-                     "ORDER BY 1")
-
-
-def _adapter_quarters(con) -> list[str]:
-    return [r[0] for r in con.execute(_ADAPTER_QUARTERS).fetchall()]
-
-
-def _adapter_demo_loaded(con) -> bool:
-    return bool(con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'")
-                .fetchall()[0][0])
 
 
 # ------------------------------------------------------------------ page-shaped values
@@ -336,7 +315,7 @@ def overview(quarter: str, version: int | None = None) -> list[dict]:
     by_id = {r["id"]: r for r in rows.to_dict("records")}
     themes = []
     for theme in cfg.themes.values():
-        cards = [card(by_id[m.id], spark_values(m.id, quarter, version))
+        cards = [card(by_id[m.id], None if m.is_milestone else spark_values(m.id, quarter, version))
                  for m in cfg.measures.values() if m.theme == theme.id and m.id in by_id]
         themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision, "cards": cards})
     return themes
@@ -389,16 +368,19 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
 
 
 GROUP_COLUMNS = {"group": "group", "value": "value", "target": "target", "status": "status",
-                 "coverage_reporting": "councils reporting", "coverage_total": "councils in scope"}
+                 "direction": "direction of travel", "coverage_reporting": "councils reporting",
+                 "coverage_total": "councils in scope"}
 
 
 def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The breakdown's table view: group, value, target, status in words, coverage."""
+    """The breakdown's table view: group, value, target, status and direction in words,
+    coverage."""
     from metrics.figures import unit_label
 
     table = groups[[c for c in GROUP_COLUMNS if c in groups.columns]].copy()
-    if "status" in table:
-        table["status"] = [status_label(shown_status(r)) for r in groups.to_dict("records")]
+    for column in ("status", "direction"):
+        if column in table:
+            table[column] = [status_label(s) if not _is_missing(s) else "" for s in table[column]]
     return table.rename(columns={**GROUP_COLUMNS, "value": f"value ({unit_label(unit)})",
                                  "target": f"target ({unit_label(unit)})"})
 
@@ -475,6 +457,7 @@ def workings(row, cfg) -> list[dict]:
     """
     unit = row.get("unit")
     f = lambda x: format_value(x, unit)  # noqa: E731
+    f2 = lambda x: format_value(x, unit, 2) if unit != "count" or float(x) != int(x) else f(x)  # noqa: E731
     v, b, t = _val(row, "value"), _val(row, "baseline"), _val(row, "target")
     q, bq, d = row.get("quarter"), _val(row, "baseline_quarter"), _val(row, "deadline")
     out = [{"step": f"Value in {q} (v)", "value": f(v)}]
@@ -499,11 +482,11 @@ def workings(row, cfg) -> list[dict]:
     if e_now is not None and b is not None and span:
         e = float(e_now) - float(b)
         out.append({"step": "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)",
-                    "value": f"({f(t)} − {f(b)}) × {gone} ÷ {span} = {f(e)}"})
-        out.append({"step": "Expected value by now (b + E)", "value": f(e_now)})
+                    "value": f"({f(t)} − {f(b)}) × {gone} ÷ {span} = {f2(e)}"})
+        out.append({"step": "Expected value by now (b + E)", "value": f2(e_now)})
     if ratio is not None:
         out.append({"step": "Progress ratio R = (v − b) ÷ E",
-                    "value": f"({f(v)} − {f(b)}) ÷ {f(float(e_now) - float(b))} = {float(ratio):.2f}"})
+                    "value": f"({f(v)} − {f(b)}) ÷ {f2(float(e_now) - float(b))} = {float(ratio):.2f}"})
     out.append({"step": "Status", "value": f"{status_label(shown_status(row))}: {band_text(row, cfg)}"})
     proj, reached = _val(row, "projected_at_deadline"), _val(row, "projected_quarter_reached")
     if proj is not None:

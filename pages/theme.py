@@ -11,12 +11,11 @@ cfg = app.config()
 theme_ids = list(cfg.themes)
 
 app.url_filter("theme", theme_ids, theme_ids[0])
+theme = cfg.themes[st.session_state["theme"]]
+st.title(theme.title, anchor=False)
 theme_id = st.selectbox("Theme", theme_ids, key="theme",
                         format_func=lambda t: cfg.themes[t].title)
 st.query_params["theme"] = theme_id
-theme = cfg.themes[theme_id]
-
-st.title(theme.title, anchor=False)
 if theme.vision:
     st.markdown(f"*By 2030 our vision is:* {theme.vision}")
 if not quarter:

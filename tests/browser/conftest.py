@@ -177,21 +177,41 @@ def mobile_page(browser):
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished running the script for the current view."""
+    """Wait until Streamlit has finished running the script for the current view.
+
+    Finished means: something is drawn in the main area, the "running" status widget is
+    gone and no skeleton (a chart or element still loading) is left; checked twice, 300 ms
+    apart, so a run that has not started yet is not taken for a finished one.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            const running = document.querySelector('[data-testid="stStatusWidget"]');
-            return app && !running && document.querySelector('[data-testid="stMain"]');
-        }""", timeout=timeout)
-    page.wait_for_timeout(300)
+    idle = """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return !!main && !!main.querySelector('[data-testid="stElementContainer"]')
+                && !document.querySelector('[data-testid="stStatusWidget"]')
+                && !document.querySelector('[data-testid="stSkeleton"]');
+        }"""
+    for _ in range(2):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(300)
+    page.wait_for_function(idle, timeout=timeout)
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the whole page: Streamlit scrolls inside its main area, so the viewport is
+    stretched to the content's height for the picture and put back afterwards."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return main ? main.scrollHeight : 0;
+    }""")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 12_000)})
+        page.wait_for_timeout(500)
     page.screenshot(path=str(path), full_page=True)
+    if size and height > size["height"]:
+        page.set_viewport_size(size)
     return path
 
 

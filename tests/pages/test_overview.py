@@ -1,0 +1,86 @@
+"""Overview page against the pages_small database (tests/factory.py), figures by hand.
+
+Time: baseline 2025-Q2 (t0), deadline 2030-Q4 (D): D - t0 = 22 quarters; 2026-Q3 is
+t - t0 = 5 quarters after the baseline, 2026-Q2 is 4.
+"""
+from __future__ import annotations
+
+from tests.pages.helpers import chart, has_text
+
+
+def cards(at) -> dict[str, dict]:
+    """Each card's texts by measure id, in configured order (the metric values follow it)."""
+    from metrics import config
+
+    ids = [m.id for t in config.load().themes
+           for m in config.load().measures.values() if m.theme == t]
+    values = [m.value for m in at.metric]
+    assert len(values) == len(ids)
+    return {i: {"value": v} for i, v in zip(ids, values)}
+
+
+def test_latest_quarter_every_measure(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    assert not at.exception
+    v = {k: c["value"] for k, c in cards(at).items()}
+    # digital_ceos: Hartlepool and City of London report yes in 2026-Q3 -> 2
+    assert v["digital_ceos"] == "2"
+    # sme_spend_share: (40k + 30k + 20k + 10k) / (4 x 100k) = 25.0%
+    assert v["sme_spend_share"] == "25.0%"
+    # data_exchanges: EX-1 successful with a standard and a partner; EX-2 has no standard -> 1
+    assert v["data_exchanges"] == "1"
+    # centres: CSI-1 achieved 2026-Q2, CSI-2 achieved 2026-Q3 -> 2
+    assert v["centres_of_service_innovation"] == "2"
+    # uplift: share 16/80 = 20% at baseline, 20/80 = 25% now (like for like): +25.0%
+    assert v["underrepresented_uplift"] == "+25.0%"
+    # standards: Hartlepool adopts all core standards: 1 of 4 councils = 25.0%
+    assert v["standards_adoption"] == "25.0%"
+    # data maturity: (4 + 3 + 3 + 2) / 4 = 3.00
+    assert v["data_maturity"] == "3.00"
+    assert v["coordinating_institute"] == "not yet"
+
+
+def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    # digital_ceos: E = (10 - 0) x 5 / 22 = 2.27, R = 2 / 2.27 = 0.88 -> acceleration needed
+    assert ":orange-badge[:material/speed: Acceleration needed]" in badges
+    # sme: E = (33 - 20) x 5 / 22 = 2.95, R = 5 / 2.95 = 1.69 -> on track
+    assert ":green-badge[:material/check_circle: On track]" in badges
+    # data exchanges: E = 15 x 5 / 22 = 3.41, R = 1 / 3.41 = 0.29 -> limited progress
+    assert any("Limited progress" in b for b in badges)
+    # tracked measures show their direction, never a status
+    assert any("Improving" in b for b in badges)
+    bars = [(p.value, p.proto.text) for p in at.get("progress")]
+    # digital_ceos 2 of the way from 0 to 10 = 20%; sme (25 - 20) / (33 - 20) = 38%
+    assert (20, "20% of the way from the baseline (0) to the target") in bars
+    assert (38, "38% of the way from the baseline (20.0%) to the target") in bars
+    captions = [c.value for c in at.caption]
+    assert "+1 since 2026-Q2" in captions                     # digital_ceos 1 -> 2
+    # sme 2026-Q2: (30 + 20 + 20 + 20) / 400 = 22.5% -> +2.5 points; 4 of 4 councils
+    assert "+2.5 points since 2026-Q2 · 4 of 4 councils reporting" in captions
+    assert "target 33% by 2030-Q4" in captions
+
+
+def test_sparklines_draw_the_series(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    fig = chart(at, "spark-digital_ceos")
+    # quarters 2025-Q1 .. 2026-Q3: only Hartlepool from 2026-Q2, City of London from 2026-Q3
+    assert fig["data"][0]["y"] == [0, 0, 0, 0, 0, 1, 2]
+    assert not [e for e in at.get("plotly_chart") if e.key == "spark-coordinating_institute"]
+
+
+def test_quarter_selector_drives_every_figure(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    at.sidebar.selectbox(key="quarter").set_value("2026-Q2").run()
+    v = {k: c["value"] for k, c in cards(at).items()}
+    assert v["digital_ceos"] == "1"                           # only Hartlepool
+    assert v["sme_spend_share"] == "22.5%"
+    assert v["centres_of_service_innovation"] == "1"
+    assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, 0, 0, 0, 0, 1]
+    assert has_text(at, "since 2026-Q1")
+
+
+def test_level_other_than_england_is_explained(app_at, make_db):
+    at = app_at(make_db("pages_small"), level="region")
+    assert has_text(at, "The overview shows England as a whole")
