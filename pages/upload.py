@@ -106,7 +106,7 @@ with left:
                              icon=":material/help:")
                     blocked.append(name)
                     continue
-                st.info(f"Recognised as **{kind_label(detected)}**: {md(why)} If that is "
+                st.info(f"Recognised as **{kind_label(detected)}**: {md(why)}. If that is "
                         "wrong, choose the kind above.", icon=":material/search:")
                 file_kind = detected
             else:
