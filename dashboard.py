@@ -22,7 +22,22 @@ from metrics import app
 from store import auth
 from store import quarters as q
 
-st.set_page_config(page_title="Blueprint Tracker", page_icon=":material/flag:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _favicon():
+    """A flag drawn here: a Material-icon favicon would be fetched from fonts.gstatic.com,
+    and the dashboard makes no request beyond its own server."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([12, 4, 18, 60], fill="#0072B2")
+    draw.polygon([(18, 6), (58, 19), (18, 32)], fill="#0072B2")
+    return img
+
+
+st.set_page_config(page_title="Blueprint Tracker", page_icon=_favicon(), layout="wide")
 
 PAGES = {
     "Progress": [

@@ -1,0 +1,34 @@
+"""Theme page in a real Chromium (demo database): trajectories and breakdowns drawn, each
+part named in the chart, the table view and downloads, desktop and phone."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import page_errors, screenshot, wait_for_app
+from tests.browser.test_overview import DRAWN
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("viewport", ["page", "mobile_page"])
+def test_theme(demo_server, viewport, request):
+    pg = request.getfixturevalue(viewport)
+    pg.goto(f"{demo_server.url}/theme?theme=data&level=region")
+    wait_for_app(pg)
+    assert page_errors(pg) == []
+    assert pg.get_by_role("heading", name="Data exchange & maturity").is_visible()
+    # two measures: a trajectory and a regional breakdown each
+    pg.wait_for_function(f"() => ({DRAWN})() >= 4", timeout=30_000)
+    legend = pg.locator(".js-plotly-plot .legendtext").all_inner_texts()
+    for name in ("Straight path to target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
+        assert name in legend
+    assert pg.get_by_text("of the pace needed").first.is_visible()
+    pg.get_by_role("tab", name="Table").first.click()
+    pg.wait_for_timeout(300)
+    assert pg.locator('[data-testid="stDataFrame"]').first.is_visible()
+    assert pg.get_by_role("button", name="CSV").first.is_visible()
+    assert pg.get_by_role("button", name="Excel").first.is_visible()
+    width = pg.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= pg.viewport_size["width"]
+    screenshot(pg, f"theme-{'desktop' if viewport == 'page' else 'mobile'}")
+    assert pg.outside_requests == []
