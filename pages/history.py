@@ -36,8 +36,9 @@ st.subheader("One batch", anchor=False)
 by_id = table.set_index("batch_id", drop=False)
 chosen = st.selectbox(
     "Batch", by_id.index.tolist(), key="history_batch",
-    format_func=lambda b: (f"Batch {b}: {by_id.at[b, 'kind']}, {by_id.at[b, 'file_name']} "
-                           f"({by_id.at[b, 'status'].replace('_', ' ')})"))
+    format_func=lambda b: (f"Batch {b}: {by_id.at[b, 'kind']}, {by_id.at[b, 'file_name']}, "
+                           f"loaded {by_id.at[b, 'uploaded_at']:%Y-%m-%d %H:%M} by "
+                           f"{by_id.at[b, 'uploaded_by']}"))
 row = by_id.loc[chosen]
 
 original = app.read(batches.original_file, int(chosen), version=version)
