@@ -277,7 +277,7 @@ def test_init_demo_then_history(tmp_path):
     took = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "317 councils" in done.stdout and "Demo data: 25 batches written" in done.stdout
-    assert took < 30, f"init --demo took {took:.1f} s"
+    assert took < 60, f"init --demo took {took:.1f} s"   # about 3 s of CPU; generous for a loaded machine
     history = subprocess.run([sys.executable, "-m", "store", "history", "--json", "--db", str(db)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert history.returncode == 0, history.stderr
