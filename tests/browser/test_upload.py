@@ -87,9 +87,7 @@ def test_sign_in_upload_see_the_overview_move_then_roll_back(page, start_server,
     go(page, "Overview")
     assert metric(page, "Data maturity") == "3.50"
     assert page_errors(page) == []
-    # The favicon (dashboard.py's page_icon) is the frame's and test_smoke's concern.
-    outside = {u for u in page.outside_requests if not u.endswith("/flag/default/24px.svg")}
-    assert outside == set()
+    assert page.outside_requests == []
 
 
 def test_command_line_load_while_the_dashboard_serves(page, start_server, workspace, tmp_path):

@@ -189,6 +189,40 @@ def test_text_from_uploads_is_shown_as_text(db, open_upload):
 def test_guidance_and_template_sit_beside_the_uploader(db, open_upload, downloads):
     at = open_upload()
     at.selectbox(key="upload_guide").set_value("workforce").run()
-    assert "Digital workforce" in texts(at.subheader)[0] or "workforce" in texts(at.subheader)[0].lower()
+    from store import kinds
+    assert texts(at.subheader) == [kinds.KINDS["workforce"].title]
+    assert texts(at.markdown)[0] == kinds.KINDS["workforce"].guidance
     columns = frame(at, "column", "required")["column"].tolist()
     assert columns[:3] == ["council_code", "quarter", "role_family"]
+
+
+def test_template_downloads_beside_the_uploader(open_upload, downloads):
+    from store import paths
+    at = open_upload()
+    at.selectbox(key="upload_guide").set_value("workforce").run()
+    data = downloads(download(at, "Download the workforce template"))
+    assert data == (paths.TEMPLATES_DIR / "workforce.csv").read_bytes()
+    assert data.decode("utf-8-sig").splitlines()[0].startswith("council_code,quarter,role_family")
+
+
+def test_busy_database_gives_a_clear_message_not_a_lock_error(db, open_upload, monkeypatch):
+    """Another process holds the file past TRACKER_LOCK_WAIT: the page says so, writes
+    nothing, and works once the other process lets go."""
+    import subprocess
+    import sys
+    monkeypatch.setenv("TRACKER_LOCK_WAIT", "0.5")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('held', flush=True); time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at = drop(open_upload(), csv("q3.csv", GOOD))
+        assert "The database is busy" in all_text(at)
+        assert "lock" not in all_text(at).lower()
+    finally:
+        holder.kill()
+        holder.wait()
+    at.run()
+    confirm(at)
+    assert texts(at.success)[0].startswith("Batch 1: q3\\.csv loaded")
+    assert query(db, "SELECT count(*) FROM batches") == [(1,)]
