@@ -58,7 +58,7 @@ def personal_header(key: str) -> bool:
 
 
 _EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-_NINO_RE = r"\s*[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z][A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\s*"
+_NINO_RE = r"\s*[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\s*"
 _FORMULA_RE = r"^\s*(=|@|[+\-][^0-9.\s])"
 
 
@@ -366,9 +366,9 @@ def _typed_expr(c: Column, x: str, alias: str) -> str:
         return (f"CASE WHEN list_contains({choices}, {x}) THEN {x} "
                 f"WHEN list_contains({choices}, {_enum_norm(r)}) THEN {_enum_norm(r)} END")
     if t == "list":
-        items = f"list_filter(list_transform(string_split({r}, ';'), v -> trim(v)), v -> v <> '')"
+        items = f"list_filter(list_transform(string_split({r}, ';'), lambda v: trim(v)), lambda v: v <> '')"
         if c.choices:
-            items = f"list_transform({items}, v -> {_enum_norm('v')})"
+            items = f"list_transform({items}, lambda v: {_enum_norm('v')})"
         return f"CASE WHEN {r} IS NOT NULL THEN {items} END"
     if t == "date":
         return f"CASE WHEN regexp_full_match({r}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN TRY_CAST({r} AS DATE) END"
@@ -419,6 +419,13 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                                                    f"a value is required: {c.expected()}"))
         if n not in col_of:
             continue
+        if c.not_before and c.not_before in col_of:
+            o = c.not_before
+            out += _collect(
+                con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} < {o} {lim}", None,
+                lambda r, c=c, o=o: Problem(
+                    "error", r[0], c.name, _short(r[1]),
+                    f"is before {o} ({_short(r[3])}) in the same row; expected the same or later"))
         if c.type == "council":
             sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.old_code, m.ended_on, m.candidates "
                    f"FROM {TYPED} t JOIN _cmap m ON m.v = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
@@ -462,8 +469,8 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
             continue
         if c.type == "list" and c.choices:
             choices = "[" + ", ".join(_lit(x) for x in c.choices) + "]"
-            sql = (f"SELECT _row, {raw}, count(*) OVER (), list_filter({n}, x -> NOT list_contains({choices}, x)) "
-                   f"FROM {TYPED} WHERE len(list_filter({n}, x -> NOT list_contains({choices}, x))) > 0 {lim}")
+            sql = (f"SELECT _row, {raw}, count(*) OVER (), list_filter({n}, lambda x: NOT list_contains({choices}, x)) "
+                   f"FROM {TYPED} WHERE len(list_filter({n}, lambda x: NOT list_contains({choices}, x))) > 0 {lim}")
             out += _collect(con, sql, None, lambda r, c=c: Problem(
                 "error", r[0], c.name, _short(r[1]),
                 f"{', '.join(r[3])} {'is' if len(r[3]) == 1 else 'are'} not allowed; expected {c.expected()}"))
@@ -495,17 +502,10 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
             if c.at_most and c.at_most in col_of:
                 o = c.at_most
                 out += _collect(
-                    con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} > {o} {lim}", None,
+                    con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} > {o} AND {o} >= 0 {lim}", None,
                     lambda r, c=c, o=o: Problem(
                         "error", r[0], c.name, _short(r[1]),
                         f"is larger than {o} ({r[3]}) in the same row; a part cannot exceed its whole"))
-        if c.not_before and c.not_before in col_of:
-            o = c.not_before
-            out += _collect(
-                con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} < {o} {lim}", None,
-                lambda r, c=c, o=o: Problem(
-                    "error", r[0], c.name, _short(r[1]),
-                    f"is before {o} ({r[3]}) in the same row; expected the same or later"))
     return out
 
 
