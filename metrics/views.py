@@ -31,6 +31,7 @@ PLACE_LEVELS = {"region": "Region", "footprint": "Footprint (combined or strateg
                 "centre": "Centre of Service Innovation", "council": "Council"}
 COUNCIL_METHODS = ("share_of_councils", "mean_of_councils", "councils_yes", "ratio_of_sums",
                    "standards_all_core", "workforce_uplift")
+PLACE_LEVEL_SHORT = {"region": "Region", "footprint": "Footprint", "centre": "Centre", "council": "Council"}
 ADOPTED = ("adopted", "audited")
 MISSING_SINCE = "2025-Q2"
 
@@ -541,10 +542,15 @@ def coverage_grid(by_region: pd.DataFrame) -> tuple[list[str], list[str], list[l
 
 
 def coverage_at(con, quarter: str) -> list[dict]:
-    """The quarter shown, one dict per kind: kind, reporting, total, percent."""
+    """The quarter shown, one dict per kind: kind, reporting, total, percent, text
+    ("237 of 317 (75%)")."""
     df = coverage(con, quarter, since=quarter)
-    return [{"kind": k, "reporting": int(r), "total": int(t), "percent": float(p) if p == p else 0.0}
-            for k, r, t, p in zip(df["kind"], df["reporting"], df["total"], df["percent"])]
+    out = []
+    for k, r, t, p in zip(df["kind"], df["reporting"], df["total"], df["percent"]):
+        pct = float(p) if p == p else 0.0
+        out.append({"kind": k, "reporting": int(r), "total": int(t), "percent": pct,
+                    "text": f"{int(r)} of {int(t)} ({pct:.0f}%)"})
+    return out
 
 
 def coverage_lines(con, up_to: str, since: str = MISSING_SINCE) -> dict[str, list[tuple[str, float]]]:

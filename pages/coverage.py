@@ -15,19 +15,13 @@ if not quarter:
 
 cfg = app.config()
 kinds = {"survey": "Survey return", "workforce": "Workforce return"}
-if "coverage_kind" not in st.session_state:
-    wanted = st.query_params.get("kind")
-    st.session_state["coverage_kind"] = wanted if wanted in kinds else "survey"
-st.radio("Return", list(kinds), key="coverage_kind", format_func=kinds.get, horizontal=True)
-kind = st.session_state["coverage_kind"]
-st.query_params["kind"] = kind
 
 table = app.read(views.coverage, quarter, version=version)
 now = app.read(views.coverage_at, quarter, version=version)
 cols = st.columns(len(now))
 for col, row in zip(cols, now):
-    col.metric(f"{kinds[row['kind']]}s for {quarter}", f"{row['reporting']} of {row['total']}",
-               f"{row['percent']:.0f}% of councils", delta_color="off")
+    col.metric(f"{kinds[row['kind']]}s for {quarter}", row["text"],
+               help="Councils in scope that sent this return for the quarter shown.")
 
 st.subheader(f"Councils reporting each quarter since {views.MISSING_SINCE}", anchor=False)
 trend = app.read(views.coverage_lines, quarter, version=version)
@@ -39,6 +33,15 @@ with st.expander("Numbers"):
                  column_config={"kind": "Return", "quarter": "Quarter", "reporting": "Reporting",
                                 "total": "Councils in scope",
                                 "percent": st.column_config.NumberColumn("%", format="%.1f")})
+
+st.divider()
+if "coverage_kind" not in st.session_state:
+    wanted = st.query_params.get("kind")
+    st.session_state["coverage_kind"] = wanted if wanted in kinds else "survey"
+st.radio("Return shown below", list(kinds), key="coverage_kind", format_func=kinds.get,
+         horizontal=True)
+kind = st.session_state["coverage_kind"]
+st.query_params["kind"] = kind
 
 st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
 regions, quarters, z, text = app.read(views.coverage_heatmap, kind, quarter, version=version)

@@ -35,8 +35,10 @@ _from_url("places_level", "places_level", levels, shared_level if shared_level i
 
 top = st.columns([3, 2])
 with top[1]:
-    st.radio("Level", levels, key="places_level", format_func=views.PLACE_LEVELS.get,
-             horizontal=True)
+    st.radio("Level", levels, key="places_level", format_func=views.PLACE_LEVEL_SHORT.get,
+             horizontal=True,
+             help="Footprint: a combined or strategic authority. Centre: a Centre of Service "
+                  "Innovation. Council: each council's own latest value.")
 level = st.session_state["places_level"]
 options = views.place_measure_options(level, cfg)
 _from_url("places_measure", "measure", list(options), next(iter(options)))
@@ -98,17 +100,19 @@ with map_col:
 with rank_col:
     st.markdown("**Ranking**")
     st.dataframe(ranking[["rank", "group", "display", "coverage"]], hide_index=True,
-                 column_config={"rank": st.column_config.NumberColumn("Rank", format="%d"),
-                                "group": views.PLACE_LEVELS[level],
+                 column_config={"rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+                                "group": views.PLACE_LEVEL_SHORT[level],
                                 "display": figures.unit_label(unit).capitalize() if unit != "percent" else "Value",
                                 "coverage": "Rests on"},
-                 height=420, key="places_ranking")
+                 height="auto", key="places_ranking")
 
 if level != "council":
     st.subheader("Trends by group", anchor=False)
     trends = app.read(views.group_trends, measure, level, quarter, version=version)
     if trends:
-        st.plotly_chart(figures.lines(trends, unit=unit, small_multiples=True, columns=3),
+        st.plotly_chart(figures.lines(trends, unit=unit, small_multiples=True, columns=3,
+                                      title=f"{title} by {views.PLACE_LEVEL_SHORT[level].lower()}, "
+                                            f"up to {quarter}"),
                         config={"displayModeBar": False}, key="places_trends")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")

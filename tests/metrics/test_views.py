@@ -166,7 +166,7 @@ def test_coverage_counts_and_heatmap(con):
     assert cov.loc[("survey", Q), "percent"] == pytest.approx(300 / 7)
     assert cov.loc[("survey", "2025-Q3"), "reporting"] == 0
     assert cov.loc[("workforce", Q), "reporting"] == 2
-    assert views.coverage_at(con, Q)[0] == {"kind": "survey", "reporting": 3, "total": 7,
+    assert views.coverage_at(con, Q)[0] == {"kind": "survey", "reporting": 3, "total": 7, "text": "3 of 7 (43%)",
                                             "percent": pytest.approx(300 / 7)}
     regions, quarters, z, text = views.coverage_heatmap(con, "survey", Q)
     assert regions == ["London", "North East", "South East"]

@@ -18,7 +18,7 @@ def db(make_db):
 
 def test_survey_coverage_heatmap_missing_and_stale(db, monkeypatch):
     at = run_page(db, "pages/coverage.py", monkeypatch)
-    assert [m.value for m in at.metric] == ["3 of 7", "2 of 7"]
+    assert [m.value for m in at.metric] == ["3 of 7 (43%)", "2 of 7 (29%)"]
     figs = figures_of(at)
     trend = figs[0]
     assert [t["name"] for t in trend["data"]] == ["Survey return", "Workforce return"]
@@ -53,7 +53,7 @@ def test_switching_to_workforce(db, monkeypatch):
 def test_kind_from_url_and_earlier_quarter(db, monkeypatch):
     at = run_page(db, "pages/coverage.py", monkeypatch, kind="workforce", quarter="2025-Q2")
     # workforce 2025-Q2: Hartlepool only = 1 of 7; survey: 3 of 7
-    assert [m.value for m in at.metric] == ["3 of 7", "1 of 7"]
+    assert [m.value for m in at.metric] == ["3 of 7 (43%)", "1 of 7 (14%)"]
     assert at.radio(key="coverage_kind").value == "workforce"
 
 

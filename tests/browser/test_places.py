@@ -1,0 +1,75 @@
+"""Places page in a real Chromium against `streamlit run` on the demo database: the map
+is drawn from the local GeoJSON (nothing leaves loopback), the charts render, at desktop
+and phone widths. Screenshots: tests/screenshots/places-*.png."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.browser.conftest import page_errors, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+# The frame's page icon (":material/flag:" in dashboard.py) makes Chromium fetch the
+# favicon from fonts.gstatic.com: reported to the frame's owner; not this page's request.
+FRAME_FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
+
+
+def outside_requests(pg) -> list[str]:
+    """Requests that left loopback, except the frame's favicon (see FRAME_FAVICON)."""
+    return [u for u in pg.outside_requests if not u.startswith(FRAME_FAVICON)]
+
+
+def open_page(pg, server, path: str) -> None:
+    """Open ``path`` (e.g. '/places?measure=x') as a user following a link.
+
+    On a server's very first script run Streamlit still runs a pages/ file directly
+    (legacy multipage mode) when the URL names it, without the frame; visiting the root
+    first makes the frame's st.navigation switch that mode off for the process (reported).
+    """
+    pg.goto(server.url)
+    wait_for_app(pg)
+    pg.goto(f"{server.url}{path}")
+    wait_for_app(pg)
+
+
+def drawn_map_pixels(pg) -> int:
+    """Non-white pixels of the MapLibre canvas, as the user sees it (element screenshot)."""
+    from PIL import Image
+
+    canvas = pg.locator("canvas.maplibregl-canvas").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    pg.wait_for_timeout(1500)   # MapLibre draws after the source is parsed
+    img = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    return sum(1 for r, g, b in img.getdata() if not (r > 245 and g > 245 and b > 245))
+
+
+def drawn_svg_charts(pg) -> int:
+    """Plotly SVG charts with at least one drawn trace path."""
+    return pg.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].filter(
+        p => p.querySelector('.main-svg') && p.querySelectorAll('.trace path, .scatterlayer path').length > 0
+    ).length""")
+
+
+@pytest.mark.parametrize("viewport", ["page", "mobile_page"])
+def test_places_region_and_council_maps(demo_server, viewport, request):
+    pg = request.getfixturevalue(viewport)
+    open_page(pg, demo_server, "/places?measure=data_maturity&places_level=region")
+    assert page_errors(pg) == []
+    assert pg.get_by_text("Contains OS data © Crown copyright").first.is_visible()
+    total = pg.locator("canvas.maplibregl-canvas").first.bounding_box()
+    pixels = drawn_map_pixels(pg)
+    assert pixels > 0.15 * total["width"] * total["height"], "the map looks blank"
+    assert drawn_svg_charts(pg) >= 1          # the trends' small multiples
+    screenshot(pg, f"places-region-{'desktop' if viewport == 'page' else 'mobile'}")
+
+    open_page(pg, demo_server, "/places?measure=sme_spend_share&places_level=council"
+              "&compare=E47000001&compare=E61000001")
+    assert page_errors(pg) == []
+    assert drawn_map_pixels(pg) > 0.15 * total["width"] * total["height"]
+    assert drawn_svg_charts(pg) >= 1          # the footprint comparison
+    screenshot(pg, f"places-council-{'desktop' if viewport == 'page' else 'mobile'}")
+    assert outside_requests(pg) == []
+    assert not [e for e in pg.console_errors if "Error" in e and "WebGL" not in e]
