@@ -12,8 +12,8 @@ GOOD = b"council_code,quarter,data_maturity\nE06000001,2026-Q3,3\nE06000002,2026
 # Second return: Hartlepool again (replaces), Middlesbrough again (replaces), Redcar new.
 FIX = (b"council_code,quarter,data_maturity\nHartlepool,2026-Q3,5\nE06000002,2026-Q3,4\n"
        b"E06000003,2026-Q3,2\n")
-# 5 problems: row 2 maturity 7; row 3 unknown council, bad quarter, maturity x;
-# row 4 a formula (refused as a formula and as an unknown council) -> 6 errors in 3 columns.
+# 5 errors in 3 columns: row 2 maturity 7; row 3 unknown council, bad quarter, maturity x;
+# row 4 a formula in council_code.
 BAD = (b"council_code,quarter,data_maturity\nE06000001,2026-Q3,7\nNowhere,2026-Q9,x\n"
        b"=cmd(),2026-Q3,2\n")
 
@@ -91,11 +91,11 @@ def test_valid_file_preview_then_confirm(db, open_upload, downloads):
 def test_invalid_file_lists_every_problem_and_loads_nothing(db, open_upload, downloads):
     version = query(db, "SELECT value FROM meta WHERE key = 'data_version'")
     at = drop(open_upload(), csv("bad.csv", BAD))
-    assert texts(at.error)[0].startswith("**6 problems in 3 columns.** bad\\.csv was refused: 6 errors")
+    assert texts(at.error)[0].startswith("**5 problems in 3 columns.** bad\\.csv was refused: 5 errors")
     problems = frame(at, "severity")
     assert problems[["row", "column", "value"]].values.tolist() == [
         [2, "data_maturity", "7"], [3, "council_code", "Nowhere"], [3, "quarter", "2026-Q9"],
-        [3, "data_maturity", "x"], [4, "council_code", "=cmd()"], [4, "council_code", "=cmd()"]]
+        [3, "data_maturity", "x"], [4, "council_code", "=cmd()"]]
     assert "expected a whole number from 1 to 5" in problems["expected"][0]
     assert at.button(key="upload_confirm").disabled
     assert "Nothing will be loaded until every file is valid: fix bad\\.csv" in texts(at.error)[-1]
@@ -103,7 +103,7 @@ def test_invalid_file_lists_every_problem_and_loads_nothing(db, open_upload, dow
     text = downloads(download(at, "Download the problems")).decode("utf-8-sig")
     assert text.splitlines()[0] == "severity,row,column,value,expected"
     assert "error,4,council_code,'=cmd()," in text
-    assert len(text.splitlines()) == 7
+    assert len(text.splitlines()) == 6
     assert query(db, "SELECT count(*) FROM batches") == [(0,)]
     assert query(db, "SELECT count(*) FROM survey") == [(0,)]
     assert query(db, "SELECT value FROM meta WHERE key = 'data_version'") == version
