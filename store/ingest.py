@@ -264,22 +264,22 @@ def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:
         keys = set(headers_only(data, file_name))
     except ReadError as exc:
         return None, str(exc)
-    scores = []
+    scored = []
     for k in _kinds.KINDS.values():
         required = {c.name for c in k.columns if c.required}
         names = {c.name for c in k.all_columns()}
         if k.has_standards:
             names |= {x for x in keys if x.startswith("standard_")}
-        missing = required - keys
-        scores.append((len(missing), -len(keys & names), k.name, missing))
-    scores.sort()
-    best = scores[0]
-    if best[0] == 0 and (len(scores) == 1 or scores[1][:2] != best[:2]):
-        return best[2], f"the headers match the {best[2]} upload (all its required columns are present)"
-    if best[0] == 0:
-        return None, (f"the headers fit both {best[2]} and {scores[1][2]}; choose the kind yourself")
-    return None, ("the headers match no upload kind; the closest is "
-                  f"{best[2]}, which also needs: {', '.join(sorted(best[3]))}")
+        scored.append((k.name, len(keys & names), required - keys))
+    complete = sorted((s for s in scored if not s[2]), key=lambda s: -s[1])
+    if complete:
+        if len(complete) > 1 and complete[0][1] == complete[1][1]:
+            return None, f"the headers fit both {complete[0][0]} and {complete[1][0]}; choose the kind yourself"
+        return complete[0][0], (f"the headers match the {complete[0][0]} upload (all its required "
+                                "columns are present)")
+    name, _, missing = max(scored, key=lambda s: (s[1], -len(s[2])))
+    return None, (f"the headers match no upload kind; the closest is {name}, which also needs: "
+                  f"{', '.join(sorted(missing))}")
 
 
 # --- command line ------------------------------------------------------------------------

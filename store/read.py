@@ -95,9 +95,7 @@ def sniff_format(data: bytes, file_name: str) -> str:
 def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
          kind: str | None = None) -> Staged:
     """Put the file into the ``_stage`` view of ``con`` (temporary objects only)."""
-    blank = b" \t\r\n\x00\xef\xbb\xbf"
-    if not data or (not data[:65536].strip(blank) and not data.strip(blank)):
-        raise ReadError(f"{file_name} is empty: it has no header row and no data.")
+    _refuse_empty(data, file_name)
     fmt = sniff_format(data, file_name)
     if fmt == "xlsx":
         staged = _read_xlsx(con, data, file_name, kind)
@@ -108,6 +106,12 @@ def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     if n == 0:
         raise ReadError(f"{file_name} has a header row (row {staged.header_row}) but no data rows.")
     return staged
+
+
+def _refuse_empty(data: bytes, file_name: str) -> None:
+    blank = b" \t\r\n\x00\xef\xbb\xbf"
+    if not data or (not data[:65536].strip(blank) and not data.strip(blank)):
+        raise ReadError(f"{file_name} is empty: it has no header row and no data.")
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -308,6 +312,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
 
 def headers_only(data: bytes, file_name: str) -> list[str]:
     """The normalised header keys of a file, cheaply (for recognising its kind)."""
+    _refuse_empty(data, file_name)
     fmt = sniff_format(data, file_name)
     if fmt == "xlsx":
         con = duckdb.connect()

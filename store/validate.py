@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import duckdb
 
 from store import quarters
-from store.kinds import Column, Kind, STANDARD_STATUSES, standard_ids
+from store import kinds as _kinds
+from store.kinds import Column, Kind
 from store.normalise import NAME_KEY_SQL
 from store.read import STAGE, Staged
 
@@ -153,7 +154,7 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
 
     # 1. The header: personal data, duplicates, unknown and missing columns.
     seen: dict[str, int] = {}
-    std_ids = set(standard_ids()) if kind.has_standards else set()
+    std_ids = set(_kinds.standard_ids()) if kind.has_standards else set()
     for i, (head, key) in enumerate(zip(staged.headers, staged.keys)):
         label = head.strip() or f"(column {i + 1} has no header)"
         if not key:
