@@ -204,7 +204,7 @@ def place_values(con, measure_id: str, level: str, as_of: str, config=None) -> p
         df = council_values(con, measure_id, as_of, cfg)
         out = pd.DataFrame({"group": df["name"], "code": df["council_code"], "value": df["value"],
                             "display": df["display"],
-                            "coverage": [f"as at {x}" if x else "not reported"
+                            "coverage": [f"{x} return" if x else "not reported"
                                          for x in df["quarter"]]})
     elif level in _LEVEL_COLUMN:
         from metrics import summary as msummary
@@ -225,6 +225,11 @@ def place_values(con, measure_id: str, level: str, as_of: str, config=None) -> p
     out = out.sort_values(["value", "group"], ascending=[ascending, True], na_position="last")
     out["rank"] = out["value"].rank(ascending=ascending, method="min")
     return out.reset_index(drop=True)[["rank", "group", "code", "value", "display", "coverage"]]
+
+
+def has_values(ranking: pd.DataFrame) -> bool:
+    """True when at least one group (or council) of a ranking has a value."""
+    return bool(ranking["value"].notna().any())
 
 
 def _level_groups(con, level: str) -> pd.DataFrame:

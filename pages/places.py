@@ -72,12 +72,12 @@ st.subheader(f"{title}, as at {quarter}", anchor=False)
 if ranking.empty:
     st.info(f"There are no {views.PLACE_LEVELS[level].lower()} groups with councils in the "
             "reference geography yet.", icon=":material/location_off:")
-elif ranking["value"].isna().all():
+elif not views.has_values(ranking):
     st.info(f"No data yet for {quarter}: no council in scope has reported {title.lower()} "
             "at or before this quarter (within the staleness window). Pick an earlier quarter "
             "in the sidebar, or another measure.", icon=":material/hourglass_empty:")
 
-map_col, rank_col = st.columns([3, 2])
+map_col, rank_col = st.columns([5, 4])
 with map_col:
     map_layer = "region" if level == "region" else layer
     try:
@@ -103,7 +103,7 @@ with rank_col:
                  column_config={"rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
                                 "group": views.PLACE_LEVEL_SHORT[level],
                                 "display": figures.unit_label(unit).capitalize() if unit != "percent" else "Value",
-                                "coverage": "Rests on"},
+                                "coverage": "Based on"},
                  height="auto", key="places_ranking")
 
 if level != "council":

@@ -79,7 +79,7 @@ def test_place_values_council_level_ties_share_a_rank_and_missing_last(con):
     assert list(df["group"][:2]) == ["Hampshire", "Hartlepool"]   # both 4.0, by name
     assert list(df["rank"][:5]) == [1, 1, 3, 4, 5]
     assert list(df["display"][-2:]) == ["no data", "no data"]
-    assert list(df["coverage"][:2]) == ["as at 2026-Q2", "as at 2026-Q3"]
+    assert list(df["coverage"][:2]) == ["2026-Q2 return", "2026-Q3 return"]
 
 
 def test_map_values_footprint_colours_member_councils(con):

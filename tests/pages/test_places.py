@@ -63,7 +63,7 @@ def test_changing_level_to_council_and_layer(db, monkeypatch):
     assert not at.exception
     ranking = at.dataframe[0].value
     assert list(ranking["group"][:2]) == ["Hampshire", "Hartlepool"]     # both 4.0
-    assert list(ranking["coverage"][:2]) == ["as at 2026-Q2", "as at 2026-Q3"]
+    assert list(ranking["coverage"][:2]) == ["2026-Q2 return", "2026-Q3 return"]
     assert at.query_params["places_level"] == "council"
     mapfig = figures_of(at)[0]
     located = {c for t in mapfig["data"] for c in t["locations"]}
