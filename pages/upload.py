@@ -63,9 +63,10 @@ with left:
         help=f"Each file up to {auth.upload_limit_mb()} MB (setting server.maxUploadSize).")
 
 with right:
-    guide = chosen if chosen != RECOGNISE else None
-    guide = st.selectbox("Guidance for", KIND_NAMES, index=KIND_NAMES.index(guide) if guide else 0,
-                         format_func=kind_label, key="upload_guide") if guide is None else guide
+    if chosen == RECOGNISE:
+        guide = st.selectbox("Guidance for", KIND_NAMES, format_func=kind_label, key="upload_guide")
+    else:
+        guide = chosen
     kind = kinds.KINDS[guide]
     st.subheader(kind.title, anchor=False)
     st.write(kind.guidance)
@@ -95,7 +96,7 @@ with left:
             st.markdown(f"**{md(name)}**")
             too_large = auth.upload_too_large(name, f.size)
             if too_large:
-                st.error(too_large, icon=":material/error:")
+                st.error(md(too_large), icon=":material/error:")
                 blocked.append(name)
                 continue
             data = f.getvalue()
@@ -174,7 +175,7 @@ if go:
     with st.status(f"Loading {len(ready)} file(s)...", expanded=True) as status:
         bar = st.progress(0.0)
         for i, (name, file_kind, data) in enumerate(ready):
-            st.write(f"Loading {name} as {file_kind}...")
+            st.markdown(f"Loading {md(name)} as {file_kind}...")
             try:
                 report = ingest.ingest_file(app.db_path(), file_kind, data, name, user=analyst.name)
             except StoreBusy:

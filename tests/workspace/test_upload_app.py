@@ -170,7 +170,7 @@ def test_one_bad_file_blocks_the_whole_drop(db, open_upload):
 def test_file_over_the_size_limit_is_refused(db, open_upload, monkeypatch):
     monkeypatch.setattr(auth, "upload_limit_mb", lambda: 0)
     at = drop(open_upload(), csv("big.csv", GOOD))
-    assert texts(at.error)[0].startswith("big.csv is 0.0 MB; the limit is 0 MB (setting server.maxUploadSize")
+    assert texts(at.error)[0].startswith("big\\.csv is 0\\.0 MB; the limit is 0 MB \\(setting server\\.maxUploadSize")
     assert at.button(key="upload_confirm").disabled
     assert query(db, "SELECT count(*) FROM batches") == [(0,)]
 
@@ -226,3 +226,11 @@ def test_busy_database_gives_a_clear_message_not_a_lock_error(db, open_upload, m
     confirm(at)
     assert texts(at.success)[0].startswith("Batch 1: q3\\.csv loaded")
     assert query(db, "SELECT count(*) FROM batches") == [(1,)]
+
+
+def test_loaded_file_with_an_unsafe_name_is_named_as_text(db, open_upload):
+    name = "**bold** [x](javascript:alert(1)).csv"
+    at = confirm(drop(open_upload(), csv(name, GOOD)))
+    assert texts(at.success)[0].startswith(
+        "Batch 1: \\*\\*bold\\*\\* \\[x\\]\\(javascript:alert\\(1\\)\\)\\.csv loaded")
+    assert query(db, "SELECT file_name FROM batches") == [(name,)]
