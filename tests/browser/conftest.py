@@ -116,14 +116,28 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def start_server(tmp_path_factory):
-    """start_server(db, **env) -> a running StreamlitServer; all are stopped at the end."""
+def start_server(tmp_path_factory, request):
+    """start_server(db, **env) -> a running StreamlitServer; all are stopped at the end.
+
+    The server has served its root page once before it is handed out (``warm=False``
+    skips that): Streamlit treats an app with a pages/ folder as a v1 multipage app until
+    the entry script has run st.navigation once in the process, so a deep link as the
+    very first request would show a page without the frame.
+    """
     servers: list[StreamlitServer] = []
     logs = tmp_path_factory.mktemp("streamlit-logs")
 
-    def start(db: Path, **env: str) -> StreamlitServer:
+    def start(db: Path, warm: bool = True, **env: str) -> StreamlitServer:
         server = StreamlitServer(db, logs, env)
         servers.append(server)
+        if warm:
+            context = request.getfixturevalue("browser").new_context()
+            try:
+                first = context.new_page()
+                first.goto(server.url)
+                wait_for_app(first)
+            finally:
+                context.close()
         return server
 
     yield start

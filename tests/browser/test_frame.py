@@ -49,7 +49,7 @@ def test_filters_follow_the_user_and_live_in_the_url(page, demo_server):
                    "the first request after a start shows the page without the frame. Fix: rename "
                    "pages/ (e.g. to app_pages/).")
 def test_deep_link_as_first_request_after_a_start(page, start_server, make_db):
-    server = start_server(make_db("pages_small"))
+    server = start_server(make_db("pages_small"), warm=False)
     page.goto(f"{server.url}/theme?quarter=2026-Q2&level=region&theme=data")
     wait_for_app(page)
     assert page.get_by_text("Figures as at 2026-Q2").is_visible()

@@ -19,7 +19,7 @@ def test_theme(demo_server, viewport, request):
     assert pg.get_by_role("heading", name="Data exchange & maturity").is_visible()
     # two measures: a trajectory and a regional breakdown each
     pg.wait_for_function(f"() => ({DRAWN})() >= 4", timeout=30_000)
-    legend = pg.locator(".js-plotly-plot .legendtext").all_inner_texts()
+    legend = pg.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
     for name in ("Straight path to target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
         assert name in legend
     assert pg.get_by_text("of the pace needed").first.is_visible()
