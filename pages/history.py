@@ -43,7 +43,7 @@ row = by_id.loc[chosen]
 
 original = app.read(batches.original_file, int(chosen), version=version)
 if original is not None and original.is_file():
-    st.download_button(f"Download the original file ({row['file_name']})", original.read_bytes(),
+    st.download_button(f"Download the original file ({md(str(row['file_name']))})", original.read_bytes(),
                        file_name=str(row["file_name"]), icon=":material/download:",
                        key=f"original_{chosen}",
                        help=f"Exactly as uploaded (SHA-256 {row['file_sha256']}); the upload "

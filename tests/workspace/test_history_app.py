@@ -57,7 +57,7 @@ def test_every_batch_is_listed_newest_first(open_history, downloads):
 def test_original_file_downloads_as_uploaded(open_history, downloads):
     at = open_history()
     at.selectbox(key="history_batch").set_value(1).run()
-    button = download(at, "Download the original file (first.csv)")
+    button = download(at, "Download the original file (first\\.csv)")
     assert downloads(button) == FIRST
 
 
