@@ -197,13 +197,14 @@ def payload_bytes(collection: dict) -> int:
 # ---------------------------------------------------------------- the figure
 
 def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
-               value_format: str = ".1f", height: int = 520) -> go.Figure:
+               value_format: str | None = None, height: int = 520) -> go.Figure:
     """A choropleth of ``values`` on ``layer``.
 
     ``values`` has columns ``code`` (the area's GSS code on that layer), ``name``,
     ``value`` (a number or missing) and ``label`` (what the hover shows for the value,
     e.g. "62.5%" or "no data"). Areas of the layer without a row, or with a missing
-    value, are drawn light grey and say "no data".
+    value, are drawn light grey and say "no data". ``value_format`` is the colour bar's
+    d3 tick format; by default plotly picks as many decimals as the range needs.
     """
     geojson = load_layer(layer)
     names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
@@ -231,7 +232,7 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
             hovertemplate="<b>%{text}</b><br>" + unit_label + ": %{customdata[0]}<extra></extra>",
             colorbar={"title": {"text": unit_label, "side": "top"}, "thickness": 10,
                       "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
-                      "yanchor": "top", "len": 0.9, "tickformat": value_format},
+                      "yanchor": "top", "len": 0.9, "tickformat": value_format or ""},
             name=unit_label))
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},

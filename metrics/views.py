@@ -536,13 +536,14 @@ def coverage_by_region(con, kind: str, up_to: str, since: str = MISSING_SINCE) -
 
 def coverage_grid(by_region: pd.DataFrame) -> tuple[list[str], list[str], list[list[float]], list[list[str]]]:
     """The heatmap's axes and cells from coverage_by_region: (regions, quarters,
-    percent[region][quarter], text[region][quarter] like '67% (2/3)')."""
+    percent[region][quarter], text[region][quarter] like '67%'; short enough to read in
+    a phone's narrow cells; the counts are in coverage_by_region's table)."""
     regions = sorted(by_region["region"].unique())
     quarters = sorted(by_region["quarter"].unique())
     cell = {(r, qq): (p, n, t) for r, qq, p, n, t in zip(
         by_region["region"], by_region["quarter"], by_region["percent"], by_region["reporting"], by_region["total"])}
     z = [[cell[(r, qq)][0] for qq in quarters] for r in regions]
-    text = [[f"{cell[(r, qq)][0]:.0f}% ({cell[(r, qq)][1]}/{cell[(r, qq)][2]})" for qq in quarters] for r in regions]
+    text = [[f"{cell[(r, qq)][0]:.0f}%" for qq in quarters] for r in regions]
     return regions, quarters, z, text
 
 

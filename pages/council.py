@@ -56,8 +56,9 @@ for i, (key, (chart_title, unit)) in enumerate(views.PROFILE_SERIES.items()):
             st.markdown(f"**{chart_title}**")
             st.caption(f"{info['name']} has not reported this up to {quarter}.")
         if lines:
-            st.plotly_chart(figures.lines(lines, unit=unit,
-                                          title=chart_title, height=330),
+            fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
+            fig.update_xaxes(nticks=4, tickangle=0)   # readable on a phone
+            st.plotly_chart(fig,
                             config={"displayModeBar": False}, key=f"council_{key}")
             with st.expander("Numbers"):
                 st.dataframe(views.profile_table(series, key, labels), hide_index=True,

@@ -48,7 +48,13 @@ regions, quarters, z, text = app.read(views.coverage_heatmap, kind, quarter, ver
 if regions:
     st.plotly_chart(figures.heatmap(regions, quarters, z, text), config={"displayModeBar": False},
                     key="coverage_heatmap")
-    st.caption("Each cell: share of the region's councils that sent this return, with the count.")
+    st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
+    with st.expander("Numbers"):
+        st.dataframe(app.read(views.coverage_by_region, kind, quarter, version=version),
+                     hide_index=True, key="coverage_region_table",
+                     column_config={"region": "Region", "quarter": "Quarter",
+                                    "reporting": "Reporting", "total": "Councils",
+                                    "percent": st.column_config.NumberColumn("%", format="%.0f")})
 else:
     st.info("No councils in the reference geography.", icon=":material/location_off:")
 

@@ -101,9 +101,9 @@ with rank_col:
     st.markdown("**Ranking**")
     st.dataframe(ranking[["rank", "group", "display", "coverage"]], hide_index=True,
                  column_config={"rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-                                "group": views.PLACE_LEVEL_SHORT[level],
-                                "display": figures.unit_label(unit).capitalize() if unit != "percent" else "Value",
-                                "coverage": "Based on"},
+                                "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level], width="medium"),
+                                "display": st.column_config.TextColumn("Value", width="small"),
+                                "coverage": st.column_config.TextColumn("Based on", width="small")},
                  height="auto", key="places_ranking")
 
 if level != "council":
@@ -138,5 +138,6 @@ else:
                 icon=":material/compare_arrows:")
     else:
         lines = app.read(views.compare_footprints, measure, chosen, quarter, version=version)
-        st.plotly_chart(figures.lines(lines, unit=unit, title=f"{title}: footprints and England"),
-                        config={"displayModeBar": False}, key="places_compare_chart")
+        fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
+        fig.update_xaxes(nticks=6, tickangle=0)   # readable on a phone
+        st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")

@@ -37,13 +37,14 @@ def open_page(pg, server, path: str) -> None:
 
 def drawn_map_pixels(pg) -> int:
     """Non-white pixels of the MapLibre canvas, as the user sees it (element screenshot)."""
+    import numpy as np
     from PIL import Image
 
     canvas = pg.locator("canvas.maplibregl-canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
     pg.wait_for_timeout(1500)   # MapLibre draws after the source is parsed
-    img = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
-    return sum(1 for r, g, b in img.getdata() if not (r > 245 and g > 245 and b > 245))
+    pixels = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB"))
+    return int((pixels <= 245).any(axis=2).sum())
 
 
 def drawn_svg_charts(pg) -> int:

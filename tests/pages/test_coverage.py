@@ -27,8 +27,11 @@ def test_survey_coverage_heatmap_missing_and_stale(db, monkeypatch):
     assert heat["type"] == "heatmap"
     assert heat["y"] == ["London", "North East", "South East"]
     # North East survey: 3 of 3 in 2025-Q2, 1 of 3 in 2026-Q3; the numbers are written in the cells
-    assert heat["text"][1][0] == "100% (3/3)" and heat["text"][1][-1] == "33% (1/3)"
+    assert heat["text"][1][0] == "100%" and heat["text"][1][-1] == "33%"
     assert heat["texttemplate"] == "%{text}"
+    regions = table_with(at, "region").set_index(["region", "quarter"])
+    assert regions.loc[("North East", "2026-Q3"), "reporting"] == 1
+    assert regions.loc[("North East", "2026-Q3"), "total"] == 3
     missing = table_with(at, "latest_return")
     assert set(missing["council"]) == {"Middlesbrough", "Newcastle upon Tyne", "Barking and Dagenham", "Hampshire"}
     stale = table_with(at, "state")
@@ -44,7 +47,7 @@ def test_switching_to_workforce(db, monkeypatch):
     assert at.query_params["kind"] == "workforce"
     heat = figures_of(at)[1]["data"][0]
     # London workforce 2026-Q3: City of London, 1 of 2
-    assert heat["text"][0][-1] == "50% (1/2)"
+    assert heat["text"][0][-1] == "50%"
     missing = table_with(at, "latest_return")
     assert len(missing) == 5                      # 7 councils, 2 reported
     assert "Hartlepool" not in set(missing["council"])
