@@ -78,10 +78,8 @@ class Report:
             return (f"{name} is identical to batch {self.duplicate_of}, already loaded: "
                     "nothing was written.")
         if not self.ok:
-            n = len([p for p in self.errors if p.row is not None or p.column or p.value])
-            n = n or len(self.errors)
             more = f" (and {self.hidden:,} more problems not listed)" if self.hidden else ""
-            return f"{name} was refused: {_plural(n, 'error')}{more}; nothing was written."
+            return f"{name} was refused: {_plural(len(self.errors), 'error')}{more}; nothing was written."
         warn = f" with {_plural(len(self.warnings), 'warning')}" if self.warnings else ""
         counts = (f"{_plural(self.rows_added, 'row')}, replacing "
                   f"{_plural(self.rows_replaced, 'stored row')}")
@@ -284,11 +282,14 @@ def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:
 
 # --- command line ------------------------------------------------------------------------
 
-def print_report(report: Report, out=sys.stdout) -> None:
+def print_report(report: Report, out=None) -> None:
+    out = out or sys.stdout
     for note in report.notes:
         print(f"note: {note}", file=out)
     for p in report.problems:
         print(str(p), file=out)
+    if report.hidden:
+        print(f"... and {report.hidden:,} more problems like these, not listed", file=out)
     print(report.summary(), file=out)
     if report.ok and len(report.changes):
         print("what changes (quarter, region, rows added, stored rows replaced):", file=out)

@@ -135,7 +135,7 @@ def _enum_norm(r: str) -> str:
 @dataclass
 class Validation:
     problems: list[Problem]
-    hidden: int                   # problems not listed (over MAX_LISTED)
+    hidden: int                   # problems not listed (beyond MAX_LISTED): say "and N more"
     rows: int                     # data rows (blank rows not counted)
     columns: list[Column]         # the kind's columns (with survey standards)
     present: list[str]            # kind columns found in the file
@@ -213,22 +213,15 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     problems += _value_checks(con, kind, columns, col_of)
     problems += _row_checks(con, kind, columns, col_of)
 
-    errors_total = 0
     listed: list[Problem] = []
     total = sum(n for n, _ in problems)
     ordered = sorted(problems, key=lambda t: (t[1].severity != "error",
                                               -1 if t[1].row is None else t[1].row))
-    for n, prob in ordered:
-        if prob.severity == "error":
-            errors_total += n
+    for _n, prob in ordered:
         if len(listed) < MAX_LISTED:
             listed.append(prob)
     listed.sort(key=lambda pr: (-1 if pr.row is None else pr.row, pr.severity != "error"))
     hidden = total - len(listed)
-    if hidden > 0:
-        sev = "error" if errors_total > sum(1 for x in listed if x.severity == "error") else "warning"
-        listed.append(Problem(sev, None, None, None,
-                              f"and {hidden:,} more problems like these, not listed here"))
     return Validation(listed, max(hidden, 0), rows, columns, present)
 
 
