@@ -352,7 +352,7 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
         row = national[m.id]
         df = series(m.id, up_to=quarter, version=version)
         actual = [(q_, None if _is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])]
-        groups = group_target = None
+        groups = group_target = note = None
         if cut is not None:
             groups = (cut[cut["id"] == m.id]
                       .sort_values(["value", "group"], ascending=[False, True], na_position="last")
@@ -362,9 +362,24 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
             known = {t for t in targets if t is not None}
             group_target = (known.pop() if len(known) == 1 and None not in targets
                             else targets if known else None)
+            note = breakdown_note(row, group_target, level)
         out.append({"row": row, "card": card(row), "sentence": explain(row), "actual": actual,
-                    "groups": groups, "group_target": group_target})
+                    "groups": groups, "group_target": group_target, "note": note})
     return out
+
+
+def breakdown_note(row, group_target, level: str) -> str | None:
+    """One line under a breakdown saying what its target mark means (or why there is none)."""
+    if row.get("unit") == "milestone" or _val(row, "target") is None:
+        return None
+    shown = target_text(row).replace("target ", "", 1)
+    if group_target is None:
+        return (f"No target for a single group: the national target ({shown}) is not split "
+                f"between groups of this level ({LEVELS.get(level, level).lower()}).")
+    if isinstance(group_target, list):
+        return ("Each group's target (diamond) is the national target times the group's share "
+                "of the councils in scope.")
+    return f"The dashed line is the national target ({shown}); it applies to every group."
 
 
 GROUP_COLUMNS = {"group": "group", "value": "value", "target": "target", "status": "status",

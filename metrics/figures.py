@@ -92,7 +92,7 @@ def trajectory(row: Mapping, actual: Sequence[tuple[str, float]], *,
     if quarters:
         axis = quarter_axis(min(quarters), max(quarters))
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=axis,
-                         range=[-0.5, len(axis) - 0.5], nticks=12, tickangle=0)
+                         range=[-0.5, len(axis) - 0.5], nticks=6)
     if baseline is not None and target is not None and baseline_q and deadline:
         fig.add_trace(go.Scatter(
             x=[baseline_q, deadline], y=[baseline, target], mode="lines",
@@ -131,7 +131,18 @@ def trajectory(row: Mapping, actual: Sequence[tuple[str, float]], *,
         fig.add_annotation(x=deadline, y=target, text=f"target {format_value(target, unit)}",
                            showarrow=False, xanchor="right", yanchor="bottom", yshift=10,
                            font=dict(color=BLACK, size=13))
-    return _layout(fig, title=title, unit=unit, height=height)
+    fig = _layout(fig, title=title, unit=unit, height=height)
+    if unit == "count":
+        ys = [y for t in fig.data for y in (t.y or []) if _num(y) is not None]
+        fig.update_yaxes(dtick=count_dtick(max(ys + [0])), rangemode="tozero")
+    return fig
+
+
+def count_dtick(top: float) -> int:
+    """Whole-number tick spacing for a count axis up to ``top`` (about five ticks)."""
+    import math
+
+    return max(1, math.ceil(top / 5))
 
 
 def milestone_steps(actual: Sequence[tuple[str, float]], *, title: str | None = None,
@@ -144,7 +155,7 @@ def milestone_steps(actual: Sequence[tuple[str, float]], *, title: str | None = 
         customdata=[format_value(v, "milestone") for _, v in points],
         hovertemplate="%{x}: %{customdata}<extra></extra>"))
     if points:
-        fig.update_xaxes(type="category", categoryorder="array",
+        fig.update_xaxes(type="category", categoryorder="array", nticks=6,
                          categoryarray=quarter_axis(points[0][0], points[-1][0]))
     fig = _layout(fig, title=title, unit="milestone", height=height, legend=False)
     fig.update_yaxes(range=[-0.15, 1.15], tickvals=[0, 1], ticktext=["not yet", "achieved"],
@@ -207,7 +218,8 @@ def breakdown(groups: Sequence[str], values: Sequence[float], *, unit: str,
                   legend=per_group)
     fig.update_yaxes(title_text=None, ticksuffix=None, automargin=True, showgrid=False)
     fig.update_xaxes(title_text=unit_label(unit), ticksuffix="%" if unit == "percent" else None,
-                     range=[0, top * 1.25 if top > 0 else 1])
+                     range=[0, top * 1.25 if top > 0 else 1],
+                     dtick=count_dtick(top * 1.25) if unit == "count" else None)
     if target is not None and not per_group:
         fig.update_layout(margin=dict(t=(50 if title else 10) + 24))
     return fig
@@ -234,7 +246,7 @@ def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
                 name=str(name), line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes[i % len(dashes)]),
                 marker=dict(symbol=symbols[i % len(symbols)], size=7)))
         if all_q:
-            fig.update_xaxes(type="category", categoryorder="array",
+            fig.update_xaxes(type="category", categoryorder="array", nticks=6,
                              categoryarray=quarter_axis(all_q[0], all_q[-1]))
         return _layout(fig, title=title, unit=unit, height=height)
     from plotly.subplots import make_subplots

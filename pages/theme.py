@@ -66,6 +66,8 @@ for m in app.theme_measures(theme_id, quarter, level, st.session_state.get("data
     with chart_tab:
         st.plotly_chart(bars, config=CHART_CONFIG, key=f"breakdown-{row['id']}",
                         alt=f"{row['title']} by {level_name.lower()} in {quarter}")
+        if m["note"]:
+            st.caption(m["note"])
     with table_tab:
         table = app.group_table(m["groups"], row["unit"])
         st.dataframe(table, hide_index=True, key=f"breakdown-table-{row['id']}")

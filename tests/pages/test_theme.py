@@ -103,3 +103,12 @@ def test_milestone_is_a_step_chart(app_at, make_db):
     assert fig["data"][0]["line"]["shape"] == "hv"
     assert set(fig["data"][0]["y"]) == {0}
     assert has_text(at, "Not yet achieved as of 2026-Q3.")
+
+
+def test_breakdown_says_what_its_target_mark_means(app_at, make_db):
+    at = app_at(make_db("pages_small"), THEME, theme="leadership", level="region")
+    assert has_text(at, "No target for a single group: the national target (10 by 2030-Q4) is not "
+                        "split between groups of this level (region).")
+    at.selectbox(key="theme").set_value("procurement").run()
+    assert has_text(at, "The dashed line is the national target (33% by 2030-Q4); it applies to "
+                        "every group.")
