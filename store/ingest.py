@@ -23,8 +23,8 @@ import pandas as pd
 
 from store import kinds as _kinds
 from store import schema
-from store.db import StoreError, connect, transaction
-from store.read import ReadError, headers_only, read, sniff_format, suffix
+from store.db import connect, transaction
+from store.read import ReadError, headers_only, read, suffix
 from store.validate import TYPED, Problem, validate
 
 UPLOADS = "uploads"   # folder beside the database file
@@ -145,6 +145,14 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
             return report
         _make_keys(con, kind)
         report.changes = _preview(con, kind)
+        if kind.replaces_all:
+            stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][0]
+            if v.rows < stored / 2:
+                report.problems.append(Problem(
+                    "warning", None, None, None,
+                    f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
+                    "a councils upload replaces the whole list. Check that the file is complete "
+                    "(the old list is kept, so the batch can be rolled back)"))
         report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
         report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
         if not write or report.duplicate_of is not None:

@@ -131,6 +131,9 @@ def test_councils_upload_replaces_the_list_and_rebuilds_names(ref_db):
     before = rows(ref_db, "SELECT count(*) FROM councils")[0][0]
     report = load(ref_db, "councils", text)
     assert report.rows_replaced == before
+    # 2 councils listed against 317 stored: a warning, not a refusal
+    assert ["the file lists 2 councils but 317 current councils are stored" in w.message
+            for w in report.warnings] == [True]
     assert rows(ref_db, "SELECT council_code FROM councils ORDER BY 1") == [("E06000001",), ("E06099999",)]
     assert rows(ref_db, "SELECT council_code FROM council_names WHERE name_key = 'newtown'") == [("E06099999",)]
     # a survey can now name the new council, and no longer an old one
@@ -177,3 +180,18 @@ def test_detect_kind_explains_itself():
     assert kind is None and "closest is placements, which also needs: destination" in why
     kind, why = detect_kind(b"", "x.csv")
     assert kind is None and "empty" in why
+
+
+@pytest.mark.parametrize("header,personal", [
+    ("first_name", True), ("Last Name", True), ("full-name", True), ("Surname", True),
+    ("contact_name", True), ("person_name", True), ("Email", True), ("e-mail address", True),
+    ("NI number", True), ("nino", True), ("National Insurance Number", True), ("DOB", True),
+    ("date of birth", True),
+    ("name", False), ("official_name", False), ("region_name", False), ("footprint_name", False),
+    ("destination", False), ("evidence", False),
+])
+def test_personal_data_headers(header, personal):
+    from store.normalise import header_key
+    from store.validate import personal_header
+
+    assert personal_header(header_key(header)) is personal
