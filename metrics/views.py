@@ -296,6 +296,18 @@ def group_trends(con, measure_id: str, level: str, up_to: str, config=None) -> d
     return out
 
 
+def series_range(series: dict[str, list[tuple[str, float]]], floor_zero: bool = False) -> list[float] | None:
+    """One y range for small multiples (so panels compare), padded by 5%; None without values."""
+    values = [v for pts in series.values() for _, v in pts if v is not None]
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    if floor_zero:
+        lo = min(lo, 0.0)
+    pad = (hi - lo) * 0.05 or max(abs(hi) * 0.05, 0.5)
+    return [lo - pad, hi + pad]
+
+
 def compare_footprints(con, measure_id: str, footprint_codes: tuple, up_to: str,
                        config=None) -> dict[str, list[tuple[str, float]]]:
     """Two to four footprints' series against England: {name: [(quarter, value)]}."""

@@ -46,8 +46,10 @@ st.query_params["kind"] = kind
 st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
 regions, quarters, z, text = app.read(views.coverage_heatmap, kind, quarter, version=version)
 if regions:
-    st.plotly_chart(figures.heatmap(regions, quarters, z, text), config={"displayModeBar": False},
-                    key="coverage_heatmap")
+    fig = figures.heatmap(regions, quarters, z, text)
+    fig.update_traces(showscale=False)              # the numbers are in the cells
+    fig.update_xaxes(tickangle=-45)                 # six quarters fit a phone
+    st.plotly_chart(fig, config={"displayModeBar": False}, key="coverage_heatmap")
     st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
     with st.expander("Numbers"):
         st.dataframe(app.read(views.coverage_by_region, kind, quarter, version=version),

@@ -110,10 +110,19 @@ if level != "council":
     st.subheader("Trends by group", anchor=False)
     trends = app.read(views.group_trends, measure, level, quarter, version=version)
     if trends:
-        st.plotly_chart(figures.lines(trends, unit=unit, small_multiples=True, columns=3,
-                                      title=f"{title} by {views.PLACE_LEVEL_SHORT[level].lower()}, "
-                                            f"up to {quarter}"),
-                        config={"displayModeBar": False}, key="places_trends")
+        st.caption(f"{title} in each {views.PLACE_LEVEL_SHORT[level].lower()} up to {quarter}, "
+                   f"all on the same scale ({figures.unit_label(unit)}).")
+        y_range = views.series_range(trends)
+        names = list(trends)
+        for start in range(0, len(names), 3):        # rows of three; a phone stacks them
+            for col, name in zip(st.columns(3), names[start:start + 3]):
+                with col:
+                    fig = figures.lines({name: trends[name]}, unit=unit, title=name, height=230)
+                    fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
+                    fig.update_yaxes(range=y_range, title_text=None)
+                    fig.update_xaxes(nticks=4, tickangle=0)
+                    st.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": False},
+                                    key=f"places_trend_{start}_{name}")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:

@@ -186,3 +186,11 @@ def test_missing_and_stale_values(con):
     # the shown quarter moves the window: at 2026-Q2, Hartlepool's 2025-Q2 survey is 4 quarters old
     st2 = views.stale_values(con, "survey", "2026-Q2").set_index("council")
     assert st2.loc["Hartlepool", "state"] == "carried forward" and st2.loc["Hartlepool", "quarters_old"] == 4
+
+
+def test_series_range_is_shared_and_padded():
+    # values 2..4: pad 5% of 2 = 0.1
+    assert views.series_range({"a": [("q", 2.0), ("r", None)], "b": [("q", 4.0)]}) == [1.9, 4.1]
+    assert views.series_range({"a": [("q", 50.0)]}) == [47.5, 52.5]          # one value: 5% of it
+    assert views.series_range({"a": [("q", 2.0)], "b": [("q", 4.0)]}, floor_zero=True) == [-0.2, 4.2]
+    assert views.series_range({"a": [("q", None)]}) is None

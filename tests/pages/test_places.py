@@ -49,11 +49,14 @@ def test_region_map_ranking_and_trends(db, monkeypatch):
         "E12000001": 3.5, "E12000008": 3.0, "E12000007": 1.0}
     assert mapfig["layout"]["map"]["style"] == "white-bg"
     assert any("Contains OS data © Crown copyright" in c.value for c in at.caption)
-    # small multiples: one panel per region (in name order), North East ends at 3.5
-    trends = figs[1]
-    names = [t["name"] for t in trends["data"]]
-    assert names == ["London", "North East", "South East"]
-    assert trends["data"][1]["y"][-1] == 3.5
+    # small multiples: one chart per region (in name order) on one scale; North East ends at 3.5
+    trends = figs[1:4]
+    assert [f["data"][0]["name"] for f in trends] == ["London", "North East", "South East"]
+    assert trends[1]["data"][0]["y"][-1] == 3.5
+    # shared y range: values 1.0 (London) to 10/3 (North East 2025-Q2) and 4.0 (South East 2026-Q2), padded 5%
+    lo, hi = trends[0]["layout"]["yaxis"]["range"]
+    assert lo == pytest.approx(1.0 - 0.15) and hi == pytest.approx(4.0 + 0.15)
+    assert trends[2]["layout"]["yaxis"]["range"] == [lo, hi]
     assert at.query_params["measure"] == "data_maturity"
 
 
