@@ -11,12 +11,13 @@ MINE = ["pages/overview.py", "pages/theme.py", "pages/methodology.py"]
 BANNER = "Demo data: generated figures, not real returns"
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
-def test_no_database_says_how_to_create_it(app_at, tmp_path, page):
-    at = app_at(tmp_path / "missing.duckdb", page)
-    assert not at.exception
-    assert has_text(at, "python -m store init --demo")
-    assert has_text(at, "make run")
+def test_no_database_says_how_to_create_it_on_every_page(app_at, tmp_path):
+    at = app_at(tmp_path / "missing.duckdb")
+    for page in ALL_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert has_text(at, "python -m store init --demo"), page
+        assert has_text(at, "make run"), page
     assert not (tmp_path / "missing.duckdb").exists()   # looking did not create it
 
 
@@ -66,10 +67,11 @@ def test_filters_survive_switching_pages(app_at, make_db):
     assert has_text(at, "Figures as at **2026-Q2**")
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
-def test_demo_banner_on_every_page(app_at, make_db, page):
-    at = app_at(make_db("pages_small", demo=True), page)
-    assert [w.value for w in at.warning if BANNER in w.value]
+def test_demo_banner_on_every_page(app_at, make_db):
+    at = app_at(make_db("pages_small", demo=True))
+    for page in ALL_PAGES:
+        at.switch_page(page).run()
+        assert [w.value for w in at.warning if BANNER in w.value], page
 
 
 def test_no_banner_without_demo_data(app_at, make_db):
