@@ -26,8 +26,9 @@ for col, row in zip(cols, now):
 st.subheader(f"Councils reporting each quarter since {views.MISSING_SINCE}", anchor=False)
 trend = app.read(views.coverage_lines, quarter, version=version)
 if trend:
-    st.plotly_chart(figures.lines({kinds[k]: v for k, v in trend.items()}, unit="percent", height=300),
-                    config={"displayModeBar": False}, key="coverage_trend")
+    fig = figures.lines({kinds[k]: v for k, v in trend.items()}, unit="percent", height=300)
+    fig.update_xaxes(nticks=6, tickangle=0)
+    st.plotly_chart(fig, config={"displayModeBar": False}, key="coverage_trend")
 with st.expander("Numbers"):
     st.dataframe(table, hide_index=True, key="coverage_table",
                  column_config={"kind": "Return", "quarter": "Quarter", "reporting": "Reporting",
@@ -47,7 +48,7 @@ st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
 regions, quarters, z, text = app.read(views.coverage_heatmap, kind, quarter, version=version)
 if regions:
     fig = figures.heatmap(regions, quarters, z, text)
-    fig.update_traces(showscale=False)              # the numbers are in the cells
+    fig.update_traces(showscale=False, textfont_size=11)   # the numbers are in the cells
     fig.update_xaxes(tickangle=-45)                 # six quarters fit a phone
     st.plotly_chart(fig, config={"displayModeBar": False}, key="coverage_heatmap")
     st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
