@@ -304,7 +304,7 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], 
     # Councils: by GSS code, else by any known spelling (council_names); current councils only.
     cmap = (
         "CREATE OR REPLACE TEMP TABLE _cmap AS "
-        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('council',))}) WHERE {_trim('v')} IS NOT NULL), "
+        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('council',))}) WHERE v IS NOT NULL), "
         "cand AS ("
         "  SELECT raw.r, c.council_code, c.end_date, 1 AS how FROM raw JOIN councils c ON c.council_code = upper(raw.r) "
         "  UNION ALL "
@@ -326,7 +326,7 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], 
     early = quarters.index(quarters.EARLIEST)
     qmap = (
         "CREATE OR REPLACE TEMP TABLE _qmap AS "
-        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('quarter',))}) WHERE {_trim('v')} IS NOT NULL), "
+        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('quarter',))}) WHERE v IS NOT NULL), "
         f"ix AS (SELECT v, r, {qi} AS i FROM raw) "
         f"SELECT v, r, CASE WHEN i >= 0 THEN {quarter_text_sql('i')} END AS q, "
         "CASE WHEN i IS NULL THEN 'bad' WHEN i < 0 THEN 'badfy' WHEN i < $early THEN 'early' "
@@ -335,7 +335,7 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], 
     con.execute(qmap, {"early": early, "cur": cur})
     rmap = (
         "CREATE OR REPLACE TEMP TABLE _rmap AS "
-        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('region',))}) WHERE {_trim('v')} IS NOT NULL) "
+        f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('region',))}) WHERE v IS NOT NULL) "
         "SELECT raw.v, raw.r, min(g.region_code) AS code FROM raw LEFT JOIN regions g "
         f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_nk('raw.r')} GROUP BY raw.v, raw.r"
     )
@@ -405,7 +405,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
     lim = f"ORDER BY _row LIMIT {MAX_LISTED}"
     for c in columns:
         n, raw = c.name, f"raw_{c.name}"
-        if c.required and n in col_of:
+        if c.required and n in col_of and c.type in ("council", "quarter"):
             sql = (f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} "
                    f"WHERE {raw} IS NULL OR ({n} IS NULL AND {_trim(raw)} IS NULL) {lim}")
             out += _collect(con, sql, None,
@@ -422,7 +422,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                     f"is before {o} ({_short(r[3])}) in the same row; expected the same or later"))
         if c.type == "council":
             sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.old_code, m.ended_on, m.candidates "
-                   f"FROM {TYPED} t JOIN _cmap m ON m.v = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+                   f"FROM {TYPED} t JOIN _cmap m ON m.v = t.{raw} WHERE t.{n} IS NULL AND m.r IS NOT NULL ORDER BY t._row LIMIT {MAX_LISTED}")
             rows = con.execute(sql).fetchall()
             hints = _did_you_mean(con, sorted({r[1].strip() for r in rows if r[3] == "unknown"}))
             for j, r in enumerate(rows):
@@ -444,7 +444,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
             continue
         if c.type == "quarter":
             sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.q FROM {TYPED} t "
-                   f"JOIN _qmap m ON m.v = t.{raw} WHERE t.{n} IS NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+                   f"JOIN _qmap m ON m.v = t.{raw} WHERE t.{n} IS NULL AND m.r IS NOT NULL ORDER BY t._row LIMIT {MAX_LISTED}")
             cur = quarters.current()
 
             def qmake(r, n=n, c=c, cur=cur):
@@ -469,37 +469,60 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                 "error", r[0], c.name, _short(r[1]),
                 f"{', '.join(r[3])} {'is' if len(r[3]) == 1 else 'are'} not allowed; expected {c.expected()}"))
             continue
+        # Every other rule of the column in one query: (code, condition, message).
+        checks: list[tuple[str, str, object]] = []
+        params: dict[str, object] = {}
+        other = "NULL"
+        if c.required:
+            checks.append(("req", f"{raw} IS NULL OR ({n} IS NULL AND {_trim(raw)} IS NULL)",
+                           lambda r, c=c: f"a value is required: {c.expected()}"))
         if c.type in ("text", "list"):
-            sql = f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE length({raw}) > 2000 {lim}"
-            out += _collect(con, sql, None, lambda r, c=c: Problem(
-                "error", r[0], c.name, _short(r[1]), "is longer than 2,000 characters"))
-            continue
-        # Everything else: text that did not convert.
-        sql = f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {n} IS NULL AND {_trim(raw)} IS NOT NULL {lim}"
-        out += _collect(con, sql, None, lambda r, c=c: Problem(
-            "error", r[0], c.name, _short(r[1]), _classify(r[1]) or f"expected {c.expected()}"))
+            checks.append(("long", f"length({raw}) > 2000", lambda r: "is longer than 2,000 characters"))
+        else:
+            checks.append(("bad", f"{n} IS NULL AND {raw} IS NOT NULL AND {_trim(raw)} IS NOT NULL",
+                           lambda r, c=c: _classify(r[1]) or f"expected {c.expected()}"))
         if c.type in ("number", "whole"):
             lo = 0 if c.min is None else c.min
-            out += _collect(
-                con, f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {n} < $lo {lim}", {"lo": lo},
-                lambda r, c=c, lo=lo: Problem(
-                    "error", r[0], c.name, _short(r[1]),
-                    "a count or amount cannot be negative" if lo == 0 else f"expected {c.expected()}"))
+            params["lo"] = lo
+            checks.append(("low", f"{n} < $lo", lambda r, c=c, lo=lo:
+                           "a count or amount cannot be negative" if lo == 0 else f"expected {c.expected()}"))
             if c.max is not None:
-                out += _collect(
-                    con, f"SELECT _row, {raw}, count(*) OVER () FROM {TYPED} WHERE {n} > $hi {lim}", {"hi": c.max},
-                    lambda r, c=c: Problem(
-                        "error", r[0], c.name, _short(r[1]),
-                        (f"is larger than {c.max:,.0f}, more than any council could report; "
-                         "check the units (whole pounds, whole people)") if c.min in (None, 0)
-                        else f"expected {c.expected()}"))
+                params["hi"] = c.max
+                checks.append(("high", f"{n} > $hi", lambda r, c=c: (
+                    f"is larger than {c.max:,.0f}, more than any council could report; check the "
+                    "units (whole pounds, whole people)") if c.min in (None, 0) else f"expected {c.expected()}"))
             if c.at_most and c.at_most in col_of:
                 o = c.at_most
-                out += _collect(
-                    con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} > {o} AND {o} >= 0 {lim}", None,
-                    lambda r, c=c, o=o: Problem(
-                        "error", r[0], c.name, _short(r[1]),
-                        f"is larger than {o} ({r[3]}) in the same row; a part cannot exceed its whole"))
+                other = f"raw_{o}"
+                checks.append(("part", f"{n} > {o} AND {o} >= 0", lambda r, o=o:
+                               f"is larger than {o} ({_short(r[3])}) in the same row; a part cannot "
+                               "exceed its whole"))
+        out += _coded(con, c, raw, checks, params, other)
+    return out
+
+
+def _coded(con, c: Column, raw: str, checks, params: dict, other: str) -> list[tuple[int, Problem]]:
+    """Run several rules of one column in one scan; list up to MAX_LISTED per rule and
+    let the first listed problem of a rule stand for the ones not listed."""
+    case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
+    anyof = " OR ".join(f"({cond})" for _, cond, _ in checks)
+    sql = (f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
+           f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {TYPED} WHERE {anyof}) "
+           f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row")
+    found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+    makers = {code: make for code, _, make in checks}
+    out: list[tuple[int, Problem]] = []
+    first: dict[str, int] = {}
+    listed: dict[str, int] = {}
+    for r in found:
+        code = r[2]
+        listed[code] = listed.get(code, 0) + 1
+        if code not in first:
+            first[code] = len(out)
+        out.append((1, Problem("error", r[0], c.name, _short(r[1]), makers[code](r))))
+    for code, i in first.items():
+        total = next(r[4] for r in found if r[2] == code)
+        out[i] = (1 + total - listed[code], out[i][1])
     return out
 
 
