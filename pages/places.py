@@ -77,7 +77,7 @@ elif not views.has_values(ranking):
             "at or before this quarter (within the staleness window). Pick an earlier quarter "
             "in the sidebar, or another measure.", icon=":material/hourglass_empty:")
 
-map_col, rank_col = st.columns([5, 4])
+map_col, rank_col = st.columns(2)
 with map_col:
     map_layer = "region" if level == "region" else layer
     try:
@@ -101,9 +101,9 @@ with rank_col:
     st.markdown("**Ranking**")
     st.dataframe(ranking[["rank", "group", "display", "coverage"]], hide_index=True,
                  column_config={"rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-                                "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level], width="medium"),
+                                "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level]),
                                 "display": st.column_config.TextColumn("Value", width="small"),
-                                "coverage": st.column_config.TextColumn("Based on", width="small")},
+                                "coverage": st.column_config.TextColumn("Based on", width="medium")},
                  height="auto", key="places_ranking")
 
 if level != "council":
