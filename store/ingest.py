@@ -157,7 +157,7 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
         report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
         if not write or report.duplicate_of is not None:
             return report
-        report.batch_id = _write(con, kind, report, data, staged.file_format, db, user, demo)
+        report.batch_id = _write_with_retry(con, kind, report, data, staged.file_format, db, user, demo)
     return report
 
 
@@ -209,6 +209,34 @@ def _db_folder(db) -> Path:
     return paths.db_path(db).resolve().parent
 
 
+class _Duplicate(Exception):
+    def __init__(self, batch_id: int):
+        super().__init__(batch_id)
+        self.batch_id = batch_id
+
+
+def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str,
+                      db, user: str, demo: bool) -> int | None:
+    """Write the batch; retry when a concurrent upload's transaction got in the way."""
+    import random
+    import time
+
+    import duckdb
+
+    for attempt in range(6):
+        try:
+            return _write(con, kind, report, data, file_format, db, user, demo)
+        except _Duplicate as dup:
+            report.duplicate_of = dup.batch_id
+            report.notes.append(f"identical to batch {dup.batch_id}, already loaded: nothing was written")
+            return None
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if attempt == 5:
+                raise
+            time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+    return None
+
+
 def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str, db,
            user: str, demo: bool) -> int:
     table = kind.table
@@ -222,6 +250,13 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
     created = False
     try:
         with transaction(con):
+            # Counted again inside the transaction: another upload may have committed since
+            # the preview (two analysts at once), and the same file may have landed meanwhile.
+            dup = _active_duplicate(con, kind.name, report.sha256)
+            if dup is not None:
+                raise _Duplicate(dup)
+            report.changes = _preview(con, kind)
+            report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
             batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
             con.execute(
                 "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "

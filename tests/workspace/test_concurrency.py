@@ -64,9 +64,8 @@ def test_four_uploads_in_one_process_at_once_all_land(db):
     assert int(query(db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0]) == version + 4
 
 
-@pytest.mark.xfail(strict=True, reason="store.ingest counts the rows to replace before its "
-                   "write transaction; a batch committed in between is not counted (H1)")
 def test_rows_replaced_is_recorded_right_when_uploads_overlap(db):
+    # (H1: store.ingest now counts the rows to replace inside its write transaction.)
     files = dict(FILES)
     for _ in range(3):
         out = upload_together(db, ["a.csv", "b.csv"], files)
