@@ -11,7 +11,9 @@ first; the header is the first non-empty row.
 Both land in the temporary view ``_stage(_row, c0, c1, ...)``: the spreadsheet row
 number and one VARCHAR per column of the file, data rows only (after the header).
 ``Staged.keys[i]`` is the normalised header (store.normalise.header_key) of ``c<i>``.
-Blank rows are left in the view; store.validate skips them.
+Blank rows are left in the view; store.validate skips them. (A blank line inside a quoted
+multi-line cell gets the delimiters of an empty row inserted; such cells are rare in
+returns and the value stays readable.)
 """
 from __future__ import annotations
 

@@ -65,18 +65,6 @@ _FORMULA_RE = r"^\s*(=|@|[+\-][^0-9.\s])"
 
 # --- SQL helpers -----------------------------------------------------------------------
 
-class _Params:
-    """Named parameters for one statement: p(value) -> '$pN'."""
-
-    def __init__(self):
-        self.values: dict[str, object] = {}
-
-    def __call__(self, value) -> str:
-        name = f"p{len(self.values)}"
-        self.values[name] = value
-        return "$" + name
-
-
 def _trim(expr: str) -> str:
     return f"NULLIF(trim({expr}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')"
 
@@ -201,8 +189,7 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     problems += _cell_checks(con, free, label_of)
 
     # 3. Resolve councils, quarters and regions once per distinct spelling.
-    p = _Params()
-    _build_maps(con, kind, columns, col_of, p)
+    _build_maps(con, kind, columns, col_of)
 
     # 4. The typed pass.
     _build_typed(con, kind, columns, col_of, stage_cols)
@@ -292,7 +279,7 @@ def _classify(value) -> str | None:
     return None
 
 
-def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str], p: _Params) -> None:
+def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> None:
     """_cmap(r, code, status, ended_on), _qmap(r, q, status), _rmap(r, code)."""
     def distinct(types: tuple[str, ...]) -> str:
         parts = [f"SELECT DISTINCT {col_of[c.name]} AS v FROM {STAGE}"
