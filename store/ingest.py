@@ -144,7 +144,8 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
         if not v.ok:
             return report
         _make_keys(con, kind)
-        report.changes = _preview(con, kind)
+        if not write or report.duplicate_of is not None:
+            report.changes = _preview(con, kind)     # (a write counts inside its transaction)
         if kind.replaces_all:
             stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][0]
             if v.rows < stored / 2:
@@ -256,6 +257,7 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             if dup is not None:
                 raise _Duplicate(dup)
             report.changes = _preview(con, kind)
+            report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
             report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
             batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
             con.execute(

@@ -539,9 +539,14 @@ def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) 
     if all(k in col_of for k in key):
         k_list = ", ".join(key)
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
-        sql = (f"SELECT last_, first_, count(*) OVER (), [{k_list}], n FROM "
+        # Grouping by one hash is much cheaper than by the key's text columns; the rare
+        # repeated hashes are then checked on the keys themselves.
+        sql = (f"WITH d AS (SELECT hash({k_list}) AS h FROM {TYPED} WHERE {not_null} "
+               f"GROUP BY h HAVING count(*) > 1) "
+               f"SELECT last_, first_, count(*) OVER (), [{k_list}], n FROM "
                f"(SELECT min(_row) AS first_, max(_row) AS last_, count(*) AS n, {k_list} FROM {TYPED} "
-               f"WHERE {not_null} GROUP BY {k_list} HAVING count(*) > 1) ORDER BY last_ LIMIT {MAX_LISTED}")
+               f"WHERE {not_null} AND hash({k_list}) IN (SELECT h FROM d) "
+               f"GROUP BY {k_list} HAVING count(*) > 1) ORDER BY last_ LIMIT {MAX_LISTED}")
 
         def dup(r):
             others = f" (and {r[4] - 2} more rows)" if r[4] > 2 else ""
