@@ -22,22 +22,13 @@ from metrics import app
 from store import auth
 from store import quarters as q
 
+# A flag as a data URL: a Material-icon favicon would be fetched from fonts.gstatic.com,
+# and the dashboard makes no request beyond its own server.
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 64 64'%3E"
+           "%3Crect x='12' y='4' width='6' height='56' fill='%230072B2'/%3E"
+           "%3Cpolygon points='18,6 58,19 18,32' fill='%230072B2'/%3E%3C/svg%3E")
 
-
-@st.cache_resource(show_spinner=False)
-def _favicon():
-    """A flag drawn here: a Material-icon favicon would be fetched from fonts.gstatic.com,
-    and the dashboard makes no request beyond its own server."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.rectangle([12, 4, 18, 60], fill="#0072B2")
-    draw.polygon([(18, 6), (58, 19), (18, 32)], fill="#0072B2")
-    return img
-
-
-st.set_page_config(page_title="Blueprint Tracker", page_icon=_favicon(), layout="wide")
+st.set_page_config(page_title="Blueprint Tracker", page_icon=FAVICON, layout="wide")
 
 PAGES = {
     "Progress": [

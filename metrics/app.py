@@ -83,9 +83,36 @@ def _read_version(path: str) -> int:
         return schema.data_version(con)
 
 
+def _file_state(path: Path) -> tuple:
+    """Size and modification time of the database file and its write-ahead log: every
+    committed write changes one of them (DuckDB appends the commit to the .wal, and a
+    checkpoint rewrites the file)."""
+    state = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st_ = p.stat()
+            state.append((st_.st_mtime_ns, st_.st_size))
+        except FileNotFoundError:
+            state.append(None)
+    return tuple(state)
+
+
+_VERSIONS: dict[str, tuple[tuple, int]] = {}
+
+
 def data_version() -> int:
-    """The database's data version (read fresh on every call: it is the cache key)."""
-    return _guard(_read_version, str(db_path()))
+    """The database's data version: the cache key of every read.
+
+    Read from the database only when the file or its log changed since the last read (a
+    rerun that changes nothing then opens no connection)."""
+    path = db_path()
+    state = _file_state(path)
+    known = _VERSIONS.get(str(path))
+    if known and known[0] == state:
+        return known[1]
+    version = _guard(_read_version, str(path))
+    _VERSIONS[str(path)] = (state, version)   # the state before the read: a write during it re-reads
+    return version
 
 
 # ------------------------------------------------------------------ configuration
@@ -288,7 +315,7 @@ def value_text(row) -> str:
 def card(row, spark: list | None = None) -> dict:
     """Everything the overview shows for one measure."""
     status = shown_status(row)
-    return {
+    out = {
         "id": row.get("id"), "title": row.get("title"), "unit": row.get("unit"),
         "value": value_text(row), "target": target_text(row),
         "status": status, "status_label": status_label(status), "status_icon": status_icon(status),
@@ -297,6 +324,10 @@ def card(row, spark: list | None = None) -> dict:
         "coverage": coverage_text(row), "change": change_text(row),
         "spark": spark or [],
     }
+    out["headline"] = (f":gray[:small[{out['target']}]]  \n"
+                       f":{out['status_colour']}-badge[{out['status_icon']} {out['status_label']}]")
+    out["footnote"] = ":gray[:small[" + " · ".join(t for t in (out["change"], out["coverage"]) if t) + "]]"
+    return out
 
 
 def spark_values(measure_id: str, quarter: str, version: int | None = None) -> list:
@@ -305,11 +336,32 @@ def spark_values(measure_id: str, quarter: str, version: int | None = None) -> l
     return [None if _is_missing(v) else float(v) for v in df["value"]] if len(df) else []
 
 
+def _config_state() -> tuple:
+    cfg = config()
+    return (str(cfg.path),) + _file_state(Path(cfg.path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _page_values(builder: str, path: str, version: int, targets: tuple, args: tuple):
+    return globals()[builder](*args, version=version)
+
+
+def page_values(builder: Callable, *args, version: int | None = None):
+    """``builder(*args, version=...)`` (overview, theme_measures, methodology) computed once
+    per data version, targets file and arguments, figures included, and shared by every
+    session: a rerun that changes nothing is one cache lookup. Pages only read what this
+    returns (never change it)."""
+    v = data_version() if version is None else version
+    return _page_values(builder.__name__, str(db_path()), v, _config_state(), args)
+
+
 def overview(quarter: str, version: int | None = None) -> list[dict]:
     """The overview: every theme in configured order, each with one card per measure.
 
-    [{"id", "title", "vision", "cards": [card(...), ...]}, ...]
+    [{"id", "title", "vision", "cards": [card(...) + {"figure": sparkline or None}, ...]}, ...]
     """
+    from metrics import figures
+
     cfg = config()
     rows = summary(quarter, None, version=version)
     by_id = {r["id"]: r for r in rows.to_dict("records")}
@@ -317,6 +369,9 @@ def overview(quarter: str, version: int | None = None) -> list[dict]:
     for theme in cfg.themes.values():
         cards = [card(by_id[m.id], None if m.is_milestone else spark_values(m.id, quarter, version))
                  for m in cfg.measures.values() if m.theme == theme.id and m.id in by_id]
+        for c in cards:
+            drawn = [v for v in c["spark"] if v is not None]
+            c["figure"] = figures.sparkline(c["spark"], unit=c["unit"]) if len(drawn) > 1 else None
         themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision, "cards": cards})
     return themes
 
@@ -334,17 +389,19 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
     """The theme page: for each measure of the theme (configured order)
 
     {"row": national summary row (dict), "card": card(row), "sentence": one sentence with
-    its numbers, "actual": [(quarter, value), ...] up to the quarter shown,
-    "groups": summary rows of the chosen level for this measure (DataFrame, sorted by
-    value, largest first; None for 'national'), "group_target": one number, a list
-    (one per group), or None}.
+    its numbers, "trend": the trajectory (a milestone: its steps) figure, "trend_table":
+    that chart's points, "groups": summary rows of the chosen level for this measure
+    (sorted by value, largest first; None for 'national'), "breakdown": its bar chart,
+    "group_table": its table view, "note": what the breakdown's target mark means}.
     """
+    from metrics import figures
     from metrics.progress import explain
 
     cfg = config()
     national = {r["id"]: r for r in summary(quarter, None, version=version).to_dict("records")}
     level_by = by(level)
     cut = summary(quarter, level_by, version=version) if level_by else None
+    level_name = LEVELS.get(level, str(level)).lower()
     out = []
     for m in cfg.measures.values():
         if m.theme != theme_id or m.id not in national:
@@ -352,19 +409,31 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
         row = national[m.id]
         df = series(m.id, up_to=quarter, version=version)
         actual = [(q_, None if _is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])]
-        groups = group_target = note = None
+        if m.is_milestone:
+            trend = figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter")
+        else:
+            trend = figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
+        entry = {"row": row, "card": card(row), "sentence": explain(row), "trend": trend,
+                 "trend_table": figures.chart_table(trend, unit=m.unit), "groups": None,
+                 "breakdown": None, "group_table": None, "note": None}
         if cut is not None:
             groups = (cut[cut["id"] == m.id]
                       .sort_values(["value", "group"], ascending=[False, True], na_position="last")
                       .reset_index(drop=True))
             targets = [None if _is_missing(t) else float(t) for t in groups["target"]] \
-                if m.unit != "milestone" else []
+                if not m.is_milestone else []
             known = {t for t in targets if t is not None}
             group_target = (known.pop() if len(known) == 1 and None not in targets
                             else targets if known else None)
-            note = breakdown_note(row, group_target, level)
-        out.append({"row": row, "card": card(row), "sentence": explain(row), "actual": actual,
-                    "groups": groups, "group_target": group_target, "note": note})
+            entry["groups"] = groups
+            if not groups.empty:
+                entry["breakdown"] = figures.breakdown(
+                    list(groups["group"]), [None if _is_missing(v) else float(v) for v in groups["value"]],
+                    unit=m.unit, target=group_target,
+                    title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})")
+                entry["group_table"] = group_table(groups, m.unit)
+                entry["note"] = breakdown_note(row, group_target, level)
+        out.append(entry)
     return out
 
 
@@ -530,6 +599,26 @@ def band_text(row, cfg) -> str:
     }.get(status, "")
 
 
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(rows: list[dict], headers: dict[str, str]) -> str:
+    """A markdown table of ``rows`` (dicts) with the given column keys -> headings."""
+    lines = ["| " + " | ".join(headers.values()) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(r.get(k, "")) for k in headers) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _measure_markdown(m: dict, quarter: str | None) -> str:
+    parts = [f"#### {m['title']}", m["definition"], f"**Formula:** {m['formula']}",
+             markdown_table(m["facts"], {"item": "Setting", "value": "Value"})]
+    if m["workings"]:
+        parts += [f"**The numbers behind the status in {quarter}:**",
+                  markdown_table(m["workings"], {"step": "Step", "value": "Number"})]
+    return "\n\n".join(parts)
+
+
 def methodology(quarter: str | None, version: int | None = None) -> list[dict]:
     """Every theme with its measures: definition, formula, target, baseline, deadline and,
     when a quarter is shown, the exact numbers behind the measure's current status."""
@@ -557,9 +646,11 @@ def methodology(quarter: str | None, version: int | None = None) -> list[dict]:
                                                                       "share of councils in scope"})
             elif m.unit == "count" and not m.tracked:
                 facts.append({"item": "Target for a group", "value": "none: the national count is not split"})
-            measures.append({"id": m.id, "title": m.title, "definition": m.definition,
-                             "formula": formula(m, cfg), "facts": facts,
-                             "workings": workings(rows[m.id], cfg) if m.id in rows else None})
+            entry = {"id": m.id, "title": m.title, "definition": m.definition,
+                     "formula": formula(m, cfg), "facts": facts,
+                     "workings": workings(rows[m.id], cfg) if m.id in rows else None}
+            entry["markdown"] = _measure_markdown(entry, quarter)
+            measures.append(entry)
         themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision,
                        "measures": measures})
     return themes
@@ -572,7 +663,7 @@ OS_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Ope
 SOURCES = [
     {"source": "Quarterly returns from councils (survey, workforce, data exchanges, placements, "
                "milestones)",
-     "licence": "Collected by the forum for this tracker.",
+     "licence": "collected by the forum for this tracker",
      "attribution": "Figures are as uploaded by the forum's analysts; see Upload history."},
     {"source": "UK Local Authority Names and Codes (the council list, names and types)",
      "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
@@ -583,3 +674,6 @@ SOURCES = [
      "licence": "Open Government Licence v3.0",
      "attribution": OS_ATTRIBUTION},
 ]
+
+SOURCES_MARKDOWN = "\n".join(
+    f"- **{s['source']}**: licence: {s['licence']}. {s['attribution']}" for s in SOURCES)

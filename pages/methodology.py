@@ -37,21 +37,11 @@ if quarter:
 else:
     st.caption("No returns are loaded yet, so no measure has figures to show below.")
 
-for theme in app.methodology(quarter, st.session_state.get("data_version")):
+for theme in app.page_values(app.methodology, quarter, version=st.session_state.get("data_version")):
     st.subheader(theme["title"], anchor=theme["id"], divider="gray")
     for m in theme["measures"]:
-        with st.container(border=True):
-            st.markdown(f"#### {m['title']}")
-            st.markdown(m["definition"])
-            st.markdown(f"**Formula:** {m['formula']}")
-            st.dataframe(m["facts"], hide_index=True, key=f"facts-{m['id']}",
-                         column_config={"item": "Setting", "value": "Value"})
-            if m["workings"]:
-                st.markdown(f"**The numbers behind the status in {quarter}:**")
-                st.dataframe(m["workings"], hide_index=True, key=f"workings-{m['id']}",
-                             column_config={"step": "Step", "value": "Number"})
+        st.container(border=True).markdown(m["markdown"])
 
 st.subheader("Data sources and licences", anchor="sources", divider="gray")
-st.dataframe(app.SOURCES, hide_index=True, key="sources",
-             column_config={"source": "Source", "licence": "Licence", "attribution": "Attribution"})
+st.markdown(app.SOURCES_MARKDOWN)
 st.caption(app.OS_ATTRIBUTION)

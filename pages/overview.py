@@ -1,7 +1,7 @@
 """Overview (leadership, first page): every measure at a glance, grouped by theme."""
 import streamlit as st
 
-from metrics import app, figures
+from metrics import app
 
 st.title("Progress towards the 2030 visions", anchor=False)
 quarter = st.session_state.get("quarter")
@@ -14,7 +14,7 @@ if st.session_state.get("level", "national") != "national":
 
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
 
-for theme in app.overview(quarter, st.session_state.get("data_version")):
+for theme in app.page_values(app.overview, quarter, version=st.session_state.get("data_version")):
     st.subheader(theme["title"], anchor=theme["id"], divider="gray")
     if not theme["cards"]:
         st.caption("No measures are configured for this theme.")
@@ -22,14 +22,11 @@ for theme in app.overview(quarter, st.session_state.get("data_version")):
     columns = st.columns(3)
     for i, card in enumerate(theme["cards"]):
         with columns[i % 3].container(border=True):
-            st.markdown(f"**{card['title']}**")
-            st.metric(card["title"], card["value"], label_visibility="collapsed")
-            st.caption(card["target"])
-            st.badge(card["status_label"], icon=card["status_icon"], color=card["status_colour"])
+            st.metric(card["title"], card["value"])
+            st.markdown(card["headline"])
             if card["progress"] is not None:
                 st.progress(card["progress"], text=card["progress_text"])
-            if len([v for v in card["spark"] if v is not None]) > 1:
-                st.plotly_chart(figures.sparkline(card["spark"], unit=card["unit"]),
-                                config=SPARK_CONFIG, key=f"spark-{card['id']}",
+            if card["figure"] is not None:
+                st.plotly_chart(card["figure"], config=SPARK_CONFIG, key=f"spark-{card['id']}",
                                 alt=f"Trend of {card['title']} up to {quarter}")
-            st.caption(" · ".join(t for t in (card["change"], card["coverage"]) if t))
+            st.markdown(card["footnote"])

@@ -3,7 +3,7 @@ trajectory, with its status explained, its breakdown by the chosen geography, a 
 view of every chart and CSV/Excel downloads of every table."""
 import streamlit as st
 
-from metrics import app, figures
+from metrics import app
 
 quarter = st.session_state.get("quarter")
 level = st.session_state.get("level", "national")
@@ -30,45 +30,42 @@ def download_buttons(table, name):
         column.download_button(on_click="ignore", key=f"dl-{name}-{spec['label']}", **spec)
 
 
-for m in app.theme_measures(theme_id, quarter, level, st.session_state.get("data_version")):
+for m in app.page_values(app.theme_measures, theme_id, quarter, level,
+                         version=st.session_state.get("data_version")):
     row, card = m["row"], m["card"]
     st.subheader(row["title"], anchor=row["id"], divider="gray")
-    st.badge(card["status_label"], icon=card["status_icon"], color=card["status_colour"])
+    st.markdown(card["headline"])
     st.markdown(m["sentence"])
-    st.caption(" · ".join(t for t in (f"{card['value']} in {quarter}", card["target"],
-                                       card["coverage"], card["change"]) if t))
-
-    if row["unit"] == "milestone":
-        trend = figures.milestone_steps(m["actual"], title=f"{row['title']}: achieved by quarter")
-    else:
-        trend = figures.trajectory(row, m["actual"],
-                                   title=f"{row['title']} ({figures.unit_label(row['unit'])})")
-    chart_tab, table_tab = st.tabs(["Chart", "Table"])
-    with chart_tab:
-        st.plotly_chart(trend, config=CHART_CONFIG, key=f"trend-{row['id']}",
-                        alt=f"{row['title']}: {m['sentence']}")
-    with table_tab:
-        table = figures.chart_table(trend, unit=row["unit"])
-        st.dataframe(table, hide_index=True, key=f"trend-table-{row['id']}")
-        download_buttons(table, f"{row['id']}-{quarter}-trajectory")
+    st.caption(" · ".join(t for t in (f"{card['value']} in {quarter}", card["coverage"],
+                                       card["change"]) if t))
+    # Tabs that rerun: only the open one is drawn (a table and its downloads cost a rerun
+    # nothing until someone asks for them).
+    chart_tab, table_tab = st.tabs(["Chart", "Table"], key=f"trend-view-{row['id']}",
+                                   on_change="rerun")
+    if chart_tab.open:
+        chart_tab.plotly_chart(m["trend"], config=CHART_CONFIG, key=f"trend-{row['id']}",
+                               alt=f"{row['title']}: {m['sentence']}")
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(m["trend_table"], hide_index=True, key=f"trend-table-{row['id']}")
+            download_buttons(m["trend_table"], f"{row['id']}-{quarter}-trajectory")
 
     if m["groups"] is None:
         continue
-    level_name = app.LEVELS[level]
-    if m["groups"].empty:
-        st.info(f"No councils to break this measure down by {level_name.lower()} in {quarter}.",
+    level_name = app.LEVELS[level].lower()
+    if m["breakdown"] is None:
+        st.info(f"No councils to break this measure down by {level_name} in {quarter}.",
                 icon=":material/info:")
         continue
-    bars = figures.breakdown(m["groups"]["group"], m["groups"]["value"], unit=row["unit"],
-                             target=m["group_target"],
-                             title=f"By {level_name.lower()}, {quarter} ({figures.unit_label(row['unit'])})")
-    chart_tab, table_tab = st.tabs([f"By {level_name.lower()}", "Table"])
-    with chart_tab:
-        st.plotly_chart(bars, config=CHART_CONFIG, key=f"breakdown-{row['id']}",
-                        alt=f"{row['title']} by {level_name.lower()} in {quarter}")
-        if m["note"]:
-            st.caption(m["note"])
-    with table_tab:
-        table = app.group_table(m["groups"], row["unit"])
-        st.dataframe(table, hide_index=True, key=f"breakdown-table-{row['id']}")
-        download_buttons(table, f"{row['id']}-{quarter}-by-{level}")
+    chart_tab, table_tab = st.tabs([f"By {level_name}", "Table"],
+                                   key=f"breakdown-view-{row['id']}", on_change="rerun")
+    if chart_tab.open:
+        with chart_tab:
+            st.plotly_chart(m["breakdown"], config=CHART_CONFIG, key=f"breakdown-{row['id']}",
+                            alt=f"{row['title']} by {level_name} in {quarter}")
+            if m["note"]:
+                st.caption(m["note"])
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(m["group_table"], hide_index=True, key=f"breakdown-table-{row['id']}")
+            download_buttons(m["group_table"], f"{row['id']}-{quarter}-by-{level}")

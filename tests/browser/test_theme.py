@@ -23,11 +23,15 @@ def test_theme(demo_server, viewport, request):
     for name in ("Straight path to target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
         assert name in legend
     assert pg.get_by_text("of the pace needed").first.is_visible()
-    pg.get_by_role("tab", name="Table").first.click()
-    pg.wait_for_timeout(300)
+    pg.get_by_role("tab", name="Table").first.click()       # the table is drawn on demand
+    wait_for_app(pg)
     assert pg.locator('[data-testid="stDataFrame"]').first.is_visible()
-    assert pg.get_by_role("button", name="CSV").first.is_visible()
     assert pg.get_by_role("button", name="Excel").first.is_visible()
+    with pg.expect_download() as download:
+        pg.get_by_role("button", name="CSV").first.click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    assert text.startswith("series,quarter or group,value (count)\n")
+    assert "Straight path to target,2030-Q4,15" in text
     width = pg.evaluate("() => document.documentElement.scrollWidth")
     assert width <= pg.viewport_size["width"]
     screenshot(pg, f"theme-{'desktop' if viewport == 'page' else 'mobile'}")

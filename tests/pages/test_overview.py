@@ -44,9 +44,10 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     at = app_at(make_db("pages_small"))
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     # digital_ceos: E = (10 - 0) x 5 / 22 = 2.27, R = 2 / 2.27 = 0.88 -> acceleration needed
-    assert ":orange-badge[:material/speed: Acceleration needed]" in badges
+    assert (":gray[:small[target 10 by 2030-Q4]]  \n"
+            ":orange-badge[:material/speed: Acceleration needed]") in badges
     # sme: E = (33 - 20) x 5 / 22 = 2.95, R = 5 / 2.95 = 1.69 -> on track
-    assert ":green-badge[:material/check_circle: On track]" in badges
+    assert ":gray[:small[target 33% by 2030-Q4]]  \n:green-badge[:material/check_circle: On track]" in badges
     # data exchanges: E = 15 x 5 / 22 = 3.41, R = 1 / 3.41 = 0.29 -> limited progress
     assert any("Limited progress" in b for b in badges)
     # tracked measures show their direction, never a status
@@ -55,11 +56,13 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     # digital_ceos 2 of the way from 0 to 10 = 20%; sme (25 - 20) / (33 - 20) = 38%
     assert (20, "20% of the way from the baseline (0) to the target") in bars
     assert (38, "38% of the way from the baseline (20.0%) to the target") in bars
-    captions = [c.value for c in at.caption]
-    assert "+1 since 2026-Q2" in captions                     # digital_ceos 1 -> 2
+    notes = [m.value for m in at.markdown]
+    # digital_ceos 1 -> 2; all four councils answered the question
+    assert ":gray[:small[+1 since 2026-Q2 · 4 of 4 councils reporting]]" in notes
     # sme 2026-Q2: (30 + 20 + 20 + 20) / 400 = 22.5% -> +2.5 points; 4 of 4 councils
-    assert "+2.5 points since 2026-Q2 · 4 of 4 councils reporting" in captions
-    assert "target 33% by 2030-Q4" in captions
+    assert ":gray[:small[+2.5 points since 2026-Q2 · 4 of 4 councils reporting]]" in notes
+    # data exchanges 0 -> 1; coverage: the 2 councils that lead an exchange (Hartlepool, City of London)
+    assert ":gray[:small[+1 since 2026-Q2 · 2 of 4 councils reporting]]" in notes
 
 
 def test_sparklines_draw_the_series(app_at, make_db):
@@ -78,7 +81,7 @@ def test_quarter_selector_drives_every_figure(app_at, make_db):
     assert v["sme_spend_share"] == "22.5%"
     assert v["centres_of_service_innovation"] == "1"
     assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, 0, 0, 0, 0, 1]
-    assert has_text(at, "since 2026-Q1")
+    assert has_text(at, "since 2026-Q1]]")
 
 
 def test_level_other_than_england_is_explained(app_at, make_db):

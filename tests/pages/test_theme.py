@@ -9,6 +9,17 @@ from tests.pages.helpers import chart, has_text, trace
 THEME = "pages/theme.py"
 
 
+def open_tables(at, *measure_ids, breakdown=True, trend=True):
+    """Switch the tabs of these measures to their table view (tabs that rerun draw only
+    the open tab) and rerun."""
+    for mid in measure_ids:
+        if trend:
+            at.session_state[f"trend-view-{mid}"] = "Table"
+        if breakdown:
+            at.session_state[f"breakdown-view-{mid}"] = "Table"
+    return at.run()
+
+
 def test_trajectory_has_every_part_named_and_the_right_numbers(app_at, make_db):
     at = app_at(make_db("pages_small"), THEME, theme="leadership")
     assert not at.exception
@@ -50,7 +61,9 @@ def test_breakdown_sorted_with_target_line(app_at, make_db):
     assert bars["x"] == [10, 20, 35]
     line = fig["layout"]["shapes"][0]
     assert (line["x0"], line["line"]["dash"]) == (33, "dash")          # the national 33% target
-    table = at.dataframe[1].value          # sme's breakdown table (after its trajectory table)
+    open_tables(at, "sme_spend_share", trend=False)
+    assert not [c for c in at.get("plotly_chart") if c.key == "breakdown-sme_spend_share"]
+    table = at.dataframe[0].value
     assert list(table["group"]) == ["unitary", "city corporation", "district"]
     assert list(table["value (%)"]) == [35.0, 20.0, 10.0]
 
@@ -62,15 +75,21 @@ def test_count_breakdown_has_no_group_target(app_at, make_db):
     assert dict(zip(fig["data"][0]["y"], fig["data"][0]["x"])) == {
         "South East": 0, "London": 1, "North East": 1}
     assert not fig["layout"].get("shapes")
-    table = at.dataframe[1].value
+    open_tables(at, "digital_ceos", trend=False)
+    table = at.dataframe[0].value
     assert list(table["status"]) == ["No target for this group"] * 3
     assert list(table["value (count)"]) == [1, 1, 0]
 
 
 def test_every_chart_has_a_table_and_downloads(app_at, make_db):
     at = app_at(make_db("pages_small"), THEME, theme="procurement", level="region")
-    charts = [e.key for e in at.get("plotly_chart")]
-    assert len(charts) == len(at.dataframe) == 6       # 3 measures x (trajectory + breakdown)
+    ids = ["sme_spend_share", "outcome_based_contracts", "collective_buying"]
+    assert sorted(e.key for e in at.get("plotly_chart")) == sorted(
+        [f"trend-{i}" for i in ids] + [f"breakdown-{i}" for i in ids])
+    assert not at.dataframe and not at.get("download_button")   # tables wait for their tab
+    open_tables(at, *ids)
+    assert not at.get("plotly_chart")
+    assert len(at.dataframe) == 6                      # 3 measures x (trajectory + breakdown)
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("CSV") == labels.count("Excel") == 6
     trend = at.dataframe[0].value   # the trajectory table is the chart's points

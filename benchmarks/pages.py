@@ -1,0 +1,249 @@
+"""Page speed: every dashboard page against a bare Streamlit page with one plotly chart.
+
+    .venv/bin/python benchmarks/pages.py [--db PATH] [--repeat 5] [--no-browser]
+
+Server side (AppTest through dashboard.py, on the demo database): for each page, the
+script time of a cold run (every st.cache_data / st.cache_resource emptied first) and the
+median of --repeat warm reruns; the same for the bare page. Script time is measured
+around the entry script itself, so AppTest's own polling is not counted.
+
+Browser (Debian's Chromium against `streamlit run`): the time from navigation to the
+first plotly chart drawn on the overview, and on the bare page; each server has served
+its page once before, so this is a viewer arriving at a running dashboard. Median of
+--repeat loads in fresh browser contexts.
+
+Prints every figure and the two ratios against their targets:
+warm rerun <= 3x the bare page; first chart visible <= 2x the bare page.
+The demo database is built once in benchmarks/out/ (git-ignored) unless --db is given.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "benchmarks" / "out"
+os.environ.setdefault("TRACKER_TODAY", "2026-11-26")
+
+PAGES = ["pages/overview.py", "pages/theme.py", "pages/places.py", "pages/council.py",
+         "pages/coverage.py", "pages/methodology.py", "pages/upload.py", "pages/history.py"]
+BARE = """import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[1, 3, 2, 4], mode="lines+markers")))
+"""
+FIRST_CHART = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    p => p.querySelector('.main-svg') && p.querySelectorAll('.scatterlayer path, .barlayer path').length > 0)"""
+WARM_TARGET, FIRST_CHART_TARGET = 3.0, 2.0
+
+
+def demo_db(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    path = OUT / "pages-demo.duckdb"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        print(f"building the demo database {path} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "store", "init", "--demo", "--db", str(path)],
+                       cwd=ROOT, check=True, capture_output=True, text=True)
+    return path
+
+
+# ---------------------------------------------------------------- server side
+
+class ScriptTimer:
+    """Makes AppTest run scripts as `streamlit run` does, and records how long each run of
+    the entry script took.
+
+    - The entry script runs on every run (the server does so once it has seen
+      st.navigation; see tests/pages/conftest.py).
+    - Compiled scripts are kept between runs, as the server's ScriptCache keeps them
+      (AppTest makes a new ScriptCache for every run and would recompile every page).
+    """
+
+    def __init__(self):
+        from streamlit.runtime.scriptrunner import script_runner
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+        from streamlit.testing.v1 import app_test
+
+        self.times: list[float] = []
+        self._code: dict[str, object] = {}
+        shared = ScriptCache()
+        app_test.ScriptCache = lambda: shared
+        script_runner._mpa_v1 = self._run
+
+    def _run(self, main_script_path: str) -> None:
+        code = self._code.get(main_script_path)
+        if code is None:
+            code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
+            self._code[main_script_path] = code
+        start = time.perf_counter()
+        try:
+            exec(code, {"__name__": "__main__", "__file__": main_script_path})  # noqa: S102
+        finally:
+            self.times.append(time.perf_counter() - start)
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from metrics import app
+
+    app._VERSIONS.clear()
+
+
+def time_app(script: Path, page: str | None, repeat: int, timer: ScriptTimer, query: dict | None = None):
+    """(cold s, warm median s, warm median script s, exception text) for one page: wall
+    time of AppTest runs, and the time of the entry script alone where it can be taken."""
+    from streamlit.testing.v1 import AppTest
+
+    clear_caches()
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.user = {"is_logged_in": False}
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+
+    def run() -> tuple[float, float | None]:
+        timer.times.clear()
+        start = time.perf_counter()
+        at.run()
+        return time.perf_counter() - start, (timer.times[-1] if timer.times else None)
+
+    cold, _ = run()
+    warm = [run() for _ in range(repeat)]
+    scripts = [s for _, s in warm if s is not None]
+    error = at.exception[0].message if at.exception else ""
+    return (cold, statistics.median(w for w, _ in warm),
+            statistics.median(scripts) if scripts else None, error)
+
+
+# ---------------------------------------------------------------- browser
+
+def start(args: list[str], env: dict, log: Path):
+    from tests.browser.conftest import free_port
+
+    port = free_port()
+    handle = open(log, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", *args, "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+
+
+def stop(proc) -> None:
+    import signal
+
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def first_chart_seconds(browser, url: str, repeat: int) -> float:
+    times = []
+    for i in range(repeat + 1):            # the first load warms the server; not counted
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        start_t = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(FIRST_CHART, timeout=60_000, polling=20)
+        if i:
+            times.append(time.perf_counter() - start_t)
+        context.close()
+    return statistics.median(times)
+
+
+def browser_times(db: Path, bare: Path, repeat: int) -> tuple[float, float]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_executable
+
+    servers = []
+    try:
+        app_proc, app_url = start(["dashboard.py"], {"TRACKER_DB": str(db)}, OUT / "pages-app.log")
+        servers.append(app_proc)
+        bare_proc, bare_url = start([str(bare)], {}, OUT / "pages-bare.log")
+        servers.append(bare_proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True,
+                                         args=CHROMIUM_ARGS)
+            try:
+                overview = first_chart_seconds(browser, app_url, repeat)
+                bare_s = first_chart_seconds(browser, bare_url, repeat)
+            finally:
+                browser.close()
+        return overview, bare_s
+    finally:
+        for proc in servers:
+            stop(proc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="database to time against (default: a demo database)")
+    parser.add_argument("--repeat", type=int, default=5, help="warm reruns / browser loads (median)")
+    parser.add_argument("--no-browser", action="store_true", help="server side only")
+    args = parser.parse_args(argv)
+
+    db = demo_db(args.db)
+    os.environ["TRACKER_DB"] = str(db)
+    OUT.mkdir(parents=True, exist_ok=True)
+    bare = OUT / "bare_page.py"
+    bare.write_text(BARE, encoding="utf-8")
+
+    timer = ScriptTimer()
+    bare_cold, bare_warm, _, _ = time_app(bare, None, args.repeat, timer)
+    print(f"database: {db}")
+    print("server side, AppTest wall time per run (script time alone in the last column)")
+    print(f"{'page':<36}{'cold s':>9}{'warm s':>9}{'warm/bare':>11}{'script s':>10}")
+    print(f"{'bare (one plotly chart)':<36}{bare_cold:>9.3f}{bare_warm:>9.3f}{1.0:>11.1f}")
+    worst = ("", 0.0)
+    views = [(p, None) for p in PAGES] + [("pages/theme.py", {"theme": "data", "level": "region"})]
+    for page, query in views:
+        cold, warm, script, error = time_app(ROOT / "dashboard.py", page, args.repeat, timer, query)
+        ratio = warm / bare_warm
+        name = page + (" (?theme=data&level=region)" if query else "")
+        print(f"{name:<36}{cold:>9.3f}{warm:>9.3f}{ratio:>11.1f}{script or 0:>10.3f}"
+              + (f"  ERROR: {error[:60]}" if error else ""))
+        if page in ("pages/overview.py", "pages/theme.py", "pages/methodology.py") and ratio > worst[1]:
+            worst = (name, ratio)
+    print(f"warm rerun ratio (worst of overview/theme/methodology: {worst[0]}): {worst[1]:.1f}x "
+          f"(target <= {WARM_TARGET:g}x): {'met' if worst[1] <= WARM_TARGET else 'NOT met'}")
+
+    if not args.no_browser:
+        overview_s, bare_s = browser_times(db, bare, args.repeat)
+        ratio = overview_s / bare_s
+        print(f"first chart visible: overview {overview_s:.2f} s, bare page {bare_s:.2f} s: "
+              f"{ratio:.1f}x (target <= {FIRST_CHART_TARGET:g}x): "
+              f"{'met' if ratio <= FIRST_CHART_TARGET else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
