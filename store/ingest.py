@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import hashlib
+import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,34 +133,53 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
                 "warning", None, None, None,
                 f"this file is identical to batch {dup}, already loaded; loading it again "
                 "would write nothing"))
+        part = None
+        if write and suffix(file_name) not in (".xlsx", ".xlsm"):
+            # The original bytes, written once: read from here, and renamed into uploads/
+            # if the batch is written (deleted below otherwise).
+            fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".upload-part", dir=_db_folder(db))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            part = Path(name)
         try:
-            staged = read(con, data, file_name, kind.name)
-        except ReadError as exc:
-            report.problems.append(Problem("error", None, None, None, str(exc)))
-            return report
-        report.notes += staged.notes
-        v = validate(con, kind, staged)
-        report.problems += v.problems
-        report.hidden = v.hidden
-        report.rows_in_file = v.rows
-        if not v.ok:
-            return report
-        _make_keys(con, kind)
-        if not write or report.duplicate_of is not None:
-            report.changes = _preview(con, kind)     # (a write counts inside its transaction)
-        if kind.replaces_all:
-            stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][0]
-            if v.rows < stored / 2:
-                report.problems.append(Problem(
-                    "warning", None, None, None,
-                    f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
-                    "a councils upload replaces the whole list. Check that the file is complete "
-                    "(the old list is kept, so the batch can be rolled back)"))
-        report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
-        report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
-        if not write or report.duplicate_of is not None:
-            return report
-        report.batch_id = _write_with_retry(con, kind, report, data, staged.file_format, db, user, demo)
+            return _checked(con, kind, report, data, file_name, db, write, user, demo, part)
+        finally:
+            if part is not None:
+                part.unlink(missing_ok=True)
+
+
+def _checked(con, kind, report: Report, data: bytes, file_name: str, db, write: bool, user: str,
+             demo: bool, part: Path | None) -> Report:
+    """Read and validate; write the batch when asked and there is no error."""
+    try:
+        staged = read(con, data, file_name, kind.name, original=part)
+    except ReadError as exc:
+        report.problems.append(Problem("error", None, None, None, str(exc)))
+        return report
+    report.notes += staged.notes
+    v = validate(con, kind, staged)
+    report.problems += v.problems
+    report.hidden = v.hidden
+    report.rows_in_file = v.rows
+    if not v.ok:
+        return report
+    _make_keys(con, kind)
+    if not write or report.duplicate_of is not None:
+        report.changes = _preview(con, kind)     # (a write counts inside its transaction)
+    if kind.replaces_all:
+        stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][0]
+        if v.rows < stored / 2:
+            report.problems.append(Problem(
+                "warning", None, None, None,
+                f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
+                "a councils upload replaces the whole list. Check that the file is complete "
+                "(the old list is kept, so the batch can be rolled back)"))
+    report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
+    report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
+    if not write or report.duplicate_of is not None:
+        return report
+    report.batch_id = _write_with_retry(con, kind, report, data, staged.file_format, db, user,
+                                        demo, part)
     return report
 
 
@@ -217,7 +238,7 @@ class _Duplicate(Exception):
 
 
 def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str,
-                      db, user: str, demo: bool) -> int | None:
+                      db, user: str, demo: bool, part: Path | None = None) -> int | None:
     """Write the batch; retry when a concurrent upload's transaction got in the way."""
     import random
     import time
@@ -226,7 +247,7 @@ def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_
 
     for attempt in range(6):
         try:
-            return _write(con, kind, report, data, file_format, db, user, demo)
+            return _write(con, kind, report, data, file_format, db, user, demo, part)
         except _Duplicate as dup:
             report.duplicate_of = dup.batch_id
             report.notes.append(f"identical to batch {dup.batch_id}, already loaded: nothing was written")
@@ -239,7 +260,7 @@ def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_
 
 
 def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str, db,
-           user: str, demo: bool) -> int:
+           user: str, demo: bool, part: Path | None = None) -> int:
     table = kind.table
     cols = schema.columns(table)
     data_cols = [c for c in cols if c != "batch_id"]
@@ -290,9 +311,12 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             schema.bump_data_version(con)
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(target.name + ".part")
-                tmp.write_bytes(data)
-                tmp.replace(target)
+                if part is not None and part.exists():
+                    os.replace(part, target)
+                else:
+                    tmp = target.with_name(target.name + f".{os.getpid()}.part")
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
                 created = True
     except BaseException:
         if created:

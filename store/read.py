@@ -95,14 +95,15 @@ def sniff_format(data: bytes, file_name: str) -> str:
 
 
 def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-         kind: str | None = None) -> Staged:
-    """Put the file into the ``_stage`` view of ``con`` (temporary objects only)."""
+         kind: str | None = None, original: Path | None = None) -> Staged:
+    """Put the file into the ``_stage`` view of ``con`` (temporary objects only).
+    ``original``: a file already holding exactly ``data`` that the reader may use."""
     _refuse_empty(data, file_name)
     fmt = sniff_format(data, file_name)
     if fmt == "xlsx":
         staged = _read_xlsx(con, data, file_name, kind)
     else:
-        staged = _read_csv(con, data, file_name)
+        staged = _read_csv(con, data, file_name, original)
     count = "SELECT count(*) FROM " + STAGE
     n = con.execute(count).fetchall()[0][0]
     if n == 0:
@@ -174,7 +175,9 @@ def _pick_delimiter(line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Staged:
+def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
+              original: Path | None = None) -> Staged:
+    given = data
     data, encoding = _decode(data, file_name)
     header_row, line = _header_line(data)
     text = line.decode("utf-8")
@@ -186,10 +189,16 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> St
         filler = delim.encode() * (ncols - 1)
         data = re.sub(rb"(?m)^(?=\r?\n)", lambda _m: filler, data)
     columns = {f"column{i}": "VARCHAR" for i in range(ncols)}
-    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="tracker-upload-")
-    try:
+    # Read the caller's copy of the original bytes when they need no change (saves
+    # writing a large file twice); otherwise a temporary file.
+    own = not (original is not None and data is given)
+    if own:
+        fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="tracker-upload-")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+    else:
+        tmp = str(original)
+    try:
         base = ("CREATE OR REPLACE TEMP TABLE " + _RAW + " AS SELECT * FROM read_csv(?, "
                 "auto_detect = false, header = false, delim = ?, quote = '\"', escape = '\"', "
                 "columns = ?, strict_mode = true")
@@ -206,10 +215,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> St
             else:
                 raise ReadError(_csv_error(file_name, msg, ncols)) from None
     finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if own:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     select = ", ".join(f"column{i} AS c{i}" for i in range(ncols))
     view = (f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, "
             f"{select} FROM {_RAW} WHERE rowid + 1 > {int(header_row)}")

@@ -89,6 +89,7 @@ def test_original_file_is_kept_by_hash(ref_db):
     assert report.sha256 == sha
     stored = ref_db.parent / "uploads" / f"{sha}.csv"
     assert stored.read_bytes() == data
+    assert [p.name for p in ref_db.parent.iterdir() if p.name.startswith(".")] == []
     assert rows(ref_db, "SELECT file_name, file_sha256, stored_file FROM batches") == [
         ("q3 return.csv", sha, f"uploads/{sha}.csv")]
 

@@ -83,6 +83,7 @@ def test_broken_file_is_refused_and_nothing_is_written(shared_ref_db, name):
     assert (matching[0].row, matching[0].column) == (row, column)
     assert content_digest(ref_db) == before
     assert not (ref_db.parent / "uploads").exists()
+    assert not list(ref_db.parent.glob(".*upload-part"))
     assert "nothing was written" in report.summary()
 
 
