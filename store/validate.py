@@ -247,6 +247,13 @@ def _cell_checks(con, stage_cols: list[str], label_of: dict[str, str]) -> list[t
     return out
 
 
+def _num(v) -> str:
+    """A stored number for people: 100.0 -> '100', 1234567.5 -> '1234567.5'."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _short(v) -> str | None:
     if v is None:
         return None
@@ -367,23 +374,32 @@ def _lit(value: str) -> str:
 
 def _build_typed(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
                  stage_cols: list[str]) -> None:
-    """One pass: raw_<name> is the cell as read (untrimmed; cheap), <name> the typed value."""
+    """One pass: <name> is the typed value; raw_<name> the cell as read (untrimmed), kept
+    only where the typed value is NULL (all the rules need; copying every cell would cost
+    as much as typing it). Free-text and list columns keep their raw text."""
     inner = ["_row"] + [
         f"{col_of[c.name] if c.name in col_of else 'CAST(NULL AS VARCHAR)'} AS raw_{c.name}"
         for c in columns]
     blank = " AND ".join(f"coalesce(trim({s}), '') = ''" for s in stage_cols) or "false"
     joins = []
-    outer = ["s._row"] + [f"s.raw_{c.name}" for c in columns]
+    mid = ["s._row"] + [f"s.raw_{c.name}" for c in columns]
+    outer = ["_row"]
     for i, c in enumerate(columns):
         alias = f"m{i}"
         r = f"s.raw_{c.name}"
         if c.type in ("council", "quarter", "region"):
             table = {"council": "_cmap", "quarter": "_qmap", "region": "_rmap"}[c.type]
             joins.append(f"LEFT JOIN {table} {alias} ON {alias}.v = {r}")
-        outer.append(f"{_typed_expr(c, r, alias)} AS {c.name}")
+        mid.append(f"{_typed_expr(c, r, alias)} AS {c.name}")
+        if c.type in ("text", "list"):
+            outer.append(f"raw_{c.name}")
+        else:
+            outer.append(f"CASE WHEN {c.name} IS NULL THEN raw_{c.name} END AS raw_{c.name}")
+        outer.append(c.name)
     sql = (f"CREATE OR REPLACE TEMP TABLE {TYPED} AS SELECT {', '.join(outer)} FROM "
+           f"(SELECT {', '.join(mid)} FROM "
            f"(SELECT {', '.join(inner)} FROM {STAGE} WHERE NOT ({blank})) s "
-           + " ".join(joins))
+           + " ".join(joins) + ")")
     con.execute(sql)
 
 
@@ -394,7 +410,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
         n, raw = c.name, f"raw_{c.name}"
         if c.required and n in col_of and c.type in ("council", "quarter"):
             sql = (f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} "
-                   f"WHERE {raw} IS NULL OR ({n} IS NULL AND {_trim(raw)} IS NULL) {lim}")
+                   f"WHERE {n} IS NULL AND ({raw} IS NULL OR {_trim(raw)} IS NULL) {lim}")
             out += _collect(con, sql, None,
                             lambda r, c=c: Problem("error", r[0], c.name, None,
                                                    f"a value is required: {c.expected()}"))
@@ -403,7 +419,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
         if c.not_before and c.not_before in col_of:
             o = c.not_before
             out += _collect(
-                con, f"SELECT _row, {raw}, count(*) OVER (), raw_{o} FROM {TYPED} WHERE {n} < {o} {lim}", None,
+                con, f"SELECT _row, coalesce({raw}, CAST({n} AS VARCHAR)), count(*) OVER (), {o} FROM {TYPED} WHERE {n} < {o} {lim}", None,
                 lambda r, c=c, o=o: Problem(
                     "error", r[0], c.name, _short(r[1]),
                     f"is before {o} ({_short(r[3])}) in the same row; expected the same or later"))
@@ -461,7 +477,7 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
         params: dict[str, object] = {}
         other = "NULL"
         if c.required:
-            checks.append(("req", f"{raw} IS NULL OR ({n} IS NULL AND {_trim(raw)} IS NULL)",
+            checks.append(("req", f"{n} IS NULL AND ({raw} IS NULL OR {_trim(raw)} IS NULL)",
                            lambda r, c=c: f"a value is required: {c.expected()}"))
         if c.type in ("text", "list"):
             checks.append(("long", f"length({raw}) > 2000", lambda r: "is longer than 2,000 characters"))
@@ -480,15 +496,16 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                     "units (whole pounds, whole people)") if c.min in (None, 0) else f"expected {c.expected()}"))
             if c.at_most and c.at_most in col_of:
                 o = c.at_most
-                other = f"raw_{o}"
+                other = o
                 checks.append(("part", f"{n} > {o} AND {o} >= 0", lambda r, o=o:
-                               f"is larger than {o} ({_short(r[3])}) in the same row; a part cannot "
+                               f"is larger than {o} ({_num(r[3])}) in the same row; a part cannot "
                                "exceed its whole"))
-        out += _coded(con, c, raw, checks, params, other)
+        out += _coded(con, c, raw, checks, params, other, col_of[n])
     return out
 
 
-def _coded(con, c: Column, raw: str, checks, params: dict, other: str) -> list[tuple[int, Problem]]:
+def _coded(con, c: Column, raw: str, checks, params: dict, other: str,
+           stage_col: str) -> list[tuple[int, Problem]]:
     """Run several rules of one column in one scan; list up to MAX_LISTED per rule and
     let the first listed problem of a rule stand for the ones not listed."""
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
@@ -497,6 +514,11 @@ def _coded(con, c: Column, raw: str, checks, params: dict, other: str) -> list[t
            f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {TYPED} WHERE {anyof}) "
            f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row")
     found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+    missing = [r[0] for r in found if r[1] is None and r[2] in ("low", "high", "part")]
+    if missing:   # valid numbers keep no raw copy: show the cells as written
+        fetch = f"SELECT _row, {stage_col} FROM {STAGE} WHERE list_contains($rows, _row)"
+        cells = dict(con.execute(fetch, {"rows": missing}).fetchall())
+        found = [(r[0], cells.get(r[0]) if r[1] is None else r[1], *r[2:]) for r in found]
     makers = {code: make for code, _, make in checks}
     out: list[tuple[int, Problem]] = []
     first: dict[str, int] = {}
