@@ -470,15 +470,14 @@ def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 
 def downloads(table: pd.DataFrame, name: str) -> list[dict]:
-    """CSV and Excel download buttons for a table (files made only when clicked)."""
-    from functools import partial
-
+    """CSV and Excel download buttons for a table (pages draw them only beside a table
+    someone opened, so the files are made only then)."""
     from metrics import export
 
     return [
-        {"label": "CSV", "data": partial(export.to_csv_bytes, table), "file_name": f"{name}.csv",
+        {"label": "CSV", "data": export.to_csv_bytes(table), "file_name": f"{name}.csv",
          "mime": "text/csv", "icon": ":material/download:"},
-        {"label": "Excel", "data": partial(export.to_xlsx_bytes, table, name[:31]),
+        {"label": "Excel", "data": export.to_xlsx_bytes(table, name[:31]),
          "file_name": f"{name}.xlsx", "icon": ":material/download:",
          "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
     ]

@@ -27,7 +27,7 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "la
 def download_buttons(table, name):
     columns = st.columns([1, 1, 6])
     for column, spec in zip(columns, app.downloads(table, name)):
-        column.download_button(on_click="ignore", key=f"dl-{name}-{spec['label']}", **spec)
+        column.download_button(key=f"dl-{name}-{spec['label']}", **spec)
 
 
 for m in app.page_values(app.theme_measures, theme_id, quarter, level,

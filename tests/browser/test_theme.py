@@ -26,9 +26,10 @@ def test_theme(demo_server, viewport, request):
     pg.get_by_role("tab", name="Table").first.click()       # the table is drawn on demand
     wait_for_app(pg)
     assert pg.locator('[data-testid="stDataFrame"]').first.is_visible()
-    assert pg.get_by_role("button", name="Excel").first.is_visible()
+    buttons = pg.locator('[data-testid="stDownloadButton"] button')
+    assert buttons.filter(has_text="Excel").first.is_visible()
     with pg.expect_download() as download:
-        pg.get_by_role("button", name="CSV").first.click()
+        buttons.filter(has_text="CSV").first.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert text.startswith("series,quarter or group,value (count)\n")
     assert "Straight path to target,2030-Q4,15" in text
