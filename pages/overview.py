@@ -22,7 +22,8 @@ for theme in app.page_values(app.overview, quarter, version=st.session_state.get
     columns = st.columns(3)
     for i, card in enumerate(theme["cards"]):
         with columns[i % 3].container(border=True):
-            st.metric(card["title"], card["value"])
+            st.markdown(f"**{card['title']}**")   # a metric's label would cut a long title
+            st.metric(card["title"], card["value"], label_visibility="collapsed")
             st.markdown(card["headline"])
             if card["progress"] is not None:
                 st.progress(card["progress"], text=card["progress_text"])
