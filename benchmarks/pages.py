@@ -1,6 +1,6 @@
 """Page speed: every dashboard page against a bare Streamlit page with one plotly chart.
 
-    .venv/bin/python benchmarks/pages.py [--db PATH] [--repeat 5] [--no-browser]
+    .venv/bin/python benchmarks/pages.py [--db PATH] [--repeat 9] [--no-browser]
 
 Server side (AppTest through dashboard.py, on the demo database): for each page, the
 script time of a cold run (every st.cache_data / st.cache_resource emptied first) and the
@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "benchmarks" / "out"
 os.environ.setdefault("TRACKER_TODAY", "2026-11-26")
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")   # clearing caches outside a run warns
 
 PAGES = ["pages/overview.py", "pages/theme.py", "pages/places.py", "pages/council.py",
          "pages/coverage.py", "pages/methodology.py", "pages/upload.py", "pages/history.py"]
@@ -91,10 +92,16 @@ class ScriptTimer:
 
 
 def clear_caches() -> None:
+    import logging
+
     import streamlit as st
 
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    logging.disable(logging.WARNING)      # "no runtime" warnings: we are between runs
+    try:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    finally:
+        logging.disable(logging.NOTSET)
     from metrics import app
 
     app._VERSIONS.clear()
@@ -207,34 +214,41 @@ def browser_times(db: Path, bare: Path, repeat: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="database to time against (default: a demo database)")
-    parser.add_argument("--repeat", type=int, default=5, help="warm reruns / browser loads (median)")
+    parser.add_argument("--repeat", type=int, default=9, help="warm reruns / browser loads (median)")
     parser.add_argument("--no-browser", action="store_true", help="server side only")
     args = parser.parse_args(argv)
 
     db = demo_db(args.db)
     os.environ["TRACKER_DB"] = str(db)
     OUT.mkdir(parents=True, exist_ok=True)
-    bare = OUT / "bare_page.py"
+    bare = OUT / "bare" / "bare_page.py"
+    # an (empty) pages/ folder beside it makes AppTest run it through ScriptTimer too, so
+    # its script time is taken exactly as the dashboard's
+    (bare.parent / "pages").mkdir(parents=True, exist_ok=True)
     bare.write_text(BARE, encoding="utf-8")
 
     timer = ScriptTimer()
-    bare_cold, bare_warm, _, _ = time_app(bare, None, args.repeat, timer)
+    bare_cold, bare_warm, bare_script, _ = time_app(bare, None, args.repeat, timer)
     print(f"database: {db}")
-    print("server side, AppTest wall time per run (script time alone in the last column)")
-    print(f"{'page':<36}{'cold s':>9}{'warm s':>9}{'warm/bare':>11}{'script s':>10}")
-    print(f"{'bare (one plotly chart)':<36}{bare_cold:>9.3f}{bare_warm:>9.3f}{1.0:>11.1f}")
-    worst = ("", 0.0)
+    print("server side: AppTest wall time per run (cold: caches emptied; warm: median), and the")
+    print("warm time of the script alone (what a rerun costs the server, without AppTest's parsing)")
+    print(f"{'page':<44}{'cold s':>8}{'warm s':>8}{'ratio':>7}{'script s':>10}{'ratio':>7}")
+    print(f"{'bare page (one plotly chart)':<44}{bare_cold:>8.3f}{bare_warm:>8.3f}{1.0:>7.1f}"
+          f"{bare_script:>10.4f}{1.0:>7.1f}")
+    worst = ("", 0.0, 0.0)
     views = [(p, None) for p in PAGES] + [("pages/theme.py", {"theme": "data", "level": "region"})]
     for page, query in views:
         cold, warm, script, error = time_app(ROOT / "dashboard.py", page, args.repeat, timer, query)
-        ratio = warm / bare_warm
+        ratio, script_ratio = warm / bare_warm, (script or 0) / bare_script
         name = page + (" (?theme=data&level=region)" if query else "")
-        print(f"{name:<36}{cold:>9.3f}{warm:>9.3f}{ratio:>11.1f}{script or 0:>10.3f}"
+        print(f"{name:<44}{cold:>8.3f}{warm:>8.3f}{ratio:>7.1f}{script or 0:>10.4f}{script_ratio:>7.1f}"
               + (f"  ERROR: {error[:60]}" if error else ""))
         if page in ("pages/overview.py", "pages/theme.py", "pages/methodology.py") and ratio > worst[1]:
-            worst = (name, ratio)
-    print(f"warm rerun ratio (worst of overview/theme/methodology: {worst[0]}): {worst[1]:.1f}x "
-          f"(target <= {WARM_TARGET:g}x): {'met' if worst[1] <= WARM_TARGET else 'NOT met'}")
+            worst = (name, ratio, script_ratio)
+    print(f"warm rerun, worst of overview/theme/methodology ({worst[0]}): {worst[1]:.1f}x the bare "
+          f"page in AppTest, {worst[2]:.1f}x in script time (target <= {WARM_TARGET:g}x): "
+          f"{'met' if worst[1] <= WARM_TARGET else 'NOT met'} (judged on the AppTest time: the bare "
+          "script alone takes about a millisecond, so its script-time ratio mostly measures that)")
 
     if not args.no_browser:
         overview_s, bare_s = browser_times(db, bare, args.repeat)
