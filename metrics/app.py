@@ -157,11 +157,6 @@ def quarters(version: int | None = None) -> list[str]:
     return list(read(msummary.quarters, version=version))
 
 
-def latest_quarter(version: int | None = None) -> str | None:
-    qs = quarters(version)
-    return qs[-1] if qs else None
-
-
 def demo_loaded(version: int | None = None) -> bool:
     """True while any active batch holds demo data."""
     from store import batches
@@ -223,11 +218,6 @@ def status_icon(status: str | None) -> str:
 def status_colour(status: str | None) -> str:
     """A badge colour; always paired with the icon and the words, never alone."""
     return BADGE_COLOURS.get(status or "", "gray")
-
-
-def status_text(status: str | None) -> str:
-    """Icon and words, for st.markdown: ':material/speed: Acceleration needed'."""
-    return f"{status_icon(status)} {status_label(status)}"
 
 
 def _is_missing(v) -> bool:

@@ -285,11 +285,6 @@ def _num(v) -> float | None:
     return None if f != f else f
 
 
-def trace_names(fig: go.Figure) -> list[str]:
-    """The names of a figure's traces (tests and the table view use them)."""
-    return [t.name for t in fig.data if t.name]
-
-
 def chart_table(fig: go.Figure, *, unit: str = "") -> "pd.DataFrame":
     """The table view of a chart: one row per plotted point (series, x, value), read from
     the figure itself so the table always shows exactly what the chart shows."""
