@@ -27,7 +27,7 @@ from store import kinds as _kinds
 from store import schema
 from store.db import connect, transaction
 from store.read import ReadError, headers_only, read, suffix
-from store.validate import TYPED, Problem, validate
+from store.validate import TYPED, Problem, staging_query, validate
 
 UPLOADS = "uploads"   # folder beside the database file
 KEYS = "_upload_keys"
@@ -152,7 +152,7 @@ def _checked(con, kind, report: Report, data: bytes, file_name: str, db, write: 
              demo: bool, part: Path | None) -> Report:
     """Read and validate; write the batch when asked and there is no error."""
     try:
-        staged = read(con, data, file_name, kind.name, original=part)
+        staged = read(con, data, file_name, kind.name, original=part, query=staging_query(kind))
     except ReadError as exc:
         report.problems.append(Problem("error", None, None, None, str(exc)))
         return report

@@ -8,12 +8,13 @@ sees in a spreadsheet (header = row 1; a cell with a line break stays one row).
 XLSX goes through openpyxl in read-only mode: the sheet named after the kind, else the
 first; the header is the first non-empty row.
 
-Both land in the temporary view ``_stage(_row, c0, c1, ...)``: the spreadsheet row
-number and one VARCHAR per column of the file, data rows only (after the header).
-``Staged.keys[i]`` is the normalised header (store.normalise.header_key) of ``c<i>``.
-Blank rows are left in the view; store.validate skips them. (A blank line inside a quoted
-multi-line cell gets the delimiters of an empty row inserted; such cells are rare in
-returns and the value stays readable.)
+Both become the temporary table ``_stage_raw``: one row per record of the file, in file
+order (so the spreadsheet row is ``rowid + 1``: header and blank lines included), built
+by one query over the file's text columns ``c0, c1, ...`` that the caller may give (store.validate
+types every column in that same pass, so the file's text is never stored as a whole).
+The temporary view ``_stage(_row, ...)`` is its data rows (after the header). Blank rows
+are left in; store.validate skips them. ``Staged.keys[i]`` is the normalised header
+(store.normalise.header_key) of ``c<i>``.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,11 +57,16 @@ class Staged:
     notes: list[str] = field(default_factory=list)   # e.g. "read as Windows-1252"
 
     def column_of(self, key: str) -> str | None:
-        """The staging column (c<i>) holding the header ``key``, or None."""
+        """The file column (c<i>) holding the header ``key``, or None."""
         for i, k in enumerate(self.keys):
             if k == key:
                 return f"c{i}"
         return None
+
+
+def keep_text(source: str) -> str:
+    """The default staging query: every column's text as read."""
+    return "SELECT * FROM " + source
 
 
 def suffix(file_name: str) -> str:
@@ -95,15 +102,23 @@ def sniff_format(data: bytes, file_name: str) -> str:
 
 
 def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-         kind: str | None = None, original: Path | None = None) -> Staged:
-    """Put the file into the ``_stage`` view of ``con`` (temporary objects only).
-    ``original``: a file already holding exactly ``data`` that the reader may use."""
+         kind: str | None = None, original: Path | None = None,
+         query: Callable[[Staged], Callable[[str], str]] | None = None) -> Staged:
+    """Put the file into ``_stage_raw`` / the ``_stage`` view of ``con`` (temporary objects
+    only). ``original``: a file already holding exactly ``data`` that the reader may use.
+    ``query(staged)(source)``: the SELECT over ``source`` (a FROM item with the text
+    columns c0, c1, ...) whose rows, one per record in file order, become ``_stage_raw``;
+    by default the text as read (keep_text)."""
     _refuse_empty(data, file_name)
     fmt = sniff_format(data, file_name)
+    build = query or (lambda _staged: keep_text)
     if fmt == "xlsx":
-        staged = _read_xlsx(con, data, file_name, kind)
+        staged = _read_xlsx(con, data, file_name, kind, build)
     else:
-        staged = _read_csv(con, data, file_name, original)
+        staged = _read_csv(con, data, file_name, original, build)
+    view = (f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, * "
+            f"FROM {_RAW} WHERE rowid + 1 > {int(staged.header_row)}")
+    con.execute(view)
     count = "SELECT count(*) FROM " + STAGE
     n = con.execute(count).fetchall()[0][0]
     if n == 0:
@@ -134,7 +149,8 @@ def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
     else:
         encoding = "utf-8"
     try:
-        data.decode("utf-8")
+        if not data.isascii():          # (ASCII is UTF-8; isascii is far cheaper than decoding)
+            data.decode("utf-8")
         return data, encoding
     except UnicodeDecodeError:
         pass
@@ -175,8 +191,28 @@ def _pick_delimiter(line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+def _fill_blank_lines(data: bytes, filler: bytes) -> bytes:
+    """Give each blank line between records the delimiters of an empty record (so DuckDB
+    keeps it and record number == spreadsheet row). A blank line inside a quoted
+    multi-line cell is part of that cell and stays as written: a line starts outside
+    quotes when the quotation marks before it are even in number (a quote inside a
+    quoted value is doubled)."""
+    parts = []
+    done = quotes = 0
+    starts = ([0] if data[:1] == b"\n" or data[:2] == b"\r\n" else []) + \
+        [m.start() + 1 for m in re.finditer(rb"\n(?=\r?\n)", data)]
+    for pos in starts:
+        quotes += data.count(b'"', done, pos)
+        parts.append(data[done:pos])
+        if quotes % 2 == 0:
+            parts.append(filler)
+        done = pos
+    parts.append(data[done:])
+    return b"".join(parts)
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-              original: Path | None = None) -> Staged:
+              original: Path | None, build: Callable[[Staged], Callable[[str], str]]) -> Staged:
     given = data
     data, encoding = _decode(data, file_name)
     header_row, line = _header_line(data)
@@ -184,10 +220,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     delim = _pick_delimiter(text)
     headers = next(csv.reader([text], delimiter=delim))
     ncols = len(headers)
+    notes = []
+    if encoding == "windows-1252":
+        notes.append("read as Windows-1252 text (not UTF-8)")
+    staged = Staged("csv", headers, [header_key(h) for h in headers], header_row,
+                    encoding=encoding, delimiter=delim, notes=notes)
     # Keep blank lines as empty records so record number == spreadsheet row.
     if b"\n\n" in data or b"\n\r\n" in data or data[:1] in (b"\n", b"\r"):
-        filler = delim.encode() * (ncols - 1)
-        data = re.sub(rb"(?m)^(?=\r?\n)", lambda _m: filler, data)
+        data = _fill_blank_lines(data, delim.encode() * (ncols - 1))
     columns = {f"column{i}": "VARCHAR" for i in range(ncols)}
     # Read the caller's copy of the original bytes when they need no change (saves
     # writing a large file twice); otherwise a temporary file.
@@ -198,17 +238,22 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
             f.write(data)
     else:
         tmp = str(original)
+    query = build(staged)
+    names = ", ".join(f"column{i} AS c{i}" for i in range(ncols))
     try:
-        base = ("CREATE OR REPLACE TEMP TABLE " + _RAW + " AS SELECT * FROM read_csv(?, "
-                "auto_detect = false, header = false, delim = ?, quote = '\"', escape = '\"', "
-                "columns = ?, strict_mode = true")
+        def source(extra: str) -> str:
+            return (f"(SELECT {names} FROM read_csv(?, auto_detect = false, header = false, "
+                    "delim = ?, quote = '\"', escape = '\"', columns = ?, strict_mode = true"
+                    + extra + "))")
+        create = "CREATE OR REPLACE TEMP TABLE " + _RAW + " AS "
         try:
-            con.execute(base + ")", [tmp, delim, columns])
+            _in_file_order(con, create + query(source("")), [tmp, delim, columns])
+            con.execute(create + query(source("")), [tmp, delim, columns])
         except duckdb.Error as exc:
             msg = str(exc)
             if "Expected Number of Columns" in msg and _found_fewer(msg, ncols):
                 try:
-                    con.execute(base + ", null_padding = true, parallel = false)",
+                    con.execute(create + query(source(", null_padding = true, parallel = false")),
                                 [tmp, delim, columns])
                 except duckdb.Error as exc2:
                     raise ReadError(_csv_error(file_name, str(exc2), ncols)) from None
@@ -220,15 +265,35 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
                 os.unlink(tmp)
             except OSError:
                 pass
-    select = ", ".join(f"column{i} AS c{i}" for i in range(ncols))
-    view = (f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, "
-            f"{select} FROM {_RAW} WHERE rowid + 1 > {int(header_row)}")
-    con.execute(view)
-    notes = []
-    if encoding == "windows-1252":
-        notes.append("read as Windows-1252 text (not UTF-8)")
-    return Staged("csv", headers, [header_key(h) for h in headers], header_row,
-                  encoding=encoding, delimiter=delim, notes=notes)
+    return staged
+
+
+# Operators that keep the order of their input (the staging plan may use only these).
+_IN_ORDER = {"CREATE_TABLE_AS", "BATCH_CREATE_TABLE_AS", "PROJECTION", "FILTER", "READ_CSV",
+             "TABLE_SCAN", "PANDAS_SCAN", "ARROW_SCAN", "PYTHON_SCAN", "DUMMY_SCAN"}
+
+
+def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> None:
+    """The spreadsheet row of a record is its rowid + 1, so the staging query must keep
+    the file's order: a plan of scans, projections and filters only (DuckDB turns an IN
+    list into a join, which reorders rows). A programming error otherwise."""
+    import json
+
+    text = con.execute("EXPLAIN (FORMAT json) " + sql, params).fetchall()[-1][-1]
+    names: list[str] = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            names.append(str(node.get("name", "")))
+            walk(node.get("children", []))
+    walk(json.loads(text))
+    bad = sorted({n for n in names if n not in _IN_ORDER})
+    if bad:
+        raise RuntimeError(f"store.read: the staging query would reorder rows ({', '.join(bad)} "
+                           "in its plan); use list_position instead of IN / list_contains")
 
 
 def _found_fewer(msg: str, ncols: int) -> bool:
@@ -271,7 +336,7 @@ def _cell_text(v) -> str | None:
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-               kind: str | None) -> Staged:
+               kind: str | None, build: Callable[[Staged], Callable[[str], str]] | None = None) -> Staged:
     import openpyxl
     import pandas as pd
 
@@ -291,7 +356,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
         ws.reset_dimensions()
         header_row = None
         headers: list[str] = []
-        rows: list[list] = []
+        rows: list[list] = []        # one per worksheet row from row 1 (row r is rows[r - 1])
         for r, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
             if header_row is None:
@@ -300,26 +365,35 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
                     while cells and cells[-1] is None:
                         cells.pop()
                     headers = ["" if c is None else c for c in cells]
+                rows.append([])
                 continue
             if any(c is not None for c in cells):
-                rows.append([r] + cells[:len(headers)] + [None] * (len(headers) - len(cells)))
+                rows.append(cells[:len(headers)] + [None] * (len(headers) - len(cells)))
+            else:
+                rows.append([])
     finally:
         wb.close()
     if header_row is None:
         raise ReadError(f"{file_name}: the worksheet '{sheet}' is empty.")
-    frame = pd.DataFrame(rows, columns=["_row"] + [f"c{i}" for i in range(len(headers))])
-    frame = frame.astype({"_row": "int64", **{f"c{i}": "object" for i in range(len(headers))}})
-    con.register("_xlsx_frame", frame)
-    casts = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(len(headers)))
-    create = (f"CREATE OR REPLACE TEMP TABLE {_RAW} AS SELECT CAST(_row AS BIGINT) AS _row, "
-              f"{casts} FROM _xlsx_frame")
-    con.execute(create)
-    con.unregister("_xlsx_frame")
-    view = f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT * FROM {_RAW}"
-    con.execute(view)
+    while len(rows) > header_row and not rows[-1]:
+        rows.pop()                   # empty rows below the data (formatting) are not rows
     notes = [f"read the worksheet '{sheet}'"] if len(names) > 1 else []
-    return Staged("xlsx", [str(h) for h in headers], [header_key(h) for h in headers],
-                  header_row, sheet=sheet, notes=notes)
+    staged = Staged("xlsx", [str(h) for h in headers], [header_key(h) for h in headers],
+                    header_row, sheet=sheet, notes=notes)
+    width = len(headers)
+    frame = pd.DataFrame([r or [None] * width for r in rows],
+                         columns=[f"c{i}" for i in range(width)], dtype="object")
+    con.register("_xlsx_frame", frame)
+    try:
+        casts = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width))
+        query = (build or (lambda _staged: keep_text))(staged)
+        create = (f"CREATE OR REPLACE TEMP TABLE {_RAW} AS "
+                  + query(f"(SELECT {casts} FROM _xlsx_frame)"))
+        _in_file_order(con, create, [])
+        con.execute(create)
+    finally:
+        con.unregister("_xlsx_frame")
+    return staged
 
 
 def headers_only(data: bytes, file_name: str) -> list[str]:

@@ -1,12 +1,14 @@
-"""Every rule of the data contract, evaluated in SQL over the staging view (store.read).
+"""Every rule of the data contract, evaluated in SQL over the staged file (store.read).
 
-One pass types every column into the temporary table ``_typed`` (one column per kind
-column, named as in store.kinds, plus ``raw_<column>`` holding the trimmed text and
-``_row``). Councils, quarters and regions are resolved once per distinct spelling
-(small maps joined in), so the per-row work is string tests and casts. Each rule is
-then a query that only looks at the rows it concerns (typed value NULL while the raw
-text is not, a part above its whole, a duplicate key ...). Nothing here writes to the
-database's tables: only temporary objects of the connection.
+The pass that reads the file types every column (staging_query): one column per kind
+column, named as in store.kinds, plus ``raw_<column>`` holding the cell as written
+where the rules need it (its typed value is NULL, or out of range). Councils, quarters
+and regions are then resolved once per distinct spelling (small maps); only the rows
+whose spelling is not already the stored form are updated. The temporary view
+``_typed`` is the non-blank data rows with ``_row``. Each rule is a query that only
+looks at the rows it concerns (typed value NULL while the raw text is not, a part above
+its whole, a duplicate key ...). Nothing here writes to the database's tables: only
+temporary objects of the connection.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from store import quarters
 from store import kinds as _kinds
 from store.kinds import Column, Kind
 from store.normalise import NAME_KEY_SQL
-from store.read import STAGE, Staged
+from store.read import _RAW, STAGE, Staged
 
 MAX_LISTED = 200      # problems listed in a report; the rest are counted
 TYPED = "_typed"
@@ -103,12 +105,14 @@ def quarter_text_sql(index_expr: str) -> str:
 
 
 def _number_sql(x: str, r: str, whole: bool) -> str:
-    """Text -> number: plain digits fast; else optional sign, leading £ and thousands
-    separators (decimals only for non-whole numbers, or .0 for whole ones)."""
+    """Text -> number: an integer written as DuckDB writes it (digits, no leading zero,
+    perhaps a minus) fast, by casting and comparing the text back (cheaper than a regular
+    expression); else optional sign, leading £ and thousands separators (decimals only for
+    non-whole numbers, or .0 for whole ones). Both give the same value where both apply."""
     cast = "BIGINT" if whole else "DOUBLE"
     frac = r"(\.0+)?" if whole else r"(\.\d+)?"
     pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)" + frac
-    return (f"CASE WHEN regexp_full_match({x}, '\\d{{1,15}}') THEN CAST({x} AS {cast}) "
+    return (f"CASE WHEN CAST(TRY_CAST({x} AS BIGINT) AS VARCHAR) = {x} THEN CAST({x} AS {cast}) "
             f"WHEN regexp_full_match({r}, '{pattern}') THEN "
             f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
             f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END")
@@ -119,6 +123,95 @@ def _enum_norm(r: str) -> str:
 
 
 # --- the validation ------------------------------------------------------------------
+
+def _layout(kind: Kind, columns: list[Column], staged: Staged) -> tuple[dict[str, str], dict[str, str]]:
+    """(kind column -> its file column c<i>, free file column c<i> -> its staged column).
+    A kind column is the first file column whose header is its name (a personal-data
+    header that is not a kind column is never one); free columns (text, lists, and
+    columns the kind does not know) are the ones checked for formulas and personal data."""
+    known = {c.name: c for c in columns}
+    seen: dict[str, int] = {}
+    for i, key in enumerate(staged.keys):
+        if not key or (personal_header(key) and key not in known) or key in seen:
+            continue
+        seen[key] = i
+    col_of = {c.name: f"c{seen[c.name]}" for c in columns if c.name in seen}
+    free = {}
+    for i, k in enumerate(staged.keys):
+        if k not in known or known[k].type in ("text", "list"):
+            own = k in known and col_of.get(k) == f"c{i}"
+            free[f"c{i}"] = f"raw_{k}" if own else f"c{i}"
+    return col_of, free
+
+
+def staging_query(kind: Kind):
+    """For store.read(query=...): the SELECT that types every column of ``kind`` in the
+    same pass that reads the file (one row per record; blank records flagged _blank)."""
+    def build(staged: Staged):
+        columns = kind.all_columns()
+        col_of, free = _layout(kind, columns, staged)
+        cells = [f"c{i}" for i in range(len(staged.keys))]
+
+        def query(source: str) -> str:
+            return _typing_sql(columns, col_of, free, cells, source)
+        return query
+    return build
+
+
+def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, str],
+                cells: list[str], source: str) -> str:
+    """Inner pass: t_<name> typed (councils, quarters and regions: the text, resolved
+    later), x_<name> the cell. Outer: <name>, and raw_<name> only where the rules need the
+    cell as written: text and lists always; numbers when invalid or out of range (also
+    above the column they may not exceed); others when invalid; councils, quarters and
+    regions once resolved (_resolve)."""
+    by_name = {c.name: c for c in columns}
+    inner, outer = [], []
+    for c in columns:
+        x = f"s.{col_of[c.name]}" if c.name in col_of else "CAST(NULL AS VARCHAR)"
+        t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x)
+        inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
+    for c in columns:
+        n, t, x = c.name, f"t_{c.name}", f"x_{c.name}"
+        if c.type in ("text", "list"):
+            raw = x
+        elif c.type in ("council", "quarter", "region"):
+            raw = "CAST(NULL AS VARCHAR)"
+        elif c.type in ("number", "whole"):
+            cond = [f"{t} IS NULL", f"{t} < {_num_lit(0 if c.min is None else c.min)}"]
+            if c.max is not None:
+                cond.append(f"{t} > {_num_lit(c.max)}")
+            if c.at_most and c.at_most in by_name:
+                o = f"t_{c.at_most}"
+                cond.append(f"({t} > {o} AND {o} >= 0)")
+            raw = f"CASE WHEN {' OR '.join(cond)} THEN {x} END"
+        else:
+            raw = f"CASE WHEN {t} IS NULL THEN {x} END"
+        outer += [f"{raw} AS raw_{n}", f"{t} AS {n}"]
+    carried = [c for c, name in free.items() if name == c]
+    inner += [f"s.{c} AS {c}" for c in carried]
+    outer += carried
+    # Blank record: every cell empty or spaces (tested in full only when the first cell
+    # is empty or starts with a space).
+    if cells:
+        empty = [f"coalesce(trim(s.{c}), '') = ''" for c in cells]
+        first = f"s.{cells[0]}"
+        blank = (f"CASE WHEN {first} <> '' AND NOT starts_with({first}, ' ') THEN false "
+                 f"ELSE {' AND '.join(empty)} END")
+    else:
+        blank = "true"
+    inner.append(f"{blank} AS _blank")
+    outer.append("_blank")
+    return (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)")
+
+
+def _num_lit(v) -> str:
+    """A bound from store.kinds (a constant in code) as an SQL number literal."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError(f"bound {v!r} in store/kinds.py must be a number")
+    return repr(int(v)) if float(v).is_integer() else repr(float(v))
+
+
 
 @dataclass
 class Validation:
@@ -134,7 +227,8 @@ class Validation:
 
 
 def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Validation:
-    """Check the staged file against ``kind``; leaves the typed rows in ``_typed``."""
+    """Check the file staged with ``read(..., query=staging_query(kind))`` against
+    ``kind``; leaves the typed rows in the view ``_typed``."""
     columns = kind.all_columns()
     known = {c.name: c for c in columns}
     problems: list[tuple[int, Problem]] = []   # (count it stands for, problem)
@@ -178,21 +272,21 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
                 f"the required column '{c.name}' is missing ({c.expected()}). "
                 f"The header row (row {hr}) has: {', '.join(h.strip() for h in staged.headers)}")))
 
-    stage_cols = [f"c{i}" for i in range(len(staged.keys))]
-    col_of = {c.name: f"c{seen[c.name]}" for c in columns if c.name in seen}
+    col_of, free = _layout(kind, columns, staged)      # (the same columns as ``seen``)
 
     # 2. Cell values anywhere in the file: formulas, e-mail addresses, NI numbers.
     label_of = {f"c{i}": (h.strip() or f"column {i + 1}") for i, h in enumerate(staged.headers)}
     # (Typed columns refuse such values anyway, and say why: see _classify.)
-    free = [f"c{i}" for i, k in enumerate(staged.keys)
-            if k not in known or known[k].type in ("text", "list")]
     problems += _cell_checks(con, free, label_of)
 
     # 3. Resolve councils, quarters and regions once per distinct spelling.
     _build_maps(con, kind, columns, col_of)
+    _resolve(con, columns, col_of)
 
-    # 4. The typed pass.
-    _build_typed(con, kind, columns, col_of, stage_cols)
+    # 4. The typed rows: the data rows that are not blank.
+    names = ", ".join(f"raw_{c.name}, {c.name}" for c in columns)
+    view = f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {names} FROM {STAGE} WHERE NOT _blank"
+    con.execute(view)
     count = "SELECT count(*) FROM " + TYPED
     rows = con.execute(count).fetchall()[0][0]
 
@@ -227,10 +321,11 @@ def _collect(con, sql: str, params, make) -> list[tuple[int, Problem]]:
     return out
 
 
-def _cell_checks(con, stage_cols: list[str], label_of: dict[str, str]) -> list[tuple[int, Problem]]:
+def _cell_checks(con, free: dict[str, str], label_of: dict[str, str]) -> list[tuple[int, Problem]]:
+    """``free``: file column c<i> -> the staged column holding its text."""
     out = []
-    for c in stage_cols:
-        label = label_of[c]
+    for cell, c in free.items():
+        label = label_of[cell]
         sql = (f"SELECT _row, {c}, count(*) OVER (), "
                f"regexp_matches({c}, '{_FORMULA_RE}') AS formula, "
                f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
@@ -289,7 +384,7 @@ def _classify(value) -> str | None:
 def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> None:
     """_cmap(r, code, status, ended_on), _qmap(r, q, status), _rmap(r, code)."""
     def distinct(types: tuple[str, ...]) -> str:
-        parts = [f"SELECT DISTINCT {col_of[c.name]} AS v FROM {STAGE}"
+        parts = [f"SELECT DISTINCT {c.name} AS v FROM {STAGE}"
                  for c in columns if c.type in types and c.name in col_of]
         if not parts:
             return "SELECT CAST(NULL AS VARCHAR) AS v WHERE false"
@@ -336,23 +431,23 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) 
     con.execute(rmap)
 
 
-def _typed_expr(c: Column, x: str, alias: str) -> str:
-    """The typed value of the cell ``x`` (untrimmed text); NULL when it is not valid."""
+def _typed_expr(c: Column, x: str) -> str:
+    """The typed value of the cell ``x`` (untrimmed text); NULL when it is not valid.
+    (Councils, quarters and regions are resolved through maps instead: _resolve.)"""
     t = c.type
     r = _trim(x)
-    if t in ("council", "region"):
-        return f"{alias}.code"
-    if t == "quarter":
-        return f"CASE WHEN {alias}.status = 'ok' THEN {alias}.q END"
+    if t in ("council", "region", "quarter"):
+        raise ValueError(f"{c.name}: {t} values are resolved by _resolve, not typed per cell")
     if t == "yesno":
-        return (f"CASE WHEN lower({r}) IN ('yes', 'y', 'true', '1') THEN true "
-                f"WHEN lower({r}) IN ('no', 'n', 'false', '0') THEN false END")
+        # (list_position, not IN: an IN list becomes a join, which would reorder the rows)
+        return (f"CASE WHEN list_position(['yes', 'y', 'true', '1'], lower({r})) IS NOT NULL THEN true "
+                f"WHEN list_position(['no', 'n', 'false', '0'], lower({r})) IS NOT NULL THEN false END")
     if t in ("number", "whole"):
         return _number_sql(x, r, whole=(t == "whole"))
     if t == "enum":
         choices = "[" + ", ".join(_lit(v) for v in c.choices) + "]"
-        return (f"CASE WHEN list_contains({choices}, {x}) THEN {x} "
-                f"WHEN list_contains({choices}, {_enum_norm(r)}) THEN {_enum_norm(r)} END")
+        return (f"CASE WHEN list_position({choices}, {x}) IS NOT NULL THEN {x} "
+                f"WHEN list_position({choices}, {_enum_norm(r)}) IS NOT NULL THEN {_enum_norm(r)} END")
     if t == "list":
         items = f"list_filter(list_transform(string_split({r}, ';'), lambda v: trim(v)), lambda v: v <> '')"
         if c.choices:
@@ -372,35 +467,24 @@ def _lit(value: str) -> str:
     return "'" + value + "'"
 
 
-def _build_typed(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
-                 stage_cols: list[str]) -> None:
-    """One pass: <name> is the typed value; raw_<name> the cell as read (untrimmed), kept
-    only where the typed value is NULL (all the rules need; copying every cell would cost
-    as much as typing it). Free-text and list columns keep their raw text."""
-    inner = ["_row"] + [
-        f"{col_of[c.name] if c.name in col_of else 'CAST(NULL AS VARCHAR)'} AS raw_{c.name}"
-        for c in columns]
-    blank = " AND ".join(f"coalesce(trim({s}), '') = ''" for s in stage_cols) or "false"
-    joins = []
-    mid = ["s._row"] + [f"s.raw_{c.name}" for c in columns]
-    outer = ["_row"]
-    for i, c in enumerate(columns):
-        alias = f"m{i}"
-        r = f"s.raw_{c.name}"
-        if c.type in ("council", "quarter", "region"):
-            table = {"council": "_cmap", "quarter": "_qmap", "region": "_rmap"}[c.type]
-            joins.append(f"LEFT JOIN {table} {alias} ON {alias}.v = {r}")
-        mid.append(f"{_typed_expr(c, r, alias)} AS {c.name}")
-        if c.type in ("text", "list"):
-            outer.append(f"raw_{c.name}")
-        else:
-            outer.append(f"CASE WHEN {c.name} IS NULL THEN raw_{c.name} END AS raw_{c.name}")
-        outer.append(c.name)
-    sql = (f"CREATE OR REPLACE TEMP TABLE {TYPED} AS SELECT {', '.join(outer)} FROM "
-           f"(SELECT {', '.join(mid)} FROM "
-           f"(SELECT {', '.join(inner)} FROM {STAGE} WHERE NOT ({blank})) s "
-           + " ".join(joins) + ")")
-    con.execute(sql)
+def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> None:
+    """Councils, quarters and regions: each column holds its cells' text since the
+    staging pass; put the resolved value there (the GSS code, the quarter as YYYY-Qn, the
+    region code; NULL when there is none, keeping the text in raw_<column>). Only rows
+    whose text differs from its resolved value are touched: usually none."""
+    maps = {"council": ("_cmap", "code"), "quarter": ("_qmap", "CASE WHEN status = 'ok' THEN q END"),
+            "region": ("_rmap", "code")}
+    for c in columns:
+        if c.type not in maps or c.name not in col_of:
+            continue
+        table, value = maps[c.type]
+        changed = f"SELECT v, {value} AS value FROM {table} WHERE ({value}) IS DISTINCT FROM v"
+        if not con.execute(f"SELECT count(*) FROM ({changed})").fetchall()[0][0]:
+            continue
+        n = c.name
+        update = (f"UPDATE {_RAW} SET {n} = m.value, raw_{n} = CASE WHEN m.value IS NULL THEN m.v END "
+                  f"FROM ({changed}) m WHERE {_RAW}.{n} = m.v")
+        con.execute(update)
 
 
 def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
@@ -500,25 +584,20 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                 checks.append(("part", f"{n} > {o} AND {o} >= 0", lambda r, o=o:
                                f"is larger than {o} ({_num(r[3])}) in the same row; a part cannot "
                                "exceed its whole"))
-        out += _coded(con, c, raw, checks, params, other, col_of[n])
+        out += _coded(con, c, raw, checks, params, other)
     return out
 
 
-def _coded(con, c: Column, raw: str, checks, params: dict, other: str,
-           stage_col: str) -> list[tuple[int, Problem]]:
+def _coded(con, c: Column, raw: str, checks, params: dict, other: str) -> list[tuple[int, Problem]]:
     """Run several rules of one column in one scan; list up to MAX_LISTED per rule and
-    let the first listed problem of a rule stand for the ones not listed."""
+    let the first listed problem of a rule stand for the ones not listed. (The staging
+    pass kept the cell as written for every value these rules refuse.)"""
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
     anyof = " OR ".join(f"({cond})" for _, cond, _ in checks)
     sql = (f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
            f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {TYPED} WHERE {anyof}) "
            f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row")
     found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
-    missing = [r[0] for r in found if r[1] is None and r[2] in ("low", "high", "part")]
-    if missing:   # valid numbers keep no raw copy: show the cells as written
-        fetch = f"SELECT _row, {stage_col} FROM {STAGE} WHERE list_contains($rows, _row)"
-        cells = dict(con.execute(fetch, {"rows": missing}).fetchall())
-        found = [(r[0], cells.get(r[0]) if r[1] is None else r[1], *r[2:]) for r in found]
     makers = {code: make for code, _, make in checks}
     out: list[tuple[int, Problem]] = []
     first: dict[str, int] = {}

@@ -196,3 +196,23 @@ def test_personal_data_headers(header, personal):
     from store.validate import personal_header
 
     assert personal_header(header_key(header)) is personal
+
+
+def test_blank_line_inside_a_quoted_cell_is_kept_as_written(ref_db):
+    """A blank line inside a quoted multi-line cell belongs to the cell (no delimiters
+    are inserted into it); a blank line between records still counts as a row."""
+    head = "exchange_id,quarter,name,lead_council_code,partners,partner_types,standards,status,evidence\n"
+    text = (head
+            + 'EX-1,2025-Q3,Care records,Hartlepool,,,,live,"first paragraph\n\nsecond paragraph"\n'
+            + "\n"
+            + "EX-2,2025-Q3,Bins,Hartlepool,,,,liv,\n")
+    before = content_digest(ref_db)
+    report = ingest_file(ref_db, "exchanges", text.encode(), "x.csv", user="a")
+    # header = row 1; EX-1 is row 2 (its cell spans three lines but is one row); the blank
+    # line is row 3; EX-2 is row 4 and its status 'liv' is refused there.
+    assert [(p.row, p.column) for p in report.errors] == [(4, "status")]
+    assert content_digest(ref_db) == before
+    good = text.replace(",liv,", ",live,")
+    load(ref_db, "exchanges", good, "y.csv")
+    assert rows(ref_db, "SELECT exchange_id, evidence FROM exchanges ORDER BY 1") == [
+        ("EX-1", "first paragraph\n\nsecond paragraph"), ("EX-2", None)]
