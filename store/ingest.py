@@ -191,10 +191,19 @@ def _match(kind: _kinds.Kind, alias: str) -> str:
     return f"EXISTS (SELECT 1 FROM {KEYS} n WHERE {cond})"
 
 
+def _counted(kind: _kinds.Kind) -> bool:
+    """Is the preview's quarter and council part of the replace-by key (survey,
+    workforce)? Then the key table counts the upload's rows and the preview reads it,
+    not every row again."""
+    qcol, ccol, rcol = _PREVIEW[kind.name]
+    return rcol is None and qcol in kind.replace_by and ccol in kind.replace_by
+
+
 def _make_keys(con, kind: _kinds.Kind) -> None:
-    """The distinct replace-by keys of the upload (far fewer than its rows)."""
+    """The distinct replace-by keys of the upload (far fewer than its rows), with the
+    number of rows of each (_n)."""
     cols = ", ".join(kind.replace_by)
-    sql = f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT DISTINCT {cols} FROM {TYPED}"
+    sql = f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, count(*) AS _n FROM {TYPED} GROUP BY ALL"
     con.execute(sql)
 
 
@@ -203,7 +212,7 @@ def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
     qcol, ccol, rcol = _PREVIEW[kind.name]
     table = kind.table
 
-    def grouped(src: str, alias: str) -> str:
+    def grouped(src: str, alias: str, n: str = "count(*)") -> str:
         q = f"{alias}.{qcol}" if qcol else "CAST(NULL AS VARCHAR)"
         if ccol:
             region = "c.region_name"
@@ -213,9 +222,9 @@ def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
                 else f"{alias}.region_name"
             join = f"LEFT JOIN regions g ON g.region_code = {alias}.{rcol}"
         return (f"SELECT {q} AS quarter, coalesce({region}, '(no region)') AS region_name, "
-                f"count(*) AS n FROM {src} {alias} {join} GROUP BY ALL")
+                f"{n} AS n FROM {src} {alias} {join} GROUP BY ALL")
 
-    added = grouped(TYPED, "t")
+    added = grouped(KEYS, "t", "sum(t._n)") if _counted(kind) else grouped(TYPED, "t")
     replaced = grouped(f"(SELECT * FROM {table} s WHERE {_match(kind, 's')})", "r")
     sql = (f"SELECT coalesce(a.quarter, b.quarter) AS quarter, "
            f"coalesce(a.region_name, b.region_name) AS region_name, "

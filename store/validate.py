@@ -634,10 +634,35 @@ def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
     return {r: " or ".join([", ".join(s[:-1]), s[-1]] if len(s) > 1 else s) for r, s in rows}
 
 
+def _screen(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> tuple[bool, bool]:
+    """(may have a repeated key, may mix 'all' with families), cheaply: when the key ends
+    in a choice column (workforce: role_family), one grouping by the rest of the key with
+    a bit per choice seen answers both (a repeat: fewer bits than rows). Otherwise (True,
+    True): the full checks run."""
+    key = kind.key
+    last = next((c for c in columns if c.name == key[-1]), None) if key else None
+    if (last is None or last.type != "enum" or not 0 < len(last.choices) <= 63 or len(key) < 2
+            or not all(k in col_of for k in key)):
+        return True, True
+    choices = "[" + ", ".join(_lit(x) for x in last.choices) + "]"
+    bit = f"(CAST(1 AS UBIGINT) << (list_position({choices}, {last.name}) - 1))"
+    mixed = "false"
+    if kind.name == "workforce" and "all" in last.choices and key[:-1] == ["council_code", "quarter"]:
+        all_bit = 1 << last.choices.index("all")
+        mixed = f"(b & {all_bit}) <> 0 AND b <> {all_bit}"
+    not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
+    sql = (f"SELECT count(*) FILTER (WHERE bit_count(b) < n), count(*) FILTER (WHERE {mixed}) FROM "
+           f"(SELECT count(*) AS n, bit_or({bit}) AS b FROM {TYPED} WHERE {not_null} "
+           f"GROUP BY {', '.join(key[:-1])})")
+    dup, mix = con.execute(sql).fetchall()[0]
+    return dup > 0, mix > 0
+
+
 def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
     out: list[tuple[int, Problem]] = []
     key = kind.key
-    if all(k in col_of for k in key):
+    may_repeat, may_mix = _screen(con, kind, columns, col_of)
+    if all(k in col_of for k in key) and may_repeat:
         k_list = ", ".join(key)
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
         # Grouping by one hash is much cheaper than by the key's text columns; the rare
@@ -655,7 +680,7 @@ def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) 
                            f"rows {r[1]} and {r[0]}{others} have the same {', '.join(key)}; "
                            "each must appear once in a file")
         out += _collect(con, sql, None, dup)
-    if kind.name == "workforce" and all(k in col_of for k in key):
+    if kind.name == "workforce" and all(k in col_of for k in key) and may_mix:
         sql = (f"SELECT min(_row) FILTER (WHERE role_family <> 'all'), min(_row) FILTER (WHERE role_family = 'all'), "
                f"count(*) OVER (), council_code, quarter FROM {TYPED} "
                f"WHERE council_code IS NOT NULL AND quarter IS NOT NULL AND role_family IS NOT NULL "
