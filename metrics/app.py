@@ -35,6 +35,23 @@ LEVELS: dict[str, str] = {
     "council_type": "Council type",
 }
 
+def ensure_frame() -> None:
+    """Call first in every page: make sure the page runs inside the frame (dashboard.py).
+
+    Streamlit treats a folder named pages/ beside the entry script as an old-style
+    multipage app until st.navigation has run once in the server process. So a deep link
+    (/theme?quarter=...) as the very first request after a start would run the page file
+    on its own: no filters, no demo label. Switching that mode off and rerunning sends the
+    same request through dashboard.py, which lands on the same page (the page's hash comes
+    from its URL path in both modes).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 CREATE_HINT = ("Create it with `make run` (builds a demo database and starts the dashboard) "
                "or `python -m store init --demo`, then reload this page.")
 

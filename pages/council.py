@@ -4,6 +4,8 @@ import streamlit as st
 
 from metrics import app, figures, views
 
+app.ensure_frame()
+
 st.title("Council profile", anchor=False)
 
 quarter = st.session_state.get("quarter")

@@ -4,6 +4,8 @@ import streamlit as st
 
 from metrics import app, export, figures, views
 
+app.ensure_frame()
+
 st.title("Data coverage", anchor=False)
 
 quarter = st.session_state.get("quarter")

@@ -8,6 +8,8 @@ from metrics import app, export
 from store import auth, batches
 from store.db import StoreBusy, StoreError
 
+app.ensure_frame()
+
 analyst = auth.require_analyst("Upload history")
 auth.signed_in_sidebar(analyst)
 md = auth.escape_markdown

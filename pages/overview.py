@@ -3,6 +3,8 @@ import streamlit as st
 
 from metrics import app
 
+app.ensure_frame()
+
 st.title("Progress towards the 2030 visions", anchor=False)
 quarter = st.session_state.get("quarter")
 if not quarter:

@@ -7,6 +7,8 @@ import streamlit as st
 
 from metrics import app, figures, maps, views
 
+app.ensure_frame()
+
 st.title("Places", anchor=False)
 
 quarter = st.session_state.get("quarter")

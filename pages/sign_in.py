@@ -2,6 +2,9 @@
 import streamlit as st
 
 from store import auth
+from metrics import app
+
+app.ensure_frame()
 
 st.title("Analyst sign-in")
 analyst = auth.current_analyst()

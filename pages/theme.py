@@ -5,6 +5,8 @@ import streamlit as st
 
 from metrics import app
 
+app.ensure_frame()
+
 quarter = st.session_state.get("quarter")
 level = st.session_state.get("level", "national")
 cfg = app.config()

@@ -11,6 +11,8 @@ from metrics import app, export
 from store import auth, ingest, kinds, paths
 from store.db import StoreBusy, StoreError
 
+app.ensure_frame()
+
 analyst = auth.require_analyst("Upload returns")
 auth.signed_in_sidebar(analyst)
 md = auth.escape_markdown

@@ -44,12 +44,11 @@ def test_filters_follow_the_user_and_live_in_the_url(page, demo_server):
     assert page_errors(other) == []
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit runs a pages/ folder as a v1 multipage app until "
-                   "the entry script has called st.navigation once in the process: a deep link as "
-                   "the first request after a start shows the page without the frame. Fix: rename "
-                   "pages/ (e.g. to app_pages/).")
 def test_deep_link_as_first_request_after_a_start(page, start_server, make_db):
     server = start_server(make_db("pages_small"), warm=False)
     page.goto(f"{server.url}/theme?quarter=2026-Q2&level=region&theme=data")
     wait_for_app(page)
+    # The frame ran (its quarter line), on the page and theme the link named.
     assert page.get_by_text("Figures as at 2026-Q2").is_visible()
+    assert page.get_by_role("heading", name="Data exchange & maturity").first.is_visible()
+    assert "theme=data" in page.url and "quarter=2026-Q2" in page.url
