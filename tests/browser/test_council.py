@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import page_errors, screenshot, wait_for_app
-from tests.browser.test_places import drawn_svg_charts, open_page, outside_requests
+from tests.browser.test_places import drawn_svg_charts, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -25,4 +25,4 @@ def test_council_profile(demo_server, viewport, request):
     assert drawn_svg_charts(pg) >= 4
     assert page_errors(pg) == []
     screenshot(pg, f"council-{'desktop' if viewport == 'page' else 'mobile'}")
-    assert outside_requests(pg) == []
+    assert pg.outside_requests == []

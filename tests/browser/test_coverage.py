@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import page_errors, screenshot, wait_for_app
-from tests.browser.test_places import drawn_svg_charts, open_page, outside_requests
+from tests.browser.test_places import drawn_svg_charts, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -20,4 +20,4 @@ def test_coverage(demo_server, viewport, request):
     assert pg.locator(".js-plotly-plot .textpoint, .js-plotly-plot text").filter(has_text="%").count() > 0
     assert pg.get_by_text("Download the list (CSV)").count() <= 1
     screenshot(pg, f"coverage-{'desktop' if viewport == 'page' else 'mobile'}")
-    assert outside_requests(pg) == []
+    assert pg.outside_requests == []

@@ -12,25 +12,8 @@ from tests.browser.conftest import page_errors, screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 
-# The frame's page icon (":material/flag:" in dashboard.py) makes Chromium fetch the
-# favicon from fonts.gstatic.com: reported to the frame's owner; not this page's request.
-FRAME_FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
-
-
-def outside_requests(pg) -> list[str]:
-    """Requests that left loopback, except the frame's favicon (see FRAME_FAVICON)."""
-    return [u for u in pg.outside_requests if not u.startswith(FRAME_FAVICON)]
-
-
 def open_page(pg, server, path: str) -> None:
-    """Open ``path`` (e.g. '/places?measure=x') as a user following a link.
-
-    On a server's very first script run Streamlit still runs a pages/ file directly
-    (legacy multipage mode) when the URL names it, without the frame; visiting the root
-    first makes the frame's st.navigation switch that mode off for the process (reported).
-    """
-    pg.goto(server.url)
-    wait_for_app(pg)
+    """Open ``path`` (e.g. '/places?measure=x') as a user following a link."""
     pg.goto(f"{server.url}{path}")
     wait_for_app(pg)
 
@@ -72,5 +55,5 @@ def test_places_region_and_council_maps(demo_server, viewport, request):
     assert drawn_map_pixels(pg) > 0.15 * total["width"] * total["height"]
     assert drawn_svg_charts(pg) >= 1          # the footprint comparison
     screenshot(pg, f"places-council-{'desktop' if viewport == 'page' else 'mobile'}")
-    assert outside_requests(pg) == []
+    assert pg.outside_requests == []
     assert not [e for e in pg.console_errors if "Error" in e and "WebGL" not in e]
