@@ -270,14 +270,20 @@ def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None
         ", s AS (SELECT s.council_code, " + qi("s.quarter") + " AS qi" + base_cols + std_cols +
         " FROM survey s SEMI JOIN sc ON sc.council_code = s.council_code" + std_join +
         " WHERE s.quarter >= ? AND s.quarter <= ?)"
-        ", ff AS (SELECT council_code, qi, " + ", ".join(carry) +
+        ", ff AS (SELECT council_code, qi, lead(qi) OVER (PARTITION BY council_code ORDER BY qi) AS next_qi, "
+        + ", ".join(carry) +
         " FROM s WINDOW w AS (PARTITION BY council_code ORDER BY qi "
         "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"
         ", g AS (SELECT sc.*, gq.qi FROM sc CROSS JOIN (SELECT unnest(?::INTEGER[]) AS qi) gq)"
-        ", j AS (SELECT g.*, " + carried_names +
-        " FROM g ASOF LEFT JOIN ff ON g.council_code = ff.council_code AND g.qi >= ff.qi)"
+        # Each council's latest return at or before a grid quarter: the return whose span
+        # (its quarter up to the council's next return) holds that quarter. An equi-join on
+        # (council, grid quarter), cheaper than an ASOF join carrying the structs.
+        ", x AS (SELECT ff.*, unnest(list_filter(?::INTEGER[], lambda v: v >= ff.qi "
+        "AND (ff.next_qi IS NULL OR v < ff.next_qi))) AS gq FROM ff)"
+        ", j AS (SELECT g.*, " + carried_names.replace("ff.", "x.") +
+        " FROM g LEFT JOIN x ON x.council_code = g.council_code AND x.gq = g.qi)"
         + _rollup("j", aggs, levels))
-    params += [lo_q, hi_q, qis]
+    params += [lo_q, hi_q, qis, qis]
     wide = con.execute(sql, params).df()
     out = []
     for m in measures:
