@@ -478,8 +478,10 @@ def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> None:
         if c.type not in maps or c.name not in col_of:
             continue
         table, value = maps[c.type]
+        # Identifiers and expressions from the fixed table above; no value is formatted in.
         changed = f"SELECT v, {value} AS value FROM {table} WHERE ({value}) IS DISTINCT FROM v"
-        if not con.execute(f"SELECT count(*) FROM ({changed})").fetchall()[0][0]:
+        count = f"SELECT count(*) FROM ({changed})"
+        if not con.execute(count).fetchall()[0][0]:
             continue
         n = c.name
         update = (f"UPDATE {_RAW} SET {n} = m.value, raw_{n} = CASE WHEN m.value IS NULL THEN m.v END "
