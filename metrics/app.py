@@ -501,6 +501,137 @@ def url_filter(key: str, options: list, default) -> None:
         st.session_state[key] = default
 
 
+# ------------------------------------------------------------------ places, coverage, council
+# Figures built once per data version and filters (through page_values), so a rerun only
+# sends them: building a plotly figure costs far more than showing it.
+
+def places_options(level: str, version: int | None = None) -> dict:
+    """The Places measure picker at ``level``: {"options": {id: title}, "units": {id: unit}}."""
+    from metrics import views
+
+    cfg = config()
+    options = views.place_measure_options(level, cfg)
+    return {"options": options, "units": {m: views.measure_unit(m, cfg) for m in options}}
+
+
+def places_view(measure: str, level: str, quarter: str, unit: str, version: int | None = None) -> dict:
+    """Everything the Places page shows for a measure at a level, but the map:
+    {"table": the ranking's shown columns, "empty": no groups at all, "has_values",
+    "trends": places_trends (None at council level), "footprints": {code: name}}."""
+    from metrics import views
+
+    ranking = read(views.place_values, measure, level, quarter, version=version)
+    return {"table": ranking[["rank", "group", "display", "coverage"]], "empty": ranking.empty,
+            "has_values": views.has_values(ranking),
+            "trends": None if level == "council" else places_trends(measure, level, quarter, unit, version=version),
+            "footprints": read(views.footprint_options, version=version)}
+
+
+def places_map(measure: str, level: str, quarter: str, layer: str, title: str, unit: str,
+               version: int | None = None):
+    """The Places choropleth of ``measure`` (called ``title``, in ``unit``) at ``level``;
+    ``layer``: the council map's layer. Raises maps.BoundaryError / ReferenceDataMissing as
+    maps.choropleth does (page_values caches no exception: the next rerun tries again)."""
+    from metrics import figures, maps, views
+
+    map_layer = "region" if level == "region" else layer
+    shapes = read(views.map_values, measure, level, quarter, map_layer, version=version)
+    return figures.frozen(maps.choropleth(
+        shapes, map_layer, title=f"{title} by {views.PLACE_LEVELS[level].lower()}",
+        unit_label=figures.unit_label(unit)))
+
+
+def places_trends(measure: str, level: str, quarter: str, unit: str,
+                  version: int | None = None) -> list[list[dict]]:
+    """The Places small multiples: rows of three charts on one y scale, each
+    {"name", "key", "figure"} ([] when no group has a quarter with data)."""
+    from metrics import figures, views
+
+    trends = read(views.group_trends, measure, level, quarter, version=version)
+    y_range = views.series_range(trends)
+    names = list(trends)
+    rows = []
+    for start in range(0, len(names), 3):            # rows of three; a phone stacks them
+        row = []
+        for name in names[start:start + 3]:
+            fig = figures.lines({name: trends[name]}, unit=unit, title=name, height=230)
+            fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
+            fig.update_yaxes(range=y_range, title_text=None)
+            fig.update_xaxes(nticks=4, tickangle=0)
+            row.append({"name": name, "key": f"places_trend_{start}_{name}", "figure": fig})
+        rows.append(row)
+    return rows
+
+
+def places_compare(measure: str, footprints: tuple, quarter: str, title: str, unit: str,
+                   version: int | None = None):
+    """Two to four footprints against England: one line chart."""
+    from metrics import figures, views
+
+    lines = read(views.compare_footprints, measure, footprints, quarter, version=version)
+    fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
+    fig.update_xaxes(nticks=6, tickangle=0)   # readable on a phone
+    return fig
+
+
+COVERAGE_KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
+
+
+def coverage_charts(quarter: str, version: int | None = None) -> dict:
+    """The coverage page's trend chart (None without data) and its numbers table."""
+    from metrics import figures, views
+
+    trend = read(views.coverage_lines, quarter, version=version)
+    fig = None
+    if trend:
+        fig = figures.lines({COVERAGE_KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
+        fig.update_xaxes(nticks=6, tickangle=0)
+    return {"trend": fig, "table": read(views.coverage, quarter, version=version),
+            "now": read(views.coverage_at, quarter, version=version)}
+
+
+def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
+    """One return's coverage: the heatmap by region (None without regions) and its
+    table, the missing returns (with their CSV), the values carried forward."""
+    from metrics import export, figures, views
+
+    regions, quarters_, z, text = read(views.coverage_heatmap, kind, quarter, version=version)
+    heat = None
+    if regions:
+        heat = figures.heatmap(regions, quarters_, z, text)
+        heat.update_traces(showscale=False, textfont_size=11)   # the numbers are in the cells
+        heat.update_xaxes(tickangle=-45)                 # six quarters fit a phone
+    missing = read(views.missing_for_quarter, kind, quarter, version=version)
+    return {"heatmap": heat,
+            "by_region": read(views.coverage_by_region, kind, quarter, version=version) if regions else None,
+            "missing": missing, "missing_count": len(missing),
+            "missing_csv": export.to_csv_bytes(missing) if len(missing) else None,
+            "stale": read(views.stale_values, kind, quarter, version=version)}
+
+
+def council_profile(code: str, quarter: str, version: int | None = None) -> list[dict]:
+    """The council profile's charts, one per views.PROFILE_SERIES entry:
+    {"key", "title", "reported" (the council has a line), "figure" (None without any
+    line), "table"}."""
+    from metrics import figures, views
+
+    info = read(views.council_info, code, version=version)
+    labels = views.scope_labels(info)
+    series = read(views.council_series, code, quarter, version=version)
+    out = []
+    for key, (chart_title, unit) in views.PROFILE_SERIES.items():
+        lines = views.profile_lines(series, key, labels)
+        entry = {"key": key, "title": chart_title, "reported": labels["council"] in lines,
+                 "figure": None, "table": None}
+        if lines:
+            fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
+            fig.update_xaxes(nticks=4, tickangle=0)   # readable on a phone
+            entry["figure"] = fig
+            entry["table"] = views.profile_table(series, key, labels)
+        out.append(entry)
+    return out
+
+
 # ------------------------------------------------------------------ methodology
 
 def formula(m, cfg) -> str:

@@ -271,6 +271,26 @@ def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
     return fig
 
 
+class FrozenFigure(go.Figure):
+    """A finished figure shown on many reruns: its ``to_dict()`` is worked out once and
+    shared. st.plotly_chart calls to_dict() on every rerun, which deep-copies every
+    value (for a map, every boundary coordinate). Make one with ``frozen(fig)`` after the
+    last change; change it no more, and never change what to_dict() returns."""
+
+    def to_dict(self):
+        if self._frozen is None:
+            self._frozen = super().to_dict()
+        return self._frozen
+
+
+def frozen(fig: go.Figure) -> FrozenFigure:
+    """``fig`` as a FrozenFigure (its values are not validated again)."""
+    out = FrozenFigure(fig.to_dict(), _validate=False)
+    out._frozen = None
+    out.to_dict()
+    return out
+
+
 def _quarter(v) -> str | None:
     return v if isinstance(v, str) and v else None
 

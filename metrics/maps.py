@@ -19,9 +19,10 @@ drawn by colouring their member councils on the ``council`` layer: the ONS combi
 authority file is out of date (December 2023), the council table is not.
 
 Each file is read once per process (cached on path and modification time), reduced to
-an id and a name per feature and simplified (Douglas-Peucker at about 0.005 degrees, then
+an id and a name per feature and simplified (Douglas-Peucker at 0.01 degrees, then
 coordinates rounded to 3 decimals), which takes the district layer from about 850 kB
-to about 250 kB, for phones.
+to about 140 kB, for phones. The map is drawn at one fixed national zoom (no scroll
+zoom, no dragging), where 0.01 degrees is under half a pixel.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ LAYERS: dict[str, tuple[str, str]] = {
 ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government "
                "Licence v.3.0. Contains OS data © Crown copyright and database right 2024")
 
-TOLERANCE = 0.005    # degrees, about 350-550 m: a fraction of a pixel at the national zoom
+TOLERANCE = 0.01     # degrees, about 0.7-1.1 km: under half a pixel at the national zoom
 DECIMALS = 3         # about 70-110 m
 
 # England's middle and a zoom that fits it into a 390 px wide phone as well as a desktop.
@@ -205,9 +206,17 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
     e.g. "62.5%" or "no data"). Areas of the layer without a row, or with a missing
     value, are drawn light grey and say "no data". ``value_format`` is the colour bar's
     d3 tick format; by default plotly picks as many decimals as the range needs.
+
+    Each trace carries only the boundaries of its own areas, so the figure holds every
+    boundary once (the browser downloads and parses half as much).
     """
     geojson = load_layer(layer)
     names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
+    by_code = {f["id"]: f for f in geojson["features"]}
+
+    def only(codes) -> dict:
+        return {"type": "FeatureCollection", "features": [by_code[c] for c in codes]}
+
     df = values[values["code"].isin(names)].copy()
     has_value = df["value"].notna()
     shown = df[has_value]
@@ -216,7 +225,7 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
     fig = go.Figure()
     if missing_codes:
         fig.add_trace(go.Choroplethmap(
-            geojson=geojson, featureidkey="id", locations=missing_codes,
+            geojson=only(missing_codes), featureidkey="id", locations=missing_codes,
             z=[0] * len(missing_codes), colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
             showscale=False, marker_line_color="#9a9a9a", marker_line_width=0.6,
             text=[missing["name"].get(c, names[c]) if c in missing.index else names[c] for c in missing_codes],
@@ -225,7 +234,7 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
             name="no data"))
     if len(shown):
         fig.add_trace(go.Choroplethmap(
-            geojson=geojson, featureidkey="id", locations=list(shown["code"]),
+            geojson=only(shown["code"]), featureidkey="id", locations=list(shown["code"]),
             z=list(shown["value"].astype(float)), colorscale=COLOURSCALE,
             marker_line_color="white", marker_line_width=0.5,
             text=list(shown["name"]), customdata=[[lbl] for lbl in shown["label"]],

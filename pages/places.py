@@ -19,8 +19,6 @@ if not quarter:
             icon=":material/map:")
     st.stop()
 
-cfg = app.config()
-
 
 def _from_url(key: str, param: str, options: list, default) -> None:
     """Start a page filter from the URL (first run) and keep it valid."""
@@ -42,12 +40,13 @@ with top[1]:
              help="Footprint: a combined or strategic authority. Centre: a Centre of Service "
                   "Innovation. Council: each council's own latest value.")
 level = st.session_state["places_level"]
-options = views.place_measure_options(level, cfg)
+picker = app.page_values(app.places_options, level, version=version)
+options = picker["options"]
 _from_url("places_measure", "measure", list(options), next(iter(options)))
 with top[0]:
     st.selectbox("Measure", list(options), key="places_measure", format_func=options.get)
 measure = st.session_state["places_measure"]
-unit = views.measure_unit(measure, cfg)
+unit = picker["units"][measure]
 title = options[measure]
 
 layer = "council"
@@ -68,24 +67,21 @@ if level == "council":
 elif "layer" in st.query_params:
     del st.query_params["layer"]
 
-ranking = app.read(views.place_values, measure, level, quarter, version=version)
+view = app.page_values(app.places_view, measure, level, quarter, unit, version=version)
 
 st.subheader(f"{title}, as at {quarter}", anchor=False)
-if ranking.empty:
+if view["empty"]:
     st.info(f"There are no {views.PLACE_LEVELS[level].lower()} groups with councils in the "
             "reference geography yet.", icon=":material/location_off:")
-elif not views.has_values(ranking):
+elif not view["has_values"]:
     st.info(f"No data yet for {quarter}: no council in scope has reported {title.lower()} "
             "at or before this quarter (within the staleness window). Pick an earlier quarter "
             "in the sidebar, or another measure.", icon=":material/hourglass_empty:")
 
 map_col, rank_col = st.columns(2)
 with map_col:
-    map_layer = "region" if level == "region" else layer
     try:
-        shapes = app.read(views.map_values, measure, level, quarter, map_layer, version=version)
-        fig = maps.choropleth(shapes, map_layer, title=f"{title} by {views.PLACE_LEVELS[level].lower()}",
-                              unit_label=figures.unit_label(unit))
+        fig = app.page_values(app.places_map, measure, level, quarter, layer, title, unit, version=version)
         st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map")
     except maps.BoundaryError as exc:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
@@ -101,7 +97,7 @@ with map_col:
                    "its member councils; grey areas have no value or are in no group.")
 with rank_col:
     st.markdown("**Ranking**")
-    st.dataframe(ranking[["rank", "group", "display", "coverage"]], hide_index=True,
+    st.dataframe(view["table"], hide_index=True,
                  column_config={"rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
                                 "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level]),
                                 "display": st.column_config.TextColumn("Value", width="small"),
@@ -110,28 +106,22 @@ with rank_col:
 
 if level != "council":
     st.subheader("Trends by group", anchor=False)
-    trends = app.read(views.group_trends, measure, level, quarter, version=version)
-    if trends:
+    rows = view["trends"]
+    if rows:
         st.caption(f"{title} in each {views.PLACE_LEVEL_SHORT[level].lower()} up to {quarter}, "
                    f"all on the same scale ({figures.unit_label(unit)}).")
-        y_range = views.series_range(trends)
-        names = list(trends)
-        for start in range(0, len(names), 3):        # rows of three; a phone stacks them
-            for col, name in zip(st.columns(3), names[start:start + 3]):
+        for row in rows:
+            for col, chart in zip(st.columns(3), row):
                 with col:
-                    fig = figures.lines({name: trends[name]}, unit=unit, title=name, height=230)
-                    fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
-                    fig.update_yaxes(range=y_range, title_text=None)
-                    fig.update_xaxes(nticks=4, tickangle=0)
-                    st.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": False},
-                                    key=f"places_trend_{start}_{name}")
+                    st.plotly_chart(chart["figure"], config={"displayModeBar": False, "staticPlot": False},
+                                    key=chart["key"])
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:
     st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
 
 st.subheader("Compare footprints with England", anchor=False)
-fps = app.read(views.footprint_options, version=version)
+fps = view["footprints"]
 if not fps:
     st.info("No councils belong to a footprint (combined or strategic authority) in the "
             "reference geography.", icon=":material/location_off:")
@@ -148,7 +138,5 @@ else:
         st.info("Choose two to four footprints to compare them with England.",
                 icon=":material/compare_arrows:")
     else:
-        lines = app.read(views.compare_footprints, measure, chosen, quarter, version=version)
-        fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
-        fig.update_xaxes(nticks=6, tickangle=0)   # readable on a phone
+        fig = app.page_values(app.places_compare, measure, chosen, quarter, title, unit, version=version)
         st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")

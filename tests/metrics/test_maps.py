@@ -79,3 +79,26 @@ def test_choropleth_is_offline_and_greys_missing_areas():
     assert len(grey["locations"]) == 7 and "E12000008" in grey["locations"]
     assert ["no data"] in grey["customdata"]
     assert "http" not in json.dumps(spec["layout"]["map"])
+
+
+def test_choropleth_carries_each_boundary_once():
+    # North East and London have values, the other seven regions are grey: each trace
+    # holds exactly the features of its own locations, 2 + 7 = 9 in all, none twice
+    values = pd.DataFrame({"code": ["E12000001", "E12000007"], "name": ["North East", "London"],
+                           "value": [3.5, 1.0], "label": ["3.50", "1.00"]})
+    spec = json.loads(maps.choropleth(values, "region", title="t", unit_label="score").to_json())
+    for trace in spec["data"]:
+        assert [f["id"] for f in trace["geojson"]["features"]] == trace["locations"]
+    ids = [f["id"] for t in spec["data"] for f in t["geojson"]["features"]]
+    assert len(ids) == len(set(ids)) == 9
+
+
+def test_frozen_figure_is_the_same_figure_worked_out_once():
+    from metrics import figures
+
+    fig = figures.lines({"a": [("2025-Q1", 1.0), ("2025-Q2", 2.0)]}, unit="score", title="t")
+    frozen = figures.frozen(fig)
+    assert frozen.to_dict() == fig.to_dict()
+    assert frozen.to_dict() is frozen.to_dict()          # no copy per call (st.plotly_chart calls it per rerun)
+    assert json.loads(frozen.to_json()) == json.loads(fig.to_json())
+    assert list(frozen.data[0].y) == [1.0, 2.0]
