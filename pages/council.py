@@ -1,8 +1,10 @@
 """Council profile: one council's returns over time against its region, councils of its
 type and England; its standards; what it has not reported. ?council=GSS code in the URL."""
+import itertools
+
 import streamlit as st
 
-from metrics import app, figures, views
+from metrics import app, views
 
 app.ensure_frame()
 
@@ -45,27 +47,21 @@ if not quarter:
             icon=":material/hourglass_empty:")
     st.stop()
 
-labels = views.scope_labels(info)
-series = app.read(views.council_series, code, quarter, version=version)
 st.markdown(f"**Returns over time, up to {quarter}**: each point is what was reported in "
             "that quarter (nothing carried forward). Lines differ by dash and marker; "
             "the table under each chart gives the numbers.")
 cols = st.columns(2)
-for i, (key, (chart_title, unit)) in enumerate(views.PROFILE_SERIES.items()):
-    with cols[i % 2]:
-        lines = views.profile_lines(series, key, labels)
-        if labels["council"] not in lines:
-            st.markdown(f"**{chart_title}**")
+for col, chart in zip(itertools.cycle(cols), app.page_values(app.council_profile, code, quarter, version=version)):
+    with col:
+        if not chart["reported"]:
+            st.markdown(f"**{chart['title']}**")
             st.caption(f"{info['name']} has not reported this up to {quarter}.")
-        if lines:
-            fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
-            fig.update_xaxes(nticks=4, tickangle=0)   # readable on a phone
-            st.plotly_chart(fig,
-                            config={"displayModeBar": False}, key=f"council_{key}")
+        if chart["figure"] is not None:
+            st.plotly_chart(chart["figure"], config={"displayModeBar": False},
+                            key=f"council_{chart['key']}")
             with st.expander("Numbers"):
-                st.dataframe(views.profile_table(series, key, labels), hide_index=True,
-                             key=f"council_table_{key}")
-        if key == "workforce_share":
+                st.dataframe(chart["table"], hide_index=True, key=f"council_table_{chart['key']}")
+        if chart["key"] == "workforce_share":
             st.caption("Figures resting on fewer than five people are shown as <5 and not drawn.")
 
 st.subheader(f"Standards, as last reported by {quarter}", anchor=False)

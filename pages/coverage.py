@@ -2,7 +2,7 @@
 region; the missing returns of the quarter shown; values carried forward. ?kind= in the URL."""
 import streamlit as st
 
-from metrics import app, export, figures, views
+from metrics import app, views
 
 app.ensure_frame()
 
@@ -16,23 +16,20 @@ if not quarter:
     st.stop()
 
 cfg = app.config()
-kinds = {"survey": "Survey return", "workforce": "Workforce return"}
+kinds = app.COVERAGE_KINDS
 
-table = app.read(views.coverage, quarter, version=version)
-now = app.read(views.coverage_at, quarter, version=version)
+charts = app.page_values(app.coverage_charts, quarter, version=version)
+now = charts["now"]
 cols = st.columns(len(now))
 for col, row in zip(cols, now):
     col.metric(f"{kinds[row['kind']]}s for {quarter}", row["text"],
                help="Councils in scope that sent this return for the quarter shown.")
 
 st.subheader(f"Councils reporting each quarter since {views.MISSING_SINCE}", anchor=False)
-trend = app.read(views.coverage_lines, quarter, version=version)
-if trend:
-    fig = figures.lines({kinds[k]: v for k, v in trend.items()}, unit="percent", height=300)
-    fig.update_xaxes(nticks=6, tickangle=0)
-    st.plotly_chart(fig, config={"displayModeBar": False}, key="coverage_trend")
+if charts["trend"] is not None:
+    st.plotly_chart(charts["trend"], config={"displayModeBar": False}, key="coverage_trend")
 with st.expander("Numbers"):
-    st.dataframe(table, hide_index=True, key="coverage_table",
+    st.dataframe(charts["table"], hide_index=True, key="coverage_table",
                  column_config={"kind": "Return", "quarter": "Quarter", "reporting": "Reporting",
                                 "total": "Councils in scope",
                                 "percent": st.column_config.NumberColumn("%", format="%.1f")})
@@ -47,16 +44,12 @@ kind = st.session_state["coverage_kind"]
 st.query_params["kind"] = kind
 
 st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
-regions, quarters, z, text = app.read(views.coverage_heatmap, kind, quarter, version=version)
-if regions:
-    fig = figures.heatmap(regions, quarters, z, text)
-    fig.update_traces(showscale=False, textfont_size=11)   # the numbers are in the cells
-    fig.update_xaxes(tickangle=-45)                 # six quarters fit a phone
-    st.plotly_chart(fig, config={"displayModeBar": False}, key="coverage_heatmap")
+shown = app.page_values(app.coverage_kind, kind, quarter, version=version)
+if shown["heatmap"] is not None:
+    st.plotly_chart(shown["heatmap"], config={"displayModeBar": False}, key="coverage_heatmap")
     st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
     with st.expander("Numbers"):
-        st.dataframe(app.read(views.coverage_by_region, kind, quarter, version=version),
-                     hide_index=True, key="coverage_region_table",
+        st.dataframe(shown["by_region"], hide_index=True, key="coverage_region_table",
                      column_config={"region": "Region", "quarter": "Quarter",
                                     "reporting": "Reporting", "total": "Councils",
                                     "percent": st.column_config.NumberColumn("%", format="%.0f")})
@@ -64,23 +57,23 @@ else:
     st.info("No councils in the reference geography.", icon=":material/location_off:")
 
 st.subheader(f"Missing {kind} returns for {quarter}", anchor=False)
-missing = app.read(views.missing_for_quarter, kind, quarter, version=version)
+missing = shown["missing"]
 if missing.empty:
     st.success(f"Every council in scope has sent its {kind} return for {quarter}.",
                icon=":material/check_circle:")
 else:
-    st.caption(f"{len(missing)} councils have not sent it. The last column is their latest "
+    st.caption(f"{shown['missing_count']} councils have not sent it. The last column is their latest "
                "earlier return, if any.")
     st.dataframe(missing, hide_index=True, key="coverage_missing",
                  column_config={"council": "Council", "council_code": "GSS code",
                                 "council_type": "Type", "region": "Region",
                                 "latest_return": "Latest return"})
-    st.download_button("Download the list (CSV)", export.to_csv_bytes(missing),
+    st.download_button("Download the list (CSV)", shown["missing_csv"],
                        file_name=f"missing-{kind}-{quarter}.csv", mime="text/csv",
                        icon=":material/download:", key="coverage_download")
 
 st.subheader("Values carried forward", anchor=False)
-stale = app.read(views.stale_values, kind, quarter, version=version)
+stale = shown["stale"]
 st.caption(f"A council's latest value counts for up to {cfg.staleness_quarters} quarters after "
            f"it was reported (the staleness window); older ones are not counted in {quarter}'s figures.")
 if stale.empty:
