@@ -117,6 +117,7 @@ def clear_caches() -> None:
     from metrics import app
 
     app._VERSIONS.clear()
+    app._MEMO.clear()
 
 
 def new_app(script: Path, page: str | None, query: dict | None = None):

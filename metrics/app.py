@@ -167,18 +167,43 @@ def read(fn: Callable, *args, version: int | None = None, **kwargs) -> Any:
                   tuple(sorted(kwargs.items())))
 
 
+# Values every rerun needs (the frame's quarters and demo flag, the pages' page_values),
+# kept per process in a plain dict in front of the st.cache_* functions: a hit costs a
+# dict lookup instead of Streamlit's hashing of every argument (about a tenth of a
+# millisecond against a quarter). Keys hold the database path and data version, so a
+# new upload is never served old values; st.cache_* still computes each value once.
+_MEMO: dict[tuple, Any] = {}
+_MEMO_MAX = 256
+
+
+def _memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    try:
+        return _MEMO[key]
+    except KeyError:
+        pass
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.pop(next(iter(_MEMO)), None)      # the oldest entry
+    _MEMO[key] = value
+    return value
+
+
 def quarters(version: int | None = None) -> list[str]:
     """Quarters that hold any data, oldest first (metrics.summary.quarters)."""
     from metrics import summary as msummary
 
-    return list(read(msummary.quarters, version=version))
+    v = data_version() if version is None else version
+    return list(_memo(("quarters", str(db_path()), v),
+                      lambda: tuple(read(msummary.quarters, version=v))))
 
 
 def demo_loaded(version: int | None = None) -> bool:
     """True while any active batch holds demo data."""
     from store import batches
 
-    return bool(read(batches.demo_loaded, version=version))
+    v = data_version() if version is None else version
+    return _memo(("demo_loaded", str(db_path()), v),
+                 lambda: bool(read(batches.demo_loaded, version=v)))
 
 
 def summary(as_of: str | None, by: str | None = None, version: int | None = None) -> pd.DataFrame:
@@ -359,7 +384,8 @@ def page_values(builder: Callable, *args, version: int | None = None):
     session: a rerun that changes nothing is one cache lookup. Pages only read what this
     returns (never change it)."""
     v = data_version() if version is None else version
-    return _page_values(builder.__name__, str(db_path()), v, _config_state(), args)
+    key = (builder.__name__, str(db_path()), v, _config_state(), args)
+    return _memo(("page_values",) + key, lambda: _page_values(*key))
 
 
 def overview(quarter: str, version: int | None = None) -> list[dict]:
@@ -378,7 +404,7 @@ def overview(quarter: str, version: int | None = None) -> list[dict]:
                  for m in cfg.measures.values() if m.theme == theme.id and m.id in by_id]
         for c in cards:
             drawn = [v for v in c["spark"] if v is not None]
-            c["figure"] = figures.sparkline(c["spark"], unit=c["unit"]) if len(drawn) > 1 else None
+            c["figure"] = figures.frozen(figures.sparkline(c["spark"], unit=c["unit"])) if len(drawn) > 1 else None
         themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision, "cards": cards})
     return themes
 
@@ -417,9 +443,9 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
         df = series(m.id, up_to=quarter, version=version)
         actual = [(q_, None if _is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])]
         if m.is_milestone:
-            trend = figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter")
+            trend = figures.frozen(figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter"))
         else:
-            trend = figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
+            trend = figures.frozen(figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})"))
         entry = {"row": row, "card": card(row), "sentence": explain(row), "trend": trend,
                  "trend_table": figures.chart_table(trend, unit=m.unit), "groups": None,
                  "breakdown": None, "group_table": None, "note": None}
@@ -434,10 +460,10 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
                             else targets if known else None)
             entry["groups"] = groups
             if not groups.empty:
-                entry["breakdown"] = figures.breakdown(
+                entry["breakdown"] = figures.frozen(figures.breakdown(
                     list(groups["group"]), [None if _is_missing(v) else float(v) for v in groups["value"]],
                     unit=m.unit, target=group_target,
-                    title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})")
+                    title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})"))
                 entry["group_table"] = group_table(groups, m.unit)
                 entry["note"] = breakdown_note(row, group_target, level)
         out.append(entry)
@@ -558,7 +584,7 @@ def places_trends(measure: str, level: str, quarter: str, unit: str,
             fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
             fig.update_yaxes(range=y_range, title_text=None)
             fig.update_xaxes(nticks=4, tickangle=0)
-            row.append({"name": name, "key": f"places_trend_{start}_{name}", "figure": fig})
+            row.append({"name": name, "key": f"places_trend_{start}_{name}", "figure": figures.frozen(fig)})
         rows.append(row)
     return rows
 
@@ -571,7 +597,7 @@ def places_compare(measure: str, footprints: tuple, quarter: str, title: str, un
     lines = read(views.compare_footprints, measure, footprints, quarter, version=version)
     fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
     fig.update_xaxes(nticks=6, tickangle=0)   # readable on a phone
-    return fig
+    return figures.frozen(fig)
 
 
 COVERAGE_KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
@@ -585,7 +611,7 @@ def coverage_charts(quarter: str, version: int | None = None) -> dict:
     fig = None
     if trend:
         fig = figures.lines({COVERAGE_KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
-        fig.update_xaxes(nticks=6, tickangle=0)
+        fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
     return {"trend": fig, "table": read(views.coverage, quarter, version=version),
             "now": read(views.coverage_at, quarter, version=version)}
 
@@ -600,7 +626,7 @@ def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
     if regions:
         heat = figures.heatmap(regions, quarters_, z, text)
         heat.update_traces(showscale=False, textfont_size=11)   # the numbers are in the cells
-        heat.update_xaxes(tickangle=-45)                 # six quarters fit a phone
+        heat = figures.frozen(heat.update_xaxes(tickangle=-45))   # six quarters fit a phone
     missing = read(views.missing_for_quarter, kind, quarter, version=version)
     return {"heatmap": heat,
             "by_region": read(views.coverage_by_region, kind, quarter, version=version) if regions else None,
@@ -626,7 +652,7 @@ def council_profile(code: str, quarter: str, version: int | None = None) -> list
         if lines:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
             fig.update_xaxes(nticks=4, tickangle=0)   # readable on a phone
-            entry["figure"] = fig
+            entry["figure"] = figures.frozen(fig)
             entry["table"] = views.profile_table(series, key, labels)
         out.append(entry)
     return out

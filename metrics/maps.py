@@ -212,7 +212,9 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
     """
     geojson = load_layer(layer)
     names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
-    by_code = {f["id"]: f for f in geojson["features"]}
+    # what plotly needs of a feature: its id and shape (names travel in the hover text)
+    by_code = {f["id"]: {"type": "Feature", "id": f["id"], "geometry": f["geometry"]}
+               for f in geojson["features"]}
 
     def only(codes) -> dict:
         return {"type": "FeatureCollection", "features": [by_code[c] for c in codes]}
