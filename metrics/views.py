@@ -178,13 +178,13 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
 
 
 def _fmt(value, unit: str) -> str:
+    """A value as every page shows it (metrics.progress.format_value): scores with two
+    decimals (2.82), percentages with one (20.4%), whole counts without decimals."""
+    from metrics.progress import format_value
+
     if value is None or pd.isna(value):
         return "no data"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "score":
-        return f"{value:.1f}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return format_value(float(value), unit)
 
 
 # ---------------------------------------------------------------- places: any level
@@ -432,7 +432,7 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         parts.append(pd.DataFrame({
             "series": key, "scope": part["scope"], "quarter": part["quarter"],
             "value": part[key].astype(float),
-            "display": [_fmt(v, "score" if unit == "count" else unit) for v in part[key]],
+            "display": [_fmt(v, unit) for v in part[key]],
             "reporting": part[count_col].astype(int)}))
     wp = w[w["h"] > 0]
     display = [disclosure.disclose(_fmt(v, "percent"), rests_on=(u, h))

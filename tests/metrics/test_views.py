@@ -33,7 +33,7 @@ def test_council_values_data_maturity_carries_latest_within_window(con):
     assert _by(df, "name") == {"Hartlepool": 4.0, "Middlesbrough": 3.0, "Hampshire": 4.0,
                                "East Hampshire": 2.0, "City of London": 1.0}
     row = df.set_index("name").loc["Middlesbrough"]
-    assert row["quarter"] == "2026-Q1" and row["display"] == "3.0"
+    assert row["quarter"] == "2026-Q1" and row["display"] == "3.00"   # scores: two decimals, as on the overview
     assert df.set_index("name").loc["Newcastle upon Tyne", "display"] == "no data"
     # at 2025-Q2 Newcastle's own value counts
     assert _by(views.council_values(con, "data_maturity", "2025-Q2"), "name")["Newcastle upon Tyne"] == 5.0
@@ -87,7 +87,7 @@ def test_map_values_footprint_colours_member_councils(con):
     # Tees Valley = (4 + 3) / 2 = 3.5 on both members; GLA = City of London's 1.0 on both boroughs
     assert df.loc["E06000001", "value"] == 3.5 and df.loc["E06000002", "value"] == 3.5
     assert df.loc["E09000002", "value"] == 1.0
-    assert df.loc["E06000001", "label"] == "Tees Valley: 3.5"
+    assert df.loc["E06000001", "label"] == "Tees Valley: 3.50"
     assert df.loc["E07000085", "label"] == "not in a footprint"
     assert "E10000014" not in df.index   # counties are not on the district layer
 
@@ -194,3 +194,11 @@ def test_series_range_is_shared_and_padded():
     assert views.series_range({"a": [("q", 50.0)]}) == [47.5, 52.5]          # one value: 5% of it
     assert views.series_range({"a": [("q", 2.0)], "b": [("q", 4.0)]}, floor_zero=True) == [-0.2, 4.2]
     assert views.series_range({"a": [("q", None)]}) is None
+
+
+def test_close_scores_are_told_apart_as_on_the_overview():
+    # 2.82 and 2.86 both read "2.9" with one decimal; format_value gives two for scores
+    from metrics import views
+
+    assert [views._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == ["2.82", "2.86", "no data"]
+    assert views._fmt(20.44, "percent") == "20.4%" and views._fmt(3.0, "count") == "3"

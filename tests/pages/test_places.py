@@ -40,7 +40,7 @@ def test_region_map_ranking_and_trends(db, monkeypatch):
     at = run_page(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="region")
     ranking = at.dataframe[0].value
     assert list(ranking["group"]) == ["North East", "South East", "London"]
-    assert list(ranking["display"]) == ["3.5", "3.0", "1.0"]
+    assert list(ranking["display"]) == ["3.50", "3.00", "1.00"]   # two decimals, as on the overview
     assert list(ranking["coverage"]) == ["2 of 3 councils", "2 of 2 councils", "1 of 2 councils"]
     figs = figures_of(at)
     mapfig = figs[0]
