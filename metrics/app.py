@@ -359,7 +359,24 @@ def card(row, spark: list | None = None) -> dict:
     out["headline"] = (f":gray[:small[{out['target']}]]  \n"
                        f":{out['status_colour']}-badge[{out['status_icon']} {out['status_label']}]")
     out["footnote"] = ":gray[:small[" + " · ".join(t for t in (out["change"], out["coverage"]) if t) + "]]"
+    out["markdown"] = card_markdown(out)
     return out
+
+
+# The overview card's value, as large as st.metric shows it (markdown has no large text).
+VALUE_STYLE = "font-size: 2.25rem; line-height: 1.25"
+
+
+def card_markdown(c: dict) -> str:
+    """The whole text of an overview card as one markdown block (one element per card
+    instead of five): title, the value in large type, target, status in words with its
+    icon, change since last quarter and coverage. Show it with unsafe_allow_html=True
+    (the value's size); title and value are escaped."""
+    import html
+
+    title, value = html.escape(str(c["title"])), html.escape(str(c["value"]))
+    return (f"**{title}**\n\n<span style=\"{VALUE_STYLE}\">{value}</span>\n\n"
+            f"{c['headline']}  \n{c['footnote']}")
 
 
 def spark_values(measure_id: str, quarter: str, version: int | None = None) -> list:
