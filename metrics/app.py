@@ -652,10 +652,48 @@ def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
             "stale": read(views.stale_values, kind, quarter, version=version)}
 
 
+def council_choices(version: int | None = None) -> dict[str, str]:
+    """The council picker: code -> "Name (type)", by name (views.council_options)."""
+    from metrics import views
+
+    return read(views.council_options, version=version)
+
+
+def council_header(code: str, version: int | None = None) -> dict:
+    """The council profile's heading: {"name", "facts": one line of type, region,
+    footprint, Centre of Service Innovation and GSS code}."""
+    from metrics import views
+
+    info = read(views.council_info, code, version=version)
+    facts = [f"{info['council_type']}", f"region: {info['region_name']}",
+             f"footprint: {info['footprint_name'] or 'none'}",
+             f"Centre of Service Innovation: {info['centre'] or 'none'}", f"GSS code {code}"]
+    return {"name": str(info["name"]), "facts": " · ".join(facts)}
+
+
+STANDARDS_HEADINGS = {"standard": "Core standard", "status": "Status", "quarter": "Reported in",
+                      "note": "Note"}
+MISSING_HEADINGS = {"kind": "Return", "quarter": "Quarter"}
+
+
+def council_tables(code: str, quarter: str, version: int | None = None) -> dict:
+    """The council's standards (as last reported by ``quarter``) and the returns it has not
+    sent since views.MISSING_SINCE, each as a markdown table (a handful of rows: cheaper to
+    send than a dataframe): {"standards", "missing" (None when nothing is missing)}."""
+    from metrics import views
+
+    standards = read(views.standards_status, code, quarter, version=version)
+    missing = read(views.missing_returns, code, quarter, version=version)
+    return {"standards": markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS),
+            "missing": (markdown_table(missing.to_dict("records"), MISSING_HEADINGS)
+                        if len(missing) else None)}
+
+
 def council_profile(code: str, quarter: str, version: int | None = None) -> list[dict]:
     """The council profile's charts, one per views.PROFILE_SERIES entry:
     {"key", "title", "reported" (the council has a line), "figure" (None without any
-    line), "table"}."""
+    line), "table" (its numbers: quarter rows, one column per line) and "table_markdown"
+    (the same as a markdown table)}."""
     from metrics import figures, views
 
     info = read(views.council_info, code, version=version)
@@ -665,12 +703,15 @@ def council_profile(code: str, quarter: str, version: int | None = None) -> list
     for key, (chart_title, unit) in views.PROFILE_SERIES.items():
         lines = views.profile_lines(series, key, labels)
         entry = {"key": key, "title": chart_title, "reported": labels["council"] in lines,
-                 "figure": None, "table": None}
+                 "figure": None, "table": None, "table_markdown": None}
         if lines:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
             fig.update_xaxes(nticks=4, tickangle=0)   # readable on a phone
             entry["figure"] = figures.frozen(fig)
-            entry["table"] = views.profile_table(series, key, labels)
+            table = views.profile_table(series, key, labels)
+            entry["table"] = table
+            entry["table_markdown"] = markdown_table(table.to_dict("records"),
+                                                     {c: c for c in table.columns})
         out.append(entry)
     return out
 

@@ -12,7 +12,7 @@ st.title("Council profile", anchor=False)
 
 quarter = st.session_state.get("quarter")
 version = st.session_state.get("data_version")
-councils = app.read(views.council_options, version=version)
+councils = app.page_values(app.council_choices, version=version)
 if not councils:
     st.info("No councils in the reference geography yet. Create the database with "
             "`python -m store init` to load them.", icon=":material/location_off:")
@@ -35,12 +35,9 @@ if not code:
     st.stop()
 st.query_params["council"] = code
 
-info = app.read(views.council_info, code, version=version)
-st.subheader(str(info["name"]), anchor=False)
-facts = [f"{info['council_type']}", f"region: {info['region_name']}",
-         f"footprint: {info['footprint_name'] or 'none'}",
-         f"Centre of Service Innovation: {info['centre'] or 'none'}", f"GSS code {code}"]
-st.caption(" · ".join(facts))
+header = app.page_values(app.council_header, code, version=version)
+st.subheader(header["name"], anchor=False)
+st.caption(header["facts"])
 
 if not quarter:
     st.info("No returns have been loaded yet: nothing to show for this council.",
@@ -55,27 +52,22 @@ for col, chart in zip(itertools.cycle(cols), app.page_values(app.council_profile
     with col:
         if not chart["reported"]:
             st.markdown(f"**{chart['title']}**")
-            st.caption(f"{info['name']} has not reported this up to {quarter}.")
+            st.caption(f"{header['name']} has not reported this up to {quarter}.")
         if chart["figure"] is not None:
             st.plotly_chart(chart["figure"], config={"displayModeBar": False},
                             key=f"council_{chart['key']}")
             with st.expander("Numbers"):
-                st.dataframe(chart["table"], hide_index=True, key=f"council_table_{chart['key']}")
+                st.markdown(chart["table_markdown"])
         if chart["key"] == "workforce_share":
             st.caption("Figures resting on fewer than five people are shown as <5 and not drawn.")
 
+tables = app.page_values(app.council_tables, code, quarter, version=version)
 st.subheader(f"Standards, as last reported by {quarter}", anchor=False)
-standards = app.read(views.standards_status, code, quarter, version=version)
-st.dataframe(standards[["standard", "status", "quarter", "note"]], hide_index=True,
-             column_config={"standard": "Core standard", "status": "Status",
-                            "quarter": "Reported in", "note": "Note"},
-             key="council_standards")
+st.markdown(tables["standards"])
 
 st.subheader(f"Returns not received since {views.MISSING_SINCE}", anchor=False)
-missing = app.read(views.missing_returns, code, quarter, version=version)
-if missing.empty:
+if tables["missing"] is None:
     st.success(f"Every survey and workforce return from {views.MISSING_SINCE} to {quarter} "
                "has been received.", icon=":material/check_circle:")
 else:
-    st.dataframe(missing, hide_index=True,
-                 column_config={"kind": "Return", "quarter": "Quarter"}, key="council_missing")
+    st.markdown(tables["missing"])

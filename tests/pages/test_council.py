@@ -1,6 +1,9 @@
 """Council profile page through dashboard.py (AppTest) on the places_small variant."""
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import pytest
 
 from tests.pages.test_places import figures_of, run_page
@@ -9,6 +12,26 @@ from tests.pages.test_places import figures_of, run_page
 def table_with(at, column: str):
     """The first dataframe on the page that has ``column`` (AppTest keeps no keys for them)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def parse_markdown_table(text: str) -> pd.DataFrame | None:
+    """A markdown table (metrics.app.markdown_table) back as a frame of its cell texts;
+    None when ``text`` is not one table."""
+    lines = text.strip().split("\n")
+    if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
+        return None
+    split = lambda line: [c.strip().replace("\\|", "|")  # noqa: E731
+                          for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+    return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
+
+
+def markdown_tables(at) -> list[pd.DataFrame]:
+    """Every markdown table on the page (expanders included, open or not), in page order."""
+    return [t for t in (parse_markdown_table(m.value) for m in at.markdown) if t is not None]
+
+
+def markdown_table_with(at, column: str) -> pd.DataFrame:
+    return next(t for t in markdown_tables(at) if column in t.columns)
 
 
 @pytest.fixture
@@ -35,15 +58,22 @@ def test_profile_of_hartlepool(db, monkeypatch):
     assert len({t["line"]["dash"] for t in dm["data"]}) == 4      # told apart without colour
     wf = figs[3]
     assert wf["data"][0]["y"] == [None, 40.0]                     # 2025-Q2 rests on 4 people: not drawn
-    tables = {tuple(d.value.columns): d.value for d in at.dataframe}
+    # each chart's numbers: a markdown table in its (closed) "Numbers" expander
+    assert [e.label for e in at.expander] == ["Numbers"] * 4
+    tables = {tuple(t.columns): t for t in markdown_tables(at)}
     wf_table = [v for k, v in tables.items() if "Hartlepool" in k and "<5" in v.values][0]
     assert wf_table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
-    standards = table_with(at, "standard")
-    assert len(standards) == 7 and set(standards["status"]) == {"adopted"}
-    missing = table_with(at, "kind")
+    dm_table = markdown_tables(at)[0].set_index("Quarter")
+    # the data maturity chart's points: Hartlepool 2 (2025-Q2) and 4 (2026-Q3); unitaries 2.5 in 2025-Q2
+    assert dm_table.loc["2026-Q3", "Hartlepool"] == "4.00"
+    assert dm_table.loc["2025-Q2", "All unitary councils"] == "2.50"
+    standards = markdown_table_with(at, "Core standard")
+    assert len(standards) == 7 and set(standards["Status"]) == {"adopted"}
+    missing = markdown_table_with(at, "Return")
     # survey missing 2025-Q3..2026-Q2 (4 quarters), workforce likewise (4)
-    assert list(missing["quarter"][missing["kind"] == "survey"]) == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+    assert list(missing["Quarter"][missing["Return"] == "survey"]) == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
     assert len(missing) == 8
+    assert not at.dataframe                     # small tables: no dataframe to serialise per rerun
 
 
 def test_choosing_another_council_updates_the_url(db, monkeypatch):
@@ -51,17 +81,17 @@ def test_choosing_another_council_updates_the_url(db, monkeypatch):
     at.selectbox(key="council").set_value("E06000002").run()
     assert not at.exception
     assert at.query_params["council"] == "E06000002"
-    standards = table_with(at, "standard").set_index("standard")
-    assert standards.loc["Service Standard for local services", "status"] == "audited"
-    assert standards.loc["Service Standard for local services", "quarter"] == "2026-Q1"
-    assert standards.loc["Open Referral UK", "status"] == "not reported"
+    standards = markdown_table_with(at, "Core standard").set_index("Core standard")
+    assert standards.loc["Service Standard for local services", "Status"] == "audited"
+    assert standards.loc["Service Standard for local services", "Reported in"] == "2026-Q1"
+    assert standards.loc["Open Referral UK", "Status"] == "not reported"
 
 
 def test_council_that_never_reported(db, monkeypatch):
     at = run_page(db, "pages/council.py", monkeypatch, council="E09000002")
     captions = " ".join(c.value for c in at.caption)
     assert "Barking and Dagenham has not reported this up to 2026-Q3" in captions
-    assert len(table_with(at, "kind")) == 12   # 6 quarters x 2 kinds
+    assert len(markdown_table_with(at, "Return")) == 12   # 6 quarters x 2 kinds
 
 
 def test_unknown_council_in_url_is_ignored(db, monkeypatch):
