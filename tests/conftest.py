@@ -13,6 +13,23 @@ os.environ.setdefault("TRACKER_LOCK_WAIT", "20")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Streamlit treats an app with a pages/ folder as an old-style multipage app until the
+# entry script has called st.navigation once per process, and AppTest resets that flag on
+# every run: each run would first execute the page file alone and only then (through
+# metrics.app.ensure_frame's rerun) the frame. Every AppTest run goes straight through the
+# entry script instead, as the server does once st.navigation has been seen.
+@pytest.fixture(autouse=True)
+def _entry_script_always(monkeypatch):
+    from streamlit.runtime.scriptrunner import script_runner  # noqa: PLC0415
+
+    def run_entry(main_script_path: str) -> None:
+        source = Path(main_script_path).read_text(encoding="utf-8")
+        exec(compile(source, main_script_path, "exec"),  # noqa: S102
+             {"__name__": "__main__", "__file__": main_script_path})
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", run_entry)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A path for a new database file in the test's own folder (nothing exists yet)."""

@@ -1,11 +1,5 @@
-"""AppTest through dashboard.py, the way `streamlit run` serves it.
-
-Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until the entry
-script has called st.navigation once per process; AppTest resets that flag on every run,
-so from the second run on it would execute the page file alone, without the frame
-(filters, banner). The fixture below runs the entry script on every run, as the server
-does once st.navigation has been seen.
-"""
+"""AppTest through dashboard.py, the way `streamlit run` serves it (every run goes
+through the frame: see _entry_script_always in tests/conftest.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,18 +7,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _entry_script_always(monkeypatch):
-    from streamlit.runtime.scriptrunner import script_runner
-
-    def run_entry(main_script_path: str) -> None:
-        source = Path(main_script_path).read_text(encoding="utf-8")
-        exec(compile(source, main_script_path, "exec"),  # noqa: S102
-             {"__name__": "__main__", "__file__": main_script_path})
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_entry)
 
 
 @pytest.fixture
