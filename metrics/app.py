@@ -559,12 +559,12 @@ def places_options(level: str, version: int | None = None) -> dict:
 
 def places_view(measure: str, level: str, quarter: str, unit: str, version: int | None = None) -> dict:
     """Everything the Places page shows for a measure at a level, but the map:
-    {"table": the ranking's shown columns, "empty": no groups at all, "has_values",
+    {"table": the ranking's shown columns (arrow_table), "empty": no groups at all, "has_values",
     "trends": places_trends (None at council level), "footprints": {code: name}}."""
     from metrics import views
 
     ranking = read(views.place_values, measure, level, quarter, version=version)
-    return {"table": ranking[["rank", "group", "display", "coverage"]], "empty": ranking.empty,
+    return {"table": arrow_table(ranking[["rank", "group", "display", "coverage"]]), "empty": ranking.empty,
             "has_values": views.has_values(ranking),
             "trends": None if level == "council" else places_trends(measure, level, quarter, unit, version=version),
             "footprints": read(views.footprint_options, version=version)}
@@ -617,6 +617,19 @@ def places_compare(measure: str, footprints: tuple, quarter: str, title: str, un
     return figures.frozen(fig)
 
 
+def arrow_table(df: pd.DataFrame):
+    """``df`` as a pyarrow Table for st.dataframe, made once with the page values:
+    st.dataframe converts a DataFrame to Arrow on every rerun (a fifth to half a
+    millisecond each), a Table it only writes out. Falls back to ``df`` itself when Arrow
+    cannot hold a column as it is (st.dataframe then fixes the types, as before)."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return df
+
+
 COVERAGE_KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
 
 
@@ -629,13 +642,14 @@ def coverage_charts(quarter: str, version: int | None = None) -> dict:
     if trend:
         fig = figures.lines({COVERAGE_KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
         fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
-    return {"trend": fig, "table": read(views.coverage, quarter, version=version),
+    return {"trend": fig, "table": arrow_table(read(views.coverage, quarter, version=version)),
             "now": read(views.coverage_at, quarter, version=version)}
 
 
 def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
     """One return's coverage: the heatmap by region (None without regions) and its
-    table, the missing returns (with their CSV), the values carried forward."""
+    table, the missing returns (with their CSV and count), the values carried forward
+    (and their count); the tables as arrow_table."""
     from metrics import export, figures, views
 
     regions, quarters_, z, text = read(views.coverage_heatmap, kind, quarter, version=version)
@@ -645,11 +659,13 @@ def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
         heat.update_traces(showscale=False, textfont_size=11)   # the numbers are in the cells
         heat = figures.frozen(heat.update_xaxes(tickangle=-45))   # six quarters fit a phone
     missing = read(views.missing_for_quarter, kind, quarter, version=version)
+    stale = read(views.stale_values, kind, quarter, version=version)
+    by_region = read(views.coverage_by_region, kind, quarter, version=version) if regions else None
     return {"heatmap": heat,
-            "by_region": read(views.coverage_by_region, kind, quarter, version=version) if regions else None,
-            "missing": missing, "missing_count": len(missing),
+            "by_region": None if by_region is None else arrow_table(by_region),
+            "missing": arrow_table(missing), "missing_count": len(missing),
             "missing_csv": export.to_csv_bytes(missing) if len(missing) else None,
-            "stale": read(views.stale_values, kind, quarter, version=version)}
+            "stale": arrow_table(stale), "stale_count": len(stale)}
 
 
 def council_choices(version: int | None = None) -> dict[str, str]:

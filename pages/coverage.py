@@ -58,7 +58,7 @@ else:
 
 st.subheader(f"Missing {kind} returns for {quarter}", anchor=False)
 missing = shown["missing"]
-if missing.empty:
+if not shown["missing_count"]:
     st.success(f"Every council in scope has sent its {kind} return for {quarter}.",
                icon=":material/check_circle:")
 else:
@@ -76,7 +76,7 @@ st.subheader("Values carried forward", anchor=False)
 stale = shown["stale"]
 st.caption(f"A council's latest value counts for up to {cfg.staleness_quarters} quarters after "
            f"it was reported (the staleness window); older ones are not counted in {quarter}'s figures.")
-if stale.empty:
+if not shown["stale_count"]:
     st.success(f"Every council reported in {quarter}: nothing is carried forward.",
                icon=":material/check_circle:")
 else:
