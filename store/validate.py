@@ -104,15 +104,17 @@ def quarter_text_sql(index_expr: str) -> str:
     return f"CAST(({index_expr}) // 4 AS VARCHAR) || '-Q' || CAST(({index_expr}) % 4 + 1 AS VARCHAR)"
 
 
-def _number_sql(x: str, r: str, whole: bool) -> str:
+def _number_sql(x: str, r: str, whole: bool, n: str | None = None) -> str:
     """Text -> number: an integer written as DuckDB writes it (digits, no leading zero,
     perhaps a minus) fast, by casting and comparing the text back (cheaper than a regular
     expression); else optional sign, leading £ and thousands separators (decimals only for
-    non-whole numbers, or .0 for whole ones). Both give the same value where both apply."""
+    non-whole numbers, or .0 for whole ones). Both give the same value where both apply.
+    ``n``: TRY_CAST(x AS BIGINT), when the caller computed it once already."""
     cast = "BIGINT" if whole else "DOUBLE"
     frac = r"(\.0+)?" if whole else r"(\.\d+)?"
     pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)" + frac
-    return (f"CASE WHEN CAST(TRY_CAST({x} AS BIGINT) AS VARCHAR) = {x} THEN CAST({x} AS {cast}) "
+    n = n or f"TRY_CAST({x} AS BIGINT)"
+    return (f"CASE WHEN CAST({n} AS VARCHAR) = {x} THEN CAST({n} AS {cast}) "
             f"WHEN regexp_full_match({r}, '{pattern}') THEN "
             f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
             f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END")
@@ -167,9 +169,15 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
     regions once resolved (_resolve)."""
     by_name = {c.name: c for c in columns}
     inner, outer = [], []
+    # Number cells are cast once, a level below (the cast is used twice: see _number_sql).
+    casts = {}
+    for c in columns:
+        if c.type in ("number", "whole") and c.name in col_of and col_of[c.name] not in casts:
+            casts[col_of[c.name]] = f"_n_{col_of[c.name]}"
     for c in columns:
         x = f"s.{col_of[c.name]}" if c.name in col_of else "CAST(NULL AS VARCHAR)"
-        t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x)
+        n = f"s.{casts[col_of[c.name]]}" if c.name in col_of and col_of[c.name] in casts else None
+        t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
         inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
     for c in columns:
         n, t, x = c.name, f"t_{c.name}", f"x_{c.name}"
@@ -202,6 +210,11 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         blank = "true"
     inner.append(f"{blank} AS _blank")
     outer.append("_blank")
+    if casts:
+        # (TRY_CAST beside the text itself: a cast alone on a reader column would be pushed
+        # into the CSV reader as a strict one, which fails on the first bad cell.)
+        pre = ", ".join(f"TRY_CAST(s0.{c} AS BIGINT) AS {a}" for c, a in casts.items())
+        source = f"(SELECT s0.*, {pre} FROM {source} s0)"
     return (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)")
 
 
@@ -431,7 +444,7 @@ def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) 
     con.execute(rmap)
 
 
-def _typed_expr(c: Column, x: str) -> str:
+def _typed_expr(c: Column, x: str, n: str | None = None) -> str:
     """The typed value of the cell ``x`` (untrimmed text); NULL when it is not valid.
     (Councils, quarters and regions are resolved through maps instead: _resolve.)"""
     t = c.type
@@ -443,7 +456,7 @@ def _typed_expr(c: Column, x: str) -> str:
         return (f"CASE WHEN list_position(['yes', 'y', 'true', '1'], lower({r})) IS NOT NULL THEN true "
                 f"WHEN list_position(['no', 'n', 'false', '0'], lower({r})) IS NOT NULL THEN false END")
     if t in ("number", "whole"):
-        return _number_sql(x, r, whole=(t == "whole"))
+        return _number_sql(x, r, whole=(t == "whole"), n=n)
     if t == "enum":
         choices = "[" + ", ".join(_lit(v) for v in c.choices) + "]"
         return (f"CASE WHEN list_position({choices}, {x}) IS NOT NULL THEN {x} "
