@@ -34,8 +34,8 @@ def _fresh_throttle(monkeypatch):
 def run_page(monkeypatch):
     """run_page(db, 'pages/x.py', secrets=..., user=..., analyst='alice') -> AppTest after one run.
 
-    AppTest runs a switched-to page on its own (the frame in dashboard.py does not run);
-    page=None runs the frame with its default page (the overview).
+    Every run goes through the frame (dashboard.py), as the server serves it;
+    page=None opens the frame's default page (the overview).
     """
     def run(db, page: str | None, *, secrets: dict | None = None, user: dict | None = None,
             analyst: str | None = None) -> AppTest:

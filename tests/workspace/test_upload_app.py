@@ -50,7 +50,8 @@ def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page,
     at = run_page(db, "pages/upload.py", secrets=accounts)
     assert texts(at.title) == ["Upload returns"]
     assert texts(at.warning) == ["This page needs the analyst role. Sign in as an analyst to continue."]
-    assert len(at.file_uploader) == 0 and len(at.selectbox) == 0
+    # Nothing of the page itself (the frame's shared filters stay in the sidebar).
+    assert len(at.main.file_uploader) == 0 and len(at.main.selectbox) == 0
     assert len(at.dataframe) == 0 and len(at.download_button) == 0
     assert [b.label for b in at.button] == ["Sign in"]     # the form's submit only
 
@@ -211,12 +212,13 @@ def test_busy_database_gives_a_clear_message_not_a_lock_error(db, open_upload, m
     import subprocess
     import sys
     monkeypatch.setenv("TRACKER_LOCK_WAIT", "0.5")
+    at = open_upload()   # the analyst has the page open; then another process takes the file
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
          "print('held', flush=True); time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        at = drop(open_upload(), csv("q3.csv", GOOD))
+        at = drop(at, csv("q3.csv", GOOD))
         assert "The database is busy" in all_text(at)
         assert "lock" not in all_text(at).lower()
     finally:
