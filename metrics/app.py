@@ -385,9 +385,28 @@ def spark_values(measure_id: str, quarter: str, version: int | None = None) -> l
     return [None if _is_missing(v) else float(v) for v in df["value"]] if len(df) else []
 
 
+_CONFIG_STATES: set[tuple] = set()
+
+
 def _config_state() -> tuple:
-    cfg = config()
-    return (str(cfg.path),) + _file_state(Path(cfg.path))
+    """The targets file's path, modification time and size: part of every page_values
+    key. One stat per call; the file is loaded (and validated: a broken file stops the
+    page with its message) only when this state has not been seen loading well before."""
+    import os
+
+    from metrics import config as mconfig
+
+    path = os.environ.get("TRACKER_TARGETS") or str(mconfig.DEFAULT_PATH)
+    try:
+        st_ = os.stat(path)
+    except OSError:
+        config()                          # says what is wrong with the file and stops
+        raise
+    state = (path, st_.st_mtime_ns, st_.st_size)
+    if state not in _CONFIG_STATES:
+        config()
+        _CONFIG_STATES.add(state)
+    return state
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
