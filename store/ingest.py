@@ -27,7 +27,7 @@ from store import kinds as _kinds
 from store import schema
 from store.db import connect, transaction
 from store.read import ReadError, headers_only, read, suffix
-from store.validate import TYPED, Problem, staging_query, validate
+from store.validate import KEY_GROUPS, TYPED, Problem, staging_query, validate
 
 UPLOADS = "uploads"   # folder beside the database file
 KEYS = "_upload_keys"
@@ -163,7 +163,7 @@ def _checked(con, kind, report: Report, data: bytes, file_name: str, db, write: 
     report.rows_in_file = v.rows
     if not v.ok:
         return report
-    _make_keys(con, kind)
+    _make_keys(con, kind, v.key_groups)
     if not write or report.duplicate_of is not None:
         report.changes = _preview(con, kind)     # (a write counts inside its transaction)
     if kind.replaces_all:
@@ -199,11 +199,16 @@ def _counted(kind: _kinds.Kind) -> bool:
     return rcol is None and qcol in kind.replace_by and ccol in kind.replace_by
 
 
-def _make_keys(con, kind: _kinds.Kind) -> None:
+def _make_keys(con, kind: _kinds.Kind, key_groups: bool = False) -> None:
     """The distinct replace-by keys of the upload (far fewer than its rows), with the
-    number of rows of each (_n)."""
+    number of rows of each (_n). When validation grouped the rows by exactly these
+    columns (store.validate.KEY_GROUPS, workforce), from those groups."""
     cols = ", ".join(kind.replace_by)
-    sql = f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, count(*) AS _n FROM {TYPED} GROUP BY ALL"
+    if key_groups and list(kind.replace_by) == kind.key[:-1]:
+        sql = (f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, _rows AS _n FROM {KEY_GROUPS} "
+               "WHERE _rows > 0")
+    else:
+        sql = f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, count(*) AS _n FROM {TYPED} GROUP BY ALL"
     con.execute(sql)
 
 

@@ -25,6 +25,9 @@ from store.read import _RAW, STAGE, Staged
 
 MAX_LISTED = 200      # problems listed in a report; the rest are counted
 TYPED = "_typed"
+KEY_GROUPS = "_key_groups"   # see _group_keys
+_KEY_RAW = "_key_raw"
+_SUSPECT = "_suspect"
 
 
 @dataclass
@@ -179,6 +182,7 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         n = f"s.{casts[col_of[c.name]]}" if c.name in col_of and col_of[c.name] in casts else None
         t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
         inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
+    odd = []      # rows some rule of _value_checks / _coded may concern (see there)
     for c in columns:
         n, t, x = c.name, f"t_{c.name}", f"x_{c.name}"
         if c.type in ("text", "list"):
@@ -193,9 +197,14 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
                 o = f"t_{c.at_most}"
                 cond.append(f"({t} > {o} AND {o} >= 0)")
             raw = f"CASE WHEN {' OR '.join(cond)} THEN {x} END"
+            if n in col_of:
+                odd += cond
         else:
             raw = f"CASE WHEN {t} IS NULL THEN {x} END"
+            if n in col_of:
+                odd.append(f"{t} IS NULL")
         outer += [f"{raw} AS raw_{n}", f"{t} AS {n}"]
+    outer.append(f"coalesce({' OR '.join(odd)}, false) AS _odd" if odd else "false AS _odd")
     carried = [c for c, name in free.items() if name == c]
     inner += [f"s.{c} AS {c}" for c in carried]
     outer += carried
@@ -233,6 +242,9 @@ class Validation:
     rows: int                     # data rows (blank rows not counted)
     columns: list[Column]         # the kind's columns (with survey standards)
     present: list[str]            # kind columns found in the file
+    # KEY_GROUPS was built: one row per resolved key[:-1] (workforce: council and quarter)
+    # with _rows, the number of data rows it has (store.ingest reads it for its keys).
+    key_groups: bool = False
 
     @property
     def ok(self) -> bool:
@@ -292,20 +304,24 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     # (Typed columns refuse such values anyway, and say why: see _classify.)
     problems += _cell_checks(con, free, label_of)
 
-    # 3. Resolve councils, quarters and regions once per distinct spelling.
-    _build_maps(con, kind, columns, col_of)
-    _resolve(con, columns, col_of)
+    # 3. Resolve councils, quarters and regions once per distinct spelling (for a key
+    # that ends in a choice column, from the rows grouped once by the rest of the key).
+    grouped = _group_keys(con, kind, columns, col_of)
+    _build_maps(con, kind, columns, col_of, grouped)
+    changed = _resolve(con, columns, col_of)
 
     # 4. The typed rows: the data rows that are not blank.
     names = ", ".join(f"raw_{c.name}, {c.name}" for c in columns)
-    view = f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {names} FROM {STAGE} WHERE NOT _blank"
+    view = f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {names}, _odd FROM {STAGE} WHERE NOT _blank"
     con.execute(view)
     count = "SELECT count(*) FROM " + TYPED
     rows = con.execute(count).fetchall()[0][0]
 
     # 5. Rules over the typed rows.
+    if grouped:
+        _regroup_keys(con, kind, columns, changed)
     problems += _value_checks(con, kind, columns, col_of)
-    problems += _row_checks(con, kind, columns, col_of)
+    problems += _row_checks(con, kind, columns, col_of, grouped)
 
     listed: list[Problem] = []
     total = sum(n for n, _ in problems)
@@ -316,7 +332,7 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
             listed.append(prob)
     listed.sort(key=lambda pr: (-1 if pr.row is None else pr.row, pr.severity != "error"))
     hidden = total - len(listed)
-    return Validation(listed, max(hidden, 0), rows, columns, present)
+    return Validation(listed, max(hidden, 0), rows, columns, present, key_groups=grouped)
 
 
 def _collect(con, sql: str, params, make) -> list[tuple[int, Problem]]:
@@ -394,11 +410,16 @@ def _classify(value) -> str | None:
     return None
 
 
-def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> None:
+def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
+                grouped: bool = False) -> None:
     """_cmap(r, code, status, ended_on), _qmap(r, q, status), _rmap(r, code)."""
+    in_groups = set(kind.key[:-1]) if grouped else set()
+
     def distinct(types: tuple[str, ...]) -> str:
-        parts = [f"SELECT DISTINCT {c.name} AS v FROM {STAGE}"
-                 for c in columns if c.type in types and c.name in col_of]
+        cols = [c for c in columns if c.type in types and c.name in col_of]
+        # (_KEY_RAW has every spelling of its columns that the staged rows have)
+        src = _KEY_RAW if cols and all(c.name in in_groups for c in cols) else STAGE
+        parts = [f"SELECT DISTINCT {c.name} AS v FROM {src}" for c in cols]
         if not parts:
             return "SELECT CAST(NULL AS VARCHAR) AS v WHERE false"
         return " UNION ".join(parts)
@@ -480,31 +501,45 @@ def _lit(value: str) -> str:
     return "'" + value + "'"
 
 
-def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> None:
+def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> set[str]:
     """Councils, quarters and regions: each column holds its cells' text since the
     staging pass; put the resolved value there (the GSS code, the quarter as YYYY-Qn, the
     region code; NULL when there is none, keeping the text in raw_<column>). Only rows
-    whose text differs from its resolved value are touched: usually none."""
+    whose text differs from its resolved value are touched: usually none. Returns the
+    columns where some were."""
     maps = {"council": ("_cmap", "code"), "quarter": ("_qmap", "CASE WHEN status = 'ok' THEN q END"),
             "region": ("_rmap", "code")}
+    changed: set[str] = set()
     for c in columns:
         if c.type not in maps or c.name not in col_of:
             continue
         table, value = maps[c.type]
         # Identifiers and expressions from the fixed table above; no value is formatted in.
-        changed = f"SELECT v, {value} AS value FROM {table} WHERE ({value}) IS DISTINCT FROM v"
-        count = f"SELECT count(*) FROM ({changed})"
+        diff = f"SELECT v, {value} AS value FROM {table} WHERE ({value}) IS DISTINCT FROM v"
+        count = f"SELECT count(*) FROM ({diff})"
         if not con.execute(count).fetchall()[0][0]:
             continue
         n = c.name
         update = (f"UPDATE {_RAW} SET {n} = m.value, raw_{n} = CASE WHEN m.value IS NULL THEN m.v END "
-                  f"FROM ({changed}) m WHERE {_RAW}.{n} = m.v")
+                  f"FROM ({diff}) m WHERE {_RAW}.{n} = m.v")
         con.execute(update)
+        changed.add(n)
+    return changed
 
 
 def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
     out: list[tuple[int, Problem]] = []
     lim = f"ORDER BY _row LIMIT {MAX_LISTED}"
+    # Every rule _coded runs for a column that is not text or a list concerns rows whose
+    # value is NULL, or a number out of range or above its whole: the staging pass flagged
+    # those rows (_odd; regions are resolved since: NULL when they do not resolve). One
+    # scan finds them, and the rules read only them.
+    suspects = [c for c in columns if c.name in col_of
+                and c.type not in ("council", "quarter", "text", "list")]
+    if suspects:
+        cond = " OR ".join(["_odd"] + [f"{c.name} IS NULL" for c in suspects if c.type == "region"])
+        sql = f"CREATE OR REPLACE TEMP TABLE {_SUSPECT} AS SELECT * FROM {TYPED} WHERE {cond}"
+        con.execute(sql)
     for c in columns:
         n, raw = c.name, f"raw_{c.name}"
         if c.required and n in col_of and c.type in ("council", "quarter"):
@@ -599,18 +634,20 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                 checks.append(("part", f"{n} > {o} AND {o} >= 0", lambda r, o=o:
                                f"is larger than {o} ({_num(r[3])}) in the same row; a part cannot "
                                "exceed its whole"))
-        out += _coded(con, c, raw, checks, params, other)
+        out += _coded(con, c, raw, checks, params, other,
+                      TYPED if c.type in ("text", "list") else _SUSPECT)
     return out
 
 
-def _coded(con, c: Column, raw: str, checks, params: dict, other: str) -> list[tuple[int, Problem]]:
+def _coded(con, c: Column, raw: str, checks, params: dict, other: str,
+           source: str = TYPED) -> list[tuple[int, Problem]]:
     """Run several rules of one column in one scan; list up to MAX_LISTED per rule and
     let the first listed problem of a rule stand for the ones not listed. (The staging
     pass kept the cell as written for every value these rules refuse.)"""
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
     anyof = " OR ".join(f"({cond})" for _, cond, _ in checks)
     sql = (f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
-           f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {TYPED} WHERE {anyof}) "
+           f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {source} WHERE {anyof}) "
            f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row")
     found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
     makers = {code: make for code, _, make in checks}
@@ -649,34 +686,97 @@ def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
     return {r: " or ".join([", ".join(s[:-1]), s[-1]] if len(s) > 1 else s) for r, s in rows}
 
 
-def _screen(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> tuple[bool, bool]:
-    """(may have a repeated key, may mix 'all' with families), cheaply: when the key ends
-    in a choice column (workforce: role_family), one grouping by the rest of the key with
-    a bit per choice seen answers both (a repeat: fewer bits than rows). Otherwise (True,
-    True): the full checks run."""
+def _groupable(kind: Kind, columns: list[Column], col_of: dict[str, str]) -> Column | None:
+    """The key's last column when the key ends in a choice column (workforce:
+    role_family) and every key column is required and in the file; else None."""
     key = kind.key
     last = next((c for c in columns if c.name == key[-1]), None) if key else None
     if (last is None or last.type != "enum" or not 0 < len(last.choices) <= 63 or len(key) < 2
             or not all(k in col_of for k in key)):
-        return True, True
+        return None
+    by_name = {c.name: c for c in columns}
+    if not all(by_name[k].required for k in key):
+        return None
+    return last
+
+
+def _group_keys(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> bool:
+    """For a key ending in a choice column: the staged rows grouped once by the rest of
+    the key as written (_KEY_RAW: _rows data rows, _n of them with a valid choice, _b a
+    bit per choice seen). The maps take their spellings from it and _regroup_keys turns
+    it into KEY_GROUPS by the resolved values, so no other pass groups all the rows."""
+    last = _groupable(kind, columns, col_of)
+    if last is None:
+        return False
     choices = "[" + ", ".join(_lit(x) for x in last.choices) + "]"
     bit = f"(CAST(1 AS UBIGINT) << (list_position({choices}, {last.name}) - 1))"
+    rest = ", ".join(kind.key[:-1])
+    sql = (f"CREATE OR REPLACE TEMP TABLE {_KEY_RAW} AS SELECT {rest}, "
+           f"count(*) FILTER (WHERE NOT _blank) AS _rows, "
+           f"count({last.name}) FILTER (WHERE NOT _blank) AS _n, "
+           f"bit_or({bit}) FILTER (WHERE NOT _blank) AS _b FROM {STAGE} GROUP BY {rest}")
+    con.execute(sql)
+    return True
+
+
+_MAPPED = {"council": ("_cmap", "code"), "quarter": ("_qmap", "CASE WHEN {m}.status = 'ok' THEN {m}.q END"),
+           "region": ("_rmap", "code")}
+
+
+def _regroup_keys(con, kind: Kind, columns: list[Column], changed: set[str]) -> None:
+    """KEY_GROUPS: _KEY_RAW by the resolved values of its columns (those that do not
+    resolve left out, as the rules over _typed leave them out). ``changed``: the columns
+    _resolve changed; when none of these is, every value resolved to itself and the
+    groups are _KEY_RAW's."""
+    by_name = {c.name: c for c in columns}
+    if not changed & set(kind.key[:-1]):
+        rest = kind.key[:-1]
+        sql = (f"CREATE OR REPLACE TEMP VIEW {KEY_GROUPS} AS SELECT {', '.join(rest)}, _rows, _n, _b "
+               f"FROM {_KEY_RAW} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rest)}")
+        con.execute(sql)
+        return
+    sel, joins, where = [], [], []
+    for i, k in enumerate(kind.key[:-1]):
+        c = by_name[k]
+        if c.type in _MAPPED:
+            table, value = _MAPPED[c.type]
+            m = f"m{i}"
+            expr = value.format(m=m) if "{m}" in value else f"{m}.{value}"
+            joins.append(f"LEFT JOIN {table} {m} ON {m}.v = g.{k}")
+        else:
+            expr = f"g.{k}"
+        sel.append(f"{expr} AS {k}")
+        where.append(f"{expr} IS NOT NULL")
+    sql = (f"CREATE OR REPLACE TEMP TABLE {KEY_GROUPS} AS SELECT {', '.join(sel)}, "
+           f"CAST(sum(g._rows) AS BIGINT) AS _rows, CAST(sum(g._n) AS BIGINT) AS _n, bit_or(g._b) AS _b "
+           f"FROM {_KEY_RAW} g {' '.join(joins)} WHERE {' AND '.join(where)} GROUP BY ALL")
+    con.execute(sql)
+
+
+def _screen(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
+            grouped: bool = False) -> tuple[bool, bool]:
+    """(may have a repeated key, may mix 'all' with families), cheaply: when the key ends
+    in a choice column (workforce: role_family), KEY_GROUPS (a bit per choice seen, per
+    rest of the key) answers both (a repeat: fewer bits than rows). Otherwise (True,
+    True): the full checks run."""
+    last = _groupable(kind, columns, col_of) if grouped else None
+    if last is None:
+        return True, True
     mixed = "false"
-    if kind.name == "workforce" and "all" in last.choices and key[:-1] == ["council_code", "quarter"]:
+    if kind.name == "workforce" and "all" in last.choices and kind.key[:-1] == ["council_code", "quarter"]:
         all_bit = 1 << last.choices.index("all")
-        mixed = f"(b & {all_bit}) <> 0 AND b <> {all_bit}"
-    not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
-    sql = (f"SELECT count(*) FILTER (WHERE bit_count(b) < n), count(*) FILTER (WHERE {mixed}) FROM "
-           f"(SELECT count(*) AS n, bit_or({bit}) AS b FROM {TYPED} WHERE {not_null} "
-           f"GROUP BY {', '.join(key[:-1])})")
+        mixed = f"(_b & {all_bit}) <> 0 AND _b <> {all_bit}"
+    sql = (f"SELECT count(*) FILTER (WHERE bit_count(_b) < _n), count(*) FILTER (WHERE {mixed}) "
+           f"FROM {KEY_GROUPS}")
     dup, mix = con.execute(sql).fetchall()[0]
     return dup > 0, mix > 0
 
 
-def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
+def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
+                grouped: bool = False) -> list[tuple[int, Problem]]:
     out: list[tuple[int, Problem]] = []
     key = kind.key
-    may_repeat, may_mix = _screen(con, kind, columns, col_of)
+    may_repeat, may_mix = _screen(con, kind, columns, col_of, grouped)
     if all(k in col_of for k in key) and may_repeat:
         k_list = ", ".join(key)
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)

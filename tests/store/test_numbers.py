@@ -47,3 +47,41 @@ def test_negative_fast_and_slow_paths_agree(ref_db):
     assert [(p.row, p.value, p.message) for p in report.errors] == [
         (2, "-5", "a count or amount cannot be negative"),
         (3, "- 5", "a count or amount cannot be negative")]
+
+
+# --- workforce keys: grouped once by council and quarter as written, then by the
+# resolved council and quarter (store.validate._group_keys / _regroup_keys) ---
+
+def test_workforce_repeat_across_spellings_of_council_and_quarter(ref_db):
+    # rows 2 and 3 are the same council (code, then name) and quarter (2025-Q3, then
+    # 2025q3) with the same family: one repeated key, reported at the later row.
+    text = WF + "E06000001,2025-Q3,data,5,1\nHartlepool,2025q3,data,6,1\nE06000002,2025-Q3,data,4,0\n"
+    before = content_digest(ref_db)
+    report = ingest_file(ref_db, "workforce", text.encode(), "r.csv", user="a")
+    assert [(p.row, p.column, p.message) for p in report.errors] == [
+        (3, "council_code, quarter, role_family",
+         "rows 2 and 3 have the same council_code, quarter, role_family; each must appear once in a file")]
+    assert content_digest(ref_db) == before
+
+
+def test_workforce_all_and_family_across_spellings(ref_db):
+    # 'all' for Hartlepool by name (row 2) and a family for it by code (row 3), same quarter
+    report = validate_file(ref_db, "workforce", (WF + "hartlepool,Q3 2025,all,5,1\n"
+                                                 "E06000001,2025-Q3,data,3,1\n").encode(), "m.csv")
+    assert [(p.row, p.column) for p in report.errors] == [(3, "role_family")]
+    assert "both an 'all' row (row 2) and a breakdown by family (row 3)" in report.errors[0].message
+
+
+def test_workforce_keys_by_resolved_council_replace_stored_rows(ref_db):
+    # stored: Hartlepool 2025-Q3 (2 families) and Darlington 2025-Q3 (1)
+    load = "E06000001,2025-Q3,data,5,1\nE06000001,2025-Q3,architecture,2,0\nE06000005,2025-Q3,all,9,2\n"
+    assert ingest_file(ref_db, "workforce", (WF + load).encode(), "a.csv", user="a").ok
+    # the new file names Hartlepool by name and by code (two families, one key) and a blank
+    # line: it replaces Hartlepool's 2 stored rows, adds 2, leaves Darlington alone.
+    text = WF + "Hartlepool,2025-Q3,data,6,1\n\nE06000001,2025 Q3,cyber_security,1,0\n"
+    report = ingest_file(ref_db, "workforce", text.encode(), "b.csv", user="a")
+    assert report.ok, [str(p) for p in report.problems]
+    assert (report.rows_added, report.rows_replaced) == (2, 2)
+    assert [tuple(r) for r in report.changes.itertuples(index=False)] == [("2025-Q3", "North East", 2, 2)]
+    assert rows(ref_db, "SELECT council_code, role_family, headcount FROM workforce ORDER BY 1, 2") == [
+        ("E06000001", "cyber_security", 1), ("E06000001", "data", 6), ("E06000005", "all", 9)]
