@@ -18,6 +18,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,44 +121,67 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
          demo: bool) -> Report:
     kind = _kinds.get(kind_name)
     file_name = Path(str(file_name or "upload.csv")).name
-    sha = _sha(data)
+    # The hash (is this file already loaded?) is worked out beside the read: hashlib and
+    # DuckDB both let go of the GIL. A file found identical to an active batch is then
+    # reported exactly as if that had been known first (nothing read is kept).
+    hashed: dict[str, str] = {}
+    hasher = threading.Thread(target=lambda: hashed.update(sha=_sha(data)), daemon=True)
+    hasher.start()
+
+    def sha() -> str:
+        hasher.join()
+        return hashed["sha"]
+    try:
+        with connect(db) as con:
+            part = None
+            if write and suffix(file_name) not in (".xlsx", ".xlsm"):
+                # The original bytes, written once: read from here, and renamed into
+                # uploads/ if the batch is written (deleted below otherwise).
+                fd, name = tempfile.mkstemp(prefix=".tracker-", suffix=".upload-part", dir=_db_folder(db))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                part = Path(name)
+            try:
+                return _checked(con, kind, file_name, sha, data, db, write, user, demo, part)
+            finally:
+                if part is not None:
+                    part.unlink(missing_ok=True)
+    finally:
+        hasher.join()
+
+
+def _known(con, kind, file_name: str, sha: str, write: bool) -> Report:
+    """A new report, saying whether the file is identical to an active batch."""
     report = Report(kind.name, file_name, sha, dry_run=not write)
-    with connect(db) as con:
-        dup = _active_duplicate(con, kind.name, sha)
-        if dup is not None:
-            report.duplicate_of = dup
-            if write:
-                report.notes.append(f"identical to batch {dup}, already loaded: nothing was written")
-                return report
+    dup = _active_duplicate(con, kind.name, sha)
+    if dup is not None:
+        report.duplicate_of = dup
+        if write:
+            report.notes.append(f"identical to batch {dup}, already loaded: nothing was written")
+        else:
             report.problems.append(Problem(
                 "warning", None, None, None,
                 f"this file is identical to batch {dup}, already loaded; loading it again "
                 "would write nothing"))
-        part = None
-        if write and suffix(file_name) not in (".xlsx", ".xlsm"):
-            # The original bytes, written once: read from here, and renamed into uploads/
-            # if the batch is written (deleted below otherwise).
-            fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".upload-part", dir=_db_folder(db))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            part = Path(name)
-        try:
-            return _checked(con, kind, report, data, file_name, db, write, user, demo, part)
-        finally:
-            if part is not None:
-                part.unlink(missing_ok=True)
+    return report
 
 
-def _checked(con, kind, report: Report, data: bytes, file_name: str, db, write: bool, user: str,
+def _checked(con, kind, file_name: str, sha, data: bytes, db, write: bool, user: str,
              demo: bool, part: Path | None) -> Report:
-    """Read and validate; write the batch when asked and there is no error."""
+    """Read and validate; write the batch when asked and there is no error. ``sha()``:
+    the file's hash (waits for it)."""
     try:
         staged = read(con, data, file_name, kind.name, original=part, query=staging_query(kind))
     except ReadError as exc:
-        report.problems.append(Problem("error", None, None, None, str(exc)))
+        report = _known(con, kind, file_name, sha(), write)
+        if not (write and report.duplicate_of is not None):
+            report.problems.append(Problem("error", None, None, None, str(exc)))
+        return report
+    v = validate(con, kind, staged)
+    report = _known(con, kind, file_name, sha(), write)
+    if write and report.duplicate_of is not None:
         return report
     report.notes += staged.notes
-    v = validate(con, kind, staged)
     report.problems += v.problems
     report.hidden = v.hidden
     report.rows_in_file = v.rows
