@@ -563,6 +563,16 @@ def url_filter(key: str, options: list, default) -> None:
         st.session_state[key] = default
 
 
+def set_url(key: str, value) -> None:
+    """Put a page filter in the URL (``?key=value``; a list repeats the key), only when it
+    differs from what the URL holds: every write sends a message to the browser."""
+    if isinstance(value, (list, tuple)):
+        if st.query_params.get_all(key) != list(value):
+            st.query_params[key] = list(value)
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
 # ------------------------------------------------------------------ places, coverage, council
 # Figures built once per data version and filters (through page_values), so a rerun only
 # sends them: building a plotly figure costs far more than showing it.

@@ -33,7 +33,7 @@ if not code:
     st.info(f"Choose one of the {len(councils)} councils above to see its returns.",
             icon=":material/search:")
     st.stop()
-st.query_params["council"] = code
+app.set_url("council", code)
 
 header = app.page_values(app.council_header, code, version=version)
 st.subheader(header["name"], anchor=False)

@@ -41,7 +41,7 @@ if "coverage_kind" not in st.session_state:
 st.radio("Return shown below", list(kinds), key="coverage_kind", format_func=kinds.get,
          horizontal=True)
 kind = st.session_state["coverage_kind"]
-st.query_params["kind"] = kind
+app.set_url("kind", kind)
 
 st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
 shown = app.page_values(app.coverage_kind, kind, quarter, version=version)

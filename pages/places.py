@@ -60,10 +60,10 @@ if level == "council":
                   "own value. The ranking lists every council.")
     layer = st.session_state["places_layer"]
 
-st.query_params["measure"] = measure
-st.query_params["places_level"] = level
+app.set_url("measure", measure)
+app.set_url("places_level", level)
 if level == "council":
-    st.query_params["layer"] = layer
+    app.set_url("layer", layer)
 elif "layer" in st.query_params:
     del st.query_params["layer"]
 
@@ -133,7 +133,7 @@ else:
                    format_func=fps.get, max_selections=4,
                    placeholder="Type a footprint's name")
     chosen = tuple(st.session_state["places_compare"])
-    st.query_params["compare"] = list(chosen)
+    app.set_url("compare", list(chosen))
     if len(chosen) < 2:
         st.info("Choose two to four footprints to compare them with England.",
                 icon=":material/compare_arrows:")

@@ -17,7 +17,7 @@ theme = cfg.themes[st.session_state["theme"]]
 st.title(theme.title, anchor=False)
 theme_id = st.selectbox("Theme", theme_ids, key="theme",
                         format_func=lambda t: cfg.themes[t].title)
-st.query_params["theme"] = theme_id
+app.set_url("theme", theme_id)
 if theme.vision:
     st.markdown(f"*By 2030 our vision is:* {theme.vision}")
 if not quarter:
