@@ -335,7 +335,15 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
                 con.execute(statement)
             statement = (f"INSERT INTO {table} ({', '.join(cols)}) "
                          f"SELECT {', '.join(data_cols)}, ? FROM {TYPED}")
-            con.execute(statement, [batch_id])
+            # The stored rows need no order (a row's place in the file is not stored):
+            # without it DuckDB inserts in parallel and writes finished, compressed row
+            # groups straight away, so the checkpoint when the connection closes has
+            # next to nothing left to do (1M workforce rows: insert + close 0.55 -> 0.4 s).
+            con.execute("SET preserve_insertion_order = false")
+            try:
+                con.execute(statement, [batch_id])
+            finally:
+                con.execute("RESET preserve_insertion_order")
             if kind.has_standards:
                 for sid in _kinds.standard_ids():
                     col = f"standard_{sid}"
