@@ -85,3 +85,22 @@ def test_workforce_keys_by_resolved_council_replace_stored_rows(ref_db):
     assert [tuple(r) for r in report.changes.itertuples(index=False)] == [("2025-Q3", "North East", 2, 2)]
     assert rows(ref_db, "SELECT council_code, role_family, headcount FROM workforce ORDER BY 1, 2") == [
         ("E06000001", "cyber_security", 1), ("E06000001", "data", 6), ("E06000005", "all", 9)]
+
+
+def test_failed_insert_rolls_back_and_raises_its_own_error(ref_db, monkeypatch):
+    # The batch's rows are inserted with preserve_insertion_order off; when that insert
+    # fails, the transaction is rolled back, the setting is put back outside it, and the
+    # caller sees the insert's own error (not "transaction is aborted" from the reset).
+    import duckdb
+    import pytest
+
+    from store import ingest
+
+    monkeypatch.setattr(ingest, "TYPED", "_no_such_view")
+    before = content_digest(ref_db)
+    with pytest.raises(duckdb.CatalogException, match="_no_such_view"):
+        ingest_file(ref_db, "workforce", (WF + "E06000001,2025-Q3,all,5,1\n").encode(), "x.csv", user="a")
+    assert content_digest(ref_db) == before
+    uploads = ref_db.parent / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert not list(ref_db.parent.glob(".*upload-part"))
