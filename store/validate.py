@@ -183,6 +183,7 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
         inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
     odd = []      # rows some rule of _value_checks / _coded may concern (see there)
+    kept = []     # number cells in the file: kept as written, in _cells, on _odd rows only
     for c in columns:
         n, t, x = c.name, f"t_{c.name}", f"x_{c.name}"
         if c.type in ("text", "list"):
@@ -190,21 +191,22 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         elif c.type in ("council", "quarter", "region"):
             raw = "CAST(NULL AS VARCHAR)"
         elif c.type in ("number", "whole"):
-            cond = [f"{t} IS NULL", f"{t} < {_num_lit(0 if c.min is None else c.min)}"]
-            if c.max is not None:
-                cond.append(f"{t} > {_num_lit(c.max)}")
-            if c.at_most and c.at_most in by_name:
-                o = f"t_{c.at_most}"
-                cond.append(f"({t} > {o} AND {o} >= 0)")
-            raw = f"CASE WHEN {' OR '.join(cond)} THEN {x} END"
+            cond = _number_odd(c, by_name, "t_")
             if n in col_of:
                 odd += cond
+                kept.append(x)
+                outer.append(f"{t} AS {n}")      # raw_<n>: from _cells (_typed_view)
+                continue
+            raw = f"CASE WHEN {' OR '.join(cond)} THEN {x} END"
         else:
             raw = f"CASE WHEN {t} IS NULL THEN {x} END"
             if n in col_of:
                 odd.append(f"{t} IS NULL")
         outer += [f"{raw} AS raw_{n}", f"{t} AS {n}"]
-    outer.append(f"coalesce({' OR '.join(odd)}, false) AS _odd" if odd else "false AS _odd")
+    odd_sql = f"coalesce({' OR '.join(odd)}, false)" if odd else "false"
+    outer.append(f"{odd_sql} AS _odd")
+    outer.append(f"CASE WHEN {odd_sql} THEN [{', '.join(kept)}] END AS _cells" if kept
+                 else "CAST(NULL AS VARCHAR[]) AS _cells")
     carried = [c for c, name in free.items() if name == c]
     inner += [f"s.{c} AS {c}" for c in carried]
     outer += carried
@@ -225,6 +227,34 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         pre = ", ".join(f"TRY_CAST(s0.{c} AS BIGINT) AS {a}" for c, a in casts.items())
         source = f"(SELECT s0.*, {pre} FROM {source} s0)"
     return (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)")
+
+
+def _number_odd(c: Column, by_name: dict[str, Column], prefix: str) -> list[str]:
+    """The conditions under which a number's cell as written is kept (invalid, out of
+    range, above the column it may not exceed), over the typed columns <prefix><name>."""
+    t = f"{prefix}{c.name}"
+    cond = [f"{t} IS NULL", f"{t} < {_num_lit(0 if c.min is None else c.min)}"]
+    if c.max is not None:
+        cond.append(f"{t} > {_num_lit(c.max)}")
+    if c.at_most and c.at_most in by_name:
+        o = f"{prefix}{c.at_most}"
+        cond.append(f"({t} > {o} AND {o} >= 0)")
+    return cond
+
+
+def _typed_view(columns: list[Column], col_of: dict[str, str]) -> str:
+    """The columns of the view _typed: raw_<name>, <name> of every kind column (a number
+    cell in the file as written from _cells, under the staging pass's conditions), _odd."""
+    by_name = {c.name: c for c in columns}
+    out, k = [], 0
+    for c in columns:
+        if c.type in ("number", "whole") and c.name in col_of:
+            k += 1
+            cond = " OR ".join(_number_odd(c, by_name, ""))
+            out.append(f"CASE WHEN {cond} THEN _cells[{k}] END AS raw_{c.name}, {c.name}")
+        else:
+            out.append(f"raw_{c.name}, {c.name}")
+    return ", ".join(out) + ", _odd"
 
 
 def _num_lit(v) -> str:
@@ -311,8 +341,8 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     changed = _resolve(con, columns, col_of)
 
     # 4. The typed rows: the data rows that are not blank.
-    names = ", ".join(f"raw_{c.name}, {c.name}" for c in columns)
-    view = f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {names}, _odd FROM {STAGE} WHERE NOT _blank"
+    view = (f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {_typed_view(columns, col_of)} "
+            f"FROM {STAGE} WHERE NOT _blank")
     con.execute(view)
     count = "SELECT count(*) FROM " + TYPED
     rows = con.execute(count).fetchall()[0][0]
