@@ -33,9 +33,12 @@ def workspace(tmp_path_factory):
 
 
 def metric(page, label: str) -> str:
-    values = page.evaluate("""(label) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-        .filter(m => (m.querySelector('[data-testid="stMetricLabel"]')?.textContent || '').trim() === label)
-        .map(m => m.querySelector('[data-testid="stMetricValue"]').textContent.trim())""", label)
+    """The value on the overview card titled ``label`` (the card's bold title and its
+    value in large type sit in one markdown block)."""
+    values = page.evaluate("""(label) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+        .filter(m => [...m.querySelectorAll('strong')].some(s => s.textContent.trim() === label))
+        .map(m => m.querySelector('span[style*="font-size"]'))
+        .filter(v => v).map(v => v.textContent.trim())""", label)
     assert len(values) == 1, values
     return values[0]
 
