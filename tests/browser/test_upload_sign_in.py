@@ -25,6 +25,8 @@ def test_viewing_wall_covers_every_page_until_sign_in(page, start_server, tmp_pa
         assert page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
         assert page.get_by_test_id("stDataFrame").count() == 0
         assert page.get_by_test_id("stMetric").count() == 0
+        assert page.locator('[data-testid="stMarkdownContainer"] span[style*="font-size"]').count() == 0
+        assert page.locator(".js-plotly-plot").count() == 0          # no overview card, no chart
     screenshot(page, "sign-in-wall")
 
     page.get_by_role("textbox", name="Username").fill("alice")
