@@ -3,9 +3,9 @@ validate, commit) against DuckDB's bare read_csv of the same file into a table.
 
     .venv/bin/python benchmarks/ingest.py [--rows 1000000] [--keep]
 
-Prints both times (best of --repeat runs each, alternating), their ratio (target <= 2.0)
-and the peak memory (ru_maxrss) of each phase; every run is its own process, so the
-figures do not mix.
+Prints both times (best of --repeat runs each, alternating), their ratio (target <= 2.0),
+the ratio of each run's pair, the peak memory (ru_maxrss) of each phase and the load
+average (the machine is shared); every run is its own process, so the figures do not mix.
 
 A valid workforce file has one row per council, quarter and role family. The 317 real
 councils give at most 317 x 11 quarters (2024-Q1..2026-Q3) x 8 families = 27,896 rows, so
@@ -148,6 +148,7 @@ def main() -> None:
     size = csv_path.stat().st_size / 1e6
     print(f"file: {csv_path} ({args.rows:,} rows, {size:.1f} MB, generated in {gen:.1f} s; "
           f"{len(real)} real councils + {len(extra):,} synthetic codes)")
+    load_before = os.getloadavg()
     bares, ings = [], []
     for _ in range(args.repeat):
         bares.append(run_phase("bare", csv_path, OUT / "bare.duckdb"))
@@ -165,6 +166,11 @@ def main() -> None:
           f"   batch {ing['batch_id']}, {ing['rows']:,} rows")
     ratio = ing["seconds"] / bare["seconds"]
     print(f"ratio ingest / bare read    : {ratio:.2f}  (target <= 2.0: {'met' if ratio <= 2.0 else 'NOT met'})")
+    pairs = sorted(i["seconds"] / b["seconds"] for b, i in zip(bares, ings))
+    print(f"ratio of each run's pair    : {', '.join(f'{r:.2f}' for r in pairs)} (median "
+          f"{pairs[len(pairs) // 2]:.2f})")
+    print("load average (1, 5, 15 min): before " + ", ".join(f"{x:.2f}" for x in load_before)
+          + "; after " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

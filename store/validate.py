@@ -168,8 +168,10 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
     """Inner pass: t_<name> typed (councils, quarters and regions: the text, resolved
     later), x_<name> the cell. Outer: <name>, and raw_<name> only where the rules need the
     cell as written: text and lists always; numbers when invalid or out of range (also
-    above the column they may not exceed); others when invalid; councils, quarters and
-    regions once resolved (_resolve)."""
+    above the column they may not exceed: the file's number cells are kept together in
+    _cells, and the view _typed gives raw_<name> from it); others when invalid; councils,
+    quarters and regions once resolved (_resolve). _odd flags the rows some value rule
+    may concern; _blank the blank records."""
     by_name = {c.name: c for c in columns}
     inner, outer = [], []
     # Number cells are cast once, a level below (the cast is used twice: see _number_sql).
@@ -566,10 +568,13 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
     # scan finds them, and the rules read only them.
     suspects = [c for c in columns if c.name in col_of
                 and c.type not in ("council", "quarter", "text", "list")]
+    n_suspect = 0
     if suspects:
         cond = " OR ".join(["_odd"] + [f"{c.name} IS NULL" for c in suspects if c.type == "region"])
         sql = f"CREATE OR REPLACE TEMP TABLE {_SUSPECT} AS SELECT * FROM {TYPED} WHERE {cond}"
         con.execute(sql)
+        count = "SELECT count(*) FROM " + _SUSPECT
+        n_suspect = con.execute(count).fetchall()[0][0]
     for c in columns:
         n, raw = c.name, f"raw_{c.name}"
         if c.required and n in col_of and c.type in ("council", "quarter"):
@@ -664,8 +669,10 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
                 checks.append(("part", f"{n} > {o} AND {o} >= 0", lambda r, o=o:
                                f"is larger than {o} ({_num(r[3])}) in the same row; a part cannot "
                                "exceed its whole"))
-        out += _coded(con, c, raw, checks, params, other,
-                      TYPED if c.type in ("text", "list") else _SUSPECT)
+        if c.type in ("text", "list"):
+            out += _coded(con, c, raw, checks, params, other, TYPED)
+        elif n_suspect:                     # (no flagged row: none of these rules applies)
+            out += _coded(con, c, raw, checks, params, other, _SUSPECT)
     return out
 
 
