@@ -84,7 +84,7 @@ with st.sidebar:
 
 for key in ("quarter", "level"):
     if st.session_state.get(key):
-        st.query_params[key] = st.session_state[key]
+        app.set_url(key, st.session_state[key])
 
 if app.demo_loaded(version):
     st.warning("**Demo data: generated figures, not real returns.** Upload real returns "
