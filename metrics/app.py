@@ -614,25 +614,22 @@ def places_map(measure: str, level: str, quarter: str, layer: str, title: str, u
 
 
 def places_trends(measure: str, level: str, quarter: str, unit: str,
-                  version: int | None = None) -> list[list[dict]]:
-    """The Places small multiples: rows of three charts on one y scale, each
-    {"name", "key", "figure"} ([] when no group has a quarter with data)."""
+                  version: int | None = None):
+    """The Places small multiples: one figure, a panel per group in two columns (readable
+    on a phone too), all on one y scale so panels compare; None when no group has a
+    quarter with data. One chart instead of one per group: a footprint view has about
+    fifteen groups, and every chart is an element the browser is sent on each rerun."""
     from metrics import figures, views
 
     trends = read(views.group_trends, measure, level, quarter, version=version)
-    y_range = views.series_range(trends)
-    names = list(trends)
-    rows = []
-    for start in range(0, len(names), 3):            # rows of three; a phone stacks them
-        row = []
-        for name in names[start:start + 3]:
-            fig = figures.lines({name: trends[name]}, unit=unit, title=name, height=230)
-            fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
-            fig.update_yaxes(range=y_range, title_text=None)
-            fig.update_xaxes(nticks=4, tickangle=0)
-            row.append({"name": name, "key": f"places_trend_{start}_{name}", "figure": figures.frozen(fig)})
-        rows.append(row)
-    return rows
+    if not any(pts for pts in trends.values()):
+        return None
+    fig = figures.lines(trends, unit=unit, small_multiples=True, columns=2, height=260,
+                        panel_height=200)
+    fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
+    fig.update_yaxes(range=views.series_range(trends), title_text=None)
+    fig.update_xaxes(nticks=4, tickangle=0)
+    return figures.frozen(fig)
 
 
 def places_compare(measure: str, footprints: tuple, quarter: str, title: str, unit: str,

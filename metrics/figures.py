@@ -231,7 +231,7 @@ def breakdown(groups: Sequence[str], values: Sequence[float], *, unit: str,
 
 def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
           title: str | None = None, height: int = 360, small_multiples: bool = False,
-          columns: int = 3) -> go.Figure:
+          columns: int = 3, panel_height: int = 220) -> go.Figure:
     """One line per named series of (quarter, value); or small multiples, one panel each.
 
     Lines differ by dash and marker symbol as well as colour, and each is named in the
@@ -256,8 +256,10 @@ def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
     from plotly.subplots import make_subplots
 
     rows = (len(names) + columns - 1) // columns
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[str(n) for n in names],
-                        shared_yaxes=True, vertical_spacing=0.12 if rows > 1 else 0.2)
+    total = max(height, panel_height * rows)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[_wrap(str(n)) for n in names],
+                        shared_yaxes=True, horizontal_spacing=0.06,
+                        vertical_spacing=min(0.3, 90 / total) if rows > 1 else 0.2)
     for i, name in enumerate(names):
         pts = series[name]
         fig.add_trace(go.Scatter(
@@ -267,8 +269,16 @@ def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
     if all_q:
         fig.update_xaxes(type="category", categoryorder="array",
                          categoryarray=quarter_axis(all_q[0], all_q[-1]), nticks=4)
-    fig = _layout(fig, title=title, unit=unit, height=max(height, 220 * rows), legend=False)
+    fig.update_annotations(font_size=12)
+    fig = _layout(fig, title=title, unit=unit, height=total, legend=False)
     return fig
+
+
+def _wrap(text: str, width: int = 26) -> str:
+    """A panel title on lines of at most ``width`` characters (plotly does not wrap)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 class FrozenFigure(go.Figure):

@@ -106,15 +106,11 @@ with rank_col:
 
 if level != "council":
     st.subheader("Trends by group", anchor=False)
-    rows = view["trends"]
-    if rows:
+    trends = view["trends"]
+    if trends is not None:
         st.caption(f"{title} in each {views.PLACE_LEVEL_SHORT[level].lower()} up to {quarter}, "
                    f"all on the same scale ({figures.unit_label(unit)}).")
-        for row in rows:
-            for col, chart in zip(st.columns(3), row):
-                with col:
-                    st.plotly_chart(chart["figure"], config={"displayModeBar": False, "staticPlot": False},
-                                    key=chart["key"])
+        st.plotly_chart(trends, config={"displayModeBar": False}, key="places_trends")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:

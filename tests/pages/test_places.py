@@ -49,14 +49,17 @@ def test_region_map_ranking_and_trends(db, monkeypatch):
         "E12000001": 3.5, "E12000008": 3.0, "E12000007": 1.0}
     assert mapfig["layout"]["map"]["style"] == "white-bg"
     assert any("Contains OS data © Crown copyright" in c.value for c in at.caption)
-    # small multiples: one chart per region (in name order) on one scale; North East ends at 3.5
-    trends = figs[1:4]
-    assert [f["data"][0]["name"] for f in trends] == ["London", "North East", "South East"]
-    assert trends[1]["data"][0]["y"][-1] == 3.5
+    # small multiples: one chart, a panel per region (in name order) on one scale; North East ends at 3.5
+    trends = figs[1]
+    assert [t["name"] for t in trends["data"]] == ["London", "North East", "South East"]
+    assert [a["text"] for a in trends["layout"]["annotations"]] == ["London", "North East", "South East"]
+    assert trends["data"][1]["y"][-1] == 3.5
     # shared y range: values 1.0 (London) to 10/3 (North East 2025-Q2) and 4.0 (South East 2026-Q2), padded 5%
-    lo, hi = trends[0]["layout"]["yaxis"]["range"]
+    y_axes = {k: v for k, v in trends["layout"].items() if k.startswith("yaxis")}
+    assert len(y_axes) == 4      # two rows of two panels (the fourth panel is empty)
+    lo, hi = trends["layout"]["yaxis"]["range"]
     assert lo == pytest.approx(1.0 - 0.15) and hi == pytest.approx(4.0 + 0.15)
-    assert trends[2]["layout"]["yaxis"]["range"] == [lo, hi]
+    assert all(axis["range"] == [lo, hi] for axis in y_axes.values())
     assert at.query_params["measure"] == "data_maturity"
 
 
