@@ -371,12 +371,14 @@ def card_markdown(c: dict) -> str:
     """The whole text of an overview card as one markdown block (one element per card
     instead of five): title, the value in large type, target, status in words with its
     icon, change since last quarter and coverage. Show it with unsafe_allow_html=True
-    (the value's size); title and value are escaped."""
+    (for the value's size): every part is HTML-escaped, so the one span is the only
+    markup; the texts come from targets.toml and computed numbers, never from uploads."""
     import html
 
-    title, value = html.escape(str(c["title"])), html.escape(str(c["value"]))
+    title, value, headline, footnote = (html.escape(str(c[k]), quote=False)
+                                        for k in ("title", "value", "headline", "footnote"))
     return (f"**{title}**\n\n<span style=\"{VALUE_STYLE}\">{value}</span>\n\n"
-            f"{c['headline']}  \n{c['footnote']}")
+            f"{headline}  \n{footnote}")
 
 
 def spark_values(measure_id: str, quarter: str, version: int | None = None) -> list:
