@@ -339,11 +339,13 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             # without it DuckDB inserts in parallel and writes finished, compressed row
             # groups straight away, so the checkpoint when the connection closes has next
             # to nothing left to do (1M workforce rows: insert + close 0.6 -> 0.2 s). Only
-            # for this statement; should it fail, the transaction refuses every statement
-            # until rolled back, so the setting is also put back after it (finally below).
-            con.execute("SET preserve_insertion_order = false")
+            # for this statement, and for this connection only (SET SESSION): the plain SET
+            # is database-wide, and another thread's upload numbers its rows by the order
+            # its file is read in. Should the insert fail, the transaction refuses every
+            # statement until rolled back, so the setting is also put back after it (finally below).
+            con.execute("SET SESSION preserve_insertion_order = false")   # this connection only
             con.execute(statement, [batch_id])
-            con.execute("RESET preserve_insertion_order")
+            con.execute("RESET SESSION preserve_insertion_order")
             if kind.has_standards:
                 for sid in _kinds.standard_ids():
                     col = f"standard_{sid}"
@@ -369,7 +371,7 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             target.unlink(missing_ok=True)
         raise
     finally:
-        con.execute("RESET preserve_insertion_order")     # (outside the transaction)
+        con.execute("RESET SESSION preserve_insertion_order")     # (outside the transaction)
     return batch_id
 
 
