@@ -6,23 +6,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def app_at(monkeypatch):
-    """app_at(db) -> an AppTest of dashboard.py reading ``db`` (first run done)."""
-    from streamlit.testing.v1 import AppTest
+    """app_at(db, page=None, **query) -> an AppTest of dashboard.py reading ``db``."""
+    from tests.pages.helpers import open_dashboard
 
     def start(db: Path, page: str | None = None, **query):
-        monkeypatch.setenv("TRACKER_DB", str(db))
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        at.user = {"is_logged_in": False}
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
+        return open_dashboard(db, page, monkeypatch, **query)
 
     return start

@@ -1,7 +1,31 @@
-"""Small readers for AppTest trees (H4a's page tests)."""
+"""Opening the dashboard in AppTest, and small readers for its element trees."""
 from __future__ import annotations
 
 import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def open_dashboard(db, page: str | None, monkeypatch, **query) -> AppTest:
+    """dashboard.py reading ``db`` with ``query`` in the URL, after its first run and, when
+    ``page`` is given ('pages/x.py'), switched to that page; no exception on the way."""
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.user = {"is_logged_in": False}
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures_of(at) -> list[dict]:
+    """Every plotly chart's figure (as JSON), in page order."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
 def chart(at, key: str) -> dict:

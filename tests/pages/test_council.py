@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.pages.test_places import figures_of, run_page
+from tests.pages.helpers import figures_of, open_dashboard
 
 
 def table_with(at, column: str):
@@ -40,14 +40,14 @@ def db(make_db):
 
 
 def test_no_council_chosen_invites_a_search(db, monkeypatch):
-    at = run_page(db, "pages/council.py", monkeypatch)
+    at = open_dashboard(db, "pages/council.py", monkeypatch)
     assert any("Choose one of the 7 councils" in i.value for i in at.info)
     assert at.selectbox(key="council").value is None
     assert not at.get("plotly_chart")
 
 
 def test_profile_of_hartlepool(db, monkeypatch):
-    at = run_page(db, "pages/council.py", monkeypatch, council="E06000001")
+    at = open_dashboard(db, "pages/council.py", monkeypatch, council="E06000001")
     assert at.subheader[0].value == "Hartlepool"
     figs = figures_of(at)
     assert len(figs) == 4
@@ -77,7 +77,7 @@ def test_profile_of_hartlepool(db, monkeypatch):
 
 
 def test_choosing_another_council_updates_the_url(db, monkeypatch):
-    at = run_page(db, "pages/council.py", monkeypatch, council="E06000001")
+    at = open_dashboard(db, "pages/council.py", monkeypatch, council="E06000001")
     at.selectbox(key="council").set_value("E06000002").run()
     assert not at.exception
     assert at.query_params["council"] == "E06000002"
@@ -88,12 +88,12 @@ def test_choosing_another_council_updates_the_url(db, monkeypatch):
 
 
 def test_council_that_never_reported(db, monkeypatch):
-    at = run_page(db, "pages/council.py", monkeypatch, council="E09000002")
+    at = open_dashboard(db, "pages/council.py", monkeypatch, council="E09000002")
     captions = " ".join(c.value for c in at.caption)
     assert "Barking and Dagenham has not reported this up to 2026-Q3" in captions
     assert len(markdown_table_with(at, "Return")) == 12   # 6 quarters x 2 kinds
 
 
 def test_unknown_council_in_url_is_ignored(db, monkeypatch):
-    at = run_page(db, "pages/council.py", monkeypatch, council="E99999999")
+    at = open_dashboard(db, "pages/council.py", monkeypatch, council="E99999999")
     assert at.selectbox(key="council").value is None

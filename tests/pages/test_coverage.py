@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.test_council import table_with
-from tests.pages.test_places import figures_of, run_page
+from tests.pages.helpers import figures_of, open_dashboard
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def db(make_db):
 
 
 def test_survey_coverage_heatmap_missing_and_stale(db, monkeypatch):
-    at = run_page(db, "pages/coverage.py", monkeypatch)
+    at = open_dashboard(db, "pages/coverage.py", monkeypatch)
     assert [m.value for m in at.metric] == ["3 of 7 (43%)", "2 of 7 (29%)"]
     figs = figures_of(at)
     trend = figs[0]
@@ -41,7 +41,7 @@ def test_survey_coverage_heatmap_missing_and_stale(db, monkeypatch):
 
 
 def test_switching_to_workforce(db, monkeypatch):
-    at = run_page(db, "pages/coverage.py", monkeypatch)
+    at = open_dashboard(db, "pages/coverage.py", monkeypatch)
     at.radio(key="coverage_kind").set_value("workforce").run()
     assert not at.exception
     assert at.query_params["kind"] == "workforce"
@@ -54,12 +54,12 @@ def test_switching_to_workforce(db, monkeypatch):
 
 
 def test_kind_from_url_and_earlier_quarter(db, monkeypatch):
-    at = run_page(db, "pages/coverage.py", monkeypatch, kind="workforce", quarter="2025-Q2")
+    at = open_dashboard(db, "pages/coverage.py", monkeypatch, kind="workforce", quarter="2025-Q2")
     # workforce 2025-Q2: Hartlepool only = 1 of 7; survey: 3 of 7
     assert [m.value for m in at.metric] == ["3 of 7 (43%)", "1 of 7 (14%)"]
     assert at.radio(key="coverage_kind").value == "workforce"
 
 
 def test_no_returns_yet(make_db, monkeypatch):
-    at = run_page(make_db("reference"), "pages/coverage.py", monkeypatch)
+    at = open_dashboard(make_db("reference"), "pages/coverage.py", monkeypatch)
     assert any("No returns have been loaded yet" in i.value for i in at.info)

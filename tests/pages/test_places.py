@@ -6,29 +6,10 @@ London 1.0 (City of London).
 """
 from __future__ import annotations
 
-import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-
-
-def run_page(db, page: str, monkeypatch, **params) -> AppTest:
-    """The dashboard with ``params`` in the URL, switched to ``page`` after the first run."""
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.user = {"is_logged_in": False}
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def figures_of(at) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+from tests.pages.helpers import figures_of, open_dashboard
 
 
 @pytest.fixture
@@ -37,7 +18,7 @@ def db(make_db):
 
 
 def test_region_map_ranking_and_trends(db, monkeypatch):
-    at = run_page(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="region")
+    at = open_dashboard(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="region")
     ranking = at.dataframe[0].value
     assert list(ranking["group"]) == ["North East", "South East", "London"]
     assert list(ranking["display"]) == ["3.50", "3.00", "1.00"]   # two decimals, as on the overview
@@ -64,7 +45,7 @@ def test_region_map_ranking_and_trends(db, monkeypatch):
 
 
 def test_changing_level_to_council_and_layer(db, monkeypatch):
-    at = run_page(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="region")
+    at = open_dashboard(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="region")
     at.radio(key="places_level").set_value("council").run()
     assert not at.exception
     ranking = at.dataframe[0].value
@@ -82,7 +63,7 @@ def test_changing_level_to_council_and_layer(db, monkeypatch):
 
 
 def test_footprint_comparison_against_england(db, monkeypatch):
-    at = run_page(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="footprint")
+    at = open_dashboard(db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="footprint")
     assert any("Choose two to four footprints" in i.value for i in at.info)
     at.multiselect(key="places_compare").set_value(["E47000006", "E61000001"]).run()
     assert not at.exception
@@ -95,7 +76,7 @@ def test_footprint_comparison_against_england(db, monkeypatch):
 
 
 def test_compare_from_url_and_empty_states(db, monkeypatch):
-    at = run_page(db, "pages/places.py", monkeypatch, measure="digital_ceos", places_level="council",
+    at = open_dashboard(db, "pages/places.py", monkeypatch, measure="digital_ceos", places_level="council",
                   compare=["E47000006", "E61000001"])
     # nobody in places_small reports ceo_digital_background
     assert any("No data yet for 2026-Q3" in i.value for i in at.info)
@@ -103,6 +84,6 @@ def test_compare_from_url_and_empty_states(db, monkeypatch):
 
 
 def test_no_returns_yet(make_db, monkeypatch):
-    at = run_page(make_db("reference"), "pages/places.py", monkeypatch)
+    at = open_dashboard(make_db("reference"), "pages/places.py", monkeypatch)
     assert any("No returns have been loaded yet" in i.value for i in at.info)
     assert not at.get("plotly_chart")
