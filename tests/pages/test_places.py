@@ -6,7 +6,6 @@ London 1.0 (City of London).
 """
 from __future__ import annotations
 
-
 import pytest
 
 from tests.pages.helpers import figures_of, open_dashboard
