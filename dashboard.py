@@ -16,6 +16,7 @@ Both filters live in the sidebar and in the URL (``?quarter=2026-Q3&level=region
 a link reproduces the view. The frame also shows the demo-data banner while demo data is
 loaded, and the quarter shown. Without a database, every page shows how to create one.
 """
+
 import streamlit as st
 
 from metrics import app
@@ -24,9 +25,11 @@ from store import quarters as q
 
 # A flag as a data URL: a Material-icon favicon would be fetched from fonts.gstatic.com,
 # and the dashboard makes no request beyond its own server.
-FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 64 64'%3E"
-           "%3Crect x='12' y='4' width='6' height='56' fill='%230072B2'/%3E"
-           "%3Cpolygon points='18,6 58,19 18,32' fill='%230072B2'/%3E%3C/svg%3E")
+FAVICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 64 64'%3E"
+    "%3Crect x='12' y='4' width='6' height='56' fill='%230072B2'/%3E"
+    "%3Cpolygon points='18,6 58,19 18,32' fill='%230072B2'/%3E%3C/svg%3E"
+)
 
 st.set_page_config(page_title="Blueprint Tracker", page_icon=FAVICON, layout="wide")
 
@@ -56,8 +59,10 @@ if not app.db_exists():
     st.session_state["quarter"] = None
     st.session_state["level"] = "national"
     st.title("Blueprint Tracker")
-    st.info(f"There is no database yet at `{app.db_path()}`. {app.CREATE_HINT}",
-            icon=":material/database:")
+    st.info(
+        f"There is no database yet at `{app.db_path()}`. {app.CREATE_HINT}",
+        icon=":material/database:",
+    )
     st.stop()
 
 version = app.data_version()
@@ -70,29 +75,41 @@ with st.sidebar:
     if available:
         newest_first = available[::-1]
         app.url_filter("quarter", newest_first, newest_first[0])
-        st.selectbox("Quarter", newest_first, key="quarter",
-                     format_func=lambda x: f"{x} ({q.label(x)})",
-                     help="Figures as at the end of this quarter; the latest quarter with data "
-                          "is the default.")
+        st.selectbox(
+            "Quarter",
+            newest_first,
+            key="quarter",
+            format_func=lambda x: f"{x} ({q.label(x)})",
+            help="Figures as at the end of this quarter; the latest quarter with data "
+            "is the default.",
+        )
     else:
         st.session_state["quarter"] = None
         st.caption("No quarter to choose yet: no returns have been loaded.")
     app.url_filter("level", levels, "national")
-    st.selectbox("Geography", levels, key="level", format_func=app.LEVELS.get,
-                 help="Cut each measure by region, footprint, Centre of Service Innovation or "
-                      "council type.")
+    st.selectbox(
+        "Geography",
+        levels,
+        key="level",
+        format_func=app.LEVELS.get,
+        help="Cut each measure by region, footprint, Centre of Service Innovation or council type.",
+    )
 
 for key in ("quarter", "level"):
     if st.session_state.get(key):
         app.set_url(key, st.session_state[key])
 
 if app.demo_loaded(version):
-    st.warning("**Demo data: generated figures, not real returns.** Upload real returns "
-               "and roll back the demo batch to replace them.", icon=":material/science:")
+    st.warning(
+        "**Demo data: generated figures, not real returns.** Upload real returns "
+        "and roll back the demo batch to replace them.",
+        icon=":material/science:",
+    )
 
 shown = st.session_state.get("quarter")
 if shown:
-    st.caption(f"Figures as at **{shown}** ({q.label(shown)}) · "
-               f"{app.LEVELS[st.session_state['level']]}")
+    st.caption(
+        f"Figures as at **{shown}** ({q.label(shown)}) · {app.LEVELS[st.session_state['level']]}"
+    )
 
 page.run()

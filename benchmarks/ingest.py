@@ -14,6 +14,7 @@ then synthetic codes E99xxxxxx, which the benchmark adds to the benchmark databa
 councils table (a copy of the real reference geography plus those rows). Not part of
 the test suite. Files go to benchmarks/out/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,12 +31,21 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "benchmarks" / "out"
 os.environ.setdefault("TRACKER_TODAY", "2026-11-26")
 
-FAMILIES = ["architecture", "data", "it_operations", "product_delivery", "quality_assurance",
-            "software_development", "user_centred_design", "cyber_security"]
+FAMILIES = [
+    "architecture",
+    "data",
+    "it_operations",
+    "product_delivery",
+    "quality_assurance",
+    "software_development",
+    "user_centred_design",
+    "cyber_security",
+]
 
 
 def quarters_list() -> list[str]:
     from store import quarters
+
     return quarters.between("2024-Q1", quarters.last_complete())
 
 
@@ -50,7 +60,9 @@ def make_reference_db(path: Path, extra_codes: list[str]) -> None:
                 con.execute(
                     "INSERT INTO councils (council_code, name, council_type, region_code, region_name) "
                     "SELECT code, 'Synthetic ' || code, 'district', 'E12000008', 'South East' "
-                    "FROM (SELECT unnest(?) AS code)", [extra_codes])
+                    "FROM (SELECT unnest(?) AS code)",
+                    [extra_codes],
+                )
 
 
 def make_csv(path: Path, rows: int, real_codes: list[str]) -> list[str]:
@@ -74,9 +86,11 @@ def make_csv(path: Path, rows: int, real_codes: list[str]) -> list[str]:
         " (hash(f.family) % 3) AS apprentices "
         " FROM (SELECT unnest(?) AS code, generate_subscripts(?, 1) AS ci) c, "
         "      (SELECT unnest(?) AS quarter) q, (SELECT unnest(?) AS family) f "
-        " ORDER BY c.ci, q.quarter, f.family LIMIT ?) TO '" + str(path).replace("'", "''") +
-        "' (HEADER, DELIMITER ',')",
-        [codes, codes, qs, FAMILIES, rows])
+        " ORDER BY c.ci, q.quarter, f.family LIMIT ?) TO '"
+        + str(path).replace("'", "''")
+        + "' (HEADER, DELIMITER ',')",
+        [codes, codes, qs, FAMILIES, rows],
+    )
     con.close()
     return [c for c in codes if c.startswith("E99")]
 
@@ -99,13 +113,22 @@ def phase_ingest(csv_path: Path, db_path: Path) -> dict:
     data = csv_path.read_bytes()
     report = ingest_file(db_path, "workforce", data, csv_path.name, user="benchmark")
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "ok": report.ok, "batch_id": report.batch_id,
-            "rows": report.rows_added, "problems": [str(p) for p in report.problems[:5]]}
+    return {
+        "seconds": seconds,
+        "ok": report.ok,
+        "batch_id": report.batch_id,
+        "rows": report.rows_added,
+        "problems": [str(p) for p in report.problems[:5]],
+    }
 
 
 def run_phase(name: str, csv_path: Path, db_path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", name, "--csv", str(csv_path),
-                          "--db", str(db_path)], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--csv", str(csv_path), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -114,8 +137,12 @@ def run_phase(name: str, csv_path: Path, db_path: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each phase; the best time counts (the machine is shared)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each phase; the best time counts (the machine is shared)",
+    )
     parser.add_argument("--phase", choices=["bare", "ingest"])
     parser.add_argument("--csv")
     parser.add_argument("--db")
@@ -137,8 +164,12 @@ def main() -> None:
     ref.unlink(missing_ok=True)
     make_reference_db(ref, [])
     with connect(ref) as con:
-        real = [r[0] for r in con.execute(
-            "SELECT council_code FROM councils WHERE end_date IS NULL ORDER BY council_code").fetchall()]
+        real = [
+            r[0]
+            for r in con.execute(
+                "SELECT council_code FROM councils WHERE end_date IS NULL ORDER BY council_code"
+            ).fetchall()
+        ]
     t = time.perf_counter()
     extra = make_csv(csv_path, args.rows, real)
     gen = time.perf_counter() - t
@@ -146,8 +177,10 @@ def main() -> None:
     make_reference_db(ref, extra)
     target = OUT / "ingest.duckdb"
     size = csv_path.stat().st_size / 1e6
-    print(f"file: {csv_path} ({args.rows:,} rows, {size:.1f} MB, generated in {gen:.1f} s; "
-          f"{len(real)} real councils + {len(extra):,} synthetic codes)")
+    print(
+        f"file: {csv_path} ({args.rows:,} rows, {size:.1f} MB, generated in {gen:.1f} s; "
+        f"{len(real)} real councils + {len(extra):,} synthetic codes)"
+    )
     load_before = os.getloadavg()
     bares, ings = [], []
     for _ in range(args.repeat):
@@ -155,22 +188,38 @@ def main() -> None:
         shutil.copy(ref, target)
         shutil.rmtree(OUT / "uploads", ignore_errors=True)
         ings.append(run_phase("ingest", csv_path, target))
-    print("runs (s): bare " + ", ".join(f"{b['seconds']:.2f}" for b in bares)
-          + "; ingest " + ", ".join(f"{i['seconds']:.2f}" for i in ings))
+    print(
+        "runs (s): bare "
+        + ", ".join(f"{b['seconds']:.2f}" for b in bares)
+        + "; ingest "
+        + ", ".join(f"{i['seconds']:.2f}" for i in ings)
+    )
     bare = min(bares, key=lambda r: r["seconds"])
     ing = min(ings, key=lambda r: r["seconds"])
     if not ing["ok"]:
         print("ingest refused the file:", *ing["problems"], sep="\n  ")
-    print(f"bare read_csv into a table : {bare['seconds']:.2f} s   peak RSS {bare['peak_rss_mb']:.0f} MB")
-    print(f"ingest_file (validate+commit): {ing['seconds']:.2f} s   peak RSS {ing['peak_rss_mb']:.0f} MB"
-          f"   batch {ing['batch_id']}, {ing['rows']:,} rows")
+    print(
+        f"bare read_csv into a table : {bare['seconds']:.2f} s   peak RSS {bare['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"ingest_file (validate+commit): {ing['seconds']:.2f} s   peak RSS {ing['peak_rss_mb']:.0f} MB"
+        f"   batch {ing['batch_id']}, {ing['rows']:,} rows"
+    )
     ratio = ing["seconds"] / bare["seconds"]
-    print(f"ratio ingest / bare read    : {ratio:.2f}  (target <= 2.0: {'met' if ratio <= 2.0 else 'NOT met'})")
+    print(
+        f"ratio ingest / bare read    : {ratio:.2f}  (target <= 2.0: {'met' if ratio <= 2.0 else 'NOT met'})"
+    )
     pairs = sorted(i["seconds"] / b["seconds"] for b, i in zip(bares, ings))
-    print(f"ratio of each run's pair    : {', '.join(f'{r:.2f}' for r in pairs)} (median "
-          f"{pairs[len(pairs) // 2]:.2f})")
-    print("load average (1, 5, 15 min): before " + ", ".join(f"{x:.2f}" for x in load_before)
-          + "; after " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(
+        f"ratio of each run's pair    : {', '.join(f'{r:.2f}' for r in pairs)} (median "
+        f"{pairs[len(pairs) // 2]:.2f})"
+    )
+    print(
+        "load average (1, 5, 15 min): before "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; after "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
 
 
 if __name__ == "__main__":

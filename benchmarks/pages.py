@@ -20,6 +20,7 @@ Prints every figure and the ratios against their targets, for every view:
 warm rerun <= 3x the bare page; first chart visible <= 2x the bare page.
 The demo database is built once in benchmarks/out/ (git-ignored) unless --db is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "benchmarks" / "out"
 os.environ.setdefault("TRACKER_TODAY", "2026-11-26")
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")   # clearing caches outside a run warns
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # clearing caches outside a run warns
 
-PAGES = ["pages/overview.py", "pages/theme.py", "pages/places.py", "pages/council.py",
-         "pages/coverage.py", "pages/methodology.py", "pages/upload.py", "pages/history.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/theme.py",
+    "pages/places.py",
+    "pages/council.py",
+    "pages/coverage.py",
+    "pages/methodology.py",
+    "pages/upload.py",
+    "pages/history.py",
+]
 BARE = """import plotly.graph_objects as go
 import streamlit as st
 
@@ -53,8 +62,14 @@ VIEWS = [(p, None) for p in PAGES] + [
     ("pages/places.py", {"places_level": "council"}),
     # A measure with values by footprint, so the trends (one chart per footprint) and the
     # comparison are drawn and timed, not an empty state.
-    ("pages/places.py", {"places_level": "footprint", "measure": "data_maturity",
-                         "compare": ["E47000006", "E61000001"]}),
+    (
+        "pages/places.py",
+        {
+            "places_level": "footprint",
+            "measure": "data_maturity",
+            "compare": ["E47000006", "E61000001"],
+        },
+    ),
     ("pages/council.py", {"council": "E06000001"}),
 ]
 
@@ -66,12 +81,18 @@ def demo_db(explicit: str | None) -> Path:
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
         print(f"building the demo database {path} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "store", "init", "--demo", "--db", str(path)],
-                       cwd=ROOT, check=True, capture_output=True, text=True)
+        subprocess.run(
+            [sys.executable, "-m", "store", "init", "--demo", "--db", str(path)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     return path
 
 
 # ---------------------------------------------------------------- server side
+
 
 class ScriptTimer:
     """Makes AppTest run scripts as `streamlit run` does, and records how long each run of
@@ -97,7 +118,9 @@ class ScriptTimer:
     def _run(self, main_script_path: str) -> None:
         code = self._code.get(main_script_path)
         if code is None:
-            code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
+            code = compile(
+                Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec"
+            )
             self._code[main_script_path] = code
         start = time.perf_counter()
         try:
@@ -111,7 +134,7 @@ def clear_caches() -> None:
 
     import streamlit as st
 
-    logging.disable(logging.WARNING)      # "no runtime" warnings: we are between runs
+    logging.disable(logging.WARNING)  # "no runtime" warnings: we are between runs
     try:
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -154,18 +177,24 @@ def time_view(page: str, query: dict | None, bare_at, repeat: int, timer: Script
         bare = run_once(bare_at, timer)
         pairs.append((bare, run_once(at, timer)))
     med = lambda xs: statistics.median(xs) if xs else None  # noqa: E731
-    return {"cold": cold,
-            "warm": med([p[0] for _, p in pairs]), "script": med([p[1] for _, p in pairs if p[1]]),
-            "bare": med([b[0] for b, _ in pairs]), "bare_script": med([b[1] for b, _ in pairs if b[1]]),
-            "error": at.exception[0].message if at.exception else ""}
+    return {
+        "cold": cold,
+        "warm": med([p[0] for _, p in pairs]),
+        "script": med([p[1] for _, p in pairs if p[1]]),
+        "bare": med([b[0] for b, _ in pairs]),
+        "bare_script": med([b[1] for b, _ in pairs if b[1]]),
+        "error": at.exception[0].message if at.exception else "",
+    }
 
 
 def load() -> str:
     return "load average {:.2f} {:.2f} {:.2f} (1, 5, 15 min) on {} cores".format(
-        *os.getloadavg(), os.cpu_count())
+        *os.getloadavg(), os.cpu_count()
+    )
 
 
 # ---------------------------------------------------------------- browser
+
 
 def start(args: list[str], env: dict, log: Path):
     from tests.browser.conftest import free_port
@@ -173,11 +202,29 @@ def start(args: list[str], env: dict, log: Path):
     port = free_port()
     handle = open(log, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", *args, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            *args,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     import urllib.request
 
@@ -205,7 +252,7 @@ def stop(proc) -> None:
 
 def first_chart_seconds(browser, url: str, repeat: int) -> float:
     times = []
-    for i in range(repeat + 1):            # the first load warms the server; not counted
+    for i in range(repeat + 1):  # the first load warms the server; not counted
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         page = context.new_page()
         start_t = time.perf_counter()
@@ -229,8 +276,9 @@ def browser_times(db: Path, bare: Path, repeat: int) -> tuple[float, float]:
         bare_proc, bare_url = start([str(bare)], {}, OUT / "pages-bare.log")
         servers.append(bare_proc)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium_executable(), headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 overview = first_chart_seconds(browser, app_url, repeat)
                 bare_s = first_chart_seconds(browser, bare_url, repeat)
@@ -245,7 +293,9 @@ def browser_times(db: Path, bare: Path, repeat: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="database to time against (default: a demo database)")
-    parser.add_argument("--repeat", type=int, default=9, help="warm reruns / browser loads (median)")
+    parser.add_argument(
+        "--repeat", type=int, default=9, help="warm reruns / browser loads (median)"
+    )
     parser.add_argument("--no-browser", action="store_true", help="server side only")
     parser.add_argument("--only", help="time only the views whose name contains this text")
     args = parser.parse_args(argv)
@@ -265,41 +315,71 @@ def main(argv: list[str] | None = None) -> int:
     bare_at = new_app(bare, None)
     bare_cold, _ = run_once(bare_at, timer)
     print("server side, per view: AppTest wall time of a cold run (caches emptied) and the median")
-    print(f"of {args.repeat} warm reruns; the bare page's median over reruns interleaved with that view's;")
-    print("the ratios; the entry script's own time (what a rerun costs the server without AppTest's")
-    print("parsing) and its ratio. Judged on the AppTest ratio: the bare script alone takes about a")
+    print(
+        f"of {args.repeat} warm reruns; the bare page's median over reruns interleaved with that view's;"
+    )
+    print(
+        "the ratios; the entry script's own time (what a rerun costs the server without AppTest's"
+    )
+    print(
+        "parsing) and its ratio. Judged on the AppTest ratio: the bare script alone takes about a"
+    )
     print("millisecond, so the script-time ratio mostly measures that millisecond.")
-    print(f"{'view':<64}{'cold s':>7}{'warm s':>8}{'bare s':>8}{'ratio':>6}{'script s':>9}{'ratio':>6}")
+    print(
+        f"{'view':<64}{'cold s':>7}{'warm s':>8}{'bare s':>8}{'ratio':>6}{'script s':>9}{'ratio':>6}"
+    )
     print(f"{'bare page (one plotly chart), cold':<64}{bare_cold:>7.3f}")
     missed = []
-    all_views = [(page, query, page.removeprefix("pages/") + (
-                 " ?" + "&".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
-                                 for k, v in query.items()) if query else ""))
-                 for page, query in VIEWS]
+    all_views = [
+        (
+            page,
+            query,
+            page.removeprefix("pages/")
+            + (
+                " ?"
+                + "&".join(
+                    f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in query.items()
+                )
+                if query
+                else ""
+            ),
+        )
+        for page, query in VIEWS
+    ]
     views = [v for v in all_views if not args.only or args.only in v[2]]
     if not views:
-        print(f"error: no view's name contains {args.only!r}; the views are: "
-              + "; ".join(v[2] for v in all_views), file=sys.stderr)
+        print(
+            f"error: no view's name contains {args.only!r}; the views are: "
+            + "; ".join(v[2] for v in all_views),
+            file=sys.stderr,
+        )
         return 2
     for page, query, name in views:
         r = time_view(page, query, bare_at, args.repeat, timer)
         ratio = r["warm"] / r["bare"]
         script_ratio = (r["script"] or 0) / r["bare_script"] if r["bare_script"] else 0
-        print(f"{name:<64}{r['cold']:>7.3f}{r['warm']:>8.3f}{r['bare']:>8.3f}{ratio:>6.1f}"
-              f"{r['script'] or 0:>9.4f}{script_ratio:>6.1f}"
-              + (f"  ERROR: {r['error'][:60]}" if r["error"] else ""), flush=True)
+        print(
+            f"{name:<64}{r['cold']:>7.3f}{r['warm']:>8.3f}{r['bare']:>8.3f}{ratio:>6.1f}"
+            f"{r['script'] or 0:>9.4f}{script_ratio:>6.1f}"
+            + (f"  ERROR: {r['error'][:60]}" if r["error"] else ""),
+            flush=True,
+        )
         if ratio > WARM_TARGET or r["error"]:
             missed.append(f"{name} {ratio:.1f}x")
-    print(f"warm rerun <= {WARM_TARGET:g}x the bare page: "
-          + ("met on every view" if not missed else "NOT met: " + ", ".join(missed)))
+    print(
+        f"warm rerun <= {WARM_TARGET:g}x the bare page: "
+        + ("met on every view" if not missed else "NOT met: " + ", ".join(missed))
+    )
     print(f"after: {load()}")
 
     if not args.no_browser:
         overview_s, bare_s = browser_times(db, bare, args.repeat)
         ratio = overview_s / bare_s
-        print(f"first chart visible: overview {overview_s:.2f} s, bare page {bare_s:.2f} s: "
-              f"{ratio:.1f}x (target <= {FIRST_CHART_TARGET:g}x): "
-              f"{'met' if ratio <= FIRST_CHART_TARGET else 'NOT met'}")
+        print(
+            f"first chart visible: overview {overview_s:.2f} s, bare page {bare_s:.2f} s: "
+            f"{ratio:.1f}x (target <= {FIRST_CHART_TARGET:g}x): "
+            f"{'met' if ratio <= FIRST_CHART_TARGET else 'NOT met'}"
+        )
         print(f"after the browser runs: {load()}")
     return 0
 

@@ -4,6 +4,7 @@ Prints every measure for the quarter (default: the latest with data), nationally
 group. Exit codes: 0 done, 1 refused (unknown quarter or level, no database, bad
 targets file; the message says why), 2 usage error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,20 +12,52 @@ import json
 import math
 import sys
 
-JSON_FIELDS = ["id", "theme", "title", "unit", "kind", "quarter", "level", "group", "value",
-               "numerator", "denominator", "baseline", "baseline_quarter", "target", "deadline",
-               "status", "status_label", "expected_progress", "expected_now", "ratio",
-               "projected_at_deadline", "projected_quarter_reached", "direction", "previous_value",
-               "coverage", "coverage_reporting", "coverage_total", "explanation"]
+JSON_FIELDS = [
+    "id",
+    "theme",
+    "title",
+    "unit",
+    "kind",
+    "quarter",
+    "level",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "baseline",
+    "baseline_quarter",
+    "target",
+    "deadline",
+    "status",
+    "status_label",
+    "expected_progress",
+    "expected_now",
+    "ratio",
+    "projected_at_deadline",
+    "projected_quarter_reached",
+    "direction",
+    "previous_value",
+    "coverage",
+    "coverage_reporting",
+    "coverage_total",
+    "explanation",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m metrics",
-                                     description="Blueprint Tracker measures against the 2030 visions.")
+    parser = argparse.ArgumentParser(
+        prog="python -m metrics", description="Blueprint Tracker measures against the 2030 visions."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("summary", help="every measure with its status for a quarter")
-    p.add_argument("--db", metavar="PATH", help="database file (default: $TRACKER_DB or data/tracker.duckdb)")
-    p.add_argument("--as-of", metavar="QUARTER", help="quarter to show, e.g. 2026-Q3 (default: latest with data)")
+    p.add_argument(
+        "--db", metavar="PATH", help="database file (default: $TRACKER_DB or data/tracker.duckdb)"
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="QUARTER",
+        help="quarter to show, e.g. 2026-Q3 (default: latest with data)",
+    )
     p.add_argument("--by", metavar="LEVEL", help="cut by region, footprint, centre or council_type")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     return parser
@@ -35,7 +68,7 @@ def _clean(v):
         return None
     if isinstance(v, float):
         return None if math.isnan(v) else v
-    if hasattr(v, "item"):          # numpy scalars
+    if hasattr(v, "item"):  # numpy scalars
         return _clean(v.item())
     return v
 
@@ -56,8 +89,11 @@ def records(df) -> list[dict]:
         for k in ("coverage_reporting", "coverage_total", "quarters_with_data"):
             if isinstance(rec.get(k), float) and rec[k].is_integer():
                 rec[k] = int(rec[k])
-        rec["coverage"] = {"reporting": rec["coverage_reporting"], "total": rec["coverage_total"],
-                           "text": _coverage(row)}
+        rec["coverage"] = {
+            "reporting": rec["coverage_reporting"],
+            "total": rec["coverage_total"],
+            "text": _coverage(row),
+        }
         if row.get("group") is None and row.get("level") == "national":
             rec.pop("group")
         out.append(rec)
@@ -71,24 +107,31 @@ def print_table(df, by: str | None) -> None:
     where = "England" if not by else f"by {by}"
     print(f"Blueprint Tracker: progress towards the 2030 visions, {quarter}, {where}")
     if by:
-        print("(A count's national target is not split between groups unless targets.toml says "
-              "split = \"by_councils\"; such groups show 'No target for this group' and a direction "
-              "of travel.)")
+        print(
+            "(A count's national target is not split between groups unless targets.toml says "
+            "split = \"by_councils\"; such groups show 'No target for this group' and a direction "
+            "of travel.)"
+        )
     theme = None
     for row in df.to_dict("records"):
         if row["theme_title"] != theme:
             theme = row["theme_title"]
             print(f"\n{theme}")
         target = row["target"]
-        tgt = "-" if target is None or (isinstance(target, float) and math.isnan(target)) else (
-            target if isinstance(target, str) else P.format_value(target, row["unit"]))
+        tgt = (
+            "-"
+            if target is None or (isinstance(target, float) and math.isnan(target))
+            else (target if isinstance(target, str) else P.format_value(target, row["unit"]))
+        )
         name = row["id"] + (f" [{row['group']}]" if by else "")
         cov = _coverage(row) or "no coverage"
         status = row["status_label"] or ""
         if row["status"] in ("tracked", "no_group_target") and row["direction"]:
             status += f", {P.label(row['direction'])}"
-        print(f"  {name:<48} {P.format_value(_clean(row['value']), row['unit']):>10}  "
-              f"target {tgt:<8} {status:<34} ({cov})")
+        print(
+            f"  {name:<48} {P.format_value(_clean(row['value']), row['unit']):>10}  "
+            f"target {tgt:<8} {status:<34} ({cov})"
+        )
         print(f"      {row['explanation']}")
     missing = df.attrs.get("not_by_group") or []
     if by and missing:

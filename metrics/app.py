@@ -13,11 +13,13 @@ accessors show a message that says what to do and stop the script run.
     rows = app.summary(st.session_state["quarter"], app.by(st.session_state["level"]))
     table = app.read(views.council_profile, "E06000001", as_of=quarter)   # any fn(con, ...)
 """
+
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +36,7 @@ LEVELS: dict[str, str] = {
     "centre": "Centre of Service Innovation",
     "council_type": "Council type",
 }
+
 
 def ensure_frame() -> None:
     """Call first in every page: make sure the page runs inside the frame (dashboard.py).
@@ -52,8 +55,10 @@ def ensure_frame() -> None:
         st.rerun()
 
 
-CREATE_HINT = ("Create it with `make run` (builds a demo database and starts the dashboard) "
-               "or `python -m store init --demo`, then reload this page.")
+CREATE_HINT = (
+    "Create it with `make run` (builds a demo database and starts the dashboard) "
+    "or `python -m store init --demo`, then reload this page."
+)
 
 
 def db_path() -> Path:
@@ -73,14 +78,20 @@ def by(level: str | None) -> str | None:
 def stop_with(exc: Exception) -> None:
     """Show a StoreError (busy, missing, unusable file) as a message and stop this run."""
     if isinstance(exc, StoreMissing):
-        st.info(f"There is no database yet at `{db_path()}`. {CREATE_HINT}",
-                icon=":material/database:")
+        st.info(
+            f"There is no database yet at `{db_path()}`. {CREATE_HINT}", icon=":material/database:"
+        )
     elif isinstance(exc, StoreBusy):
-        st.warning("The database is busy with an upload or a command-line load right now. "
-                   "Reload the page in a minute; nothing is lost.", icon=":material/hourglass_top:")
+        st.warning(
+            "The database is busy with an upload or a command-line load right now. "
+            "Reload the page in a minute; nothing is lost.",
+            icon=":material/hourglass_top:",
+        )
     else:
-        st.error(f"The dashboard could not read the database `{db_path()}`: {exc}",
-                 icon=":material/error:")
+        st.error(
+            f"The dashboard could not read the database `{db_path()}`: {exc}",
+            icon=":material/error:",
+        )
     st.stop()
 
 
@@ -92,6 +103,7 @@ def _guard(fn: Callable, *args, **kwargs):
 
 
 # ------------------------------------------------------------------ data version
+
 
 def _read_version(path: str) -> int:
     from store import schema
@@ -128,11 +140,12 @@ def data_version() -> int:
     if known and known[0] == state:
         return known[1]
     version = _guard(_read_version, str(path))
-    _VERSIONS[str(path)] = (state, version)   # the state before the read: a write during it re-reads
+    _VERSIONS[str(path)] = (state, version)  # the state before the read: a write during it re-reads
     return version
 
 
 # ------------------------------------------------------------------ configuration
+
 
 def config():
     """The validated targets configuration (metrics.config caches it until the file changes).
@@ -149,6 +162,7 @@ def config():
 
 # ------------------------------------------------------------------ cached reads
 
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _call(path: str, version: int, module: str, name: str, args: tuple, kwargs: tuple):
     fn = getattr(importlib.import_module(module), name)
@@ -163,8 +177,9 @@ def read(fn: Callable, *args, version: int | None = None, **kwargs) -> Any:
     argument is the connection and whose other arguments are hashable values.
     """
     v = data_version() if version is None else version
-    return _guard(_call, str(db_path()), v, fn.__module__, fn.__name__, args,
-                  tuple(sorted(kwargs.items())))
+    return _guard(
+        _call, str(db_path()), v, fn.__module__, fn.__name__, args, tuple(sorted(kwargs.items()))
+    )
 
 
 # Values every rerun needs (the frame's quarters and demo flag, the pages' page_values),
@@ -183,7 +198,7 @@ def _memo(key: tuple, compute: Callable[[], Any]) -> Any:
         pass
     value = compute()
     if len(_MEMO) >= _MEMO_MAX:
-        _MEMO.pop(next(iter(_MEMO)), None)      # the oldest entry
+        _MEMO.pop(next(iter(_MEMO)), None)  # the oldest entry
     _MEMO[key] = value
     return value
 
@@ -193,8 +208,9 @@ def quarters(version: int | None = None) -> list[str]:
     from metrics import summary as msummary
 
     v = data_version() if version is None else version
-    return list(_memo(("quarters", str(db_path()), v),
-                      lambda: tuple(read(msummary.quarters, version=v))))
+    return list(
+        _memo(("quarters", str(db_path()), v), lambda: tuple(read(msummary.quarters, version=v)))
+    )
 
 
 def demo_loaded(version: int | None = None) -> bool:
@@ -202,8 +218,9 @@ def demo_loaded(version: int | None = None) -> bool:
     from store import batches
 
     v = data_version() if version is None else version
-    return _memo(("demo_loaded", str(db_path()), v),
-                 lambda: bool(read(batches.demo_loaded, version=v)))
+    return _memo(
+        ("demo_loaded", str(db_path()), v), lambda: bool(read(batches.demo_loaded, version=v))
+    )
 
 
 def summary(as_of: str | None, by: str | None = None, version: int | None = None) -> pd.DataFrame:
@@ -213,8 +230,9 @@ def summary(as_of: str | None, by: str | None = None, version: int | None = None
     return read(msummary.summary, as_of=as_of, by=by, version=version)
 
 
-def series(measure_id: str, by: str | None = None, up_to: str | None = None,
-           version: int | None = None) -> pd.DataFrame:
+def series(
+    measure_id: str, by: str | None = None, up_to: str | None = None, version: int | None = None
+) -> pd.DataFrame:
     """metrics.summary.series: one measure's value per quarter (per group when ``by``)."""
     from metrics import summary as msummary
 
@@ -224,10 +242,20 @@ def series(measure_id: str, by: str | None = None, up_to: str | None = None,
 # ------------------------------------------------------------------ page-shaped values
 # Pages lay these out; every number a page shows is computed here or in metrics.
 
-DIRECTION_ICONS = {"improving": "trending_up", "stable": "trending_flat", "worsening": "trending_down"}
-BADGE_COLOURS = {"achieved": "green", "on_track": "green", "acceleration_needed": "orange",
-                 "limited_progress": "orange", "deteriorating": "red", "improving": "green",
-                 "worsening": "red"}
+DIRECTION_ICONS = {
+    "improving": "trending_up",
+    "stable": "trending_flat",
+    "worsening": "trending_down",
+}
+BADGE_COLOURS = {
+    "achieved": "green",
+    "on_track": "green",
+    "acceleration_needed": "orange",
+    "limited_progress": "orange",
+    "deteriorating": "red",
+    "improving": "green",
+    "worsening": "red",
+}
 
 
 def shown_status(row) -> str | None:
@@ -302,8 +330,10 @@ def progress_text(row) -> str | None:
     if row.get("unit") == "milestone":
         return "in place" if frac >= 1 else "not in place yet"
     b = _val(row, "baseline")
-    return (f"{frac * 100:.0f}% of the way from the baseline "
-            f"({format_value(0 if b is None else b, row.get('unit'))}) to the target")
+    return (
+        f"{frac * 100:.0f}% of the way from the baseline "
+        f"({format_value(0 if b is None else b, row.get('unit'))}) to the target"
+    )
 
 
 def coverage_text(row) -> str | None:
@@ -325,8 +355,11 @@ def change_text(row) -> str:
     if prev is None:
         return f"nothing to compare with {since.replace('since ', 'in ')}"
     if unit == "milestone":
-        return "no change " + since if (v >= 1) == (prev >= 1) else (
-            "achieved " + since if v >= 1 else "no longer achieved " + since)
+        return (
+            "no change " + since
+            if (v >= 1) == (prev >= 1)
+            else ("achieved " + since if v >= 1 else "no longer achieved " + since)
+        )
     diff = float(v) - float(prev)
     if abs(diff) < 1e-9:
         return f"no change {since}"
@@ -348,17 +381,28 @@ def card(row, spark: list | None = None) -> dict:
     """Everything the overview shows for one measure."""
     status = shown_status(row)
     out = {
-        "id": row.get("id"), "title": row.get("title"), "unit": row.get("unit"),
-        "value": value_text(row), "target": target_text(row),
-        "status": status, "status_label": status_label(status), "status_icon": status_icon(status),
+        "id": row.get("id"),
+        "title": row.get("title"),
+        "unit": row.get("unit"),
+        "value": value_text(row),
+        "target": target_text(row),
+        "status": status,
+        "status_label": status_label(status),
+        "status_icon": status_icon(status),
         "status_colour": status_colour(status),
-        "progress": progress_fraction(row), "progress_text": progress_text(row),
-        "coverage": coverage_text(row), "change": change_text(row),
+        "progress": progress_fraction(row),
+        "progress_text": progress_text(row),
+        "coverage": coverage_text(row),
+        "change": change_text(row),
         "spark": spark or [],
     }
-    out["headline"] = (f":gray[:small[{out['target']}]]  \n"
-                       f":{out['status_colour']}-badge[{out['status_icon']} {out['status_label']}]")
-    out["footnote"] = ":gray[:small[" + " · ".join(t for t in (out["change"], out["coverage"]) if t) + "]]"
+    out["headline"] = (
+        f":gray[:small[{out['target']}]]  \n"
+        f":{out['status_colour']}-badge[{out['status_icon']} {out['status_label']}]"
+    )
+    out["footnote"] = (
+        ":gray[:small[" + " · ".join(t for t in (out["change"], out["coverage"]) if t) + "]]"
+    )
     out["markdown"] = card_markdown(out)
     return out
 
@@ -375,10 +419,10 @@ def card_markdown(c: dict) -> str:
     markup; the texts come from targets.toml and computed numbers, never from uploads."""
     import html
 
-    title, value, headline, footnote = (html.escape(str(c[k]), quote=False)
-                                        for k in ("title", "value", "headline", "footnote"))
-    return (f"**{title}**\n\n<span style=\"{VALUE_STYLE}\">{value}</span>\n\n"
-            f"{headline}  \n{footnote}")
+    title, value, headline, footnote = (
+        html.escape(str(c[k]), quote=False) for k in ("title", "value", "headline", "footnote")
+    )
+    return f'**{title}**\n\n<span style="{VALUE_STYLE}">{value}</span>\n\n{headline}  \n{footnote}'
 
 
 def spark_values(measure_id: str, quarter: str, version: int | None = None) -> list:
@@ -402,7 +446,7 @@ def _config_state() -> tuple:
     try:
         st_ = os.stat(path)
     except OSError:
-        config()                          # says what is wrong with the file and stops
+        config()  # says what is wrong with the file and stops
         raise
     state = (path, st_.st_mtime_ns, st_.st_size)
     if state not in _CONFIG_STATES:
@@ -438,25 +482,38 @@ def overview(quarter: str, version: int | None = None) -> list[dict]:
     by_id = {r["id"]: r for r in rows.to_dict("records")}
     themes = []
     for theme in cfg.themes.values():
-        cards = [card(by_id[m.id], None if m.is_milestone else spark_values(m.id, quarter, version))
-                 for m in cfg.measures.values() if m.theme == theme.id and m.id in by_id]
+        cards = [
+            card(by_id[m.id], None if m.is_milestone else spark_values(m.id, quarter, version))
+            for m in cfg.measures.values()
+            if m.theme == theme.id and m.id in by_id
+        ]
         for c in cards:
             drawn = [v for v in c["spark"] if v is not None]
-            c["figure"] = figures.frozen(figures.sparkline(c["spark"], unit=c["unit"])) if len(drawn) > 1 else None
-        themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision, "cards": cards})
+            c["figure"] = (
+                figures.frozen(figures.sparkline(c["spark"], unit=c["unit"]))
+                if len(drawn) > 1
+                else None
+            )
+        themes.append(
+            {"id": theme.id, "title": theme.title, "vision": theme.vision, "cards": cards}
+        )
     return themes
 
 
 def no_data_yet() -> None:
     """The empty state of a page that needs a quarter: nothing loaded yet. Stops the run."""
-    st.info("No returns have been loaded yet, so there are no figures to show. Analysts can "
-            "load the quarterly returns on the **Upload returns** page, or with "
-            "`python -m store ingest KIND FILE`.", icon=":material/inbox:")
+    st.info(
+        "No returns have been loaded yet, so there are no figures to show. Analysts can "
+        "load the quarterly returns on the **Upload returns** page, or with "
+        "`python -m store ingest KIND FILE`.",
+        icon=":material/inbox:",
+    )
     st.stop()
 
 
-def theme_measures(theme_id: str, quarter: str, level: str | None,
-                   version: int | None = None) -> list[dict]:
+def theme_measures(
+    theme_id: str, quarter: str, level: str | None, version: int | None = None
+) -> list[dict]:
     """The theme page: for each measure of the theme (configured order)
 
     {"row": national summary row (dict), "card": card(row), "sentence": one sentence with
@@ -479,29 +536,58 @@ def theme_measures(theme_id: str, quarter: str, level: str | None,
             continue
         row = national[m.id]
         df = series(m.id, up_to=quarter, version=version)
-        actual = [(q_, None if _is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])]
+        actual = [
+            (q_, None if _is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])
+        ]
         if m.is_milestone:
-            trend = figures.frozen(figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter"))
+            trend = figures.frozen(
+                figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter")
+            )
         else:
-            trend = figures.frozen(figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})"))
-        entry = {"row": row, "card": card(row), "sentence": explain(row), "trend": trend,
-                 "trend_table": figures.chart_table(trend, unit=m.unit), "groups": None,
-                 "breakdown": None, "group_table": None, "note": None}
+            trend = figures.frozen(
+                figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
+            )
+        entry = {
+            "row": row,
+            "card": card(row),
+            "sentence": explain(row),
+            "trend": trend,
+            "trend_table": figures.chart_table(trend, unit=m.unit),
+            "groups": None,
+            "breakdown": None,
+            "group_table": None,
+            "note": None,
+        }
         if cut is not None:
-            groups = (cut[cut["id"] == m.id]
-                      .sort_values(["value", "group"], ascending=[False, True], na_position="last")
-                      .reset_index(drop=True))
-            targets = [None if _is_missing(t) else float(t) for t in groups["target"]] \
-                if not m.is_milestone else []
+            groups = (
+                cut[cut["id"] == m.id]
+                .sort_values(["value", "group"], ascending=[False, True], na_position="last")
+                .reset_index(drop=True)
+            )
+            targets = (
+                [None if _is_missing(t) else float(t) for t in groups["target"]]
+                if not m.is_milestone
+                else []
+            )
             known = {t for t in targets if t is not None}
-            group_target = (known.pop() if len(known) == 1 and None not in targets
-                            else targets if known else None)
+            group_target = (
+                known.pop()
+                if len(known) == 1 and None not in targets
+                else targets
+                if known
+                else None
+            )
             entry["groups"] = groups
             if not groups.empty:
-                entry["breakdown"] = figures.frozen(figures.breakdown(
-                    list(groups["group"]), [None if _is_missing(v) else float(v) for v in groups["value"]],
-                    unit=m.unit, target=group_target,
-                    title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})"))
+                entry["breakdown"] = figures.frozen(
+                    figures.breakdown(
+                        list(groups["group"]),
+                        [None if _is_missing(v) else float(v) for v in groups["value"]],
+                        unit=m.unit,
+                        target=group_target,
+                        title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})",
+                    )
+                )
                 entry["group_table"] = group_table(groups, m.unit)
                 entry["note"] = breakdown_note(row, group_target, level)
         out.append(entry)
@@ -514,17 +600,27 @@ def breakdown_note(row, group_target, level: str) -> str | None:
         return None
     shown = target_text(row).replace("target ", "", 1)
     if group_target is None:
-        return (f"No target for a single group: the national target ({shown}) is not split "
-                f"between groups of this level ({LEVELS.get(level, level).lower()}).")
+        return (
+            f"No target for a single group: the national target ({shown}) is not split "
+            f"between groups of this level ({LEVELS.get(level, level).lower()})."
+        )
     if isinstance(group_target, list):
-        return ("Each group's target (diamond) is the national target times the group's share "
-                "of the councils in scope.")
+        return (
+            "Each group's target (diamond) is the national target times the group's share "
+            "of the councils in scope."
+        )
     return f"The dashed line is the national target ({shown}); it applies to every group."
 
 
-GROUP_COLUMNS = {"group": "group", "value": "value", "target": "target", "status": "status",
-                 "direction": "direction of travel", "coverage_reporting": "councils reporting",
-                 "coverage_total": "councils in scope"}
+GROUP_COLUMNS = {
+    "group": "group",
+    "value": "value",
+    "target": "target",
+    "status": "status",
+    "direction": "direction of travel",
+    "coverage_reporting": "councils reporting",
+    "coverage_total": "councils in scope",
+}
 
 
 def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -536,8 +632,13 @@ def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
     for column in ("status", "direction"):
         if column in table:
             table[column] = [status_label(s) if not _is_missing(s) else "" for s in table[column]]
-    return table.rename(columns={**GROUP_COLUMNS, "value": f"value ({unit_label(unit)})",
-                                 "target": f"target ({unit_label(unit)})"})
+    return table.rename(
+        columns={
+            **GROUP_COLUMNS,
+            "value": f"value ({unit_label(unit)})",
+            "target": f"target ({unit_label(unit)})",
+        }
+    )
 
 
 def downloads(table: pd.DataFrame, name: str) -> list[dict]:
@@ -546,11 +647,20 @@ def downloads(table: pd.DataFrame, name: str) -> list[dict]:
     from metrics import export
 
     return [
-        {"label": "CSV", "data": export.to_csv_bytes(table), "file_name": f"{name}.csv",
-         "mime": "text/csv", "icon": ":material/download:"},
-        {"label": "Excel", "data": export.to_xlsx_bytes(table, name[:31]),
-         "file_name": f"{name}.xlsx", "icon": ":material/download:",
-         "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {
+            "label": "CSV",
+            "data": export.to_csv_bytes(table),
+            "file_name": f"{name}.csv",
+            "mime": "text/csv",
+            "icon": ":material/download:",
+        },
+        {
+            "label": "Excel",
+            "data": export.to_xlsx_bytes(table, name[:31]),
+            "file_name": f"{name}.xlsx",
+            "icon": ":material/download:",
+            "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
     ]
 
 
@@ -579,6 +689,7 @@ def set_url(key: str, value) -> None:
 # Figures built once per data version and filters (through page_values), so a rerun only
 # sends them: building a plotly figure costs far more than showing it.
 
+
 def places_options(level: str, version: int | None = None) -> dict:
     """The Places measure picker at ``level``: {"options": {id: title}, "units": {id: unit}}."""
     from metrics import views
@@ -588,21 +699,35 @@ def places_options(level: str, version: int | None = None) -> dict:
     return {"options": options, "units": {m: views.measure_unit(m, cfg) for m in options}}
 
 
-def places_view(measure: str, level: str, quarter: str, unit: str, version: int | None = None) -> dict:
+def places_view(
+    measure: str, level: str, quarter: str, unit: str, version: int | None = None
+) -> dict:
     """Everything the Places page shows for a measure at a level, but the map:
     {"table": the ranking's shown columns (arrow_table), "empty": no groups at all, "has_values",
     "trends": places_trends (None at council level), "footprints": {code: name}}."""
     from metrics import views
 
     ranking = read(views.place_values, measure, level, quarter, version=version)
-    return {"table": arrow_table(ranking[["rank", "group", "display", "coverage"]]), "empty": ranking.empty,
-            "has_values": views.has_values(ranking),
-            "trends": None if level == "council" else places_trends(measure, level, quarter, unit, version=version),
-            "footprints": read(views.footprint_options, version=version)}
+    return {
+        "table": arrow_table(ranking[["rank", "group", "display", "coverage"]]),
+        "empty": ranking.empty,
+        "has_values": views.has_values(ranking),
+        "trends": None
+        if level == "council"
+        else places_trends(measure, level, quarter, unit, version=version),
+        "footprints": read(views.footprint_options, version=version),
+    }
 
 
-def places_map(measure: str, level: str, quarter: str, layer: str, title: str, unit: str,
-               version: int | None = None):
+def places_map(
+    measure: str,
+    level: str,
+    quarter: str,
+    layer: str,
+    title: str,
+    unit: str,
+    version: int | None = None,
+):
     """The Places choropleth of ``measure`` (called ``title``, in ``unit``) at ``level``;
     ``layer``: the council map's layer. Raises maps.BoundaryError / ReferenceDataMissing as
     maps.choropleth does (page_values caches no exception: the next rerun tries again)."""
@@ -610,13 +735,17 @@ def places_map(measure: str, level: str, quarter: str, layer: str, title: str, u
 
     map_layer = "region" if level == "region" else layer
     shapes = read(views.map_values, measure, level, quarter, map_layer, version=version)
-    return figures.frozen(maps.choropleth(
-        shapes, map_layer, title=f"{title} by {views.PLACE_LEVELS[level].lower()}",
-        unit_label=figures.unit_label(unit)))
+    return figures.frozen(
+        maps.choropleth(
+            shapes,
+            map_layer,
+            title=f"{title} by {views.PLACE_LEVELS[level].lower()}",
+            unit_label=figures.unit_label(unit),
+        )
+    )
 
 
-def places_trends(measure: str, level: str, quarter: str, unit: str,
-                  version: int | None = None):
+def places_trends(measure: str, level: str, quarter: str, unit: str, version: int | None = None):
     """The Places small multiples: one figure, a panel per group in two columns (readable
     on a phone too), all on one y scale so panels compare; None when no group has a
     quarter with data. One chart instead of one per group: a footprint view has about
@@ -626,22 +755,24 @@ def places_trends(measure: str, level: str, quarter: str, unit: str,
     trends = read(views.group_trends, measure, level, quarter, version=version)
     if not any(pts for pts in trends.values()):
         return None
-    fig = figures.lines(trends, unit=unit, small_multiples=True, columns=2, height=260,
-                        panel_height=200)
+    fig = figures.lines(
+        trends, unit=unit, small_multiples=True, columns=2, height=260, panel_height=200
+    )
     fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
     fig.update_yaxes(range=views.series_range(trends), title_text=None)
     fig.update_xaxes(nticks=4, tickangle=0)
     return figures.frozen(fig)
 
 
-def places_compare(measure: str, footprints: tuple, quarter: str, title: str, unit: str,
-                   version: int | None = None):
+def places_compare(
+    measure: str, footprints: tuple, quarter: str, title: str, unit: str, version: int | None = None
+):
     """Two to four footprints against England: one line chart."""
     from metrics import figures, views
 
     lines = read(views.compare_footprints, measure, footprints, quarter, version=version)
     fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
-    fig.update_xaxes(nticks=6, tickangle=0)   # readable on a phone
+    fig.update_xaxes(nticks=6, tickangle=0)  # readable on a phone
     return figures.frozen(fig)
 
 
@@ -668,10 +799,15 @@ def coverage_charts(quarter: str, version: int | None = None) -> dict:
     trend = read(views.coverage_lines, quarter, version=version)
     fig = None
     if trend:
-        fig = figures.lines({COVERAGE_KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
+        fig = figures.lines(
+            {COVERAGE_KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300
+        )
         fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
-    return {"trend": fig, "table": arrow_table(read(views.coverage, quarter, version=version)),
-            "now": read(views.coverage_at, quarter, version=version)}
+    return {
+        "trend": fig,
+        "table": arrow_table(read(views.coverage, quarter, version=version)),
+        "now": read(views.coverage_at, quarter, version=version),
+    }
 
 
 def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
@@ -684,16 +820,20 @@ def coverage_kind(kind: str, quarter: str, version: int | None = None) -> dict:
     heat = None
     if regions:
         heat = figures.heatmap(regions, quarters_, z, text)
-        heat.update_traces(showscale=False, textfont_size=11)   # the numbers are in the cells
-        heat = figures.frozen(heat.update_xaxes(tickangle=-45))   # six quarters fit a phone
+        heat.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
+        heat = figures.frozen(heat.update_xaxes(tickangle=-45))  # six quarters fit a phone
     missing = read(views.missing_for_quarter, kind, quarter, version=version)
     stale = read(views.stale_values, kind, quarter, version=version)
     by_region = read(views.coverage_by_region, kind, quarter, version=version) if regions else None
-    return {"heatmap": heat,
-            "by_region": None if by_region is None else arrow_table(by_region),
-            "missing": arrow_table(missing), "missing_count": len(missing),
-            "missing_csv": export.to_csv_bytes(missing) if len(missing) else None,
-            "stale": arrow_table(stale), "stale_count": len(stale)}
+    return {
+        "heatmap": heat,
+        "by_region": None if by_region is None else arrow_table(by_region),
+        "missing": arrow_table(missing),
+        "missing_count": len(missing),
+        "missing_csv": export.to_csv_bytes(missing) if len(missing) else None,
+        "stale": arrow_table(stale),
+        "stale_count": len(stale),
+    }
 
 
 def council_choices(version: int | None = None) -> dict[str, str]:
@@ -709,14 +849,22 @@ def council_header(code: str, version: int | None = None) -> dict:
     from metrics import views
 
     info = read(views.council_info, code, version=version)
-    facts = [f"{info['council_type']}", f"region: {info['region_name']}",
-             f"footprint: {info['footprint_name'] or 'none'}",
-             f"Centre of Service Innovation: {info['centre'] or 'none'}", f"GSS code {code}"]
+    facts = [
+        f"{info['council_type']}",
+        f"region: {info['region_name']}",
+        f"footprint: {info['footprint_name'] or 'none'}",
+        f"Centre of Service Innovation: {info['centre'] or 'none'}",
+        f"GSS code {code}",
+    ]
     return {"name": str(info["name"]), "facts": " · ".join(facts)}
 
 
-STANDARDS_HEADINGS = {"standard": "Core standard", "status": "Status", "quarter": "Reported in",
-                      "note": "Note"}
+STANDARDS_HEADINGS = {
+    "standard": "Core standard",
+    "status": "Status",
+    "quarter": "Reported in",
+    "note": "Note",
+}
 MISSING_HEADINGS = {"kind": "Return", "quarter": "Quarter"}
 
 
@@ -728,9 +876,12 @@ def council_tables(code: str, quarter: str, version: int | None = None) -> dict:
 
     standards = read(views.standards_status, code, quarter, version=version)
     missing = read(views.missing_returns, code, quarter, version=version)
-    return {"standards": markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS),
-            "missing": (markdown_table(missing.to_dict("records"), MISSING_HEADINGS)
-                        if len(missing) else None)}
+    return {
+        "standards": markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS),
+        "missing": (
+            markdown_table(missing.to_dict("records"), MISSING_HEADINGS) if len(missing) else None
+        ),
+    }
 
 
 def council_profile(code: str, quarter: str, version: int | None = None) -> list[dict]:
@@ -746,48 +897,58 @@ def council_profile(code: str, quarter: str, version: int | None = None) -> list
     out = []
     for key, (chart_title, unit) in views.PROFILE_SERIES.items():
         lines = views.profile_lines(series, key, labels)
-        entry = {"key": key, "title": chart_title, "reported": labels["council"] in lines,
-                 "figure": None, "table": None, "table_markdown": None}
+        entry = {
+            "key": key,
+            "title": chart_title,
+            "reported": labels["council"] in lines,
+            "figure": None,
+            "table": None,
+            "table_markdown": None,
+        }
         if lines:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
-            fig.update_xaxes(nticks=4, tickangle=0)   # readable on a phone
+            fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
             entry["figure"] = figures.frozen(fig)
             table = views.profile_table(series, key, labels)
             entry["table"] = table
-            entry["table_markdown"] = markdown_table(table.to_dict("records"),
-                                                     {c: c for c in table.columns})
+            entry["table_markdown"] = markdown_table(
+                table.to_dict("records"), {c: c for c in table.columns}
+            )
         out.append(entry)
     return out
 
 
 # ------------------------------------------------------------------ methodology
 
+
 def formula(m, cfg) -> str:
     """How a measure is computed, in words with its column names (from the configuration)."""
     p = m.params
-    latest = (f"each council's latest value at or before the quarter shown, carried forward "
-              f"at most {cfg.staleness_quarters} quarters")
+    latest = (
+        f"each council's latest value at or before the quarter shown, carried forward "
+        f"at most {cfg.staleness_quarters} quarters"
+    )
     texts = {
         "milestones_achieved": f"number of milestones of kind `{p.get('milestone_kind')}` whose latest "
-                               "status at or before the quarter shown is `achieved`",
+        "status at or before the quarter shown is `achieved`",
         "milestone": f"achieved when the latest status of the `{p.get('milestone_kind')}` milestone at "
-                     "or before the quarter shown is `achieved`, otherwise not yet",
+        "or before the quarter shown is `achieved`, otherwise not yet",
         "share_of_councils": f"councils with `{p.get('column')}` yes (or at least 1) ÷ councils reporting "
-                             f"`{p.get('column')}` × 100, using {latest}",
+        f"`{p.get('column')}` × 100, using {latest}",
         "mean_of_councils": f"mean of `{p.get('column')}` over reporting councils, using {latest}",
         "councils_yes": f"number of councils whose `{p.get('column')}` is yes, using {latest}",
         "ratio_of_sums": f"sum of `{p.get('numerator')}` ÷ sum of `{p.get('denominator')}` × 100 over "
-                         f"reporting councils (both from the same return), using {latest}",
+        f"reporting councils (both from the same return), using {latest}",
         "exchanges_qualifying": "number of exchanges whose latest status at or before the quarter shown "
-                                "is `successful`, that list at least one standard and at least one partner",
+        "is `successful`, that list at least one standard and at least one partner",
         "placements_started": f"number of placements whose `start_quarter` is from {m.baseline_quarter} "
-                              "up to the quarter shown",
+        "up to the quarter shown",
         "workforce_uplift": "(s_now − s_baseline) ÷ s_baseline × 100, where s = sum of `underrepresented` ÷ "
-                            f"sum of `headcount`, over councils that reported in both {m.baseline_quarter} "
-                            "and the quarter shown (like for like)",
+        f"sum of `headcount`, over councils that reported in both {m.baseline_quarter} "
+        "and the quarter shown (like for like)",
         "standards_all_core": f"councils whose latest return reports `adopted` or `audited` for every one of "
-                              f"the {len(cfg.core_standards)} core standards ÷ all councils in scope × 100 "
-                              "(a council that does not report counts as not adopting)",
+        f"the {len(cfg.core_standards)} core standards ÷ all councils in scope × 100 "
+        "(a council that does not report counts as not adopting)",
     }
     return texts.get(m.method, m.method)
 
@@ -819,9 +980,13 @@ def workings(row, cfg) -> list[dict]:
     if t is None:
         direction = _val(row, "direction")
         out.append({"step": "Target", "value": "none: tracked measure"})
-        out.append({"step": f"Direction of travel over the last {cfg.direction_quarters} quarters "
-                            f"(change within {row_tolerance(row, cfg)} is stable)",
-                    "value": status_label(direction) if direction else "not enough data"})
+        out.append(
+            {
+                "step": f"Direction of travel over the last {cfg.direction_quarters} quarters "
+                f"(change within {row_tolerance(row, cfg)} is stable)",
+                "value": status_label(direction) if direction else "not enough data",
+            }
+        )
         return out
     out.append({"step": f"Target by {d} (T)", "value": f(t)})
     span, gone = _q_count(bq, d), _q_count(bq, q)
@@ -830,19 +995,38 @@ def workings(row, cfg) -> list[dict]:
     e_now, ratio = _val(row, "expected_now"), _val(row, "ratio")
     if e_now is not None and b is not None and span:
         e = float(e_now) - float(b)
-        out.append({"step": "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)",
-                    "value": f"({f(t)} − {f(b)}) × {gone} ÷ {span} = {f2(e)}"})
+        out.append(
+            {
+                "step": "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)",
+                "value": f"({f(t)} − {f(b)}) × {gone} ÷ {span} = {f2(e)}",
+            }
+        )
         out.append({"step": "Expected value by now (b + E)", "value": f2(e_now)})
     if ratio is not None:
-        out.append({"step": "Progress ratio R = (v − b) ÷ E",
-                    "value": f"({f(v)} − {f(b)}) ÷ {f2(float(e_now) - float(b))} = {float(ratio):.2f}"})
-    out.append({"step": "Status", "value": f"{status_label(shown_status(row))}: {band_text(row, cfg)}"})
+        out.append(
+            {
+                "step": "Progress ratio R = (v − b) ÷ E",
+                "value": f"({f(v)} − {f(b)}) ÷ {f2(float(e_now) - float(b))} = {float(ratio):.2f}",
+            }
+        )
+    out.append(
+        {"step": "Status", "value": f"{status_label(shown_status(row))}: {band_text(row, cfg)}"}
+    )
     proj, reached = _val(row, "projected_at_deadline"), _val(row, "projected_quarter_reached")
     if proj is not None:
-        out.append({"step": f"Projected for {d} (straight line through the last up to "
-                            f"{cfg.projection_quarters} quarters)", "value": f(proj)})
-        out.append({"step": "Quarter the target would be reached at that pace",
-                    "value": reached or "not before the deadline at the recent pace"})
+        out.append(
+            {
+                "step": f"Projected for {d} (straight line through the last up to "
+                f"{cfg.projection_quarters} quarters)",
+                "value": f(proj),
+            }
+        )
+        out.append(
+            {
+                "step": "Quarter the target would be reached at that pace",
+                "value": reached or "not before the deadline at the recent pace",
+            }
+        )
     return out
 
 
@@ -860,7 +1044,8 @@ def band_text(row, cfg) -> str:
         "acceleration_needed": f"{bands.acceleration_needed:g} ≤ R < {bands.on_track:g}",
         "limited_progress": f"{bands.limited_progress:g} ≤ R < {bands.acceleration_needed:g}",
         "deteriorating": f"R < {bands.limited_progress:g}",
-        "not_enough_data": _val(row, "status_reason") or "needs a baseline and two quarters with data",
+        "not_enough_data": _val(row, "status_reason")
+        or "needs a baseline and two quarters with data",
     }.get(status, "")
 
 
@@ -876,11 +1061,17 @@ def markdown_table(rows: list[dict], headers: dict[str, str]) -> str:
 
 
 def _measure_markdown(m: dict, quarter: str | None) -> str:
-    parts = [f"#### {m['title']}", m["definition"], f"**Formula:** {m['formula']}",
-             markdown_table(m["facts"], {"item": "Setting", "value": "Value"})]
+    parts = [
+        f"#### {m['title']}",
+        m["definition"],
+        f"**Formula:** {m['formula']}",
+        markdown_table(m["facts"], {"item": "Setting", "value": "Value"}),
+    ]
     if m["workings"]:
-        parts += [f"**The numbers behind the status in {quarter}:**",
-                  markdown_table(m["workings"], {"step": "Step", "value": "Number"})]
+        parts += [
+            f"**The numbers behind the status in {quarter}:**",
+            markdown_table(m["workings"], {"step": "Step", "value": "Number"}),
+        ]
     return "\n\n".join(parts)
 
 
@@ -888,57 +1079,95 @@ def methodology(quarter: str | None, version: int | None = None) -> list[dict]:
     """Every theme with its measures: definition, formula, target, baseline, deadline and,
     when a quarter is shown, the exact numbers behind the measure's current status."""
     cfg = config()
-    rows = ({r["id"]: r for r in summary(quarter, None, version=version).to_dict("records")}
-            if quarter else {})
+    rows = (
+        {r["id"]: r for r in summary(quarter, None, version=version).to_dict("records")}
+        if quarter
+        else {}
+    )
     themes = []
     for theme in cfg.themes.values():
         measures = []
         for m in cfg.measures.values():
             if m.theme != theme.id:
                 continue
-            target = ("in place (achieved)" if m.is_milestone else
-                      "none: tracked (direction of travel only)" if m.tracked else
-                      (f"{m.target:g}%" if m.unit == "percent" else f"{m.target:g}"))
+            target = (
+                "in place (achieved)"
+                if m.is_milestone
+                else "none: tracked (direction of travel only)"
+                if m.tracked
+                else (f"{m.target:g}%" if m.unit == "percent" else f"{m.target:g}")
+            )
             facts = [
-                {"item": "Unit", "value": {"percent": "percent (0 to 100)", "count": "count",
-                                           "score": "score (1 to 5)", "milestone": "milestone"}[m.unit]},
+                {
+                    "item": "Unit",
+                    "value": {
+                        "percent": "percent (0 to 100)",
+                        "count": "count",
+                        "score": "score (1 to 5)",
+                        "milestone": "milestone",
+                    }[m.unit],
+                },
                 {"item": "Target", "value": target + (f" by {m.deadline}" if m.deadline else "")},
                 {"item": "Baseline quarter", "value": m.baseline_quarter},
-                {"item": "Better when the value goes", "value": "up" if m.direction == "increase" else "down"},
+                {
+                    "item": "Better when the value goes",
+                    "value": "up" if m.direction == "increase" else "down",
+                },
             ]
             if m.split:
-                facts.append({"item": "Target for a group", "value": "the national target times the group's "
-                                                                      "share of councils in scope"})
+                facts.append(
+                    {
+                        "item": "Target for a group",
+                        "value": "the national target times the group's share of councils in scope",
+                    }
+                )
             elif m.unit == "count" and not m.tracked:
-                facts.append({"item": "Target for a group", "value": "none: the national count is not split"})
-            entry = {"id": m.id, "title": m.title, "definition": m.definition,
-                     "formula": formula(m, cfg), "facts": facts,
-                     "workings": workings(rows[m.id], cfg) if m.id in rows else None}
+                facts.append(
+                    {"item": "Target for a group", "value": "none: the national count is not split"}
+                )
+            entry = {
+                "id": m.id,
+                "title": m.title,
+                "definition": m.definition,
+                "formula": formula(m, cfg),
+                "facts": facts,
+                "workings": workings(rows[m.id], cfg) if m.id in rows else None,
+            }
             entry["markdown"] = _measure_markdown(entry, quarter)
             measures.append(entry)
-        themes.append({"id": theme.id, "title": theme.title, "vision": theme.vision,
-                       "measures": measures})
+        themes.append(
+            {"id": theme.id, "title": theme.title, "vision": theme.vision, "measures": measures}
+        )
     return themes
 
 
 # Data sources and the attributions their licences ask for (shown on the methodology page;
 # OS_ATTRIBUTION also beside every map).
-OS_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government "
-                  "Licence v.3.0. Contains OS data © Crown copyright and database right 2024.")
+OS_ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government "
+    "Licence v.3.0. Contains OS data © Crown copyright and database right 2024."
+)
 SOURCES = [
-    {"source": "Quarterly returns from councils (survey, workforce, data exchanges, placements, "
-               "milestones)",
-     "licence": "collected by the forum for this tracker",
-     "attribution": "Figures are as uploaded by the forum's analysts; see Upload history."},
-    {"source": "UK Local Authority Names and Codes (the council list, names and types)",
-     "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
-     "attribution": "UK Local Authority Names and Codes, © mySociety, licensed under CC BY 4.0: "
-                    "https://mysociety.github.io/uk_local_authority_names_and_codes/"},
-    {"source": "ONS Open Geography Portal boundaries (regions Dec 2023; local authority districts "
-               "May 2024; counties and unitary authorities Dec 2023)",
-     "licence": "Open Government Licence v3.0",
-     "attribution": OS_ATTRIBUTION},
+    {
+        "source": "Quarterly returns from councils (survey, workforce, data exchanges, placements, "
+        "milestones)",
+        "licence": "collected by the forum for this tracker",
+        "attribution": "Figures are as uploaded by the forum's analysts; see Upload history.",
+    },
+    {
+        "source": "UK Local Authority Names and Codes (the council list, names and types)",
+        "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
+        "attribution": "UK Local Authority Names and Codes, © mySociety, licensed under CC BY 4.0: "
+        "https://mysociety.github.io/uk_local_authority_names_and_codes/",
+    },
+    {
+        "source": "ONS Open Geography Portal boundaries (regions Dec 2023; local authority districts "
+        "May 2024; counties and unitary authorities Dec 2023)",
+        "licence": "Open Government Licence v3.0",
+        "attribution": OS_ATTRIBUTION,
+    },
 ]
 
 SOURCES_MARKDOWN = "\n".join(
-    f"- **{s['source']}**: licence: {s['licence']}. {s['attribution']}" for s in SOURCES)
+    f"- **{s['source']}**: licence: {s['licence']}. {s['attribution']}" for s in SOURCES
+)

@@ -7,6 +7,7 @@
 A bad entry raises ConfigError naming the file, the entry and the field, and saying
 what was expected. This module imports no database code (store.kinds imports it).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,11 +27,24 @@ SPLITS = ("by_councils",)
 
 # method -> parameters it needs, each with the values allowed (None = any identifier).
 SURVEY_COLUMNS_BOOL = ("ceo_digital_background", "collective_buying")
-SURVEY_COLUMNS_NUM = ("data_maturity", "digital_spend_gbp", "sme_spend_gbp", "contracts_total",
-                      "contracts_outcome_based", "common_components")
-MILESTONE_KINDS = ("centre_of_service_innovation", "coordinating_institute", "workforce_plan",
-                   "apprenticeship_scheme", "audit_regime", "procurement_framework",
-                   "common_components_library", "other")
+SURVEY_COLUMNS_NUM = (
+    "data_maturity",
+    "digital_spend_gbp",
+    "sme_spend_gbp",
+    "contracts_total",
+    "contracts_outcome_based",
+    "common_components",
+)
+MILESTONE_KINDS = (
+    "centre_of_service_innovation",
+    "coordinating_institute",
+    "workforce_plan",
+    "apprenticeship_scheme",
+    "audit_regime",
+    "procurement_framework",
+    "common_components_library",
+    "other",
+)
 METHODS: dict[str, dict[str, tuple[str, ...]]] = {
     "milestones_achieved": {"milestone_kind": MILESTONE_KINDS},
     "milestone": {"milestone_kind": MILESTONE_KINDS},
@@ -45,15 +59,30 @@ METHODS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # Which unit each method produces (a measure must declare the matching unit).
 METHOD_UNITS = {
-    "milestones_achieved": ("count",), "milestone": ("milestone",),
-    "share_of_councils": ("percent",), "mean_of_councils": ("score",),
-    "councils_yes": ("count",), "ratio_of_sums": ("percent",),
-    "exchanges_qualifying": ("count",), "placements_started": ("count",),
-    "workforce_uplift": ("percent",), "standards_all_core": ("percent",),
+    "milestones_achieved": ("count",),
+    "milestone": ("milestone",),
+    "share_of_councils": ("percent",),
+    "mean_of_councils": ("score",),
+    "councils_yes": ("count",),
+    "ratio_of_sums": ("percent",),
+    "exchanges_qualifying": ("count",),
+    "placements_started": ("count",),
+    "workforce_uplift": ("percent",),
+    "standards_all_core": ("percent",),
 }
-_MEASURE_FIELDS = {"theme", "title", "definition", "unit", "direction", "target", "deadline",
-                   "baseline_quarter", "method", "split", "tolerance"} | {
-    p for params in METHODS.values() for p in params}
+_MEASURE_FIELDS = {
+    "theme",
+    "title",
+    "definition",
+    "unit",
+    "direction",
+    "target",
+    "deadline",
+    "baseline_quarter",
+    "method",
+    "split",
+    "tolerance",
+} | {p for params in METHODS.values() for p in params}
 
 
 class ConfigError(ValueError):
@@ -79,10 +108,10 @@ class Measure:
     theme: str
     title: str
     definition: str
-    unit: str                      # count, percent, score, milestone
-    kind: str                      # count, rate, score, milestone
-    direction: str                 # increase, decrease
-    target: float | str | None     # number; "achieved" for milestones; None = tracked
+    unit: str  # count, percent, score, milestone
+    kind: str  # count, rate, score, milestone
+    direction: str  # increase, decrease
+    target: float | str | None  # number; "achieved" for milestones; None = tracked
     deadline: str | None
     baseline_quarter: str
     method: str
@@ -172,7 +201,7 @@ def _err(path: Path, where: str, what: str) -> ConfigError:
 
 def _quarter(path: Path, where: str, value) -> str:
     if not isinstance(value, str) or not _QUARTER.match(value):
-        raise _err(path, where, f"expected a quarter like \"2025-Q2\", got {value!r}")
+        raise _err(path, where, f'expected a quarter like "2025-Q2", got {value!r}')
     return value
 
 
@@ -190,8 +219,15 @@ def _text(path: Path, where: str, value) -> str:
 
 def parse(data: dict, path: Path) -> Config:
     """Validate the parsed TOML ``data``; ``path`` only names the file in messages."""
-    known_top = {"baseline_quarter", "deadline", "staleness_quarters", "status",
-                 "core_standards", "themes", "measures"}
+    known_top = {
+        "baseline_quarter",
+        "deadline",
+        "staleness_quarters",
+        "status",
+        "core_standards",
+        "themes",
+        "measures",
+    }
     for k in data:
         if k not in known_top:
             raise _err(path, k, f"unknown setting; expected one of {', '.join(sorted(known_top))}")
@@ -204,21 +240,42 @@ def parse(data: dict, path: Path) -> Config:
         raise _err(path, "deadline", f"{deadline} must be after baseline_quarter {baseline}")
     stale = data.get("staleness_quarters", 4)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
-        raise _err(path, "staleness_quarters", f"expected a whole number of quarters >= 0, got {stale!r}")
+        raise _err(
+            path, "staleness_quarters", f"expected a whole number of quarters >= 0, got {stale!r}"
+        )
 
     status = data.get("status", {})
     if not isinstance(status, dict):
         raise _err(path, "status", "expected a table of settings")
-    known_status = {"on_track", "acceleration_needed", "limited_progress", "projection_quarters",
-                    "direction_quarters", "direction_tolerance"}
+    known_status = {
+        "on_track",
+        "acceleration_needed",
+        "limited_progress",
+        "projection_quarters",
+        "direction_quarters",
+        "direction_tolerance",
+    }
     for k in status:
         if k not in known_status:
-            raise _err(path, f"status.{k}", f"unknown setting; expected one of {', '.join(sorted(known_status))}")
-    bands = Bands(**{k: _number(path, f"status.{k}", status[k])
-                     for k in ("on_track", "acceleration_needed", "limited_progress") if k in status})
+            raise _err(
+                path,
+                f"status.{k}",
+                f"unknown setting; expected one of {', '.join(sorted(known_status))}",
+            )
+    bands = Bands(
+        **{
+            k: _number(path, f"status.{k}", status[k])
+            for k in ("on_track", "acceleration_needed", "limited_progress")
+            if k in status
+        }
+    )
     if not bands.on_track > bands.acceleration_needed > bands.limited_progress:
-        raise _err(path, "status", "band edges must satisfy on_track > acceleration_needed > limited_progress, "
-                   f"got {bands.on_track}, {bands.acceleration_needed}, {bands.limited_progress}")
+        raise _err(
+            path,
+            "status",
+            "band edges must satisfy on_track > acceleration_needed > limited_progress, "
+            f"got {bands.on_track}, {bands.acceleration_needed}, {bands.limited_progress}",
+        )
     ints = {}
     for k, default, low in (("projection_quarters", 8, 2), ("direction_quarters", 4, 2)):
         v = status.get(k, default)
@@ -231,7 +288,11 @@ def parse(data: dict, path: Path) -> Config:
 
     raw_std = data["core_standards"]
     if not isinstance(raw_std, list) or not raw_std:
-        raise _err(path, "core_standards", "expected at least one [[core_standards]] entry with id and title")
+        raise _err(
+            path,
+            "core_standards",
+            "expected at least one [[core_standards]] entry with id and title",
+        )
     standards: list[Standard] = []
     for i, s in enumerate(raw_std, start=1):
         where = f"core_standards entry {i}"
@@ -239,7 +300,11 @@ def parse(data: dict, path: Path) -> Config:
             raise _err(path, where, "expected a table with id and title")
         sid = s.get("id")
         if not isinstance(sid, str) or not _ID.match(sid):
-            raise _err(path, f"{where}, field id", f"expected a lower-case identifier like open_referral, got {sid!r}")
+            raise _err(
+                path,
+                f"{where}, field id",
+                f"expected a lower-case identifier like open_referral, got {sid!r}",
+            )
         where = f"core standard {sid!r}"
         for k in s:
             if k not in ("id", "title"):
@@ -255,14 +320,18 @@ def parse(data: dict, path: Path) -> Config:
     for tid, t in raw_themes.items():
         where = f"theme {tid!r}"
         if not _ID.match(tid) or not isinstance(t, dict):
-            raise _err(path, where, "expected [themes.<lower_case_id>] with title (and optional vision)")
+            raise _err(
+                path, where, "expected [themes.<lower_case_id>] with title (and optional vision)"
+            )
         for k in t:
             if k not in ("title", "vision"):
                 raise _err(path, f"{where}, field {k}", "unknown field; expected title, vision")
         vision = t.get("vision", "")
         if not isinstance(vision, str):
             raise _err(path, f"{where}, field vision", f"expected text, got {vision!r}")
-        themes[tid] = Theme(tid, _text(path, f"{where}, field title", t.get("title")), vision.strip())
+        themes[tid] = Theme(
+            tid, _text(path, f"{where}, field title", t.get("title")), vision.strip()
+        )
 
     raw_measures = data["measures"]
     if not isinstance(raw_measures, dict) or not raw_measures:
@@ -271,39 +340,71 @@ def parse(data: dict, path: Path) -> Config:
     for mid, m in raw_measures.items():
         measures[mid] = _measure(path, mid, m, themes, baseline, deadline, tol)
 
-    return Config(path=path, baseline_quarter=baseline, deadline=deadline, staleness_quarters=stale,
-                  bands=bands, projection_quarters=ints["projection_quarters"],
-                  direction_quarters=ints["direction_quarters"], direction_tolerance=tol,
-                  core_standards=standards, themes=themes, measures=measures)
+    return Config(
+        path=path,
+        baseline_quarter=baseline,
+        deadline=deadline,
+        staleness_quarters=stale,
+        bands=bands,
+        projection_quarters=ints["projection_quarters"],
+        direction_quarters=ints["direction_quarters"],
+        direction_tolerance=tol,
+        core_standards=standards,
+        themes=themes,
+        measures=measures,
+    )
 
 
-def _measure(path: Path, mid: str, m, themes: dict, baseline: str, deadline: str, tol: float) -> Measure:
+def _measure(
+    path: Path, mid: str, m, themes: dict, baseline: str, deadline: str, tol: float
+) -> Measure:
     where = f"measure {mid!r}"
     if not _ID.match(mid) or not isinstance(m, dict):
         raise _err(path, where, "expected [measures.<lower_case_id>] with its fields")
     for k in m:
         if k not in _MEASURE_FIELDS:
-            raise _err(path, f"{where}, field {k}", f"unknown field; expected some of {', '.join(sorted(_MEASURE_FIELDS))}")
+            raise _err(
+                path,
+                f"{where}, field {k}",
+                f"unknown field; expected some of {', '.join(sorted(_MEASURE_FIELDS))}",
+            )
     theme = m.get("theme")
     if theme not in themes:
-        raise _err(path, f"{where}, field theme", f"expected one of the themes {', '.join(themes)}, got {theme!r}")
+        raise _err(
+            path,
+            f"{where}, field theme",
+            f"expected one of the themes {', '.join(themes)}, got {theme!r}",
+        )
     unit = m.get("unit")
     if unit not in UNITS:
-        raise _err(path, f"{where}, field unit", f"expected one of {', '.join(UNITS)}, got {unit!r}")
+        raise _err(
+            path, f"{where}, field unit", f"expected one of {', '.join(UNITS)}, got {unit!r}"
+        )
     direction = m.get("direction", "increase")
     if direction not in DIRECTIONS:
-        raise _err(path, f"{where}, field direction", f"expected increase or decrease, got {direction!r}")
+        raise _err(
+            path, f"{where}, field direction", f"expected increase or decrease, got {direction!r}"
+        )
     method = m.get("method")
     if method not in METHODS:
-        raise _err(path, f"{where}, field method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+        raise _err(
+            path, f"{where}, field method", f"expected one of {', '.join(METHODS)}, got {method!r}"
+        )
     if unit not in METHOD_UNITS[method]:
-        raise _err(path, f"{where}, field unit", f"method {method} gives a {METHOD_UNITS[method][0]}, "
-                   f"but unit is {unit!r}")
+        raise _err(
+            path,
+            f"{where}, field unit",
+            f"method {method} gives a {METHOD_UNITS[method][0]}, but unit is {unit!r}",
+        )
     params = {}
     for p, allowed in METHODS[method].items():
         v = m.get(p)
         if v not in allowed:
-            raise _err(path, f"{where}, field {p}", f"method {method} needs {p} = one of {', '.join(allowed)}; got {v!r}")
+            raise _err(
+                path,
+                f"{where}, field {p}",
+                f"method {method} needs {p} = one of {', '.join(allowed)}; got {v!r}",
+            )
         params[p] = v
     for p in {q for ps in METHODS.values() for q in ps} - set(METHODS[method]):
         if p in m:
@@ -312,31 +413,67 @@ def _measure(path: Path, mid: str, m, themes: dict, baseline: str, deadline: str
     target = m.get("target")
     if unit == "milestone":
         if target != "achieved":
-            raise _err(path, f"{where}, field target", f"a milestone's target must be \"achieved\", got {target!r}")
+            raise _err(
+                path,
+                f"{where}, field target",
+                f'a milestone\'s target must be "achieved", got {target!r}',
+            )
     elif target is not None:
         target = _number(path, f"{where}, field target", target)
         if unit == "percent" and method != "workforce_uplift" and not 0 <= target <= 100:
-            raise _err(path, f"{where}, field target", f"a percentage from 0 to 100 (33 means 33%), got {target}")
+            raise _err(
+                path,
+                f"{where}, field target",
+                f"a percentage from 0 to 100 (33 means 33%), got {target}",
+            )
         if unit == "count" and target < 0:
             raise _err(path, f"{where}, field target", f"a count cannot be negative, got {target}")
     m_deadline = m.get("deadline")
-    m_deadline = _quarter(path, f"{where}, field deadline", m_deadline) if m_deadline is not None else (
-        deadline if target is not None else None)
-    m_baseline = _quarter(path, f"{where}, field baseline_quarter", m.get("baseline_quarter", baseline))
+    m_deadline = (
+        _quarter(path, f"{where}, field deadline", m_deadline)
+        if m_deadline is not None
+        else (deadline if target is not None else None)
+    )
+    m_baseline = _quarter(
+        path, f"{where}, field baseline_quarter", m.get("baseline_quarter", baseline)
+    )
     if m_deadline is not None and m_deadline <= m_baseline:
-        raise _err(path, f"{where}, field deadline", f"{m_deadline} must be after the baseline quarter {m_baseline}")
+        raise _err(
+            path,
+            f"{where}, field deadline",
+            f"{m_deadline} must be after the baseline quarter {m_baseline}",
+        )
     split = m.get("split")
     if split is not None:
         if split not in SPLITS:
-            raise _err(path, f"{where}, field split", f"expected one of {', '.join(SPLITS)}, got {split!r}")
+            raise _err(
+                path, f"{where}, field split", f"expected one of {', '.join(SPLITS)}, got {split!r}"
+            )
         if unit != "count" or target is None:
-            raise _err(path, f"{where}, field split", "only a count with a target can be split between groups")
+            raise _err(
+                path,
+                f"{where}, field split",
+                "only a count with a target can be split between groups",
+            )
     # Default: the global tolerance for rates and scores; any change of a count counts.
-    m_tol = _number(path, f"{where}, field tolerance", m.get("tolerance", 0.0 if unit == "count" else tol))
+    m_tol = _number(
+        path, f"{where}, field tolerance", m.get("tolerance", 0.0 if unit == "count" else tol)
+    )
     if m_tol < 0:
         raise _err(path, f"{where}, field tolerance", f"expected a number >= 0, got {m_tol}")
     return Measure(
-        id=mid, theme=theme, title=_text(path, f"{where}, field title", m.get("title")),
+        id=mid,
+        theme=theme,
+        title=_text(path, f"{where}, field title", m.get("title")),
         definition=_text(path, f"{where}, field definition", m.get("definition")),
-        unit=unit, kind=UNITS[unit], direction=direction, target=target, deadline=m_deadline,
-        baseline_quarter=m_baseline, method=method, params=params, split=split, tolerance=m_tol)
+        unit=unit,
+        kind=UNITS[unit],
+        direction=direction,
+        target=target,
+        deadline=m_deadline,
+        baseline_quarter=m_baseline,
+        method=method,
+        params=params,
+        split=split,
+        tolerance=m_tol,
+    )

@@ -11,10 +11,11 @@ A figure whose base is not reported (None/NaN) is left as it is (it is already b
     disclose_frame(df, counts=["headcount", "women"],
                    shares={"share_women": ["women", "headcount"]})
 """
+
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -50,8 +51,9 @@ def disclose(value, rests_on: Iterable | None = None):
     return value
 
 
-def disclose_frame(df: pd.DataFrame, counts: Sequence[str] = (),
-                   shares: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+def disclose_frame(
+    df: pd.DataFrame, counts: Sequence[str] = (), shares: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
     """A copy of ``df`` with small figures replaced by "<5".
 
     ``counts``: columns holding counts of people (each cell rests on itself).

@@ -4,6 +4,7 @@ A cell that starts with =, +, -, @ (or a tab or carriage return) would be read b
 Excel as a formula; such text cells are prefixed with an apostrophe. Numbers are left
 as numbers.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
     return out
 
 

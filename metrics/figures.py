@@ -11,13 +11,18 @@ an annotation beside it. Colours are the Okabe-Ito colour-blind-safe palette.
 - ``breakdown``: one bar per group, sorted, with the target marked (theme page).
 - ``lines``: a generic line chart or small multiples (one line per group).
 """
+
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
 from metrics.progress import format_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Okabe-Ito (colour-blind safe). Names say what each colour is used for.
 BLACK = "#000000"
@@ -49,8 +54,9 @@ def unit_label(unit: str) -> str:
     return UNIT_AXIS.get(unit, unit or "")
 
 
-def _layout(fig: go.Figure, *, title: str | None, unit: str, height: int,
-            legend: bool = True) -> go.Figure:
+def _layout(
+    fig: go.Figure, *, title: str | None, unit: str, height: int, legend: bool = True
+) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left", font=dict(size=16)) if title else None,
@@ -60,12 +66,18 @@ def _layout(fig: go.Figure, *, title: str | None, unit: str, height: int,
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left",
-                    font=dict(size=13)),
+        legend=dict(
+            orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left", font=dict(size=13)
+        ),
         hoverlabel=dict(font=dict(size=13)),
     )
-    fig.update_yaxes(title_text=unit_label(unit), gridcolor="#E5E5E5", zeroline=True,
-                     zerolinecolor="#BDBDBD", ticksuffix="%" if unit == "percent" else None)
+    fig.update_yaxes(
+        title_text=unit_label(unit),
+        gridcolor="#E5E5E5",
+        zeroline=True,
+        zerolinecolor="#BDBDBD",
+        ticksuffix="%" if unit == "percent" else None,
+    )
     fig.update_xaxes(gridcolor="#F0F0F0")
     return fig
 
@@ -77,8 +89,13 @@ def quarter_axis(first: str, last: str) -> list[str]:
     return between(first, last) if first <= last else [first]
 
 
-def trajectory(row: Mapping, actual: Sequence[tuple[str, float]], *,
-               title: str | None = None, height: int = 380) -> go.Figure:
+def trajectory(
+    row: Mapping,
+    actual: Sequence[tuple[str, float]],
+    *,
+    title: str | None = None,
+    height: int = 380,
+) -> go.Figure:
     """Baseline, straight path to the target, actual series, projection, target.
 
     ``row`` is one measure's summary row (keys: unit, baseline, baseline_quarter,
@@ -96,46 +113,101 @@ def trajectory(row: Mapping, actual: Sequence[tuple[str, float]], *,
     fig = go.Figure()
     if quarters:
         axis = quarter_axis(min(quarters), max(quarters))
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=axis,
-                         range=[-0.5, len(axis) - 0.5], nticks=6)
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=axis,
+            range=[-0.5, len(axis) - 0.5],
+            nticks=6,
+        )
     if baseline is not None and target is not None and baseline_q and deadline:
-        fig.add_trace(go.Scatter(
-            x=[baseline_q, deadline], y=[baseline, target], mode="lines",
-            name="Straight path to target", line=dict(color=GREY, dash="dash", width=2),
-            hovertemplate="Path to target %{x}: %{y}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[baseline_q, deadline],
+                y=[baseline, target],
+                mode="lines",
+                name="Straight path to target",
+                line=dict(color=GREY, dash="dash", width=2),
+                hovertemplate="Path to target %{x}: %{y}<extra></extra>",
+            )
+        )
     if points:
-        fig.add_trace(go.Scatter(
-            x=[q for q, _ in points], y=[v for _, v in points], mode="lines+markers",
-            name="Actual", line=dict(color=BLUE, width=3),
-            marker=dict(symbol="circle", size=8, color=BLUE),
-            hovertemplate="Actual %{x}: %{y}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[q for q, _ in points],
+                y=[v for _, v in points],
+                mode="lines+markers",
+                name="Actual",
+                line=dict(color=BLUE, width=3),
+                marker=dict(symbol="circle", size=8, color=BLUE),
+                hovertemplate="Actual %{x}: %{y}<extra></extra>",
+            )
+        )
     if points and projected is not None and deadline and points[-1][0] < deadline:
         last_q, last_v = points[-1]
-        fig.add_trace(go.Scatter(
-            x=[last_q, deadline], y=[last_v, projected], mode="lines+markers",
-            name=f"Projection to {deadline} at recent pace",
-            line=dict(color=VERMILLION, dash="dot", width=3),
-            marker=dict(symbol=["circle-open", "triangle-up"], size=[1, 11], color=VERMILLION),
-            hovertemplate="Projection %{x}: %{y}<extra></extra>"))
-        fig.add_annotation(x=deadline, y=projected, text=f"projected {format_value(projected, unit)}",
-                           showarrow=False, xanchor="right", yanchor="top", yshift=-8,
-                           font=dict(color=VERMILLION, size=13))
+        fig.add_trace(
+            go.Scatter(
+                x=[last_q, deadline],
+                y=[last_v, projected],
+                mode="lines+markers",
+                name=f"Projection to {deadline} at recent pace",
+                line=dict(color=VERMILLION, dash="dot", width=3),
+                marker=dict(symbol=["circle-open", "triangle-up"], size=[1, 11], color=VERMILLION),
+                hovertemplate="Projection %{x}: %{y}<extra></extra>",
+            )
+        )
+        fig.add_annotation(
+            x=deadline,
+            y=projected,
+            text=f"projected {format_value(projected, unit)}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="top",
+            yshift=-8,
+            font=dict(color=VERMILLION, size=13),
+        )
     if baseline is not None and baseline_q:
-        fig.add_trace(go.Scatter(
-            x=[baseline_q], y=[baseline], mode="markers", name=f"Baseline {baseline_q}",
-            marker=dict(symbol="diamond", size=12, color=BLACK),
-            hovertemplate="Baseline %{x}: %{y}<extra></extra>"))
-        fig.add_annotation(x=baseline_q, y=baseline, text=f"baseline {format_value(baseline, unit)}",
-                           showarrow=False, xanchor="left", yanchor="bottom", yshift=8,
-                           font=dict(size=13))
+        fig.add_trace(
+            go.Scatter(
+                x=[baseline_q],
+                y=[baseline],
+                mode="markers",
+                name=f"Baseline {baseline_q}",
+                marker=dict(symbol="diamond", size=12, color=BLACK),
+                hovertemplate="Baseline %{x}: %{y}<extra></extra>",
+            )
+        )
+        fig.add_annotation(
+            x=baseline_q,
+            y=baseline,
+            text=f"baseline {format_value(baseline, unit)}",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=8,
+            font=dict(size=13),
+        )
     if target is not None and deadline:
-        fig.add_trace(go.Scatter(
-            x=[deadline], y=[target], mode="markers", name=f"Target {deadline}",
-            marker=dict(symbol="star", size=16, color=GREEN, line=dict(color=BLACK, width=1)),
-            hovertemplate="Target %{x}: %{y}<extra></extra>"))
-        fig.add_annotation(x=deadline, y=target, text=f"target {format_value(target, unit)}",
-                           showarrow=False, xanchor="right", yanchor="bottom", yshift=10,
-                           font=dict(color=BLACK, size=13))
+        fig.add_trace(
+            go.Scatter(
+                x=[deadline],
+                y=[target],
+                mode="markers",
+                name=f"Target {deadline}",
+                marker=dict(symbol="star", size=16, color=GREEN, line=dict(color=BLACK, width=1)),
+                hovertemplate="Target %{x}: %{y}<extra></extra>",
+            )
+        )
+        fig.add_annotation(
+            x=deadline,
+            y=target,
+            text=f"target {format_value(target, unit)}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            yshift=10,
+            font=dict(color=BLACK, size=13),
+        )
     fig = _layout(fig, title=title, unit=unit, height=height)
     if unit == "count":
         ys = [y for t in fig.data for y in (t.y or []) if _num(y) is not None]
@@ -150,21 +222,34 @@ def count_dtick(top: float) -> int:
     return max(1, math.ceil(top / 5))
 
 
-def milestone_steps(actual: Sequence[tuple[str, float]], *, title: str | None = None,
-                    height: int = 260) -> go.Figure:
+def milestone_steps(
+    actual: Sequence[tuple[str, float]], *, title: str | None = None, height: int = 260
+) -> go.Figure:
     """A milestone over time: a step line at 'not yet' (0) or 'achieved' (1)."""
     points = [(q, _num(v)) for q, v in actual if _num(v) is not None]
-    fig = go.Figure(go.Scatter(
-        x=[q for q, _ in points], y=[v for _, v in points], mode="lines+markers", name="Achieved?",
-        line=dict(color=BLUE, width=3, shape="hv"), marker=dict(size=9, symbol="circle"),
-        customdata=[format_value(v, "milestone") for _, v in points],
-        hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=[q for q, _ in points],
+            y=[v for _, v in points],
+            mode="lines+markers",
+            name="Achieved?",
+            line=dict(color=BLUE, width=3, shape="hv"),
+            marker=dict(size=9, symbol="circle"),
+            customdata=[format_value(v, "milestone") for _, v in points],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        )
+    )
     if points:
-        fig.update_xaxes(type="category", categoryorder="array", nticks=6,
-                         categoryarray=quarter_axis(points[0][0], points[-1][0]))
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            nticks=6,
+            categoryarray=quarter_axis(points[0][0], points[-1][0]),
+        )
     fig = _layout(fig, title=title, unit="milestone", height=height, legend=False)
-    fig.update_yaxes(range=[-0.15, 1.15], tickvals=[0, 1], ticktext=["not yet", "achieved"],
-                     title_text=None)
+    fig.update_yaxes(
+        range=[-0.15, 1.15], tickvals=[0, 1], ticktext=["not yet", "achieved"], title_text=None
+    )
     return fig
 
 
@@ -173,20 +258,56 @@ def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> g
     (a dozen sit on the overview, so each must be cheap)."""
     ys = [_num(v) for v in values]
     xs = list(range(len(ys)))
-    data = [dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=BLUE, width=2),
-                 hoverinfo="skip", connectgaps=True)]
+    data = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=BLUE, width=2),
+            hoverinfo="skip",
+            connectgaps=True,
+        )
+    ]
     if ys and ys[-1] is not None:
-        data.append(dict(type="scatter", x=[xs[-1]], y=[ys[-1]], mode="markers",
-                         marker=dict(color=BLUE, size=6), hoverinfo="skip"))
+        data.append(
+            dict(
+                type="scatter",
+                x=[xs[-1]],
+                y=[ys[-1]],
+                mode="markers",
+                marker=dict(color=BLUE, size=6),
+                hoverinfo="skip",
+            )
+        )
     axis = dict(visible=False, fixedrange=True)
-    return go.Figure(dict(data=data, layout=dict(
-        template=TEMPLATE, height=height, margin=dict(l=2, r=2, t=2, b=2), showlegend=False,
-        plot_bgcolor="white", paper_bgcolor="white", xaxis=axis, yaxis=axis)))
+    return go.Figure(
+        dict(
+            data=data,
+            layout=dict(
+                template=TEMPLATE,
+                height=height,
+                margin=dict(l=2, r=2, t=2, b=2),
+                showlegend=False,
+                plot_bgcolor="white",
+                paper_bgcolor="white",
+                xaxis=axis,
+                yaxis=axis,
+            ),
+        )
+    )
 
 
-def breakdown(groups: Sequence[str], values: Sequence[float], *, unit: str,
-              target: float | Sequence[float | None] | None = None, title: str | None = None,
-              target_label: str = "Target", height: int | None = None) -> go.Figure:
+def breakdown(
+    groups: Sequence[str],
+    values: Sequence[float],
+    *,
+    unit: str,
+    target: float | Sequence[float | None] | None = None,
+    title: str | None = None,
+    target_label: str = "Target",
+    height: int | None = None,
+) -> go.Figure:
     """One horizontal bar per group, largest at the top, with the target marked.
 
     ``target``: one number (a dashed line across all bars) or one per group (a black
@@ -198,40 +319,77 @@ def breakdown(groups: Sequence[str], values: Sequence[float], *, unit: str,
     rows = [(str(g), _num(v), _num(t)) for g, v, t in zip(groups, values, targets)]
     with_data = sorted([r for r in rows if r[1] is not None], key=lambda r: (r[1], r[0]))
     without = sorted([r for r in rows if r[1] is None], key=lambda r: r[0], reverse=True)
-    ordered = without + with_data   # plotly draws the first bar at the bottom
+    ordered = without + with_data  # plotly draws the first bar at the bottom
     labels = [g if v is not None else f"{g} (no data)" for g, v, _ in ordered]
     xs = [v for _, v, _ in ordered]
-    fig = go.Figure(go.Bar(
-        x=xs, y=labels, orientation="h", marker=dict(color=BLUE), name="Value",
-        text=[format_value(v, unit) for _, v, _ in ordered], textposition="outside",
-        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=xs,
+            y=labels,
+            orientation="h",
+            marker=dict(color=BLUE),
+            name="Value",
+            text=[format_value(v, unit) for _, v, _ in ordered],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     top = max([x for x in xs if x is not None] + [0])
     if per_group and any(t is not None for _, _, t in ordered):
-        fig.add_trace(go.Scatter(
-            x=[t for _, _, t in ordered], y=labels, mode="markers", name="Group target",
-            orientation="h",
-            marker=dict(symbol="diamond", size=12, color=BLACK),
-            hovertemplate="%{y} target: %{x}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[t for _, _, t in ordered],
+                y=labels,
+                mode="markers",
+                name="Group target",
+                orientation="h",
+                marker=dict(symbol="diamond", size=12, color=BLACK),
+                hovertemplate="%{y} target: %{x}<extra></extra>",
+            )
+        )
         top = max([top] + [t for _, _, t in ordered if t is not None])
     elif target is not None and not per_group:
         fig.add_vline(x=target, line=dict(color=BLACK, dash="dash", width=2))
-        fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{target_label} {format_value(target, unit)}", font=dict(size=13))
+        fig.add_annotation(
+            x=target,
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"{target_label} {format_value(target, unit)}",
+            font=dict(size=13),
+        )
         top = max(top, float(target))
-    fig = _layout(fig, title=title, unit=unit, height=height or max(220, 90 + 30 * len(labels)),
-                  legend=per_group)
+    fig = _layout(
+        fig,
+        title=title,
+        unit=unit,
+        height=height or max(220, 90 + 30 * len(labels)),
+        legend=per_group,
+    )
     fig.update_yaxes(title_text=None, ticksuffix=None, automargin=True, showgrid=False)
-    fig.update_xaxes(title_text=unit_label(unit), ticksuffix="%" if unit == "percent" else None,
-                     range=[0, top * 1.25 if top > 0 else 1],
-                     dtick=count_dtick(top * 1.25) if unit == "count" else None)
+    fig.update_xaxes(
+        title_text=unit_label(unit),
+        ticksuffix="%" if unit == "percent" else None,
+        range=[0, top * 1.25 if top > 0 else 1],
+        dtick=count_dtick(top * 1.25) if unit == "count" else None,
+    )
     if target is not None and not per_group:
         fig.update_layout(margin=dict(t=(50 if title else 10) + 24))
     return fig
 
 
-def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
-          title: str | None = None, height: int = 360, small_multiples: bool = False,
-          columns: int = 3, panel_height: int = 220) -> go.Figure:
+def lines(
+    series: Mapping[str, Sequence[tuple[str, float]]],
+    *,
+    unit: str,
+    title: str | None = None,
+    height: int = 360,
+    small_multiples: bool = False,
+    columns: int = 3,
+    panel_height: int = 220,
+) -> go.Figure:
     """One line per named series of (quarter, value); or small multiples, one panel each.
 
     Lines differ by dash and marker symbol as well as colour, and each is named in the
@@ -245,30 +403,57 @@ def lines(series: Mapping[str, Sequence[tuple[str, float]]], *, unit: str,
         fig = go.Figure()
         for i, name in enumerate(names):
             pts = series[name]
-            fig.add_trace(go.Scatter(
-                x=[q for q, _ in pts], y=[_num(v) for _, v in pts], mode="lines+markers",
-                name=str(name), line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes[i % len(dashes)]),
-                marker=dict(symbol=symbols[i % len(symbols)], size=7)))
+            fig.add_trace(
+                go.Scatter(
+                    x=[q for q, _ in pts],
+                    y=[_num(v) for _, v in pts],
+                    mode="lines+markers",
+                    name=str(name),
+                    line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes[i % len(dashes)]),
+                    marker=dict(symbol=symbols[i % len(symbols)], size=7),
+                )
+            )
         if all_q:
-            fig.update_xaxes(type="category", categoryorder="array", nticks=6,
-                             categoryarray=quarter_axis(all_q[0], all_q[-1]))
+            fig.update_xaxes(
+                type="category",
+                categoryorder="array",
+                nticks=6,
+                categoryarray=quarter_axis(all_q[0], all_q[-1]),
+            )
         return _layout(fig, title=title, unit=unit, height=height)
     from plotly.subplots import make_subplots
 
     rows = (len(names) + columns - 1) // columns
     total = max(height, panel_height * rows)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[_wrap(str(n)) for n in names],
-                        shared_yaxes=True, horizontal_spacing=0.06,
-                        vertical_spacing=min(0.3, 90 / total) if rows > 1 else 0.2)
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[_wrap(str(n)) for n in names],
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        vertical_spacing=min(0.3, 90 / total) if rows > 1 else 0.2,
+    )
     for i, name in enumerate(names):
         pts = series[name]
-        fig.add_trace(go.Scatter(
-            x=[q for q, _ in pts], y=[_num(v) for _, v in pts], mode="lines+markers",
-            name=str(name), line=dict(color=BLUE), marker=dict(size=6)),
-            row=i // columns + 1, col=i % columns + 1)
+        fig.add_trace(
+            go.Scatter(
+                x=[q for q, _ in pts],
+                y=[_num(v) for _, v in pts],
+                mode="lines+markers",
+                name=str(name),
+                line=dict(color=BLUE),
+                marker=dict(size=6),
+            ),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
     if all_q:
-        fig.update_xaxes(type="category", categoryorder="array",
-                         categoryarray=quarter_axis(all_q[0], all_q[-1]), nticks=4)
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=quarter_axis(all_q[0], all_q[-1]),
+            nticks=4,
+        )
     fig.update_annotations(font_size=12)
     fig = _layout(fig, title=title, unit=unit, height=total, legend=False)
     return fig
@@ -297,6 +482,7 @@ class FrozenFigure(go.Figure):
 class FrozenDict(dict):
     """What FrozenFigure.to_dict() returns (st.plotly_chart encodes that dict, not the
     figure): a dict that keeps its JSON once encoded."""
+
     __slots__ = ("json",)
 
 
@@ -312,13 +498,16 @@ def _json_once(to_json):
     """plotly.io.to_json that encodes a FrozenFigure (or its to_dict()) once, with the
     default settings as st.plotly_chart asks, and hands back the same string after;
     every other call goes to plotly's own to_json unchanged."""
+
     def wrapper(fig, validate=True, pretty=False, remove_uids=True, engine=None):
         spec = fig.to_dict() if isinstance(fig, FrozenFigure) else fig
         if isinstance(spec, FrozenDict) and not pretty and remove_uids and engine is None:
             if getattr(spec, "json", None) is None:
                 spec.json = to_json(spec, validate=False)
             return spec.json
-        return to_json(fig, validate=validate, pretty=pretty, remove_uids=remove_uids, engine=engine)
+        return to_json(
+            fig, validate=validate, pretty=pretty, remove_uids=remove_uids, engine=engine
+        )
 
     wrapper.plotly_to_json = to_json
     return wrapper
@@ -348,7 +537,7 @@ def _num(v) -> float | None:
     return None if f != f else f
 
 
-def chart_table(fig: go.Figure, *, unit: str = "") -> "pd.DataFrame":
+def chart_table(fig: go.Figure, *, unit: str = "") -> pd.DataFrame:
     """The table view of a chart: one row per plotted point (series, x, value), read from
     the figure itself so the table always shows exactly what the chart shows."""
     import pandas as pd
@@ -369,19 +558,39 @@ def chart_table(fig: go.Figure, *, unit: str = "") -> "pd.DataFrame":
 
 # ---------------------------------------------------------------- added by H4b (coverage page)
 
-def heatmap(rows: Sequence[str], columns: Sequence[str], z: Sequence[Sequence[float]],
-            text: Sequence[Sequence[str]], *, title: str | None = None,
-            colour_title: str = "% reporting", height: int | None = None) -> go.Figure:
+
+def heatmap(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    z: Sequence[Sequence[float]],
+    text: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    colour_title: str = "% reporting",
+    height: int | None = None,
+) -> go.Figure:
     """A grid of percentages (0-100) with each cell's text written in it, so the numbers
     read without colour (coverage by region and quarter)."""
-    fig = go.Figure(go.Heatmap(
-        x=list(columns), y=list(rows), z=[list(r) for r in z], text=[list(r) for r in text],
-        texttemplate="%{text}", textfont=dict(size=12), zmin=0, zmax=100,
-        colorscale="Cividis", xgap=2, ygap=2,
-        colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
-    fig = _layout(fig, title=title, unit="", height=height or max(260, 70 + 42 * len(rows)),
-                  legend=False)
+    fig = go.Figure(
+        go.Heatmap(
+            x=list(columns),
+            y=list(rows),
+            z=[list(r) for r in z],
+            text=[list(r) for r in text],
+            texttemplate="%{text}",
+            textfont=dict(size=12),
+            zmin=0,
+            zmax=100,
+            colorscale="Cividis",
+            xgap=2,
+            ygap=2,
+            colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig = _layout(
+        fig, title=title, unit="", height=height or max(260, 70 + 42 * len(rows)), legend=False
+    )
     fig.update_yaxes(title_text=None, autorange="reversed", automargin=True, gridcolor=None)
     fig.update_xaxes(type="category", title_text=None, tickangle=0)
     return fig

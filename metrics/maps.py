@@ -24,6 +24,7 @@ coordinates rounded to 3 decimals), which takes the district layer from about 85
 to about 140 kB, for phones. The map is drawn at one fixed national zoom (no scroll
 zoom, no dragging), where 0.01 degrees is under half a pixel.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,11 +45,13 @@ LAYERS: dict[str, tuple[str, str]] = {
     "upper_tier": ("CTYUA23CD", "CTYUA23NM"),
 }
 
-ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government "
-               "Licence v.3.0. Contains OS data © Crown copyright and database right 2024")
+ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government "
+    "Licence v.3.0. Contains OS data © Crown copyright and database right 2024"
+)
 
-TOLERANCE = 0.01     # degrees, about 0.7-1.1 km: under half a pixel at the national zoom
-DECIMALS = 3         # about 70-110 m
+TOLERANCE = 0.01  # degrees, about 0.7-1.1 km: under half a pixel at the national zoom
+DECIMALS = 3  # about 70-110 m
 
 # England's middle and a zoom that fits it into a 390 px wide phone as well as a desktop.
 CENTRE = {"lat": 52.6, "lon": -1.9}
@@ -69,6 +72,7 @@ class BoundaryError(RuntimeError):
 
 
 # ---------------------------------------------------------------- simplification
+
 
 def _perpendicular(p, a, b) -> float:
     (x, y), (x1, y1), (x2, y2) = p, a, b
@@ -99,7 +103,9 @@ def _douglas_peucker(points: list, tolerance: float) -> list:
     return [p for p, k in zip(points, keep) if k]
 
 
-def simplify_ring(ring: list, tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> list | None:
+def simplify_ring(
+    ring: list, tolerance: float = TOLERANCE, decimals: int = DECIMALS
+) -> list | None:
     """A closed ring simplified and rounded; None when it collapses below a triangle.
 
     The ring is split at its point farthest from the start so that Douglas-Peucker
@@ -109,7 +115,9 @@ def simplify_ring(ring: list, tolerance: float = TOLERANCE, decimals: int = DECI
         return None
     body = ring[:-1] if ring[0] == ring[-1] else list(ring)
     start = body[0]
-    far = max(range(len(body)), key=lambda i: (body[i][0] - start[0]) ** 2 + (body[i][1] - start[1]) ** 2)
+    far = max(
+        range(len(body)), key=lambda i: (body[i][0] - start[0]) ** 2 + (body[i][1] - start[1]) ** 2
+    )
     half1 = _douglas_peucker(body[: far + 1], tolerance)
     half2 = _douglas_peucker(body[far:] + [start], tolerance)
     out: list = []
@@ -122,7 +130,9 @@ def simplify_ring(ring: list, tolerance: float = TOLERANCE, decimals: int = DECI
     return out if len(out) >= 4 else None
 
 
-def simplify_geometry(geometry: dict, tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> dict:
+def simplify_geometry(
+    geometry: dict, tolerance: float = TOLERANCE, decimals: int = DECIMALS
+) -> dict:
     """Polygon or MultiPolygon simplified; parts that collapse are dropped, but a
     feature always keeps its largest part (so no council disappears from the map)."""
     if geometry["type"] == "Polygon":
@@ -130,7 +140,9 @@ def simplify_geometry(geometry: dict, tolerance: float = TOLERANCE, decimals: in
     elif geometry["type"] == "MultiPolygon":
         polygons = geometry["coordinates"]
     else:
-        raise BoundaryError(f"unexpected geometry type {geometry['type']!r} (expected Polygon or MultiPolygon)")
+        raise BoundaryError(
+            f"unexpected geometry type {geometry['type']!r} (expected Polygon or MultiPolygon)"
+        )
     kept = []
     for polygon in polygons:
         outer = simplify_ring(polygon[0], tolerance, decimals)
@@ -138,7 +150,9 @@ def simplify_geometry(geometry: dict, tolerance: float = TOLERANCE, decimals: in
             continue
         holes = [h for h in (simplify_ring(r, tolerance, decimals) for r in polygon[1:]) if h]
         kept.append([outer] + holes)
-    if not kept:   # tiny council (City of London, Isles of Scilly): keep it unsimplified, rounded finer
+    if (
+        not kept
+    ):  # tiny council (City of London, Isles of Scilly): keep it unsimplified, rounded finer
         biggest = max(polygons, key=lambda p: len(p[0]))
         kept = [[[[round(x, 5), round(y, 5)] for x, y in biggest[0]]]]
     if len(kept) == 1:
@@ -147,6 +161,7 @@ def simplify_geometry(geometry: dict, tolerance: float = TOLERANCE, decimals: in
 
 
 # ---------------------------------------------------------------- loading
+
 
 def load_layer(layer: str, reference_dir: str | os.PathLike | None = None) -> dict:
     """The layer's GeoJSON FeatureCollection, simplified, each feature with
@@ -168,21 +183,29 @@ def _read(path: Path, code_prop: str, name_prop: str) -> dict:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BoundaryError(f"The boundary file {path} could not be read as GeoJSON: {exc}") from exc
+        raise BoundaryError(
+            f"The boundary file {path} could not be read as GeoJSON: {exc}"
+        ) from exc
     if raw.get("type") != "FeatureCollection" or not raw.get("features"):
-        raise BoundaryError(f"The boundary file {path} is not a GeoJSON FeatureCollection with features.")
+        raise BoundaryError(
+            f"The boundary file {path} is not a GeoJSON FeatureCollection with features."
+        )
     features = []
     for n, feature in enumerate(raw["features"], start=1):
         props = feature.get("properties") or {}
         if code_prop not in props:
-            raise BoundaryError(f"Feature {n} of {path} has no {code_prop} property (the area code).")
+            raise BoundaryError(
+                f"Feature {n} of {path} has no {code_prop} property (the area code)."
+            )
         code = str(props[code_prop]).strip()
-        features.append({
-            "type": "Feature",
-            "id": code,
-            "properties": {"code": code, "name": str(props.get(name_prop, code)).strip()},
-            "geometry": simplify_geometry(feature["geometry"]),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"code": code, "name": str(props.get(name_prop, code)).strip()},
+                "geometry": simplify_geometry(feature["geometry"]),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -197,8 +220,16 @@ def payload_bytes(collection: dict) -> int:
 
 # ---------------------------------------------------------------- the figure
 
-def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
-               value_format: str | None = None, height: int = 520) -> go.Figure:
+
+def choropleth(
+    values: pd.DataFrame,
+    layer: str,
+    *,
+    title: str,
+    unit_label: str,
+    value_format: str | None = None,
+    height: int = 520,
+) -> go.Figure:
     """A choropleth of ``values`` on ``layer``.
 
     ``values`` has columns ``code`` (the area's GSS code on that layer), ``name``,
@@ -213,8 +244,10 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
     geojson = load_layer(layer)
     names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
     # what plotly needs of a feature: its id and shape (names travel in the hover text)
-    by_code = {f["id"]: {"type": "Feature", "id": f["id"], "geometry": f["geometry"]}
-               for f in geojson["features"]}
+    by_code = {
+        f["id"]: {"type": "Feature", "id": f["id"], "geometry": f["geometry"]}
+        for f in geojson["features"]
+    }
 
     def only(codes) -> dict:
         return {"type": "FeatureCollection", "features": [by_code[c] for c in codes]}
@@ -226,29 +259,63 @@ def choropleth(values: pd.DataFrame, layer: str, *, title: str, unit_label: str,
     missing = df[~has_value].set_index("code")
     fig = go.Figure()
     if missing_codes:
-        fig.add_trace(go.Choroplethmap(
-            geojson=only(missing_codes), featureidkey="id", locations=missing_codes,
-            z=[0] * len(missing_codes), colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
-            showscale=False, marker_line_color="#9a9a9a", marker_line_width=0.6,
-            text=[missing["name"].get(c, names[c]) if c in missing.index else names[c] for c in missing_codes],
-            customdata=[[missing["label"].get(c, "no data") if c in missing.index else "no data"] for c in missing_codes],
-            hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-            name="no data"))
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=only(missing_codes),
+                featureidkey="id",
+                locations=missing_codes,
+                z=[0] * len(missing_codes),
+                colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
+                showscale=False,
+                marker_line_color="#9a9a9a",
+                marker_line_width=0.6,
+                text=[
+                    missing["name"].get(c, names[c]) if c in missing.index else names[c]
+                    for c in missing_codes
+                ],
+                customdata=[
+                    [missing["label"].get(c, "no data") if c in missing.index else "no data"]
+                    for c in missing_codes
+                ],
+                hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
+                name="no data",
+            )
+        )
     if len(shown):
-        fig.add_trace(go.Choroplethmap(
-            geojson=only(shown["code"]), featureidkey="id", locations=list(shown["code"]),
-            z=list(shown["value"].astype(float)), colorscale=COLOURSCALE,
-            marker_line_color="white", marker_line_width=0.5,
-            text=list(shown["name"]), customdata=[[lbl] for lbl in shown["label"]],
-            hovertemplate="<b>%{text}</b><br>" + unit_label + ": %{customdata[0]}<extra></extra>",
-            colorbar={"title": {"text": unit_label, "side": "top"}, "thickness": 10,
-                      "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
-                      "yanchor": "top", "len": 0.9, "tickformat": value_format or ""},
-            name=unit_label))
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=only(shown["code"]),
+                featureidkey="id",
+                locations=list(shown["code"]),
+                z=list(shown["value"].astype(float)),
+                colorscale=COLOURSCALE,
+                marker_line_color="white",
+                marker_line_width=0.5,
+                text=list(shown["name"]),
+                customdata=[[lbl] for lbl in shown["label"]],
+                hovertemplate="<b>%{text}</b><br>"
+                + unit_label
+                + ": %{customdata[0]}<extra></extra>",
+                colorbar={
+                    "title": {"text": unit_label, "side": "top"},
+                    "thickness": 10,
+                    "orientation": "h",
+                    "x": 0.5,
+                    "xanchor": "center",
+                    "y": 0,
+                    "yanchor": "top",
+                    "len": 0.9,
+                    "tickformat": value_format or "",
+                },
+                name=unit_label,
+            )
+        )
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},
         map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM},
-        margin={"l": 0, "r": 0, "t": 40, "b": 70}, height=height, showlegend=False,
+        margin={"l": 0, "r": 0, "t": 40, "b": 70},
+        height=height,
+        showlegend=False,
         dragmode=False,
     )
     return fig

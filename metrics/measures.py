@@ -27,12 +27,13 @@ Rules (visions.md, and the lead's decisions):
   placements count in the group of their (lead) council; milestones only by region
   (their region_code), and a milestone without region_code in no region.
 """
+
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
-from metrics.config import Config, SURVEY_COLUMNS_BOOL
+from metrics.config import SURVEY_COLUMNS_BOOL, Config
 from store import quarters as Q
 
 NO_FOOTPRINT = "No combined or strategic authority"
@@ -40,11 +41,20 @@ NO_CENTRE = "No Centre of Service Innovation"
 NO_REGION = "No region"
 
 # level -> the column of the scoped-councils relation `sc` (allow-list).
-LEVELS = {"region": "region_name", "footprint": "footprint", "centre": "centre",
-          "council_type": "council_type"}
+LEVELS = {
+    "region": "region_name",
+    "footprint": "footprint",
+    "centre": "centre",
+    "council_type": "council_type",
+}
 
-SURVEY_METHODS = ("share_of_councils", "mean_of_councils", "councils_yes", "ratio_of_sums",
-                  "standards_all_core")
+SURVEY_METHODS = (
+    "share_of_councils",
+    "mean_of_councils",
+    "councils_yes",
+    "ratio_of_sums",
+    "standards_all_core",
+)
 # Methods whose figures can be cut by each level.
 MILESTONE_LEVELS = ("region",)
 
@@ -63,8 +73,17 @@ _ALL_COUNCILS = f"""
            council_type
     FROM councils"""
 
-OUT_COLUMNS = ["id", "quarter", "level", "group", "value", "numerator", "denominator",
-               "coverage_reporting", "coverage_total"]
+OUT_COLUMNS = [
+    "id",
+    "quarter",
+    "level",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "coverage_reporting",
+    "coverage_total",
+]
 
 
 def qi(column: str) -> str:
@@ -78,12 +97,20 @@ def _grouping(levels: list[str]) -> tuple[str, str, str]:
         if lv not in LEVELS:
             raise ValueError(f"unknown level {lv!r}")
     sets = ["(qi)"] + [f"(qi, {LEVELS[lv]})" for lv in levels]
-    level_expr = "CASE " + " ".join(
-        f"WHEN GROUPING({LEVELS[lv]}) = 0 THEN '{lv}'" for lv in levels) + " ELSE 'national' END" \
-        if levels else "'national'"
-    group_expr = "COALESCE(" + ", ".join(
-        f"CASE WHEN GROUPING({LEVELS[lv]}) = 0 THEN {LEVELS[lv]} END" for lv in levels) + ")" \
-        if levels else "CAST(NULL AS VARCHAR)"
+    level_expr = (
+        "CASE "
+        + " ".join(f"WHEN GROUPING({LEVELS[lv]}) = 0 THEN '{lv}'" for lv in levels)
+        + " ELSE 'national' END"
+        if levels
+        else "'national'"
+    )
+    group_expr = (
+        "COALESCE("
+        + ", ".join(f"CASE WHEN GROUPING({LEVELS[lv]}) = 0 THEN {LEVELS[lv]} END" for lv in levels)
+        + ")"
+        if levels
+        else "CAST(NULL AS VARCHAR)"
+    )
     return "GROUPING SETS (" + ", ".join(sets) + ")", level_expr, group_expr
 
 
@@ -94,20 +121,35 @@ def _rollup(source: str, aggs: list[tuple[str, str]], levels: list[str]) -> str:
     over the council rows."""
     sets, level_expr, group_expr = _grouping(levels)
     dims = ["qi"] + [LEVELS[lv] for lv in levels]
-    return (", cell AS (SELECT " + ", ".join(dims) + ", " +
-            ", ".join(f"{expr} AS {alias}" for alias, expr in aggs) +
-            " FROM " + source + " GROUP BY " + ", ".join(dims) + ")"
-            " SELECT qi, " + level_expr + " AS level, " + group_expr + " AS grp, " +
-            ", ".join(f"sum({alias}) AS {alias}" for alias, _ in aggs) +
-            " FROM cell GROUP BY " + sets)
+    return (
+        ", cell AS (SELECT "
+        + ", ".join(dims)
+        + ", "
+        + ", ".join(f"{expr} AS {alias}" for alias, expr in aggs)
+        + " FROM "
+        + source
+        + " GROUP BY "
+        + ", ".join(dims)
+        + ")"
+        " SELECT qi, "
+        + level_expr
+        + " AS level, "
+        + group_expr
+        + " AS grp, "
+        + ", ".join(f"sum({alias}) AS {alias}" for alias, _ in aggs)
+        + " FROM cell GROUP BY "
+        + sets
+    )
 
 
 def group_totals(con: duckdb.DuckDBPyConnection, levels: list[str]) -> pd.DataFrame:
     """Councils in scope per level and group (level 'national', group None for England)."""
     sets, level_expr, group_expr = _grouping(levels)
-    sql = ("WITH sc AS (" + _SCOPED + "), g AS (SELECT *, 0 AS qi FROM sc) "
-           "SELECT " + level_expr + " AS level, " + group_expr + " AS grp, count(*) AS total "
-           "FROM g GROUP BY " + sets)
+    sql = (
+        "WITH sc AS (" + _SCOPED + "), g AS (SELECT *, 0 AS qi FROM sc) "
+        "SELECT " + level_expr + " AS level, " + group_expr + " AS grp, count(*) AS total "
+        "FROM g GROUP BY " + sets
+    )
     return con.execute(sql).df()
 
 
@@ -129,9 +171,14 @@ def data_quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def compute(con: duckdb.DuckDBPyConnection, cfg: Config, quarters: list[str],
-            levels: list[str] | None = None, measure_ids: list[str] | None = None,
-            first_data_quarter: str | None = None) -> pd.DataFrame:
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    cfg: Config,
+    quarters: list[str],
+    levels: list[str] | None = None,
+    measure_ids: list[str] | None = None,
+    first_data_quarter: str | None = None,
+) -> pd.DataFrame:
     """Every (or the named) measure for each quarter in ``quarters``, nationally and by ``levels``."""
     levels = list(levels or [])
     wanted = [cfg.measures[m] for m in (measure_ids or list(cfg.measures))]
@@ -144,20 +191,42 @@ def compute(con: duckdb.DuckDBPyConnection, cfg: Config, quarters: list[str],
     frames = []
     methods = {m.method for m in wanted}
     if methods & set(SURVEY_METHODS):
-        frames.append(_survey(con, cfg, [m for m in wanted if m.method in SURVEY_METHODS], qis, levels,
-                              totals))
+        frames.append(
+            _survey(
+                con, cfg, [m for m in wanted if m.method in SURVEY_METHODS], qis, levels, totals
+            )
+        )
     if "workforce_uplift" in methods:
-        frames += [_workforce(con, cfg, m, qis, levels) for m in wanted if m.method == "workforce_uplift"]
+        frames += [
+            _workforce(con, cfg, m, qis, levels) for m in wanted if m.method == "workforce_uplift"
+        ]
     if "exchanges_qualifying" in methods:
-        frames += [_exchanges(con, m, qis, levels) for m in wanted if m.method == "exchanges_qualifying"]
+        frames += [
+            _exchanges(con, m, qis, levels) for m in wanted if m.method == "exchanges_qualifying"
+        ]
     if "placements_started" in methods:
-        frames += [_placements(con, m, qis, levels) for m in wanted if m.method == "placements_started"]
+        frames += [
+            _placements(con, m, qis, levels) for m in wanted if m.method == "placements_started"
+        ]
     ms = [m for m in wanted if m.method in ("milestones_achieved", "milestone")]
     if ms:
         frames.append(_milestones(con, ms, qis, [lv for lv in levels if lv in MILESTONE_LEVELS]))
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \
-        else pd.DataFrame(columns=["id", "qi", "level", "grp", "value", "numerator", "denominator",
-                                   "coverage_reporting"])
+    out = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else pd.DataFrame(
+            columns=[
+                "id",
+                "qi",
+                "level",
+                "grp",
+                "value",
+                "numerator",
+                "denominator",
+                "coverage_reporting",
+            ]
+        )
+    )
     out = _complete(out, wanted, qis, levels, totals, first_qi)
     out["quarter"] = [Q.from_index(int(i)) for i in out["qi"]]
     out = out.rename(columns={"grp": "group"})
@@ -167,14 +236,21 @@ def compute(con: duckdb.DuckDBPyConnection, cfg: Config, quarters: list[str],
     return out[OUT_COLUMNS].reset_index(drop=True)
 
 
-def _complete(df: pd.DataFrame, wanted, qis, levels, totals: pd.DataFrame, first_qi) -> pd.DataFrame:
+def _complete(
+    df: pd.DataFrame, wanted, qis, levels, totals: pd.DataFrame, first_qi
+) -> pd.DataFrame:
     """Fill in every (measure, quarter, level, group): counts are 0 where nothing was
     counted (from the first quarter with data), other measures None; attach coverage_total."""
     keys = totals[["level", "grp", "total"]]
     rows = []
     for m in wanted:
-        lvls = ["national"] + [lv for lv in levels if m.method not in ("milestone", "milestones_achieved")
-                               or lv in MILESTONE_LEVELS and m.method == "milestones_achieved"]
+        lvls = ["national"] + [
+            lv
+            for lv in levels
+            if m.method not in ("milestone", "milestones_achieved")
+            or lv in MILESTONE_LEVELS
+            and m.method == "milestones_achieved"
+        ]
         k = keys[keys["level"].isin(lvls)]
         grid = k.merge(pd.DataFrame({"qi": qis}), how="cross")
         grid["id"] = m.id
@@ -197,9 +273,12 @@ def _complete(df: pd.DataFrame, wanted, qis, levels, totals: pd.DataFrame, first
 
 # ------------------------------------------------------------------ survey-based measures
 
-def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+
+def _survey(
+    con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     stale = int(cfg.staleness_quarters)
-    singles: list[str] = []      # survey columns carried on their own
+    singles: list[str] = []  # survey columns carried on their own
     pairs: list[tuple[str, str]] = []
     want_std = False
     # Only returns that can be carried into the grid matter.
@@ -214,22 +293,30 @@ def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None
                 pairs.append((p["numerator"], p["denominator"]))
         elif m.method == "standards_all_core":
             want_std = True
-    carry = []     # one window function per carried value: a struct of (quarter index, value(s))
+    carry = []  # one window function per carried value: a struct of (quarter index, value(s))
     for c in singles:
-        carry.append(f"last_value(CASE WHEN {c} IS NOT NULL THEN {{'q': qi, 'v': {c}}} END IGNORE NULLS) "
-                     f"OVER w AS c__{c}")
+        carry.append(
+            f"last_value(CASE WHEN {c} IS NOT NULL THEN {{'q': qi, 'v': {c}}} END IGNORE NULLS) "
+            f"OVER w AS c__{c}"
+        )
     for n, d in pairs:
-        carry.append(f"last_value(CASE WHEN {n} IS NOT NULL AND {d} IS NOT NULL THEN "
-                     f"{{'q': qi, 'n': {n}, 'd': {d}}} END IGNORE NULLS) OVER w AS c__{n}__{d}")
+        carry.append(
+            f"last_value(CASE WHEN {n} IS NOT NULL AND {d} IS NOT NULL THEN "
+            f"{{'q': qi, 'n': {n}, 'd': {d}}} END IGNORE NULLS) OVER w AS c__{n}__{d}"
+        )
     params: list = []
     if want_std:
-        carry.append("last_value(CASE WHEN std_reported THEN {'q': qi, 'v': std_all} END IGNORE NULLS) "
-                     "OVER w AS c__std")
+        carry.append(
+            "last_value(CASE WHEN std_reported THEN {'q': qi, 'v': std_all} END IGNORE NULLS) "
+            "OVER w AS c__std"
+        )
         # (council, quarter, standard_id) is the table's key, so count(*) counts standards.
-        std_cte = (", std AS (SELECT council_code, quarter, TRUE AS std_reported, "
-                   "count(*) FILTER (WHERE status IN ('adopted', 'audited')) = ? AS std_all "
-                   "FROM survey_standards WHERE list_contains(?, standard_id) AND quarter >= ? AND quarter <= ? "
-                   "GROUP BY council_code, quarter)")
+        std_cte = (
+            ", std AS (SELECT council_code, quarter, TRUE AS std_reported, "
+            "count(*) FILTER (WHERE status IN ('adopted', 'audited')) = ? AS std_all "
+            "FROM survey_standards WHERE list_contains(?, standard_id) AND quarter >= ? AND quarter <= ? "
+            "GROUP BY council_code, quarter)"
+        )
         params += [len(cfg.core_standard_ids), cfg.core_standard_ids, lo_q, hi_q]
         std_join = " LEFT JOIN std ON std.council_code = s.council_code AND std.quarter = s.quarter"
         std_cols = ", COALESCE(std.std_reported, FALSE) AS std_reported, std.std_all"
@@ -237,7 +324,7 @@ def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None
         std_cte = std_join = std_cols = ""
     needed_cols = sorted(set(singles) | {c for p in pairs for c in p})
     base_cols = "".join(f", s.{c}" for c in needed_cols)
-    fresh = "(qi - {q}) <= " + str(stale)   # stale is an int from the validated config
+    fresh = "(qi - {q}) <= " + str(stale)  # stale is an int from the validated config
 
     aggs = []
     for m in measures:
@@ -263,16 +350,26 @@ def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None
             aggs.append((f"{mid}__num", f"count(*) FILTER (WHERE {ok} AND c__std.v)"))
     sets, level_expr, group_expr = _grouping(levels)
     carried_names = ", ".join(
-        [f"ff.c__{c}" for c in singles] + [f"ff.c__{n}__{d}" for n, d in pairs]
-        + (["ff.c__std"] if want_std else []))
+        [f"ff.c__{c}" for c in singles]
+        + [f"ff.c__{n}__{d}" for n, d in pairs]
+        + (["ff.c__std"] if want_std else [])
+    )
     sql = (
-        "WITH sc AS (" + _SCOPED + ")" + std_cte +
-        ", s AS (SELECT s.council_code, " + qi("s.quarter") + " AS qi" + base_cols + std_cols +
-        " FROM survey s SEMI JOIN sc ON sc.council_code = s.council_code" + std_join +
-        " WHERE s.quarter >= ? AND s.quarter <= ?)"
+        "WITH sc AS ("
+        + _SCOPED
+        + ")"
+        + std_cte
+        + ", s AS (SELECT s.council_code, "
+        + qi("s.quarter")
+        + " AS qi"
+        + base_cols
+        + std_cols
+        + " FROM survey s SEMI JOIN sc ON sc.council_code = s.council_code"
+        + std_join
+        + " WHERE s.quarter >= ? AND s.quarter <= ?)"
         ", ff AS (SELECT council_code, qi, lead(qi) OVER (PARTITION BY council_code ORDER BY qi) AS next_qi, "
-        + ", ".join(carry) +
-        " FROM s WINDOW w AS (PARTITION BY council_code ORDER BY qi "
+        + ", ".join(carry)
+        + " FROM s WINDOW w AS (PARTITION BY council_code ORDER BY qi "
         "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"
         ", g AS (SELECT sc.*, gq.qi FROM sc CROSS JOIN (SELECT unnest(?::INTEGER[]) AS qi) gq)"
         # Each council's latest return at or before a grid quarter: the return whose span
@@ -280,9 +377,11 @@ def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None
         # (council, grid quarter), cheaper than an ASOF join carrying the structs.
         ", x AS (SELECT ff.*, unnest(list_filter(?::INTEGER[], lambda v: v >= ff.qi "
         "AND (ff.next_qi IS NULL OR v < ff.next_qi))) AS gq FROM ff)"
-        ", j AS (SELECT g.*, " + carried_names.replace("ff.", "x.") +
-        " FROM g LEFT JOIN x ON x.council_code = g.council_code AND x.gq = g.qi)"
-        + _rollup("j", aggs, levels))
+        ", j AS (SELECT g.*, "
+        + carried_names.replace("ff.", "x.")
+        + " FROM g LEFT JOIN x ON x.council_code = g.council_code AND x.gq = g.qi)"
+        + _rollup("j", aggs, levels)
+    )
     params += [lo_q, hi_q, qis, qis]
     wide = con.execute(sql, params).df()
     out = []
@@ -302,10 +401,18 @@ def _survey(con, cfg: Config, measures, qis, levels, totals: pd.DataFrame | None
         else:  # standards_all_core: share of ALL councils in scope
             den = None
             value = None
-        frame = pd.DataFrame({"id": mid, "qi": wide["qi"], "level": wide["level"], "grp": wide["grp"],
-                              "numerator": num, "coverage_reporting": rep})
+        frame = pd.DataFrame(
+            {
+                "id": mid,
+                "qi": wide["qi"],
+                "level": wide["level"],
+                "grp": wide["grp"],
+                "numerator": num,
+                "coverage_reporting": rep,
+            }
+        )
         if m.method == "standards_all_core":
-            frame["denominator"] = float("nan")   # filled from coverage_total below
+            frame["denominator"] = float("nan")  # filled from coverage_total below
             frame["value"] = float("nan")
             frame["_std"] = True
         else:
@@ -323,11 +430,14 @@ def _std_share(df: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     df = df.merge(totals, how="left", on=["level", "grp"])
     mask = df["_std"].fillna(False).astype(bool)
     df.loc[mask, "denominator"] = df.loc[mask, "_t"].astype("float64")
-    df.loc[mask, "value"] = 100.0 * df.loc[mask, "numerator"] / df.loc[mask, "_t"].where(df.loc[mask, "_t"] > 0)
+    df.loc[mask, "value"] = (
+        100.0 * df.loc[mask, "numerator"] / df.loc[mask, "_t"].where(df.loc[mask, "_t"] > 0)
+    )
     return df.drop(columns=["_t", "_std"])
 
 
 # ------------------------------------------------------------------ workforce uplift
+
 
 def _workforce(con, cfg: Config, m, qis, levels) -> pd.DataFrame:
     stale = int(cfg.staleness_quarters)
@@ -350,9 +460,23 @@ def _workforce(con, cfg: Config, m, qis, levels) -> pd.DataFrame:
         ", l AS (SELECT t.qi, t.region_name, t.footprint, t.centre, t.council_type, "
         "t.head AS head_t, t.under AS under_t, b.head AS head_b, b.under AS under_b "
         "FROM j t JOIN b ON b.council_code = t.council_code "
-        "WHERE " + fresh_t + " AND " + fresh_b + ")"
-        + _rollup("l", [("rep", "count(*)"), ("ut", "sum(under_t)"), ("ht", "sum(head_t)"),
-                        ("ub", "sum(under_b)"), ("hb", "sum(head_b)")], levels))
+        "WHERE "
+        + fresh_t
+        + " AND "
+        + fresh_b
+        + ")"
+        + _rollup(
+            "l",
+            [
+                ("rep", "count(*)"),
+                ("ut", "sum(under_t)"),
+                ("ht", "sum(head_t)"),
+                ("ub", "sum(under_b)"),
+                ("hb", "sum(head_b)"),
+            ],
+            levels,
+        )
+    )
     grid = sorted(set(qis) | {bqi})
     lo_q, hi_q = Q.from_index(min(grid) - stale), Q.from_index(max(grid))
     wide = con.execute(sql, [lo_q, hi_q, grid, bqi]).df()
@@ -363,12 +487,22 @@ def _workforce(con, cfg: Config, m, qis, levels) -> pd.DataFrame:
     share_b = 100.0 * ub / hb.where(hb > 0)
     value = (share_t / share_b.where(share_b > 0) - 1.0) * 100.0
     # numerator / denominator: the under-represented share (%) now and at the baseline, like for like.
-    return pd.DataFrame({"id": m.id, "qi": wide["qi"], "level": wide["level"], "grp": wide["grp"],
-                         "value": value, "numerator": share_t, "denominator": share_b,
-                         "coverage_reporting": wide["rep"]})
+    return pd.DataFrame(
+        {
+            "id": m.id,
+            "qi": wide["qi"],
+            "level": wide["level"],
+            "grp": wide["grp"],
+            "value": value,
+            "numerator": share_t,
+            "denominator": share_b,
+            "coverage_reporting": wide["rep"],
+        }
+    )
 
 
 # ------------------------------------------------------------------ registers
+
 
 def _exchanges(con, m, qis, levels) -> pd.DataFrame:
     sets, level_expr, group_expr = _grouping(levels)
@@ -386,27 +520,49 @@ def _exchanges(con, m, qis, levels) -> pd.DataFrame:
         "LEFT JOIN c ON c.council_code = e.lead_council_code)"
         " SELECT qi, " + level_expr + " AS level, " + group_expr + " AS grp, "
         "count(*) FILTER (WHERE ok) AS num, count(DISTINCT lead_council_code) AS rep "
-        "FROM x GROUP BY " + sets)
+        "FROM x GROUP BY " + sets
+    )
     wide = con.execute(sql, [qis]).df()
-    return pd.DataFrame({"id": m.id, "qi": wide["qi"], "level": wide["level"], "grp": wide["grp"],
-                         "value": wide["num"].astype("float64"), "numerator": wide["num"].astype("float64"),
-                         "denominator": float("nan"), "coverage_reporting": wide["rep"]})
+    return pd.DataFrame(
+        {
+            "id": m.id,
+            "qi": wide["qi"],
+            "level": wide["level"],
+            "grp": wide["grp"],
+            "value": wide["num"].astype("float64"),
+            "numerator": wide["num"].astype("float64"),
+            "denominator": float("nan"),
+            "coverage_reporting": wide["rep"],
+        }
+    )
 
 
 def _placements(con, m, qis, levels) -> pd.DataFrame:
     sets, level_expr, group_expr = _grouping(levels)
     sql = (
         "WITH c AS (" + _ALL_COUNCILS + ")"
-        ", p AS (SELECT placement_id, council_code, " + qi("start_quarter") + " AS sq FROM placements)"
+        ", p AS (SELECT placement_id, council_code, "
+        + qi("start_quarter")
+        + " AS sq FROM placements)"
         ", x AS (SELECT gq.qi, p.*, c.region_name, c.footprint, c.centre, c.council_type "
         "FROM (SELECT unnest(?::INTEGER[]) AS qi) gq JOIN p ON p.sq >= ? AND p.sq <= gq.qi "
         "LEFT JOIN c ON c.council_code = p.council_code)"
         " SELECT qi, " + level_expr + " AS level, " + group_expr + " AS grp, "
-        "count(*) AS num, count(DISTINCT council_code) AS rep FROM x GROUP BY " + sets)
+        "count(*) AS num, count(DISTINCT council_code) AS rep FROM x GROUP BY " + sets
+    )
     wide = con.execute(sql, [qis, Q.index(m.baseline_quarter)]).df()
-    return pd.DataFrame({"id": m.id, "qi": wide["qi"], "level": wide["level"], "grp": wide["grp"],
-                         "value": wide["num"].astype("float64"), "numerator": wide["num"].astype("float64"),
-                         "denominator": float("nan"), "coverage_reporting": wide["rep"]})
+    return pd.DataFrame(
+        {
+            "id": m.id,
+            "qi": wide["qi"],
+            "level": wide["level"],
+            "grp": wide["grp"],
+            "value": wide["num"].astype("float64"),
+            "numerator": wide["num"].astype("float64"),
+            "denominator": float("nan"),
+            "coverage_reporting": wide["rep"],
+        }
+    )
 
 
 def _milestones(con, measures, qis, levels) -> pd.DataFrame:
@@ -422,7 +578,8 @@ def _milestones(con, measures, qis, levels) -> pd.DataFrame:
         "JOIN ms ON ms.mq <= gq.qi AND (ms.next_mq IS NULL OR ms.next_mq > gq.qi) "
         "LEFT JOIN r ON r.region_code = ms.region_code "
         "GROUP BY GROUPING SETS ((gq.qi, ms.kind), (gq.qi, ms.kind, r.region_name))"
-        " ORDER BY ALL")
+        " ORDER BY ALL"
+    )
     kinds = sorted({m.params["milestone_kind"] for m in measures})
     rows = con.execute(sql, [kinds, NO_REGION, qis]).df()
     out = []
@@ -432,13 +589,34 @@ def _milestones(con, measures, qis, levels) -> pd.DataFrame:
         value = nat["num"].astype("float64")
         if m.method == "milestone":
             value = (value > 0).astype("float64")
-        out.append(pd.DataFrame({"id": m.id, "qi": nat["qi"], "level": "national", "grp": None,
-                                 "value": value.values, "numerator": nat["num"].astype("float64").values,
-                                 "denominator": float("nan"), "coverage_reporting": nat["rep"].values}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "id": m.id,
+                    "qi": nat["qi"],
+                    "level": "national",
+                    "grp": None,
+                    "value": value.values,
+                    "numerator": nat["num"].astype("float64").values,
+                    "denominator": float("nan"),
+                    "coverage_reporting": nat["rep"].values,
+                }
+            )
+        )
         if region_level and m.method == "milestones_achieved":
             reg = k[~k["national"] & (k["region_name"] != NO_REGION)]
-            out.append(pd.DataFrame({"id": m.id, "qi": reg["qi"], "level": "region", "grp": reg["region_name"],
-                                     "value": reg["num"].astype("float64"),
-                                     "numerator": reg["num"].astype("float64"),
-                                     "denominator": float("nan"), "coverage_reporting": reg["rep"]}))
+            out.append(
+                pd.DataFrame(
+                    {
+                        "id": m.id,
+                        "qi": reg["qi"],
+                        "level": "region",
+                        "grp": reg["region_name"],
+                        "value": reg["num"].astype("float64"),
+                        "numerator": reg["num"].astype("float64"),
+                        "denominator": float("nan"),
+                        "coverage_reporting": reg["rep"],
+                    }
+                )
+            )
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()

@@ -13,16 +13,26 @@ quarter nothing is expected yet, E = 0); otherwise the bands on R. If the baseli
 already met the target (no progress needed, T - b has the wrong sign or is 0) and v has
 slipped back, the status is deteriorating.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from store import quarters as Q
 
-STATUSES = ("achieved", "on_track", "acceleration_needed", "limited_progress", "deteriorating",
-            "not_enough_data", "not_yet", "no_group_target", "tracked")
+STATUSES = (
+    "achieved",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "deteriorating",
+    "not_enough_data",
+    "not_yet",
+    "no_group_target",
+    "tracked",
+)
 # Words and a text glyph (renders without an emoji font) and a Material icon name.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "achieved": ("Achieved", "★"),
@@ -36,10 +46,15 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "tracked": ("Tracked, no target", "·"),
 }
 STATUS_MATERIAL_ICONS: dict[str, str] = {
-    "achieved": "emoji_events", "on_track": "check_circle", "acceleration_needed": "speed",
-    "limited_progress": "trending_flat", "deteriorating": "trending_down",
-    "not_enough_data": "help", "not_yet": "radio_button_unchecked",
-    "no_group_target": "remove", "tracked": "visibility",
+    "achieved": "emoji_events",
+    "on_track": "check_circle",
+    "acceleration_needed": "speed",
+    "limited_progress": "trending_flat",
+    "deteriorating": "trending_down",
+    "not_enough_data": "help",
+    "not_yet": "radio_button_unchecked",
+    "no_group_target": "remove",
+    "tracked": "visibility",
 }
 DIRECTION_LABELS: dict[str, tuple[str, str]] = {
     "improving": ("Improving", "↑"),
@@ -66,20 +81,30 @@ def label(status: str | None) -> str:
 @dataclass(frozen=True)
 class Status:
     status: str
-    expected_progress: float | None = None   # E
-    expected_now: float | None = None        # b + E: where the straight path is now
-    ratio: float | None = None               # R
-    reason: str = ""                         # why not_enough_data / deteriorating-from-target
+    expected_progress: float | None = None  # E
+    expected_now: float | None = None  # b + E: where the straight path is now
+    ratio: float | None = None  # R
+    reason: str = ""  # why not_enough_data / deteriorating-from-target
 
 
 def reached(value: float, target: float, direction: str = "increase") -> bool:
     return value >= target if direction == "increase" else value <= target
 
 
-def status(value: float | None, baseline: float | None, target: float, *, quarter: str | int,
-           baseline_quarter: str | int, deadline: str | int, direction: str = "increase",
-           quarters_with_data: int = 2, on_track: float = 0.95, acceleration_needed: float = 0.5,
-           limited_progress: float = -0.1) -> Status:
+def status(
+    value: float | None,
+    baseline: float | None,
+    target: float,
+    *,
+    quarter: str | int,
+    baseline_quarter: str | int,
+    deadline: str | int,
+    direction: str = "increase",
+    quarters_with_data: int = 2,
+    on_track: float = 0.95,
+    acceleration_needed: float = 0.5,
+    limited_progress: float = -0.1,
+) -> Status:
     """The status of a measure with a numeric target (see the module docstring)."""
     if value is None or _nan(value):
         return Status("not_enough_data", reason="no value for this quarter")
@@ -91,8 +116,12 @@ def status(value: float | None, baseline: float | None, target: float, *, quarte
         return Status("not_enough_data", reason="fewer than two quarters with data")
     t, t0, d = qi(quarter), qi(baseline_quarter), qi(deadline)
     if t <= t0:
-        return Status("not_enough_data", reason="this is the baseline quarter: no progress is expected yet"
-                      if t == t0 else "this quarter is before the baseline")
+        return Status(
+            "not_enough_data",
+            reason="this is the baseline quarter: no progress is expected yet"
+            if t == t0
+            else "this quarter is before the baseline",
+        )
     gap = target - baseline
     if gap == 0 or (gap > 0) != (direction == "increase"):
         # The baseline already met the target and the value has slipped back.
@@ -118,9 +147,9 @@ def milestone_status(achieved: bool | None) -> str:
 class Projection:
     projected_at_deadline: float | None = None
     projected_quarter_reached: str | None = None
-    slope: float | None = None        # per quarter
-    intercept: float | None = None    # value at quarter index 0 (use value_at)
-    points: int = 0                   # how many quarters the line was fitted to
+    slope: float | None = None  # per quarter
+    intercept: float | None = None  # value at quarter index 0 (use value_at)
+    points: int = 0  # how many quarters the line was fitted to
 
     def value_at(self, quarter: str | int) -> float | None:
         if self.slope is None:
@@ -143,9 +172,15 @@ def fit(points: Sequence[tuple[str | int, float]]) -> tuple[float, float] | None
     return slope, my - slope * mx
 
 
-def projection(series: Sequence[tuple[str | int, float]], deadline: str | int, *,
-               target: float | None = None, direction: str = "increase", window: int = 8,
-               bounds: tuple[float | None, float | None] = (None, None)) -> Projection:
+def projection(
+    series: Sequence[tuple[str | int, float]],
+    deadline: str | int,
+    *,
+    target: float | None = None,
+    direction: str = "increase",
+    window: int = 8,
+    bounds: tuple[float | None, float | None] = (None, None),
+) -> Projection:
     """Straight line through the last up to ``window`` quarters with data, extended to the deadline.
 
     ``projected_quarter_reached``: the first quarter after the latest one in which the line
@@ -163,8 +198,12 @@ def projection(series: Sequence[tuple[str | int, float]], deadline: str | int, *
     at_deadline = _clip(intercept + slope * d, bounds)
     reached_q = None
     last_q, last_v = pts[-1]
-    if target is not None and not reached(last_v, target, direction) and slope != 0 \
-            and (slope > 0) == (direction == "increase"):
+    if (
+        target is not None
+        and not reached(last_v, target, direction)
+        and slope != 0
+        and (slope > 0) == (direction == "increase")
+    ):
         x = math.ceil((target - intercept) / slope - 1e-9)
         x = max(x, last_q + 1)
         if x <= d + PROJECTION_HORIZON:
@@ -172,8 +211,13 @@ def projection(series: Sequence[tuple[str | int, float]], deadline: str | int, *
     return Projection(at_deadline, reached_q, slope, intercept, len(pts))
 
 
-def direction(series: Sequence[tuple[str | int, float]], *, tolerance: float,
-              better: str = "increase", window: int = 4) -> tuple[str | None, float | None, str | None]:
+def direction(
+    series: Sequence[tuple[str | int, float]],
+    *,
+    tolerance: float,
+    better: str = "increase",
+    window: int = 4,
+) -> tuple[str | None, float | None, str | None]:
     """Direction of travel over the last ``window`` quarters up to the latest one with data.
 
     Compares the latest value with the earliest value inside the window (quarters
@@ -229,11 +273,18 @@ def explain(row: Mapping) -> str:
         return f"{'Achieved' if st == 'achieved' else 'Not yet achieved'} as of {q}."
     if st == "achieved":
         return f"Target of {tgt} reached: {f(v)} in {q}."
-    if st in ("on_track", "acceleration_needed", "limited_progress", "deteriorating") and g("ratio") is not None:
-        return (f"Expected {f(g('expected_now'))} by {q} on the straight path from {f(b)} in {bq} "
-                f"to {tgt} by {d}; we have {f(v)}: {g('ratio'):.0%} of the pace needed: {words}.")
+    if (
+        st in ("on_track", "acceleration_needed", "limited_progress", "deteriorating")
+        and g("ratio") is not None
+    ):
+        return (
+            f"Expected {f(g('expected_now'))} by {q} on the straight path from {f(b)} in {bq} "
+            f"to {tgt} by {d}; we have {f(v)}: {g('ratio'):.0%} of the pace needed: {words}."
+        )
     if st == "deteriorating":
-        return f"The baseline ({f(b)} in {bq}) had reached the target of {tgt}; now {f(v)}: {words}."
+        return (
+            f"The baseline ({f(b)} in {bq}) had reached the target of {tgt}; now {f(v)}: {words}."
+        )
     if st == "not_enough_data":
         why = g("status_reason") or "needs a baseline and at least two quarters with data"
         return f"Not enough data to judge progress in {q}: {why}."
@@ -243,8 +294,11 @@ def explain(row: Mapping) -> str:
         frm = g("direction_from")
         amount = f"{abs(change):.1f} percentage points" if unit == "percent" else f(abs(change))
         ch = f" ({'+' if change >= 0 else '-'}{amount} since {frm})" if change is not None else ""
-        lead = "No target for this group (the national target is not split)" if st == "no_group_target" \
+        lead = (
+            "No target for this group (the national target is not split)"
+            if st == "no_group_target"
             else "No target: tracked"
+        )
         return f"{lead}; {DIRECTION_LABELS[dirn][0].lower()}{ch}: {f(v)} in {q}."
     if st == "no_group_target":
         return f"No target for this group (the national target is not split); {f(v)} in {q}."
@@ -273,4 +327,3 @@ def _clip(x: float, bounds: tuple[float | None, float | None]) -> float:
     if hi is not None and x > hi:
         return hi
     return x
-

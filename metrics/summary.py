@@ -23,6 +23,7 @@ coverage_reporting, coverage_total, explanation.
   milestones not at all: at other levels those measures have no rows
   (DataFrame.attrs["not_by_group"] lists them).
 """
+
 from __future__ import annotations
 
 import math
@@ -37,14 +38,49 @@ from store import quarters as Q
 
 LEVELS = tuple(M.LEVELS)
 
-COLUMNS = ["id", "theme", "theme_title", "title", "unit", "kind", "quarter", "level", "group",
-           "value", "numerator", "denominator", "baseline", "baseline_quarter", "target", "deadline",
-           "status", "status_label", "status_reason", "expected_progress", "expected_now", "ratio",
-           "projected_at_deadline", "projected_quarter_reached", "direction", "direction_change",
-           "direction_from", "previous_value", "quarters_with_data", "coverage_reporting",
-           "coverage_total", "explanation"]
-SERIES_COLUMNS = ["quarter", "group", "value", "numerator", "denominator", "coverage_reporting",
-                  "coverage_total"]
+COLUMNS = [
+    "id",
+    "theme",
+    "theme_title",
+    "title",
+    "unit",
+    "kind",
+    "quarter",
+    "level",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "baseline",
+    "baseline_quarter",
+    "target",
+    "deadline",
+    "status",
+    "status_label",
+    "status_reason",
+    "expected_progress",
+    "expected_now",
+    "ratio",
+    "projected_at_deadline",
+    "projected_quarter_reached",
+    "direction",
+    "direction_change",
+    "direction_from",
+    "previous_value",
+    "quarters_with_data",
+    "coverage_reporting",
+    "coverage_total",
+    "explanation",
+]
+SERIES_COLUMNS = [
+    "quarter",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "coverage_reporting",
+    "coverage_total",
+]
 
 
 class MetricsError(ValueError):
@@ -60,7 +96,9 @@ def check_level(by: str | None) -> str | None:
     if by is None or by == "national":
         return None
     if by not in M.LEVELS:
-        raise MetricsError(f"Unknown level {by!r}: use one of {', '.join(LEVELS)} (or none for England).")
+        raise MetricsError(
+            f"Unknown level {by!r}: use one of {', '.join(LEVELS)} (or none for England)."
+        )
     return by
 
 
@@ -76,20 +114,27 @@ def resolve_quarter(as_of: str | None, available: list[str]) -> str | None:
         raise MetricsError(f"No data for {q}: the database holds no returns yet.")
     last = max(available[-1], Q.current())
     if q < available[0] or q > last:
-        raise MetricsError(f"No data for {q}: the database holds quarters {available[0]} to "
-                           f"{available[-1]}; choose one of those (or a later quarter up to {last}).")
+        raise MetricsError(
+            f"No data for {q}: the database holds quarters {available[0]} to "
+            f"{available[-1]}; choose one of those (or a later quarter up to {last})."
+        )
     return q
 
 
-def summary(con: duckdb.DuckDBPyConnection, as_of: str | None = None, by: str | None = None,
-            config: mconfig.Config | None = None) -> pd.DataFrame:
+def summary(
+    con: duckdb.DuckDBPyConnection,
+    as_of: str | None = None,
+    by: str | None = None,
+    config: mconfig.Config | None = None,
+) -> pd.DataFrame:
     """One row per measure for the quarter ``as_of`` (default: latest with data), per group if ``by``."""
     by = check_level(by)
     return _summaries(con, as_of, [by] if by else [], config)[by]
 
 
-def summary_all(con: duckdb.DuckDBPyConnection, as_of: str | None = None,
-                config: mconfig.Config | None = None) -> dict[str | None, pd.DataFrame]:
+def summary_all(
+    con: duckdb.DuckDBPyConnection, as_of: str | None = None, config: mconfig.Config | None = None
+) -> dict[str | None, pd.DataFrame]:
     """summary() for England and every level, computed in one pass (the fast path)."""
     return _summaries(con, as_of, list(LEVELS), config)
 
@@ -110,21 +155,35 @@ def _summaries(con, as_of, levels: list[str], config) -> dict[str | None, pd.Dat
     cells: dict[tuple, dict[str, tuple]] = {}
     national_totals: dict[str, float | None] = {}
     for i in range(len(long)):
-        mid, lvl, grp, quarter = cols["id"][i], cols["level"][i], cols["group"][i], cols["quarter"][i]
-        cell = (_num(cols["value"][i]), _num(cols["numerator"][i]), _num(cols["denominator"][i]),
-                _num(cols["coverage_reporting"][i]), _num(cols["coverage_total"][i]))
+        mid, lvl, grp, quarter = (
+            cols["id"][i],
+            cols["level"][i],
+            cols["group"][i],
+            cols["quarter"][i],
+        )
+        cell = (
+            _num(cols["value"][i]),
+            _num(cols["numerator"][i]),
+            _num(cols["denominator"][i]),
+            _num(cols["coverage_reporting"][i]),
+            _num(cols["coverage_total"][i]),
+        )
         cells.setdefault((lvl, mid, None if lvl == "national" else grp), {})[quarter] = cell
         if lvl == "national" and quarter == q:
             national_totals[mid] = cell[4]
     out: dict[str | None, pd.DataFrame] = {}
     for lv in [None, *levels]:
         level = lv or "national"
-        rows = [_row(cfg, cfg.measures[mid], q, lv, grp, by_q, national_totals.get(mid))
-                for (lvl, mid, grp), by_q in cells.items() if lvl == level]
+        rows = [
+            _row(cfg, cfg.measures[mid], q, lv, grp, by_q, national_totals.get(mid))
+            for (lvl, mid, grp), by_q in cells.items()
+            if lvl == level
+        ]
         df = pd.DataFrame(rows, columns=COLUMNS)
         order = {mid: i for i, mid in enumerate(cfg.measures)}
-        df = df.sort_values(["id", "group"], key=lambda s: s.map(order) if s.name == "id" else s,
-                            kind="stable").reset_index(drop=True)
+        df = df.sort_values(
+            ["id", "group"], key=lambda s: s.map(order) if s.name == "id" else s, kind="stable"
+        ).reset_index(drop=True)
         if lv:
             df.attrs["not_by_group"] = [mid for mid in cfg.measures if mid not in set(df["id"])]
         out[lv] = df
@@ -141,7 +200,9 @@ def _num(x):
     return None if math.isnan(f) else f
 
 
-def _row(cfg, m: mconfig.Measure, q: str, level, group, by_q: dict[str, tuple], national_total) -> dict:
+def _row(
+    cfg, m: mconfig.Measure, q: str, level, group, by_q: dict[str, tuple], national_total
+) -> dict:
     """One summary row from the measure's cells {quarter: (value, num, den, reporting, total)}."""
     none = (None, None, None, None, None)
     value, numerator, denominator, reporting, total = by_q.get(q, none)
@@ -150,15 +211,39 @@ def _row(cfg, m: mconfig.Measure, q: str, level, group, by_q: dict[str, tuple], 
     series = sorted((Q.index(qq), c[0]) for qq, c in by_q.items() if qq <= q and c[0] is not None)
     n_data = len(series)
     row = dict(
-        id=m.id, theme=m.theme, theme_title=cfg.themes[m.theme].title, title=m.title, unit=m.unit,
-        kind=m.kind, quarter=q, level=level or "national", group=group, value=value,
-        numerator=numerator, denominator=denominator,
-        baseline=baseline, baseline_quarter=m.baseline_quarter, target=m.target, deadline=m.deadline,
-        status=None, status_label=None, status_reason="", expected_progress=None, expected_now=None,
-        ratio=None, projected_at_deadline=None, projected_quarter_reached=None, direction=None,
-        direction_change=None, direction_from=None,
-        previous_value=prev, quarters_with_data=n_data,
-        coverage_reporting=reporting, coverage_total=total, explanation="")
+        id=m.id,
+        theme=m.theme,
+        theme_title=cfg.themes[m.theme].title,
+        title=m.title,
+        unit=m.unit,
+        kind=m.kind,
+        quarter=q,
+        level=level or "national",
+        group=group,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        baseline=baseline,
+        baseline_quarter=m.baseline_quarter,
+        target=m.target,
+        deadline=m.deadline,
+        status=None,
+        status_label=None,
+        status_reason="",
+        expected_progress=None,
+        expected_now=None,
+        ratio=None,
+        projected_at_deadline=None,
+        projected_quarter_reached=None,
+        direction=None,
+        direction_change=None,
+        direction_from=None,
+        previous_value=prev,
+        quarters_with_data=n_data,
+        coverage_reporting=reporting,
+        coverage_total=total,
+        explanation="",
+    )
     if m.is_milestone:
         row["status"] = P.milestone_status(bool(value))
         row["target"] = "achieved"
@@ -170,27 +255,50 @@ def _row(cfg, m: mconfig.Measure, q: str, level, group, by_q: dict[str, tuple], 
             elif m.split is None:
                 target = None
         row["target"] = target
-        bounds = {"percent": (0.0, 100.0), "score": (1.0, 5.0), "count": (0.0, None)}.get(m.unit, (None, None))
+        bounds = {"percent": (0.0, 100.0), "score": (1.0, 5.0), "count": (0.0, None)}.get(
+            m.unit, (None, None)
+        )
         if m.method == "workforce_uplift":
             bounds = (-100.0, None)
         deadline = m.deadline or cfg.deadline
-        proj = P.projection(series, deadline, target=target, direction=m.direction,
-                            window=cfg.projection_quarters, bounds=bounds)
+        proj = P.projection(
+            series,
+            deadline,
+            target=target,
+            direction=m.direction,
+            window=cfg.projection_quarters,
+            bounds=bounds,
+        )
         row["projected_at_deadline"] = proj.projected_at_deadline
         row["projected_quarter_reached"] = proj.projected_quarter_reached
-        d, change, frm = P.direction(series, tolerance=m.tolerance, better=m.direction,
-                                     window=cfg.direction_quarters)
+        d, change, frm = P.direction(
+            series, tolerance=m.tolerance, better=m.direction, window=cfg.direction_quarters
+        )
         row.update(direction=d, direction_change=change, direction_from=frm)
         if target is None:
             row["status"] = "tracked" if m.target is None else "no_group_target"
         else:
             b = cfg.bands
-            st = P.status(value, baseline, target, quarter=q, baseline_quarter=m.baseline_quarter,
-                          deadline=deadline, direction=m.direction, quarters_with_data=n_data,
-                          on_track=b.on_track, acceleration_needed=b.acceleration_needed,
-                          limited_progress=b.limited_progress)
-            row.update(status=st.status, status_reason=st.reason, expected_progress=st.expected_progress,
-                       expected_now=st.expected_now, ratio=st.ratio)
+            st = P.status(
+                value,
+                baseline,
+                target,
+                quarter=q,
+                baseline_quarter=m.baseline_quarter,
+                deadline=deadline,
+                direction=m.direction,
+                quarters_with_data=n_data,
+                on_track=b.on_track,
+                acceleration_needed=b.acceleration_needed,
+                limited_progress=b.limited_progress,
+            )
+            row.update(
+                status=st.status,
+                status_reason=st.reason,
+                expected_progress=st.expected_progress,
+                expected_now=st.expected_now,
+                ratio=st.ratio,
+            )
     row["status_label"] = P.label(row["status"])
     row["explanation"] = P.explain(row)
     return row
@@ -203,17 +311,34 @@ def _empty_rows(cfg, level) -> pd.DataFrame:
     for m in cfg.measures.values():
         st = "not_yet" if m.is_milestone else ("tracked" if m.target is None else "not_enough_data")
         r = {c: None for c in COLUMNS}
-        r.update(id=m.id, theme=m.theme, theme_title=cfg.themes[m.theme].title, title=m.title,
-                 unit=m.unit, kind=m.kind, level="national", baseline_quarter=m.baseline_quarter,
-                 target=m.target, deadline=m.deadline, status=st, status_label=P.label(st),
-                 status_reason="the database holds no returns yet", quarters_with_data=0,
-                 explanation="No data yet: the database holds no returns.")
+        r.update(
+            id=m.id,
+            theme=m.theme,
+            theme_title=cfg.themes[m.theme].title,
+            title=m.title,
+            unit=m.unit,
+            kind=m.kind,
+            level="national",
+            baseline_quarter=m.baseline_quarter,
+            target=m.target,
+            deadline=m.deadline,
+            status=st,
+            status_label=P.label(st),
+            status_reason="the database holds no returns yet",
+            quarters_with_data=0,
+            explanation="No data yet: the database holds no returns.",
+        )
         rows.append(r)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def series(con: duckdb.DuckDBPyConnection, measure_id: str, by: str | None = None,
-           up_to: str | None = None, config: mconfig.Config | None = None) -> pd.DataFrame:
+def series(
+    con: duckdb.DuckDBPyConnection,
+    measure_id: str,
+    by: str | None = None,
+    up_to: str | None = None,
+    config: mconfig.Config | None = None,
+) -> pd.DataFrame:
     """One measure per quarter, from the first quarter with data to ``up_to`` (default latest).
 
     Columns: quarter, group (None nationally), value, numerator, denominator,
@@ -228,6 +353,8 @@ def series(con: duckdb.DuckDBPyConnection, measure_id: str, by: str | None = Non
     if last is None:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     qs = Q.between(min(available[0], last), last)
-    long = M.compute(con, cfg, qs, [by] if by else [], [measure_id], first_data_quarter=available[0])
+    long = M.compute(
+        con, cfg, qs, [by] if by else [], [measure_id], first_data_quarter=available[0]
+    )
     part = long[long["level"] == (by or "national")]
     return part[SERIES_COLUMNS].reset_index(drop=True)

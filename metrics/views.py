@@ -18,6 +18,7 @@ Definitions shared with metrics.summary (targets.toml, spec/visions.md):
   have no council level.
 - Workforce figures resting on fewer than five people are "<5" (metrics.disclosure).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -26,12 +27,27 @@ from metrics import config as mconfig
 from metrics import disclosure
 from store import quarters as q
 
-REPORTING_KINDS = ("survey", "workforce")          # the returns every council sends each quarter
-PLACE_LEVELS = {"region": "Region", "footprint": "Footprint (combined or strategic authority)",
-                "centre": "Centre of Service Innovation", "council": "Council"}
-COUNCIL_METHODS = ("share_of_councils", "mean_of_councils", "councils_yes", "ratio_of_sums",
-                   "standards_all_core", "workforce_uplift")
-PLACE_LEVEL_SHORT = {"region": "Region", "footprint": "Footprint", "centre": "Centre", "council": "Council"}
+REPORTING_KINDS = ("survey", "workforce")  # the returns every council sends each quarter
+PLACE_LEVELS = {
+    "region": "Region",
+    "footprint": "Footprint (combined or strategic authority)",
+    "centre": "Centre of Service Innovation",
+    "council": "Council",
+}
+COUNCIL_METHODS = (
+    "share_of_councils",
+    "mean_of_councils",
+    "councils_yes",
+    "ratio_of_sums",
+    "standards_all_core",
+    "workforce_uplift",
+)
+PLACE_LEVEL_SHORT = {
+    "region": "Region",
+    "footprint": "Footprint",
+    "centre": "Centre",
+    "council": "Council",
+}
 ADOPTED = ("adopted", "audited")
 MISSING_SINCE = "2025-Q2"
 
@@ -46,6 +62,7 @@ def _window_start(as_of: str, config) -> str:
 
 # ---------------------------------------------------------------- councils
 
+
 def councils(con) -> pd.DataFrame:
     """The councils in scope, by name: code, name, type, region, footprint, centre."""
     return con.execute(
@@ -59,17 +76,27 @@ def footprints(con) -> pd.DataFrame:
     return con.execute(
         "SELECT footprint_code, footprint_name, count(*) AS councils FROM councils "
         "WHERE end_date IS NULL AND footprint_code IS NOT NULL "
-        "GROUP BY footprint_code, footprint_name ORDER BY footprint_name").df()
+        "GROUP BY footprint_code, footprint_name ORDER BY footprint_name"
+    ).df()
 
 
 # ---------------------------------------------------------------- places: council level
 
+
 def measures_for_places(config=None) -> pd.DataFrame:
     """Measures the Places page offers: id, title, unit, and whether they have a council level."""
     cfg = _cfg(config)
-    rows = [{"id": m.id, "title": m.title, "unit": m.unit, "theme": m.theme,
-             "council_level": m.method in COUNCIL_METHODS}
-            for m in cfg.measures.values() if not m.is_milestone]
+    rows = [
+        {
+            "id": m.id,
+            "title": m.title,
+            "unit": m.unit,
+            "theme": m.theme,
+            "council_level": m.method in COUNCIL_METHODS,
+        }
+        for m in cfg.measures.values()
+        if not m.is_milestone
+    ]
     return pd.DataFrame(rows, columns=["id", "title", "unit", "theme", "council_level"])
 
 
@@ -99,7 +126,8 @@ def _survey_latest_sql(columns: list[str]) -> str:
         f"  SELECT s.council_code, s.quarter, {picked}, row_number() OVER "
         f"  (PARTITION BY s.council_code ORDER BY s.quarter DESC) AS rn"
         f"  FROM survey s WHERE s.quarter <= ? AND s.quarter >= ? AND {present}"
-        f") WHERE rn = 1")
+        f") WHERE rn = 1"
+    )
 
 
 def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFrame:
@@ -112,12 +140,16 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
     cfg = _cfg(config)
     m = cfg.measure(measure_id)
     if m.method not in COUNCIL_METHODS:
-        raise ValueError(f"The measure {m.title!r} counts things that do not belong to one council; "
-                         "it has no council level.")
+        raise ValueError(
+            f"The measure {m.title!r} counts things that do not belong to one council; "
+            "it has no council level."
+        )
     start = _window_start(as_of, cfg)
-    base = ("SELECT c.council_code, c.name, c.council_type, c.region_name, c.footprint_name, "
-            "c.centre, v.quarter, v.numerator, v.denominator FROM councils c LEFT JOIN ({inner}) v "
-            "USING (council_code) WHERE c.end_date IS NULL ORDER BY c.name")
+    base = (
+        "SELECT c.council_code, c.name, c.council_type, c.region_name, c.footprint_name, "
+        "c.centre, v.quarter, v.numerator, v.denominator FROM councils c LEFT JOIN ({inner}) v "
+        "USING (council_code) WHERE c.end_date IS NULL ORDER BY c.name"
+    )
     params: list = []
     if m.method in ("share_of_councils", "councils_yes", "mean_of_councils"):
         col = m.params["column"]
@@ -126,34 +158,44 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
         elif m.method == "mean_of_councils":
             num = f"CAST({col} AS DOUBLE)"
         else:
-            num = f"CASE WHEN {col} >= 1 THEN 1.0 ELSE 0.0 END"   # as metrics.measures
+            num = f"CASE WHEN {col} >= 1 THEN 1.0 ELSE 0.0 END"  # as metrics.measures
         inner = f"SELECT council_code, quarter, {num} AS numerator, 1.0 AS denominator FROM ({_survey_latest_sql([col])})"
         params = [as_of, start]
     elif m.method == "ratio_of_sums":
         n, d = m.params["numerator"], m.params["denominator"]
-        inner = (f"SELECT council_code, quarter, CAST({n} AS DOUBLE) AS numerator, "
-                 f"CAST({d} AS DOUBLE) AS denominator FROM ({_survey_latest_sql([n, d])}) WHERE {d} > 0")
+        inner = (
+            f"SELECT council_code, quarter, CAST({n} AS DOUBLE) AS numerator, "
+            f"CAST({d} AS DOUBLE) AS denominator FROM ({_survey_latest_sql([n, d])}) WHERE {d} > 0"
+        )
         params = [as_of, start]
     elif m.method == "standards_all_core":
-        inner = ("SELECT council_code, quarter, CASE WHEN count(DISTINCT standard_id) FILTER "
-                 "(WHERE status IN ('adopted', 'audited')) = len(?) THEN 1.0 ELSE 0.0 END AS numerator, "
-                 "1.0 AS denominator FROM (SELECT *, max(quarter) OVER (PARTITION BY council_code) AS latest "
-                 "  FROM survey_standards WHERE quarter <= ? AND quarter >= ? AND list_contains(?, standard_id)) "
-                 "WHERE quarter = latest GROUP BY council_code, quarter")
+        inner = (
+            "SELECT council_code, quarter, CASE WHEN count(DISTINCT standard_id) FILTER "
+            "(WHERE status IN ('adopted', 'audited')) = len(?) THEN 1.0 ELSE 0.0 END AS numerator, "
+            "1.0 AS denominator FROM (SELECT *, max(quarter) OVER (PARTITION BY council_code) AS latest "
+            "  FROM survey_standards WHERE quarter <= ? AND quarter >= ? AND list_contains(?, standard_id)) "
+            "WHERE quarter = latest GROUP BY council_code, quarter"
+        )
         ids = cfg.core_standard_ids
         params = [ids, as_of, start, ids]
     else:  # workforce_uplift: the council's latest share now against its latest at the baseline
-        w = ("SELECT council_code, quarter, "
-             "CASE WHEN bool_or(role_family = 'all') THEN sum(headcount) FILTER (WHERE role_family = 'all') "
-             "ELSE sum(headcount) END AS h, "
-             "CASE WHEN bool_or(role_family = 'all') THEN sum(underrepresented) FILTER (WHERE role_family = 'all') "
-             "ELSE sum(underrepresented) END AS u FROM workforce GROUP BY council_code, quarter")
-        latest = ("SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY council_code ORDER BY quarter DESC) "
-                  "AS rn FROM w WHERE quarter <= ? AND quarter >= ?) WHERE rn = 1")
-        inner = ("WITH w AS (" + w + "), now AS (" + latest + "), base AS (" + latest + ") "
-                 "SELECT now.council_code, now.quarter, now.u AS numerator, now.h AS denominator, "
-                 "base.u AS base_u, base.h AS base_h FROM now JOIN base USING (council_code) "
-                 "WHERE now.h > 0 AND base.h > 0 AND base.u > 0")
+        w = (
+            "SELECT council_code, quarter, "
+            "CASE WHEN bool_or(role_family = 'all') THEN sum(headcount) FILTER (WHERE role_family = 'all') "
+            "ELSE sum(headcount) END AS h, "
+            "CASE WHEN bool_or(role_family = 'all') THEN sum(underrepresented) FILTER (WHERE role_family = 'all') "
+            "ELSE sum(underrepresented) END AS u FROM workforce GROUP BY council_code, quarter"
+        )
+        latest = (
+            "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY council_code ORDER BY quarter DESC) "
+            "AS rn FROM w WHERE quarter <= ? AND quarter >= ?) WHERE rn = 1"
+        )
+        inner = (
+            "WITH w AS (" + w + "), now AS (" + latest + "), base AS (" + latest + ") "
+            "SELECT now.council_code, now.quarter, now.u AS numerator, now.h AS denominator, "
+            "base.u AS base_u, base.h AS base_h FROM now JOIN base USING (council_code) "
+            "WHERE now.h > 0 AND base.h > 0 AND base.u > 0"
+        )
         params = [as_of, start, m.baseline_quarter, _window_start(m.baseline_quarter, cfg)]
         base = base.replace("v.denominator FROM", "v.denominator, v.base_u, v.base_h FROM")
     sql = base.format(inner=inner)
@@ -163,8 +205,13 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
         share_base = df["base_u"] / df["base_h"]
         df["value"] = (share_now / share_base - 1.0) * 100.0
         df["display"] = [
-            disclosure.disclose(_fmt(v, m.unit), rests_on=(a, b, c, d)) if pd.notna(v) else "no data"
-            for v, a, b, c, d in zip(df["value"], df["numerator"], df["denominator"], df["base_u"], df["base_h"])]
+            disclosure.disclose(_fmt(v, m.unit), rests_on=(a, b, c, d))
+            if pd.notna(v)
+            else "no data"
+            for v, a, b, c, d in zip(
+                df["value"], df["numerator"], df["denominator"], df["base_u"], df["base_h"]
+            )
+        ]
         # A suppressed figure must not be drawn either (its colour would give it away).
         df.loc[df["display"] == disclosure.SUPPRESSED, "value"] = float("nan")
         df = df.drop(columns=["base_u", "base_h"])
@@ -173,8 +220,21 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
         df["value"] = df["numerator"] / df["denominator"] * scale
         df["display"] = [_fmt(v, m.unit) for v in df["value"]]
     df["quarter"] = df["quarter"].astype(object).where(df["quarter"].notna(), None)
-    return df[["council_code", "name", "council_type", "region_name", "footprint_name", "centre",
-               "value", "quarter", "numerator", "denominator", "display"]]
+    return df[
+        [
+            "council_code",
+            "name",
+            "council_type",
+            "region_name",
+            "footprint_name",
+            "centre",
+            "value",
+            "quarter",
+            "numerator",
+            "denominator",
+            "display",
+        ]
+    ]
 
 
 def _fmt(value, unit: str) -> str:
@@ -202,23 +262,36 @@ def place_values(con, measure_id: str, level: str, as_of: str, config=None) -> p
     m = cfg.measure(measure_id)
     if level == "council":
         df = council_values(con, measure_id, as_of, cfg)
-        out = pd.DataFrame({"group": df["name"], "code": df["council_code"], "value": df["value"],
-                            "display": df["display"],
-                            "coverage": [f"{x} return" if x else "not reported"
-                                         for x in df["quarter"]]})
+        out = pd.DataFrame(
+            {
+                "group": df["name"],
+                "code": df["council_code"],
+                "value": df["value"],
+                "display": df["display"],
+                "coverage": [f"{x} return" if x else "not reported" for x in df["quarter"]],
+            }
+        )
     elif level in _LEVEL_COLUMN:
         from metrics import summary as msummary
 
         s = msummary.summary(con, as_of=as_of, by=level, config=cfg)
         s = s[s["id"] == measure_id]
         groups = _level_groups(con, level)
-        s = groups.merge(s[["group", "value", "coverage_reporting", "coverage_total"]],
-                         on="group", how="left")
-        out = pd.DataFrame({
-            "group": s["group"], "code": s["code"], "value": pd.to_numeric(s["value"], errors="coerce"),
-            "display": [_fmt(v, m.unit) for v in pd.to_numeric(s["value"], errors="coerce")],
-            "coverage": [f"{int(r)} of {int(t)} councils" if pd.notna(r) and pd.notna(t) else ""
-                         for r, t in zip(s["coverage_reporting"], s["coverage_total"])]})
+        s = groups.merge(
+            s[["group", "value", "coverage_reporting", "coverage_total"]], on="group", how="left"
+        )
+        out = pd.DataFrame(
+            {
+                "group": s["group"],
+                "code": s["code"],
+                "value": pd.to_numeric(s["value"], errors="coerce"),
+                "display": [_fmt(v, m.unit) for v in pd.to_numeric(s["value"], errors="coerce")],
+                "coverage": [
+                    f"{int(r)} of {int(t)} councils" if pd.notna(r) and pd.notna(t) else ""
+                    for r, t in zip(s["coverage_reporting"], s["coverage_total"])
+                ],
+            }
+        )
     else:
         raise ValueError(f"unknown level {level!r}; known: {', '.join(PLACE_LEVELS)}")
     ascending = m.direction == "decrease"
@@ -235,19 +308,26 @@ def has_values(ranking: pd.DataFrame) -> bool:
 def _level_groups(con, level: str) -> pd.DataFrame:
     """Every group of a level that has councils in scope: group (name) and code."""
     if level == "region":
-        sql = ("SELECT DISTINCT region_name AS \"group\", region_code AS code FROM councils "
-               "WHERE end_date IS NULL")
+        sql = (
+            'SELECT DISTINCT region_name AS "group", region_code AS code FROM councils '
+            "WHERE end_date IS NULL"
+        )
     elif level == "footprint":
-        sql = ("SELECT DISTINCT footprint_name AS \"group\", footprint_code AS code FROM councils "
-               "WHERE end_date IS NULL AND footprint_code IS NOT NULL")
+        sql = (
+            'SELECT DISTINCT footprint_name AS "group", footprint_code AS code FROM councils '
+            "WHERE end_date IS NULL AND footprint_code IS NOT NULL"
+        )
     else:
-        sql = ("SELECT DISTINCT centre AS \"group\", centre AS code FROM councils "
-               "WHERE end_date IS NULL AND centre IS NOT NULL")
+        sql = (
+            'SELECT DISTINCT centre AS "group", centre AS code FROM councils '
+            "WHERE end_date IS NULL AND centre IS NOT NULL"
+        )
     return con.execute(sql + " ORDER BY 1").df()
 
 
-def map_values(con, measure_id: str, level: str, as_of: str, layer: str = "council",
-               config=None) -> pd.DataFrame:
+def map_values(
+    con, measure_id: str, level: str, as_of: str, layer: str = "council", config=None
+) -> pd.DataFrame:
     """What the choropleth draws: code (on the map layer), name, value, label.
 
     - region: the regions layer, each region its own value.
@@ -259,8 +339,14 @@ def map_values(con, measure_id: str, level: str, as_of: str, layer: str = "counc
     cfg = _cfg(config)
     ranking = place_values(con, measure_id, level, as_of, cfg)
     if level == "region":
-        return pd.DataFrame({"code": ranking["code"], "name": ranking["group"],
-                             "value": ranking["value"], "label": ranking["display"]})
+        return pd.DataFrame(
+            {
+                "code": ranking["code"],
+                "name": ranking["group"],
+                "value": ranking["value"],
+                "label": ranking["display"],
+            }
+        )
     if level == "council":
         c = councils(con)
         if layer == "upper_tier":
@@ -268,22 +354,47 @@ def map_values(con, measure_id: str, level: str, as_of: str, layer: str = "counc
         else:
             keep = c["council_type"] != "county"
         merged = c[keep][["council_code", "name"]].merge(
-            ranking[["code", "value", "display"]], left_on="council_code", right_on="code", how="left")
-        return pd.DataFrame({"code": merged["council_code"], "name": merged["name"],
-                             "value": merged["value"], "label": merged["display"].fillna("no data")})
+            ranking[["code", "value", "display"]],
+            left_on="council_code",
+            right_on="code",
+            how="left",
+        )
+        return pd.DataFrame(
+            {
+                "code": merged["council_code"],
+                "name": merged["name"],
+                "value": merged["value"],
+                "label": merged["display"].fillna("no data"),
+            }
+        )
     column = "footprint_code" if level == "footprint" else "centre"
     rows = con.execute(
-        "SELECT council_code, name, " + column + " AS gcode, "
-        + _LEVEL_COLUMN[level] + " AS gname FROM councils WHERE end_date IS NULL AND council_type <> 'county'"
+        "SELECT council_code, name, "
+        + column
+        + " AS gcode, "
+        + _LEVEL_COLUMN[level]
+        + " AS gname FROM councils WHERE end_date IS NULL AND council_type <> 'county'"
     ).df()
-    merged = rows.merge(ranking[["code", "value", "display"]], left_on="gcode", right_on="code", how="left")
-    label = [f"{g}: {d}" if isinstance(g, str) else "not in a " + level
-             for g, d in zip(merged["gname"], merged["display"].fillna("no data"))]
-    return pd.DataFrame({"code": merged["council_code"], "name": merged["name"],
-                         "value": merged["value"], "label": label})
+    merged = rows.merge(
+        ranking[["code", "value", "display"]], left_on="gcode", right_on="code", how="left"
+    )
+    label = [
+        f"{g}: {d}" if isinstance(g, str) else "not in a " + level
+        for g, d in zip(merged["gname"], merged["display"].fillna("no data"))
+    ]
+    return pd.DataFrame(
+        {
+            "code": merged["council_code"],
+            "name": merged["name"],
+            "value": merged["value"],
+            "label": label,
+        }
+    )
 
 
-def group_trends(con, measure_id: str, level: str, up_to: str, config=None) -> dict[str, list[tuple[str, float]]]:
+def group_trends(
+    con, measure_id: str, level: str, up_to: str, config=None
+) -> dict[str, list[tuple[str, float]]]:
     """Each group's series of the measure, oldest first: {group: [(quarter, value)]}."""
     from metrics import summary as msummary
 
@@ -296,7 +407,9 @@ def group_trends(con, measure_id: str, level: str, up_to: str, config=None) -> d
     return out
 
 
-def series_range(series: dict[str, list[tuple[str, float]]], floor_zero: bool = False) -> list[float] | None:
+def series_range(
+    series: dict[str, list[tuple[str, float]]], floor_zero: bool = False
+) -> list[float] | None:
     """One y range for small multiples (so panels compare), padded by 5%; None without values."""
     values = [v for pts in series.values() for _, v in pts if v is not None]
     if not values:
@@ -308,15 +421,20 @@ def series_range(series: dict[str, list[tuple[str, float]]], floor_zero: bool = 
     return [lo - pad, hi + pad]
 
 
-def compare_footprints(con, measure_id: str, footprint_codes: tuple, up_to: str,
-                       config=None) -> dict[str, list[tuple[str, float]]]:
+def compare_footprints(
+    con, measure_id: str, footprint_codes: tuple, up_to: str, config=None
+) -> dict[str, list[tuple[str, float]]]:
     """Two to four footprints' series against England: {name: [(quarter, value)]}."""
     from metrics import summary as msummary
 
     cfg = _cfg(config)
-    names = dict(con.execute(
-        "SELECT DISTINCT footprint_code, footprint_name FROM councils WHERE end_date IS NULL "
-        "AND list_contains(?, footprint_code)", [list(footprint_codes)]).fetchall())
+    names = dict(
+        con.execute(
+            "SELECT DISTINCT footprint_code, footprint_name FROM councils WHERE end_date IS NULL "
+            "AND list_contains(?, footprint_code)",
+            [list(footprint_codes)],
+        ).fetchall()
+    )
     by_group = msummary.series(con, measure_id, by="footprint", up_to=up_to, config=cfg)
     national = msummary.series(con, measure_id, up_to=up_to, config=cfg)
     out: dict[str, list[tuple[str, float]]] = {}
@@ -354,24 +472,36 @@ def council_info(con, council_code: str) -> dict | None:
     rows = con.execute(
         "SELECT council_code, name, official_name, council_type, region_code, region_name, "
         "footprint_code, footprint_name, centre, end_date FROM councils WHERE council_code = ?",
-        [council_code]).df()
+        [council_code],
+    ).df()
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
 def scope_labels(info: dict) -> dict[str, str]:
     """Legend names of the four profile lines for a council (from council_info)."""
     kind = str(info.get("council_type") or "")
-    plural = {"city corporation": "city corporations", "London borough": "London boroughs",
-              "county": "county councils", "district": "district councils",
-              "unitary": "unitary councils", "metropolitan district": "metropolitan districts"}
-    return {"council": str(info.get("name")), "region": f"{info.get('region_name')} (region)",
-            "type": f"All {plural.get(kind, kind)}", "england": "England"}
+    plural = {
+        "city corporation": "city corporations",
+        "London borough": "London boroughs",
+        "county": "county councils",
+        "district": "district councils",
+        "unitary": "unitary councils",
+        "metropolitan district": "metropolitan districts",
+    }
+    return {
+        "council": str(info.get("name")),
+        "region": f"{info.get('region_name')} (region)",
+        "type": f"All {plural.get(kind, kind)}",
+        "england": "England",
+    }
 
 
 def council_options(con) -> dict[str, str]:
     """Council code -> "Name (type)" for the searchable picker, by name."""
-    rows = con.execute("SELECT council_code, name, council_type FROM councils WHERE end_date IS NULL "
-                       "ORDER BY name, council_code").fetchall()
+    rows = con.execute(
+        "SELECT council_code, name, council_type FROM councils WHERE end_date IS NULL "
+        "ORDER BY name, council_code"
+    ).fetchall()
     return {code: f"{name} ({kind})" for code, name, kind in rows}
 
 
@@ -379,7 +509,8 @@ def footprint_options(con) -> dict[str, str]:
     """Footprint code -> "Name (n councils)"."""
     rows = con.execute(
         "SELECT footprint_code, footprint_name, count(*) FROM councils WHERE end_date IS NULL "
-        "AND footprint_code IS NOT NULL GROUP BY ALL ORDER BY footprint_name").fetchall()
+        "AND footprint_code IS NOT NULL GROUP BY ALL ORDER BY footprint_name"
+    ).fetchall()
     return {code: f"{name} ({n} councils)" for code, name, n in rows}
 
 
@@ -405,7 +536,8 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         " SELECT 'region', r.* FROM r WHERE region_code = (SELECT region_code FROM me) UNION ALL"
         " SELECT 'type', r.* FROM r WHERE council_type = (SELECT council_type FROM me) UNION ALL"
         " SELECT 'england', r.* FROM r) "
-        "SELECT scope, quarter, {agg} FROM scoped GROUP BY scope, quarter ORDER BY scope, quarter")
+        "SELECT scope, quarter, {agg} FROM scoped GROUP BY scope, quarter ORDER BY scope, quarter"
+    )
     survey_rows = (
         "SELECT s.council_code, c.region_code, c.council_type, s.quarter, s.data_maturity, "
         "CASE WHEN s.digital_spend_gbp > 0 AND s.sme_spend_gbp IS NOT NULL THEN s.sme_spend_gbp END AS sme, "
@@ -413,40 +545,74 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         "st.n AS standards FROM survey s JOIN c USING (council_code) LEFT JOIN ("
         " SELECT council_code, quarter, count(*) FILTER (WHERE status IN ('adopted', 'audited') "
         " AND list_contains(?, standard_id)) AS n FROM survey_standards GROUP BY ALL) st "
-        "USING (council_code, quarter) WHERE s.quarter <= ?")
-    survey_agg = ("avg(data_maturity) AS data_maturity, count(data_maturity) AS n_dm, "
-                  "avg(standards) AS standards_adopted, count(standards) AS n_std, "
-                  "100.0 * sum(sme) / sum(dig) AS sme_share, count(sme) AS n_sme")
+        "USING (council_code, quarter) WHERE s.quarter <= ?"
+    )
+    survey_agg = (
+        "avg(data_maturity) AS data_maturity, count(data_maturity) AS n_dm, "
+        "avg(standards) AS standards_adopted, count(standards) AS n_std, "
+        "100.0 * sum(sme) / sum(dig) AS sme_share, count(sme) AS n_sme"
+    )
     sql = scope_sql.format(rows=survey_rows, agg=survey_agg)
     s = con.execute(sql, [council_code, ids, up_to, council_code]).df()
-    wf_rows = ("SELECT w.council_code, c.region_code, c.council_type, w.quarter, "
-               "sum(w.underrepresented) AS u, sum(w.headcount) AS h FROM workforce w "
-               "JOIN c USING (council_code) WHERE w.quarter <= ? GROUP BY ALL")
-    wf_agg = ("100.0 * sum(u) / sum(h) AS workforce_share, sum(u) AS u, sum(h) AS h, "
-              "count(*) AS n_wf")
-    w = con.execute(scope_sql.format(rows=wf_rows, agg=wf_agg), [council_code, up_to, council_code]).df()
+    wf_rows = (
+        "SELECT w.council_code, c.region_code, c.council_type, w.quarter, "
+        "sum(w.underrepresented) AS u, sum(w.headcount) AS h FROM workforce w "
+        "JOIN c USING (council_code) WHERE w.quarter <= ? GROUP BY ALL"
+    )
+    wf_agg = (
+        "100.0 * sum(u) / sum(h) AS workforce_share, sum(u) AS u, sum(h) AS h, count(*) AS n_wf"
+    )
+    w = con.execute(
+        scope_sql.format(rows=wf_rows, agg=wf_agg), [council_code, up_to, council_code]
+    ).df()
     parts = []
-    for key, count_col in (("data_maturity", "n_dm"), ("standards_adopted", "n_std"), ("sme_share", "n_sme")):
+    for key, count_col in (
+        ("data_maturity", "n_dm"),
+        ("standards_adopted", "n_std"),
+        ("sme_share", "n_sme"),
+    ):
         part = s[s[count_col] > 0]
         unit = PROFILE_SERIES[key][1]
-        parts.append(pd.DataFrame({
-            "series": key, "scope": part["scope"], "quarter": part["quarter"],
-            "value": part[key].astype(float),
-            "display": [_fmt(v, unit) for v in part[key]],
-            "reporting": part[count_col].astype(int)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "series": key,
+                    "scope": part["scope"],
+                    "quarter": part["quarter"],
+                    "value": part[key].astype(float),
+                    "display": [_fmt(v, unit) for v in part[key]],
+                    "reporting": part[count_col].astype(int),
+                }
+            )
+        )
     wp = w[w["h"] > 0]
-    display = [disclosure.disclose(_fmt(v, "percent"), rests_on=(u, h))
-               for v, u, h in zip(wp["workforce_share"], wp["u"], wp["h"])]
-    values = [float("nan") if d == disclosure.SUPPRESSED else float(v)
-              for v, d in zip(wp["workforce_share"], display)]
-    parts.append(pd.DataFrame({"series": "workforce_share", "scope": wp["scope"],
-                               "quarter": wp["quarter"], "value": values, "display": display,
-                               "reporting": wp["n_wf"].astype(int)}))
+    display = [
+        disclosure.disclose(_fmt(v, "percent"), rests_on=(u, h))
+        for v, u, h in zip(wp["workforce_share"], wp["u"], wp["h"])
+    ]
+    values = [
+        float("nan") if d == disclosure.SUPPRESSED else float(v)
+        for v, d in zip(wp["workforce_share"], display)
+    ]
+    parts.append(
+        pd.DataFrame(
+            {
+                "series": "workforce_share",
+                "scope": wp["scope"],
+                "quarter": wp["quarter"],
+                "value": values,
+                "display": display,
+                "reporting": wp["n_wf"].astype(int),
+            }
+        )
+    )
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["series", "scope", "quarter"]).reset_index(drop=True)
 
 
-def profile_lines(series: pd.DataFrame, key: str, labels: dict[str, str]) -> dict[str, list[tuple[str, float]]]:
+def profile_lines(
+    series: pd.DataFrame, key: str, labels: dict[str, str]
+) -> dict[str, list[tuple[str, float]]]:
     """One profile series as {scope label: [(quarter, value)]}, in the order of SCOPES,
     for metrics.figures.lines (suppressed points are gaps)."""
     part = series[series["series"] == key]
@@ -470,19 +636,26 @@ def standards_status(con, council_code: str, as_of: str, config=None) -> pd.Data
     """The seven core standards with the council's latest status (at or before ``as_of``)
     and the quarter it was reported in; "not reported" when never."""
     cfg = _cfg(config)
-    std = pd.DataFrame({"standard_id": [s.id for s in cfg.core_standards],
-                        "standard": [s.title for s in cfg.core_standards]})
+    std = pd.DataFrame(
+        {
+            "standard_id": [s.id for s in cfg.core_standards],
+            "standard": [s.title for s in cfg.core_standards],
+        }
+    )
     latest = con.execute(
         "SELECT standard_id, status, quarter FROM ("
         " SELECT standard_id, status, quarter, row_number() OVER (PARTITION BY standard_id ORDER BY quarter DESC) rn"
         " FROM survey_standards WHERE council_code = ? AND quarter <= ?) WHERE rn = 1",
-        [council_code, as_of]).df()
+        [council_code, as_of],
+    ).df()
     out = std.merge(latest, on="standard_id", how="left")
     out["status"] = out["status"].fillna("not reported")
     out["quarter"] = out["quarter"].astype(object).where(out["quarter"].notna(), "")
     stale_from = _window_start(as_of, cfg)
-    out["note"] = ["" if not qq else ("older than the staleness window" if qq < stale_from else "")
-                   for qq in out["quarter"]]
+    out["note"] = [
+        "" if not qq else ("older than the staleness window" if qq < stale_from else "")
+        for qq in out["quarter"]
+    ]
     return out[["standard_id", "standard", "status", "quarter", "note"]]
 
 
@@ -493,10 +666,15 @@ def missing_returns(con, council_code: str, as_of: str, since: str = MISSING_SIN
     got = con.execute(
         "SELECT DISTINCT 'survey' AS kind, quarter FROM survey WHERE council_code = ? UNION "
         "SELECT DISTINCT 'workforce', quarter FROM workforce WHERE council_code = ?",
-        [council_code, council_code]).fetchall()
+        [council_code, council_code],
+    ).fetchall()
     have = set(got)
-    rows = [{"kind": k, "quarter": qq} for k in REPORTING_KINDS for qq in q.between(since, as_of)
-            if (k, qq) not in have]
+    rows = [
+        {"kind": k, "quarter": qq}
+        for k in REPORTING_KINDS
+        for qq in q.between(since, as_of)
+        if (k, qq) not in have
+    ]
     return pd.DataFrame(rows, columns=["kind", "quarter"])
 
 
@@ -517,9 +695,17 @@ def coverage(con, up_to: str, since: str = MISSING_SINCE) -> pd.DataFrame:
         "GROUP BY quarter UNION ALL "
         "SELECT 'workforce', quarter, count(DISTINCT council_code) FROM workforce "
         "WHERE quarter BETWEEN ? AND ? AND council_code IN (SELECT council_code FROM councils WHERE end_date IS NULL) "
-        "GROUP BY quarter", [since, up_to, since, up_to]).df()
-    grid = pd.DataFrame([(k, qq) for k in REPORTING_KINDS for qq in q.between(since, up_to)],
-                        columns=["kind", "quarter"]) if up_to >= since else pd.DataFrame(columns=["kind", "quarter"])
+        "GROUP BY quarter",
+        [since, up_to, since, up_to],
+    ).df()
+    grid = (
+        pd.DataFrame(
+            [(k, qq) for k in REPORTING_KINDS for qq in q.between(since, up_to)],
+            columns=["kind", "quarter"],
+        )
+        if up_to >= since
+        else pd.DataFrame(columns=["kind", "quarter"])
+    )
     out = grid.merge(got, on=["kind", "quarter"], how="left")
     out["reporting"] = out["reporting"].fillna(0).astype(int)
     out["total"] = int(total)
@@ -533,11 +719,15 @@ def coverage_by_region(con, kind: str, up_to: str, since: str = MISSING_SINCE) -
     table = _KIND_TABLE[kind]
     regions = con.execute(
         "SELECT region_name AS region, count(*) AS total FROM councils WHERE end_date IS NULL "
-        "GROUP BY region_name ORDER BY region_name").df()
+        "GROUP BY region_name ORDER BY region_name"
+    ).df()
     got = con.execute(
         "SELECT c.region_name AS region, t.quarter, count(DISTINCT t.council_code) AS reporting FROM "
-        + table + " t JOIN councils c USING (council_code) WHERE c.end_date IS NULL "
-        "AND t.quarter BETWEEN ? AND ? GROUP BY ALL", [since, up_to]).df()
+        + table
+        + " t JOIN councils c USING (council_code) WHERE c.end_date IS NULL "
+        "AND t.quarter BETWEEN ? AND ? GROUP BY ALL",
+        [since, up_to],
+    ).df()
     quarters = q.between(since, up_to) if up_to >= since else []
     grid = regions.merge(pd.DataFrame({"quarter": quarters}), how="cross")
     out = grid.merge(got, on=["region", "quarter"], how="left")
@@ -546,14 +736,24 @@ def coverage_by_region(con, kind: str, up_to: str, since: str = MISSING_SINCE) -
     return out[["region", "quarter", "reporting", "total", "percent"]]
 
 
-def coverage_grid(by_region: pd.DataFrame) -> tuple[list[str], list[str], list[list[float]], list[list[str]]]:
+def coverage_grid(
+    by_region: pd.DataFrame,
+) -> tuple[list[str], list[str], list[list[float]], list[list[str]]]:
     """The heatmap's axes and cells from coverage_by_region: (regions, quarters,
     percent[region][quarter], text[region][quarter] like '67%'; short enough to read in
     a phone's narrow cells; the counts are in coverage_by_region's table)."""
     regions = sorted(by_region["region"].unique())
     quarters = sorted(by_region["quarter"].unique())
-    cell = {(r, qq): (p, n, t) for r, qq, p, n, t in zip(
-        by_region["region"], by_region["quarter"], by_region["percent"], by_region["reporting"], by_region["total"])}
+    cell = {
+        (r, qq): (p, n, t)
+        for r, qq, p, n, t in zip(
+            by_region["region"],
+            by_region["quarter"],
+            by_region["percent"],
+            by_region["reporting"],
+            by_region["total"],
+        )
+    }
     z = [[cell[(r, qq)][0] for qq in quarters] for r in regions]
     text = [[f"{cell[(r, qq)][0]:.0f}%" for qq in quarters] for r in regions]
     return regions, quarters, z, text
@@ -566,16 +766,27 @@ def coverage_at(con, quarter: str) -> list[dict]:
     out = []
     for k, r, t, p in zip(df["kind"], df["reporting"], df["total"], df["percent"]):
         pct = float(p) if p == p else 0.0
-        out.append({"kind": k, "reporting": int(r), "total": int(t), "percent": pct,
-                    "text": f"{int(r)} of {int(t)} ({pct:.0f}%)"})
+        out.append(
+            {
+                "kind": k,
+                "reporting": int(r),
+                "total": int(t),
+                "percent": pct,
+                "text": f"{int(r)} of {int(t)} ({pct:.0f}%)",
+            }
+        )
     return out
 
 
-def coverage_lines(con, up_to: str, since: str = MISSING_SINCE) -> dict[str, list[tuple[str, float]]]:
+def coverage_lines(
+    con, up_to: str, since: str = MISSING_SINCE
+) -> dict[str, list[tuple[str, float]]]:
     """Percent of councils reporting, per kind: {kind: [(quarter, percent)]}."""
     df = coverage(con, up_to, since)
-    return {k: [(qq, float(p)) for qq, p in zip(part["quarter"], part["percent"])]
-            for k, part in df.groupby("kind", sort=False)}
+    return {
+        k: [(qq, float(p)) for qq, p in zip(part["quarter"], part["percent"])]
+        for k, part in df.groupby("kind", sort=False)
+    }
 
 
 def coverage_heatmap(con, kind: str, up_to: str, since: str = MISSING_SINCE):
@@ -595,7 +806,9 @@ def missing_for_quarter(con, kind: str, quarter: str) -> pd.DataFrame:
         " AND t.quarter <= ?) AS latest_return "
         "FROM councils c WHERE c.end_date IS NULL AND NOT EXISTS ("
         " SELECT 1 FROM " + table + " t WHERE t.council_code = c.council_code AND t.quarter = ?) "
-        "ORDER BY c.region_name, c.name", [quarter, quarter]).df()
+        "ORDER BY c.region_name, c.name",
+        [quarter, quarter],
+    ).df()
 
 
 def stale_values(con, kind: str, as_of: str, config=None) -> pd.DataFrame:
@@ -607,19 +820,31 @@ def stale_values(con, kind: str, as_of: str, config=None) -> pd.DataFrame:
     """
     cfg = _cfg(config)
     df = missing_for_quarter(con, kind, as_of)
-    ages = [q.index(as_of) - q.index(x) if isinstance(x, str) else None for x in df["latest_return"]]
+    ages = [
+        q.index(as_of) - q.index(x) if isinstance(x, str) else None for x in df["latest_return"]
+    ]
     df["quarters_old"] = pd.array(ages, dtype="Int64")
-    df["state"] = ["never reported" if a is None else
-                   ("carried forward" if a <= cfg.staleness_quarters else "too old: not counted")
-                   for a in ages]
+    df["state"] = [
+        "never reported"
+        if a is None
+        else ("carried forward" if a <= cfg.staleness_quarters else "too old: not counted")
+        for a in ages
+    ]
     df["latest_return"] = df["latest_return"].astype(object).where(df["latest_return"].notna(), "")
     order = {"carried forward": 0, "too old: not counted": 1, "never reported": 2}
-    df = df.sort_values(by=["state", "quarters_old", "council"], key=lambda s: s.map(order) if s.name == "state" else s)
-    return df[["council", "council_code", "region", "latest_return", "quarters_old", "state"]].reset_index(drop=True)
+    df = df.sort_values(
+        by=["state", "quarters_old", "council"],
+        key=lambda s: s.map(order) if s.name == "state" else s,
+    )
+    return df[
+        ["council", "council_code", "region", "latest_return", "quarters_old", "state"]
+    ].reset_index(drop=True)
 
 
 def data_quarters(con) -> list[str]:
     """Quarters that hold any survey or workforce return, oldest first."""
-    rows = con.execute("SELECT DISTINCT quarter FROM survey UNION SELECT DISTINCT quarter FROM workforce "
-                       "ORDER BY 1").fetchall()
+    rows = con.execute(
+        "SELECT DISTINCT quarter FROM survey UNION SELECT DISTINCT quarter FROM workforce "
+        "ORDER BY 1"
+    ).fetchall()
     return [r[0] for r in rows]

@@ -1,5 +1,6 @@
 """Council profile: one council's returns over time against its region, councils of its
 type and England; its standards; what it has not reported. ?council=GSS code in the URL."""
+
 import itertools
 
 import streamlit as st
@@ -14,8 +15,11 @@ quarter = st.session_state.get("quarter")
 version = st.session_state.get("data_version")
 councils = app.page_values(app.council_choices, version=version)
 if not councils:
-    st.info("No councils in the reference geography yet. Create the database with "
-            "`python -m store init` to load them.", icon=":material/location_off:")
+    st.info(
+        "No councils in the reference geography yet. Create the database with "
+        "`python -m store init` to load them.",
+        icon=":material/location_off:",
+    )
     st.stop()
 
 if "council" not in st.session_state:
@@ -24,14 +28,22 @@ if "council" not in st.session_state:
 elif st.session_state["council"] not in councils:
     st.session_state["council"] = None
 
-st.selectbox("Council", list(councils), key="council", format_func=councils.get,
-             index=None, placeholder="Type a council's name to search")
+st.selectbox(
+    "Council",
+    list(councils),
+    key="council",
+    format_func=councils.get,
+    index=None,
+    placeholder="Type a council's name to search",
+)
 code = st.session_state["council"]
 if not code:
     if "council" in st.query_params:
         del st.query_params["council"]
-    st.info(f"Choose one of the {len(councils)} councils above to see its returns.",
-            icon=":material/search:")
+    st.info(
+        f"Choose one of the {len(councils)} councils above to see its returns.",
+        icon=":material/search:",
+    )
     st.stop()
 app.set_url("council", code)
 
@@ -40,22 +52,29 @@ st.subheader(header["name"], anchor=False)
 st.caption(header["facts"])
 
 if not quarter:
-    st.info("No returns have been loaded yet: nothing to show for this council.",
-            icon=":material/hourglass_empty:")
+    st.info(
+        "No returns have been loaded yet: nothing to show for this council.",
+        icon=":material/hourglass_empty:",
+    )
     st.stop()
 
-st.markdown(f"**Returns over time, up to {quarter}**: each point is what was reported in "
-            "that quarter (nothing carried forward). Lines differ by dash and marker; "
-            "the table under each chart gives the numbers.")
+st.markdown(
+    f"**Returns over time, up to {quarter}**: each point is what was reported in "
+    "that quarter (nothing carried forward). Lines differ by dash and marker; "
+    "the table under each chart gives the numbers."
+)
 cols = st.columns(2)
-for col, chart in zip(itertools.cycle(cols), app.page_values(app.council_profile, code, quarter, version=version)):
+for col, chart in zip(
+    itertools.cycle(cols), app.page_values(app.council_profile, code, quarter, version=version)
+):
     with col:
         if not chart["reported"]:
             st.markdown(f"**{chart['title']}**")
             st.caption(f"{header['name']} has not reported this up to {quarter}.")
         if chart["figure"] is not None:
-            st.plotly_chart(chart["figure"], config={"displayModeBar": False},
-                            key=f"council_{chart['key']}")
+            st.plotly_chart(
+                chart["figure"], config={"displayModeBar": False}, key=f"council_{chart['key']}"
+            )
             with st.expander("Numbers"):
                 st.markdown(chart["table_markdown"])
         if chart["key"] == "workforce_share":
@@ -67,7 +86,10 @@ st.markdown(tables["standards"])
 
 st.subheader(f"Returns not received since {views.MISSING_SINCE}", anchor=False)
 if tables["missing"] is None:
-    st.success(f"Every survey and workforce return from {views.MISSING_SINCE} to {quarter} "
-               "has been received.", icon=":material/check_circle:")
+    st.success(
+        f"Every survey and workforce return from {views.MISSING_SINCE} to {quarter} "
+        "has been received.",
+        icon=":material/check_circle:",
+    )
 else:
     st.markdown(tables["missing"])

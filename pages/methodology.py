@@ -1,6 +1,7 @@
 """Methodology: how every figure is made, generated from the configuration (so it cannot
 drift), with the exact numbers behind each measure's status in the quarter shown, and
 the data sources with their licence attributions."""
+
 import streamlit as st
 
 from metrics import app
@@ -14,9 +15,10 @@ bands = cfg.bands
 st.title("Methodology", anchor=False)
 st.markdown(
     f"Every measure has a baseline in **{cfg.baseline_quarter}** (when the report was published) "
-    f"and, where the vision sets one, a target for **{cfg.deadline}**. \"Latest\" means a council's "
+    f'and, where the vision sets one, a target for **{cfg.deadline}**. "Latest" means a council\'s '
     f"most recent value at or before the quarter shown, carried forward at most "
-    f"**{cfg.staleness_quarters} quarters**, so a council that missed one return is not counted as zero.")
+    f"**{cfg.staleness_quarters} quarters**, so a council that missed one return is not counted as zero."
+)
 
 st.subheader("How the status is judged", anchor="status", divider="gray")
 st.markdown(
@@ -33,13 +35,16 @@ st.markdown(
     "A milestone is **achieved** or **not yet**. A measure without a target gets a direction of "
     f"travel over the last {cfg.direction_quarters} quarters (improving, stable, worsening), never a "
     f"status. The projection is a straight line fitted to the last up to {cfg.projection_quarters} "
-    f"quarters, extended to {cfg.deadline}.")
+    f"quarters, extended to {cfg.deadline}."
+)
 if quarter:
     st.caption(f"The numbers below are those behind the figures for {quarter}, England as a whole.")
 else:
     st.caption("No returns are loaded yet, so no measure has figures to show below.")
 
-for theme in app.page_values(app.methodology, quarter, version=st.session_state.get("data_version")):
+for theme in app.page_values(
+    app.methodology, quarter, version=st.session_state.get("data_version")
+):
     st.subheader(theme["title"], anchor=theme["id"], divider="gray")
     for m in theme["measures"]:
         st.container(border=True).markdown(m["markdown"])

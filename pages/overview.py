@@ -1,4 +1,5 @@
 """Overview (leadership, first page): every measure at a glance, grouped by theme."""
+
 import streamlit as st
 
 from metrics import app
@@ -11,8 +12,10 @@ if not quarter:
     app.no_data_yet()
 
 if st.session_state.get("level", "national") != "national":
-    st.caption("The overview shows England as a whole. The Themes page breaks each measure "
-               "down by the geography chosen in the sidebar.")
+    st.caption(
+        "The overview shows England as a whole. The Themes page breaks each measure "
+        "down by the geography chosen in the sidebar."
+    )
 
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
 
@@ -29,5 +32,9 @@ for theme in app.page_values(app.overview, quarter, version=st.session_state.get
             if card["progress"] is not None:
                 st.progress(card["progress"], text=card["progress_text"])
             if card["figure"] is not None:
-                st.plotly_chart(card["figure"], config=SPARK_CONFIG, key=f"spark-{card['id']}",
-                                alt=f"Trend of {card['title']} up to {quarter}")
+                st.plotly_chart(
+                    card["figure"],
+                    config=SPARK_CONFIG,
+                    key=f"spark-{card['id']}",
+                    alt=f"Trend of {card['title']} up to {quarter}",
+                )

@@ -3,6 +3,7 @@ a map, a ranking, each group's trend, and two to four footprints against England
 
 Page filters live in the URL too: ?measure=...&places_level=...&layer=...&compare=a,b
 """
+
 import streamlit as st
 
 from metrics import app, figures, maps, views
@@ -14,9 +15,11 @@ st.title("Places", anchor=False)
 quarter = st.session_state.get("quarter")
 version = st.session_state.get("data_version")
 if not quarter:
-    st.info("No returns have been loaded yet, so there is nothing to map. Load a survey or "
-            "workforce return on the Upload page (analysts), then come back.",
-            icon=":material/map:")
+    st.info(
+        "No returns have been loaded yet, so there is nothing to map. Load a survey or "
+        "workforce return on the Upload page (analysts), then come back.",
+        icon=":material/map:",
+    )
     st.stop()
 
 
@@ -31,14 +34,21 @@ def _from_url(key: str, param: str, options: list, default) -> None:
 
 levels = list(views.PLACE_LEVELS)
 shared_level = st.session_state.get("level")
-_from_url("places_level", "places_level", levels, shared_level if shared_level in levels else "region")
+_from_url(
+    "places_level", "places_level", levels, shared_level if shared_level in levels else "region"
+)
 
 top = st.columns([3, 2])
 with top[1]:
-    st.radio("Level", levels, key="places_level", format_func=views.PLACE_LEVEL_SHORT.get,
-             horizontal=True,
-             help="Footprint: a combined or strategic authority. Centre: a Centre of Service "
-                  "Innovation. Council: each council's own latest value.")
+    st.radio(
+        "Level",
+        levels,
+        key="places_level",
+        format_func=views.PLACE_LEVEL_SHORT.get,
+        horizontal=True,
+        help="Footprint: a combined or strategic authority. Centre: a Centre of Service "
+        "Innovation. Council: each council's own latest value.",
+    )
 level = st.session_state["places_level"]
 picker = app.page_values(app.places_options, level, version=version)
 options = picker["options"]
@@ -53,11 +63,16 @@ layer = "council"
 if level == "council":
     layer_options = {"council": "Districts and unitaries", "upper_tier": "Counties and unitaries"}
     _from_url("places_layer", "layer", list(layer_options), "council")
-    st.radio("Draw councils as", list(layer_options), key="places_layer",
-             format_func=layer_options.get, horizontal=True,
-             help="County councils share their area with their districts: the map shows either "
-                  "the districts (and unitaries) or the counties (and unitaries), each with its "
-                  "own value. The ranking lists every council.")
+    st.radio(
+        "Draw councils as",
+        list(layer_options),
+        key="places_layer",
+        format_func=layer_options.get,
+        horizontal=True,
+        help="County councils share their area with their districts: the map shows either "
+        "the districts (and unitaries) or the counties (and unitaries), each with its "
+        "own value. The ranking lists every council.",
+    )
     layer = st.session_state["places_layer"]
 
 app.set_url("measure", measure)
@@ -71,18 +86,28 @@ view = app.page_values(app.places_view, measure, level, quarter, unit, version=v
 
 st.subheader(f"{title}, as at {quarter}", anchor=False)
 if view["empty"]:
-    st.info(f"There are no {views.PLACE_LEVELS[level].lower()} groups with councils in the "
-            "reference geography yet.", icon=":material/location_off:")
+    st.info(
+        f"There are no {views.PLACE_LEVELS[level].lower()} groups with councils in the "
+        "reference geography yet.",
+        icon=":material/location_off:",
+    )
 elif not view["has_values"]:
-    st.info(f"No data yet for {quarter}: no council in scope has reported {title.lower()} "
-            "at or before this quarter (within the staleness window). Pick an earlier quarter "
-            "in the sidebar, or another measure.", icon=":material/hourglass_empty:")
+    st.info(
+        f"No data yet for {quarter}: no council in scope has reported {title.lower()} "
+        "at or before this quarter (within the staleness window). Pick an earlier quarter "
+        "in the sidebar, or another measure.",
+        icon=":material/hourglass_empty:",
+    )
 
 map_col, rank_col = st.columns(2)
 with map_col:
     try:
-        fig = app.page_values(app.places_map, measure, level, quarter, layer, title, unit, version=version)
-        st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map")
+        fig = app.page_values(
+            app.places_map, measure, level, quarter, layer, title, unit, version=version
+        )
+        st.plotly_chart(
+            fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map"
+        )
     except maps.BoundaryError as exc:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
     except Exception as exc:  # reference folder missing: say where to put it
@@ -93,23 +118,33 @@ with map_col:
         st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
     st.caption(maps.ATTRIBUTION)
     if level in ("footprint", "centre"):
-        st.caption(f"Each {views.PLACE_LEVELS[level].split(' (')[0].lower()} is drawn by colouring "
-                   "its member councils; grey areas have no value or are in no group.")
+        st.caption(
+            f"Each {views.PLACE_LEVELS[level].split(' (')[0].lower()} is drawn by colouring "
+            "its member councils; grey areas have no value or are in no group."
+        )
 with rank_col:
     st.markdown("**Ranking**")
-    st.dataframe(view["table"], hide_index=True,
-                 column_config={"rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-                                "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level]),
-                                "display": st.column_config.TextColumn("Value", width="small"),
-                                "coverage": st.column_config.TextColumn("Based on", width="medium")},
-                 height="auto", key="places_ranking")
+    st.dataframe(
+        view["table"],
+        hide_index=True,
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+            "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level]),
+            "display": st.column_config.TextColumn("Value", width="small"),
+            "coverage": st.column_config.TextColumn("Based on", width="medium"),
+        },
+        height="auto",
+        key="places_ranking",
+    )
 
 if level != "council":
     st.subheader("Trends by group", anchor=False)
     trends = view["trends"]
     if trends is not None:
-        st.caption(f"{title} in each {views.PLACE_LEVEL_SHORT[level].lower()} up to {quarter}, "
-                   f"all on the same scale ({figures.unit_label(unit)}).")
+        st.caption(
+            f"{title} in each {views.PLACE_LEVEL_SHORT[level].lower()} up to {quarter}, "
+            f"all on the same scale ({figures.unit_label(unit)})."
+        )
         st.plotly_chart(trends, config={"displayModeBar": False}, key="places_trends")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
@@ -119,20 +154,32 @@ else:
 st.subheader("Compare footprints with England", anchor=False)
 fps = view["footprints"]
 if not fps:
-    st.info("No councils belong to a footprint (combined or strategic authority) in the "
-            "reference geography.", icon=":material/location_off:")
+    st.info(
+        "No councils belong to a footprint (combined or strategic authority) in the "
+        "reference geography.",
+        icon=":material/location_off:",
+    )
 else:
     if "places_compare" not in st.session_state:
         wanted = [c for c in st.query_params.get_all("compare") if c in fps][:4]
         st.session_state["places_compare"] = wanted
-    st.multiselect("Footprints (two to four)", list(fps), key="places_compare",
-                   format_func=fps.get, max_selections=4,
-                   placeholder="Type a footprint's name")
+    st.multiselect(
+        "Footprints (two to four)",
+        list(fps),
+        key="places_compare",
+        format_func=fps.get,
+        max_selections=4,
+        placeholder="Type a footprint's name",
+    )
     chosen = tuple(st.session_state["places_compare"])
     app.set_url("compare", list(chosen))
     if len(chosen) < 2:
-        st.info("Choose two to four footprints to compare them with England.",
-                icon=":material/compare_arrows:")
+        st.info(
+            "Choose two to four footprints to compare them with England.",
+            icon=":material/compare_arrows:",
+        )
     else:
-        fig = app.page_values(app.places_compare, measure, chosen, quarter, title, unit, version=version)
+        fig = app.page_values(
+            app.places_compare, measure, chosen, quarter, title, unit, version=version
+        )
         st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")

@@ -1,20 +1,26 @@
 """Sign in / sign out for analysts (password accounts or the organisation's OIDC provider)."""
+
 import streamlit as st
 
-from store import auth
 from metrics import app
+from store import auth
 
 app.ensure_frame()
 
 st.title("Analyst sign-in")
 analyst = auth.current_analyst()
 if analyst:
-    st.success(f"Signed in as **{auth.escape_markdown(analyst.name)}** (analyst). You can upload "
-               "returns and roll back batches.", icon=":material/verified_user:")
+    st.success(
+        f"Signed in as **{auth.escape_markdown(analyst.name)}** (analyst). You can upload "
+        "returns and roll back batches.",
+        icon=":material/verified_user:",
+    )
     if st.button("Sign out", icon=":material/logout:", key="page_sign_out"):
         auth.sign_out()
         st.rerun()
 else:
-    st.write("Viewing the dashboard needs no sign-in. Uploading returns and rolling back "
-             "batches need the analyst role.")
+    st.write(
+        "Viewing the dashboard needs no sign-in. Uploading returns and rolling back "
+        "batches need the analyst role."
+    )
     auth.sign_in_panel(key="page_sign_in")

@@ -4,6 +4,7 @@ Analysts only. Every file is checked in full before anything is written (a dry r
 store.ingest); nothing is loaded until every file in the drop is valid and the analyst
 confirms. Each file becomes one batch. Text from the files is only ever shown as text.
 """
+
 import pandas as pd
 import streamlit as st
 
@@ -25,8 +26,9 @@ st.session_state.setdefault("upload_nonce", 0)
 checked: dict = st.session_state.setdefault("upload_checked", {})
 
 for line in st.session_state.pop("upload_done", []):
-    (st.success if line[0] == "ok" else st.error)(line[1], icon=(
-        ":material/check_circle:" if line[0] == "ok" else ":material/error:"))
+    (st.success if line[0] == "ok" else st.error)(
+        line[1], icon=(":material/check_circle:" if line[0] == "ok" else ":material/error:")
+    )
 
 
 def kind_label(name: str) -> str:
@@ -36,8 +38,16 @@ def kind_label(name: str) -> str:
 
 
 def problem_rows(problems) -> list[dict]:
-    return [{"severity": p.severity, "row": p.row, "column": p.column or "(whole file)",
-             "value": p.value, "expected": p.message} for p in problems]
+    return [
+        {
+            "severity": p.severity,
+            "row": p.row,
+            "column": p.column or "(whole file)",
+            "value": p.value,
+            "expected": p.message,
+        }
+        for p in problems
+    ]
 
 
 def problem_count(problems, hidden: int) -> str:
@@ -55,14 +65,21 @@ def problem_count(problems, hidden: int) -> str:
 left, right = st.columns([3, 2], gap="large")
 
 with left:
-    chosen = st.selectbox("Kind of return", [RECOGNISE] + KIND_NAMES, format_func=kind_label,
-                          key="upload_kind",
-                          help="Leave on 'Recognise' to have the kind worked out from each "
-                               "file's headers; the guess is shown for every file.")
+    chosen = st.selectbox(
+        "Kind of return",
+        [RECOGNISE] + KIND_NAMES,
+        format_func=kind_label,
+        key="upload_kind",
+        help="Leave on 'Recognise' to have the kind worked out from each "
+        "file's headers; the guess is shown for every file.",
+    )
     files = st.file_uploader(
-        "Drop one or more CSV or XLSX files", type=["csv", "xlsx"], accept_multiple_files=True,
+        "Drop one or more CSV or XLSX files",
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
         key=f"upload_files_{st.session_state['upload_nonce']}",
-        help=f"Each file up to {auth.upload_limit_mb()} MB (setting server.maxUploadSize).")
+        help=f"Each file up to {auth.upload_limit_mb()} MB (setting server.maxUploadSize).",
+    )
 
 with right:
     if chosen == RECOGNISE:
@@ -72,14 +89,30 @@ with right:
     kind = kinds.KINDS[guide]
     st.subheader(kind.title, anchor=False)
     st.write(kind.guidance)
-    st.dataframe([{"column": c.name, "required": "yes" if c.required else "no",
-                   "key": "yes" if c.key else "", "expected": c.expected(), "meaning": c.help}
-                  for c in kind.all_columns()], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                "column": c.name,
+                "required": "yes" if c.required else "no",
+                "key": "yes" if c.key else "",
+                "expected": c.expected(),
+                "meaning": c.help,
+            }
+            for c in kind.all_columns()
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     template = paths.TEMPLATES_DIR / f"{guide}.csv"
     if template.is_file():
-        st.download_button(f"Download the {guide} template (CSV)", template.read_bytes(),
-                           file_name=f"{guide}_template.csv", mime="text/csv",
-                           icon=":material/download:", key=f"template_{guide}")
+        st.download_button(
+            f"Download the {guide} template (CSV)",
+            template.read_bytes(),
+            file_name=f"{guide}_template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"template_{guide}",
+        )
     else:
         st.caption(f"The {guide} template is not available yet.")
 
@@ -88,8 +121,8 @@ if not files:
     st.stop()
 
 version = app.data_version()
-ready: list[tuple] = []         # (file name, kind, data) of files that passed
-blocked: list[str] = []         # names of files that cannot be loaded
+ready: list[tuple] = []  # (file name, kind, data) of files that passed
+blocked: list[str] = []  # names of files that cannot be loaded
 
 with left:
     for f in files:
@@ -105,12 +138,17 @@ with left:
             if chosen == RECOGNISE:
                 detected, why = ingest.detect_kind(data, name)
                 if detected is None:
-                    st.error(f"The kind could not be recognised: {md(why)} Choose the kind above.",
-                             icon=":material/help:")
+                    st.error(
+                        f"The kind could not be recognised: {md(why)} Choose the kind above.",
+                        icon=":material/help:",
+                    )
                     blocked.append(name)
                     continue
-                st.info(f"Recognised as **{kind_label(detected)}**: {md(why)}. If that is "
-                        "wrong, choose the kind above.", icon=":material/search:")
+                st.info(
+                    f"Recognised as **{kind_label(detected)}**: {md(why)}. If that is "
+                    "wrong, choose the kind above.",
+                    icon=":material/search:",
+                )
                 file_kind = detected
             else:
                 file_kind = chosen
@@ -119,12 +157,15 @@ with left:
                 if cache_key not in checked:
                     with st.spinner(f"Checking {name}..."):
                         checked[cache_key] = ingest.ingest_file(
-                            app.db_path(), file_kind, data, name, user=analyst.name, dry_run=True)
+                            app.db_path(), file_kind, data, name, user=analyst.name, dry_run=True
+                        )
                 report = checked[cache_key]
             except StoreBusy:
-                st.warning("The database is busy with another load right now; this file has not "
-                           "been checked yet. Wait a moment and press R (or reload).",
-                           icon=":material/hourglass_top:")
+                st.warning(
+                    "The database is busy with another load right now; this file has not "
+                    "been checked yet. Wait a moment and press R (or reload).",
+                    icon=":material/hourglass_top:",
+                )
                 blocked.append(name)
                 continue
             except StoreError as exc:
@@ -135,27 +176,42 @@ with left:
             for note in report.notes:
                 st.caption(md(note))
             if not report.ok:
-                st.error(f"**{problem_count(report.problems, report.hidden)}.** "
-                         + md(report.summary()), icon=":material/error:")
+                st.error(
+                    f"**{problem_count(report.problems, report.hidden)}.** " + md(report.summary()),
+                    icon=":material/error:",
+                )
                 blocked.append(name)
             elif report.duplicate_of is not None:
-                st.warning(f"This exact file (same SHA-256) is already loaded as batch "
-                           f"{report.duplicate_of}: there is nothing to load. Remove it from the "
-                           "list above.", icon=":material/content_copy:")
+                st.warning(
+                    f"This exact file (same SHA-256) is already loaded as batch "
+                    f"{report.duplicate_of}: there is nothing to load. Remove it from the "
+                    "list above.",
+                    icon=":material/content_copy:",
+                )
                 blocked.append(name)
             else:
                 st.success(md(report.summary()), icon=":material/check_circle:")
                 ready.append((name, file_kind, data))
             if rows:
                 if report.ok:
-                    st.caption(f"{problem_count(report.problems, report.hidden)}: warnings do "
-                               "not stop the load")
-                st.dataframe(rows, hide_index=True, width="stretch",
-                             column_config={"row": st.column_config.NumberColumn(format="%d")})
-                st.download_button("Download the problems (CSV)",
-                                   export.to_csv_bytes(pd.DataFrame(rows)),
-                                   file_name=f"problems_{report.sha256[:12]}.csv", mime="text/csv",
-                                   icon=":material/download:", key=f"problems_{f.file_id}")
+                    st.caption(
+                        f"{problem_count(report.problems, report.hidden)}: warnings do "
+                        "not stop the load"
+                    )
+                st.dataframe(
+                    rows,
+                    hide_index=True,
+                    width="stretch",
+                    column_config={"row": st.column_config.NumberColumn(format="%d")},
+                )
+                st.download_button(
+                    "Download the problems (CSV)",
+                    export.to_csv_bytes(pd.DataFrame(rows)),
+                    file_name=f"problems_{report.sha256[:12]}.csv",
+                    mime="text/csv",
+                    icon=":material/download:",
+                    key=f"problems_{f.file_id}",
+                )
             if report.ok and report.duplicate_of is None:
                 a, b = st.columns(2)
                 a.metric("Rows added", report.rows_added)
@@ -165,12 +221,19 @@ with left:
                     st.dataframe(report.changes, hide_index=True, width="stretch")
 
     if blocked:
-        st.error(f"Nothing will be loaded until every file is valid: fix "
-                 f"{', '.join(md(n) for n in blocked)} and drop it again (or remove it).",
-                 icon=":material/block:")
+        st.error(
+            f"Nothing will be loaded until every file is valid: fix "
+            f"{', '.join(md(n) for n in blocked)} and drop it again (or remove it).",
+            icon=":material/block:",
+        )
     label = "Load this file" if len(ready) == 1 else f"Load these {len(ready)} files"
-    go = st.button(label, type="primary", icon=":material/upload:", key="upload_confirm",
-                   disabled=bool(blocked) or not ready)
+    go = st.button(
+        label,
+        type="primary",
+        icon=":material/upload:",
+        key="upload_confirm",
+        disabled=bool(blocked) or not ready,
+    )
 
 if go:
     done, failed = [], False
@@ -181,8 +244,13 @@ if go:
             try:
                 report = ingest.ingest_file(app.db_path(), file_kind, data, name, user=analyst.name)
             except StoreBusy:
-                done.append(("error", f"{name} was not loaded: the database stayed busy with "
-                                      "another load. Nothing from it was written; try again."))
+                done.append(
+                    (
+                        "error",
+                        f"{name} was not loaded: the database stayed busy with "
+                        "another load. Nothing from it was written; try again.",
+                    )
+                )
                 failed = True
                 break
             except StoreError as exc:
@@ -195,7 +263,9 @@ if go:
                 break
             done.append(("ok", report.summary()))
             bar.progress((i + 1) / len(ready))
-        status.update(label="Load stopped" if failed else "Loaded", state="error" if failed else "complete")
+        status.update(
+            label="Load stopped" if failed else "Loaded", state="error" if failed else "complete"
+        )
     st.session_state["upload_done"] = [(k, md(text)) for k, text in done]
     st.session_state["upload_checked"] = {}
     if not failed:

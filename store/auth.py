@@ -20,6 +20,7 @@ Settings (secrets file or environment):
 The pure functions (hashing, checking, allow-list, secrets editing) work without
 Streamlit; ``require_analyst()`` / ``require_viewer()`` are the Streamlit gates.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -29,9 +30,10 @@ import sys
 import threading
 import time
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -56,12 +58,13 @@ class AuthError(StoreError):
 
 @dataclass(frozen=True)
 class Analyst:
-    name: str            # recorded as the batch's uploaded_by / rolled_back_by
-    via: str             # "password" or "oidc"
+    name: str  # recorded as the batch's uploaded_by / rolled_back_by
+    via: str  # "password" or "oidc"
     email: str | None = None
 
 
 # ---------------------------------------------------------------- hashing, checking
+
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
@@ -115,9 +118,14 @@ class Throttle:
 THROTTLE = Throttle()
 
 
-def check_password(accounts: Mapping[str, str], username: str, password: str, *,
-                   throttle: Throttle = THROTTLE,
-                   sleep: Callable[[float], None] = time.sleep) -> Analyst | None:
+def check_password(
+    accounts: Mapping[str, str],
+    username: str,
+    password: str,
+    *,
+    throttle: Throttle = THROTTLE,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Analyst | None:
     """The analyst when ``username``/``password`` match an account, else None after a delay."""
     name = normalise_username(username)
     stored = {normalise_username(k): v for k, v in accounts.items()}.get(name)
@@ -152,6 +160,7 @@ def oidc_analyst(user: Mapping[str, Any], secrets: Mapping[str, Any]) -> Analyst
 
 
 # ---------------------------------------------------------------- settings
+
 
 def tracker_setting(secrets: Mapping[str, Any], name: str, default=None):
     section = secrets.get("tracker") if hasattr(secrets, "get") else None
@@ -220,12 +229,15 @@ def upload_too_large(file_name: str, size: int) -> str | None:
     limit = upload_limit_bytes()
     if size <= limit:
         return None
-    return (f"{file_name} is {size / 1024 / 1024:.1f} MB; the limit is {upload_limit_mb()} MB "
-            "(setting server.maxUploadSize in .streamlit/config.toml). Split the file by "
-            "quarter or region and upload the parts. Nothing was read or written.")
+    return (
+        f"{file_name} is {size / 1024 / 1024:.1f} MB; the limit is {upload_limit_mb()} MB "
+        "(setting server.maxUploadSize in .streamlit/config.toml). Split the file by "
+        "quarter or region and upload the parts. Nothing was read or written."
+    )
 
 
 # ---------------------------------------------------------------- secrets file
+
 
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -243,28 +255,39 @@ def set_account(secrets_path: Path, username: str, password_hash: str) -> bool:
     """
     name = normalise_username(username)
     if not USERNAME_RE.match(name):
-        raise AuthError(f"The username {username!r} is not allowed: use 1 to 64 letters, "
-                        "digits, '.', '_', '-' or '@', starting with a letter or digit.")
+        raise AuthError(
+            f"The username {username!r} is not allowed: use 1 to 64 letters, "
+            "digits, '.', '_', '-' or '@', starting with a letter or digit."
+        )
     path = Path(secrets_path)
-    text = path.read_text(encoding="utf-8") if path.exists() else (
-        "# Blueprint Tracker secrets: never commit this file (see secrets.example.toml).\n")
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else ("# Blueprint Tracker secrets: never commit this file (see secrets.example.toml).\n")
+    )
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AuthError(f"{path} is not valid TOML ({exc}); fix it first. It was not changed.") from exc
+        raise AuthError(
+            f"{path} is not valid TOML ({exc}); fix it first. It was not changed."
+        ) from exc
     lines = text.splitlines()
     entry = f"{_toml_string(name)} = {_toml_string(password_hash)}"
-    key_re = re.compile(r'^\s*("?)' + re.escape(name) + r'\1\s*=')
+    key_re = re.compile(r'^\s*("?)' + re.escape(name) + r"\1\s*=")
     start = next((i for i, line in enumerate(lines) if _SECTION_RE.match(line)), None)
     new = True
     if start is None:
         if lines and lines[-1].strip():
             lines.append("")
-        lines += ["[analysts]",
-                  "# username = argon2id hash; add or change with: python -m store add-analyst NAME",
-                  entry]
+        lines += [
+            "[analysts]",
+            "# username = argon2id hash; add or change with: python -m store add-analyst NAME",
+            entry,
+        ]
     else:
-        end = next((j for j in range(start + 1, len(lines)) if _ANY_SECTION_RE.match(lines[j])), len(lines))
+        end = next(
+            (j for j in range(start + 1, len(lines)) if _ANY_SECTION_RE.match(lines[j])), len(lines)
+        )
         found = next((j for j in range(start + 1, end) if key_re.match(lines[j])), None)
         if found is None:
             lines.insert(start + 1, entry)
@@ -278,9 +301,11 @@ def set_account(secrets_path: Path, username: str, password_hash: str) -> bool:
     except tomllib.TOMLDecodeError:
         ok = False
     if not ok:
-        raise AuthError(f"Could not add {name!r} to {path} safely (its [analysts] section is "
-                        "written in a form this command does not edit). Add the line by hand: "
-                        f"{_toml_string(name)} = \"<hash>\". The file was not changed.")
+        raise AuthError(
+            f"Could not add {name!r} to {path} safely (its [analysts] section is "
+            "written in a form this command does not edit). Add the line by hand: "
+            f'{_toml_string(name)} = "<hash>". The file was not changed.'
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -300,16 +325,21 @@ def cli_add_analyst(args) -> int:
         if getpass.getpass("Again: ") != password:
             raise AuthError("The two passwords differ; nothing was written.")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters; "
-                        "nothing was written.")
+        raise AuthError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters; "
+            "nothing was written."
+        )
     new = set_account(path, args.username, hash_password(password))
     verb = "Added" if new else "Changed the password of"
-    print(f"{verb} analyst {normalise_username(args.username)!r} in {path} (argon2id hash). "
-          "The dashboard reads it at the next sign-in; restart it if it does not.")
+    print(
+        f"{verb} analyst {normalise_username(args.username)!r} in {path} (argon2id hash). "
+        "The dashboard reads it at the next sign-in; restart it if it does not."
+    )
     return 0
 
 
 # ---------------------------------------------------------------- Streamlit gates
+
 
 def _secrets() -> Mapping[str, Any]:
     import streamlit as st
@@ -373,31 +403,46 @@ def sign_in_panel(key: str = "sign_in") -> Analyst | None:
     if method == "oidc":
         user = _user()
         if user.get("is_logged_in"):
-            st.error("You are signed in as " + str(user.get("email") or "(no e-mail)")
-                     + ", which is not on the analyst list. Ask the tracker's administrator "
-                       "to add your e-mail to [tracker] analyst_emails.", icon=":material/block:")
+            st.error(
+                "You are signed in as "
+                + str(user.get("email") or "(no e-mail)")
+                + ", which is not on the analyst list. Ask the tracker's administrator "
+                "to add your e-mail to [tracker] analyst_emails.",
+                icon=":material/block:",
+            )
             if st.button("Sign out", key=f"{key}_oidc_out"):
                 st.logout()
-        elif st.button("Sign in with your organisation's account", key=f"{key}_oidc",
-                       icon=":material/login:", type="primary"):
+        elif st.button(
+            "Sign in with your organisation's account",
+            key=f"{key}_oidc",
+            icon=":material/login:",
+            type="primary",
+        ):
             st.login(oidc_provider(secrets))
         return None
     if method is None:
-        st.info("No analyst accounts are set up yet. An administrator adds one on the "
-                "server with: `python -m store add-analyst USERNAME`", icon=":material/info:")
+        st.info(
+            "No analyst accounts are set up yet. An administrator adds one on the "
+            "server with: `python -m store add-analyst USERNAME`",
+            icon=":material/info:",
+        )
         return None
     with st.form(key, clear_on_submit=False):
         username = st.text_input("Username", key=f"{key}_username", autocomplete="username")
-        password = st.text_input("Password", type="password", key=f"{key}_password",
-                                 autocomplete="current-password")
+        password = st.text_input(
+            "Password", type="password", key=f"{key}_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
     if submitted:
         analyst = check_password(accounts(secrets), username, password)
         if analyst:
             st.session_state[SESSION_KEY] = {"name": analyst.name, "via": "password"}
             st.rerun()
-        st.error("The username or password is not right. Check both and try again; each "
-                 "failed try makes the next answer slower.", icon=":material/error:")
+        st.error(
+            "The username or password is not right. Check both and try again; each "
+            "failed try makes the next answer slower.",
+            icon=":material/error:",
+        )
     return None
 
 
@@ -409,8 +454,10 @@ def require_analyst(title: str) -> Analyst:
     if analyst:
         return analyst
     st.title(title)
-    st.warning("This page needs the analyst role. Sign in as an analyst to continue.",
-               icon=":material/lock:")
+    st.warning(
+        "This page needs the analyst role. Sign in as an analyst to continue.",
+        icon=":material/lock:",
+    )
     sign_in_panel(key="gate_sign_in")
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
@@ -426,8 +473,12 @@ def require_viewer() -> None:
     st.warning("Viewing this dashboard needs sign-in.", icon=":material/lock:")
     secrets = _secrets()
     if sign_in_method(secrets) == "oidc":
-        if st.button("Sign in with your organisation's account", key="viewer_oidc",
-                     icon=":material/login:", type="primary"):
+        if st.button(
+            "Sign in with your organisation's account",
+            key="viewer_oidc",
+            icon=":material/login:",
+            type="primary",
+        ):
             st.login(oidc_provider(secrets))
     else:
         sign_in_panel(key="viewer_sign_in")

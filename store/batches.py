@@ -9,6 +9,7 @@ A rollback deletes the batch's rows, puts back the rows it replaced, marks the b
 rolled back and bumps data_version, in one transaction. It is refused while a later
 active batch has replaced some of the batch's rows (roll that one back first).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -25,9 +26,23 @@ from store import kinds as _kinds
 from store import schema
 from store.db import StoreError, connect, transaction
 
-HISTORY_COLUMNS = ["batch_id", "kind", "file_name", "rows_in_file", "rows_added", "rows_replaced",
-                   "warnings", "uploaded_by", "uploaded_at", "status", "rolled_back_at",
-                   "rolled_back_by", "demo", "file_sha256", "stored_file"]
+HISTORY_COLUMNS = [
+    "batch_id",
+    "kind",
+    "file_name",
+    "rows_in_file",
+    "rows_added",
+    "rows_replaced",
+    "warnings",
+    "uploaded_by",
+    "uploaded_at",
+    "status",
+    "rolled_back_at",
+    "rolled_back_by",
+    "demo",
+    "file_sha256",
+    "stored_file",
+]
 
 
 @dataclass
@@ -39,9 +54,11 @@ class RollbackResult:
     rows_restored: int
 
     def summary(self) -> str:
-        return (f"Batch {self.batch_id} ({self.kind}, {self.file_name}) rolled back: removed "
-                f"{self.rows_removed:,} row{'s' if self.rows_removed != 1 else ''} and restored "
-                f"{self.rows_restored:,} row{'s' if self.rows_restored != 1 else ''} it had replaced.")
+        return (
+            f"Batch {self.batch_id} ({self.kind}, {self.file_name}) rolled back: removed "
+            f"{self.rows_removed:,} row{'s' if self.rows_removed != 1 else ''} and restored "
+            f"{self.rows_restored:,} row{'s' if self.rows_restored != 1 else ''} it had replaced."
+        )
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -56,7 +73,9 @@ def demo_loaded(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _db_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
-    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    rows = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
     return Path(rows[0][0]).resolve().parent if rows and rows[0][0] else None
 
 
@@ -81,17 +100,24 @@ def _tables(kind: _kinds.Kind) -> list[str]:
 def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
     """Undo a batch: delete its rows and restore the rows it replaced (one transaction)."""
     with connect(db) as con:
-        rows = con.execute("SELECT kind, file_name, status, rolled_back_at, rolled_back_by "
-                           "FROM batches WHERE batch_id = ?", [batch_id]).fetchall()
+        rows = con.execute(
+            "SELECT kind, file_name, status, rolled_back_at, rolled_back_by "
+            "FROM batches WHERE batch_id = ?",
+            [batch_id],
+        ).fetchall()
         if not rows:
             last = con.execute("SELECT max(batch_id) FROM batches").fetchall()[0][0]
             known = f"the batches are numbered 1 to {last}" if last else "there are no batches yet"
-            raise StoreError(f"There is no batch {batch_id} ({known}); nothing was changed. "
-                             "See `python -m store history`.")
+            raise StoreError(
+                f"There is no batch {batch_id} ({known}); nothing was changed. "
+                "See `python -m store history`."
+            )
         kind_name, file_name, status, at, by = rows[0]
         if status != "active":
-            raise StoreError(f"Batch {batch_id} ({kind_name}, {file_name}) was already rolled back "
-                             f"on {at:%Y-%m-%d %H:%M} by {by}; nothing was changed.")
+            raise StoreError(
+                f"Batch {batch_id} ({kind_name}, {file_name}) was already rolled back "
+                f"on {at:%Y-%m-%d %H:%M} by {by}; nothing was changed."
+            )
         kind = _kinds.get(kind_name)
         later: set[int] = set()
         for t in _tables(kind):
@@ -102,7 +128,8 @@ def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
             raise StoreError(
                 f"Batch {batch_id} cannot be rolled back yet: later batch"
                 f"{'es' if len(order) > 1 else ''} {', '.join(map(str, order))} replaced some of "
-                f"its rows. Roll back batch {order[0]} first; nothing was changed.")
+                f"its rows. Roll back batch {order[0]} first; nothing was changed."
+            )
         removed = restored = 0
         with transaction(con):
             for i, t in enumerate(_tables(kind)):
@@ -112,23 +139,36 @@ def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
                 con.execute("DELETE FROM " + t + " WHERE batch_id = ?", [batch_id])
                 count = "SELECT count(*) FROM " + t + "_replaced WHERE replaced_by = ?"
                 n_restored = con.execute(count, [batch_id]).fetchall()[0][0]
-                restore = "INSERT INTO " + t + " (" + cols + ") SELECT " + cols + " FROM " + t + \
-                    "_replaced WHERE replaced_by = ?"
+                restore = (
+                    "INSERT INTO "
+                    + t
+                    + " ("
+                    + cols
+                    + ") SELECT "
+                    + cols
+                    + " FROM "
+                    + t
+                    + "_replaced WHERE replaced_by = ?"
+                )
                 con.execute(restore, [batch_id])
                 con.execute("DELETE FROM " + t + "_replaced WHERE replaced_by = ?", [batch_id])
                 if i == 0:
                     removed, restored = n_removed, n_restored
-            con.execute("UPDATE batches SET status = 'rolled_back', rolled_back_at = ?, "
-                        "rolled_back_by = ? WHERE batch_id = ?",
-                        [_dt.datetime.now().replace(microsecond=0), user or "unknown", batch_id])
+            con.execute(
+                "UPDATE batches SET status = 'rolled_back', rolled_back_at = ?, "
+                "rolled_back_by = ? WHERE batch_id = ?",
+                [_dt.datetime.now().replace(microsecond=0), user or "unknown", batch_id],
+            )
             if kind.replaces_all:
                 from store.reference import rebuild_names
+
                 rebuild_names(con)
             schema.bump_data_version(con)
     return RollbackResult(batch_id, kind_name, file_name, removed, restored)
 
 
 # --- command line ------------------------------------------------------------------------
+
 
 def cli_history(args) -> int:
     """`python -m store history [--db PATH] [--json]`."""
@@ -143,8 +183,20 @@ def cli_history(args) -> int:
     if frame.empty:
         print("No batches yet. Load a file with: python -m store ingest KIND FILE")
         return 0
-    show = frame[["batch_id", "kind", "file_name", "rows_added", "rows_replaced", "warnings",
-                  "uploaded_by", "uploaded_at", "status", "demo"]].copy()
+    show = frame[
+        [
+            "batch_id",
+            "kind",
+            "file_name",
+            "rows_added",
+            "rows_replaced",
+            "warnings",
+            "uploaded_by",
+            "uploaded_at",
+            "status",
+            "demo",
+        ]
+    ].copy()
     show["uploaded_at"] = show["uploaded_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}")
     show["demo"] = show["demo"].map(lambda d: "demo" if d else "")
     print(show.to_string(index=False))

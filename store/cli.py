@@ -3,6 +3,7 @@
 Exit codes: 0 done, 1 refused or failed (the problems are printed), 2 usage error.
 Each subcommand is implemented by the module that owns it; this file only parses.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,19 +19,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m store",
         description="Blueprint Tracker store: create the database, load quarterly returns, "
-                    "list and roll back batches.")
+        "list and roll back batches.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def db_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="PATH",
-                       help="database file (default: $TRACKER_DB or data/tracker.duckdb)")
+        p.add_argument(
+            "--db",
+            metavar="PATH",
+            help="database file (default: $TRACKER_DB or data/tracker.duckdb)",
+        )
 
     p = sub.add_parser("init", help="create the database and load the reference geography")
     db_option(p)
     p.add_argument("--demo", action="store_true", help="also fill it with generated demo data")
-    p.add_argument("--reference-dir", metavar="DIR",
-                   help="folder holding local_authorities/ and boundaries/ "
-                        "(default: $TRACKER_REFERENCE_DIR or ../shared/data)")
+    p.add_argument(
+        "--reference-dir",
+        metavar="DIR",
+        help="folder holding local_authorities/ and boundaries/ "
+        "(default: $TRACKER_REFERENCE_DIR or ../shared/data)",
+    )
 
     p = sub.add_parser("ingest", help="validate a CSV or XLSX return and load it as one batch")
     p.add_argument("kind", choices=KINDS, metavar="KIND", help=f"one of: {', '.join(KINDS)}")
@@ -48,10 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(p)
     p.add_argument("--user", metavar="NAME", help="who is rolling back (default: the login name)")
 
-    p = sub.add_parser("add-analyst", help="add or change an analyst account (password hashed with argon2)")
+    p = sub.add_parser(
+        "add-analyst", help="add or change an analyst account (password hashed with argon2)"
+    )
     p.add_argument("username", metavar="USERNAME")
-    p.add_argument("--secrets", metavar="PATH", help="secrets file (default: .streamlit/secrets.toml)")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument(
+        "--secrets", metavar="PATH", help="secrets file (default: .streamlit/secrets.toml)"
+    )
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     return parser
 
 

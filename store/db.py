@@ -8,15 +8,16 @@ retries for up to ``TRACKER_LOCK_WAIT`` seconds (default 20) before raising
 StoreBusy. Inside one process, connections to the same file share one database, and
 each thread must use its own connection or cursor (never share one across threads).
 """
+
 from __future__ import annotations
 
 import os
 import random
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -51,8 +52,9 @@ def lock_wait_seconds() -> float:
         return 20.0
 
 
-def open_connection(db: str | os.PathLike | None = None, *, create: bool = False,
-                    wait: float | None = None) -> duckdb.DuckDBPyConnection:
+def open_connection(
+    db: str | os.PathLike | None = None, *, create: bool = False, wait: float | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the database (read-write), retrying while another process holds the lock.
 
     Raises StoreMissing when the file does not exist and ``create`` is false, and
@@ -83,8 +85,9 @@ def open_connection(db: str | os.PathLike | None = None, *, create: bool = False
 
 
 @contextmanager
-def connect(db: str | os.PathLike | None = None, *, create: bool = False,
-            wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    db: str | os.PathLike | None = None, *, create: bool = False, wait: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """``with connect(db) as con:`` a short-lived connection, upgraded to the current schema."""
     con = open_connection(db, create=create, wait=wait)
     try:
@@ -111,8 +114,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     process is inside a write transaction.
     """
     if not _WRITE_LOCK.acquire(timeout=lock_wait_seconds()):
-        raise StoreBusy("Another load or rollback in this process did not finish in time; "
-                        "nothing was written. Try again in a minute.")
+        raise StoreBusy(
+            "Another load or rollback in this process did not finish in time; "
+            "nothing was written. Try again in a minute."
+        )
     try:
         con.execute("BEGIN TRANSACTION")
         try:

@@ -10,6 +10,7 @@ same council and quarter) move to ``<table>_replaced`` with ``replaced_by`` = th
 the new rows go in, data_version is bumped, and the original bytes are kept at
 ``<db folder>/uploads/<sha256><ext>``, all in one transaction.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,7 +31,7 @@ from store.db import connect, transaction
 from store.read import ReadError, headers_only, read, suffix
 from store.validate import KEY_GROUPS, TYPED, Problem, staging_query, validate
 
-UPLOADS = "uploads"   # folder beside the database file
+UPLOADS = "uploads"  # folder beside the database file
 KEYS = "_upload_keys"
 
 # For the preview: which column gives a row's quarter, and which its region.
@@ -53,7 +54,7 @@ class Report:
     sha256: str
     rows_in_file: int = 0
     problems: list[Problem] = field(default_factory=list)
-    hidden: int = 0                      # problems beyond the listed ones
+    hidden: int = 0  # problems beyond the listed ones
     batch_id: int | None = None
     rows_added: int = 0
     rows_replaced: int = 0
@@ -78,18 +79,24 @@ class Report:
         """One line for people."""
         name = self.file_name
         if self.duplicate_of is not None and self.batch_id is None and not self.dry_run:
-            return (f"{name} is identical to batch {self.duplicate_of}, already loaded: "
-                    "nothing was written.")
+            return (
+                f"{name} is identical to batch {self.duplicate_of}, already loaded: "
+                "nothing was written."
+            )
         if not self.ok:
             more = f" (and {self.hidden:,} more problems not listed)" if self.hidden else ""
             return f"{name} was refused: {_plural(len(self.errors), 'error')}{more}; nothing was written."
         warn = f" with {_plural(len(self.warnings), 'warning')}" if self.warnings else ""
-        counts = (f"{_plural(self.rows_added, 'row')}, replacing "
-                  f"{_plural(self.rows_replaced, 'stored row')}")
+        counts = (
+            f"{_plural(self.rows_added, 'row')}, replacing "
+            f"{_plural(self.rows_replaced, 'stored row')}"
+        )
         if self.batch_id is None:
             return f"{name} is valid{warn}: loading it would write {counts}. Nothing was written."
-        return (f"Batch {self.batch_id}: {name} loaded{warn}: {counts} (the replaced rows are "
-                "kept, so the batch can be rolled back).")
+        return (
+            f"Batch {self.batch_id}: {name} loaded{warn}: {counts} (the replaced rows are "
+            "kept, so the batch can be rolled back)."
+        )
 
 
 def _plural(n: int, word: str) -> str:
@@ -101,8 +108,11 @@ def _sha(data: bytes) -> str:
 
 
 def _active_duplicate(con, kind: str, sha: str) -> int | None:
-    rows = con.execute("SELECT min(batch_id) FROM batches WHERE kind = ? AND file_sha256 = ? "
-                       "AND status = 'active'", [kind, sha]).fetchall()
+    rows = con.execute(
+        "SELECT min(batch_id) FROM batches WHERE kind = ? AND file_sha256 = ? "
+        "AND status = 'active'",
+        [kind, sha],
+    ).fetchall()
     return rows[0][0]
 
 
@@ -111,14 +121,23 @@ def validate_file(db, kind: str, data: bytes, file_name: str) -> Report:
     return _run(db, kind, data, file_name, write=False, user="", demo=False)
 
 
-def ingest_file(db, kind: str, data: bytes, file_name: str, *, user: str,
-                dry_run: bool = False, demo: bool = False) -> Report:
+def ingest_file(
+    db,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    *,
+    user: str,
+    dry_run: bool = False,
+    demo: bool = False,
+) -> Report:
     """Validate and, when there is no error (and not dry_run), load as one batch."""
     return _run(db, kind, data, file_name, write=not dry_run, user=user, demo=demo)
 
 
-def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: str,
-         demo: bool) -> Report:
+def _run(
+    db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: str, demo: bool
+) -> Report:
     kind = _kinds.get(kind_name)
     file_name = Path(str(file_name or "upload.csv")).name
     # The hash (is this file already loaded?) is worked out beside the read: hashlib and
@@ -131,13 +150,16 @@ def _run(db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: 
     def sha() -> str:
         hasher.join()
         return hashed["sha"]
+
     try:
         with connect(db) as con:
             part = None
             if write and suffix(file_name) not in (".xlsx", ".xlsm"):
                 # The original bytes, written once: read from here, and renamed into
                 # uploads/ if the batch is written (deleted below otherwise).
-                fd, name = tempfile.mkstemp(prefix=".tracker-", suffix=".upload-part", dir=_db_folder(db))
+                fd, name = tempfile.mkstemp(
+                    prefix=".tracker-", suffix=".upload-part", dir=_db_folder(db)
+                )
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                 part = Path(name)
@@ -159,15 +181,31 @@ def _known(con, kind, file_name: str, sha: str, write: bool) -> Report:
         if write:
             report.notes.append(f"identical to batch {dup}, already loaded: nothing was written")
         else:
-            report.problems.append(Problem(
-                "warning", None, None, None,
-                f"this file is identical to batch {dup}, already loaded; loading it again "
-                "would write nothing"))
+            report.problems.append(
+                Problem(
+                    "warning",
+                    None,
+                    None,
+                    None,
+                    f"this file is identical to batch {dup}, already loaded; loading it again "
+                    "would write nothing",
+                )
+            )
     return report
 
 
-def _checked(con, kind, file_name: str, sha, data: bytes, db, write: bool, user: str,
-             demo: bool, part: Path | None) -> Report:
+def _checked(
+    con,
+    kind,
+    file_name: str,
+    sha,
+    data: bytes,
+    db,
+    write: bool,
+    user: str,
+    demo: bool,
+    part: Path | None,
+) -> Report:
     """Read and validate; write the batch when asked and there is no error. ``sha()``:
     the file's hash (waits for it)."""
     try:
@@ -189,21 +227,30 @@ def _checked(con, kind, file_name: str, sha, data: bytes, db, write: bool, user:
         return report
     _make_keys(con, kind, v.key_groups)
     if not write or report.duplicate_of is not None:
-        report.changes = _preview(con, kind)     # (a write counts inside its transaction)
+        report.changes = _preview(con, kind)  # (a write counts inside its transaction)
     if kind.replaces_all:
-        stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][0]
+        stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][
+            0
+        ]
         if v.rows < stored / 2:
-            report.problems.append(Problem(
-                "warning", None, None, None,
-                f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
-                "a councils upload replaces the whole list. Check that the file is complete "
-                "(the old list is kept, so the batch can be rolled back)"))
+            report.problems.append(
+                Problem(
+                    "warning",
+                    None,
+                    None,
+                    None,
+                    f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
+                    "a councils upload replaces the whole list. Check that the file is complete "
+                    "(the old list is kept, so the batch can be rolled back)",
+                )
+            )
     report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
     report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
     if not write or report.duplicate_of is not None:
         return report
-    report.batch_id = _write_with_retry(con, kind, report, data, staged.file_format, db, user,
-                                        demo, part)
+    report.batch_id = _write_with_retry(
+        con, kind, report, data, staged.file_format, db, user, demo, part
+    )
     return report
 
 
@@ -229,8 +276,10 @@ def _make_keys(con, kind: _kinds.Kind, key_groups: bool = False) -> None:
     columns (store.validate.KEY_GROUPS, workforce), from those groups."""
     cols = ", ".join(kind.replace_by)
     if key_groups and list(kind.replace_by) == kind.key[:-1]:
-        sql = (f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, _rows AS _n FROM {KEY_GROUPS} "
-               "WHERE _rows > 0")
+        sql = (
+            f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, _rows AS _n FROM {KEY_GROUPS} "
+            "WHERE _rows > 0"
+        )
     else:
         sql = f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT {cols}, count(*) AS _n FROM {TYPED} GROUP BY ALL"
     con.execute(sql)
@@ -247,25 +296,33 @@ def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
             region = "c.region_name"
             join = f"LEFT JOIN councils c ON c.council_code = {alias}.{ccol}"
         else:
-            region = f"coalesce(g.region_name, {alias}.region_code)" if kind.name != "councils" \
+            region = (
+                f"coalesce(g.region_name, {alias}.region_code)"
+                if kind.name != "councils"
                 else f"{alias}.region_name"
+            )
             join = f"LEFT JOIN regions g ON g.region_code = {alias}.{rcol}"
-        return (f"SELECT {q} AS quarter, coalesce({region}, '(no region)') AS region_name, "
-                f"{n} AS n FROM {src} {alias} {join} GROUP BY ALL")
+        return (
+            f"SELECT {q} AS quarter, coalesce({region}, '(no region)') AS region_name, "
+            f"{n} AS n FROM {src} {alias} {join} GROUP BY ALL"
+        )
 
     added = grouped(KEYS, "t", "sum(t._n)") if _counted(kind) else grouped(TYPED, "t")
     replaced = grouped(f"(SELECT * FROM {table} s WHERE {_match(kind, 's')})", "r")
-    sql = (f"SELECT coalesce(a.quarter, b.quarter) AS quarter, "
-           f"coalesce(a.region_name, b.region_name) AS region_name, "
-           f"CAST(coalesce(a.n, 0) AS BIGINT) AS rows_added, CAST(coalesce(b.n, 0) AS BIGINT) AS rows_replaced "
-           f"FROM ({added}) a FULL OUTER JOIN ({replaced}) b "
-           f"ON a.quarter IS NOT DISTINCT FROM b.quarter AND a.region_name = b.region_name "
-           f"ORDER BY quarter NULLS FIRST, region_name")
+    sql = (
+        f"SELECT coalesce(a.quarter, b.quarter) AS quarter, "
+        f"coalesce(a.region_name, b.region_name) AS region_name, "
+        f"CAST(coalesce(a.n, 0) AS BIGINT) AS rows_added, CAST(coalesce(b.n, 0) AS BIGINT) AS rows_replaced "
+        f"FROM ({added}) a FULL OUTER JOIN ({replaced}) b "
+        f"ON a.quarter IS NOT DISTINCT FROM b.quarter AND a.region_name = b.region_name "
+        f"ORDER BY quarter NULLS FIRST, region_name"
+    )
     return con.execute(sql).df()
 
 
 def _db_folder(db) -> Path:
     from store import paths
+
     return paths.db_path(db).resolve().parent
 
 
@@ -275,8 +332,17 @@ class _Duplicate(Exception):
         self.batch_id = batch_id
 
 
-def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str,
-                      db, user: str, demo: bool, part: Path | None = None) -> int | None:
+def _write_with_retry(
+    con,
+    kind: _kinds.Kind,
+    report: Report,
+    data: bytes,
+    file_format: str,
+    db,
+    user: str,
+    demo: bool,
+    part: Path | None = None,
+) -> int | None:
     """Write the batch; retry when a concurrent upload's transaction got in the way."""
     import random
     import time
@@ -288,7 +354,9 @@ def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_
             return _write(con, kind, report, data, file_format, db, user, demo, part)
         except _Duplicate as dup:
             report.duplicate_of = dup.batch_id
-            report.notes.append(f"identical to batch {dup.batch_id}, already loaded: nothing was written")
+            report.notes.append(
+                f"identical to batch {dup.batch_id}, already loaded: nothing was written"
+            )
             return None
         except (duckdb.TransactionException, duckdb.ConstraintException):
             if attempt == 5:
@@ -297,8 +365,17 @@ def _write_with_retry(con, kind: _kinds.Kind, report: Report, data: bytes, file_
     return None
 
 
-def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str, db,
-           user: str, demo: bool, part: Path | None = None) -> int:
+def _write(
+    con,
+    kind: _kinds.Kind,
+    report: Report,
+    data: bytes,
+    file_format: str,
+    db,
+    user: str,
+    demo: bool,
+    part: Path | None = None,
+) -> int:
     table = kind.table
     cols = schema.columns(table)
     data_cols = [c for c in cols if c != "batch_id"]
@@ -316,16 +393,34 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             if dup is not None:
                 raise _Duplicate(dup)
             report.changes = _preview(con, kind)
-            report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
-            report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
-            batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+            report.rows_added = (
+                int(report.changes["rows_added"].sum()) if len(report.changes) else 0
+            )
+            report.rows_replaced = (
+                int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
+            )
+            batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[
+                0
+            ][0]
             con.execute(
                 "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
                 "rows_replaced, warnings, uploaded_by, uploaded_at, status, demo, stored_file) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
-                [batch_id, kind.name, report.file_name, report.sha256, report.rows_in_file,
-                 report.rows_added, report.rows_replaced, len(report.warnings), user or "unknown",
-                 _dt.datetime.now().replace(microsecond=0), demo, rel])
+                [
+                    batch_id,
+                    kind.name,
+                    report.file_name,
+                    report.sha256,
+                    report.rows_in_file,
+                    report.rows_added,
+                    report.rows_replaced,
+                    len(report.warnings),
+                    user or "unknown",
+                    _dt.datetime.now().replace(microsecond=0),
+                    demo,
+                    rel,
+                ],
+            )
             # survey_standards are replaced with the survey row of the same council and quarter
             for t in [table] + (["survey_standards"] if kind.has_standards else []):
                 col_list = ", ".join(schema.columns(t))
@@ -333,8 +428,10 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
                 con.execute(statement, [batch_id])
                 statement = f"DELETE FROM {t} s WHERE {_match(kind, 's')}"
                 con.execute(statement)
-            statement = (f"INSERT INTO {table} ({', '.join(cols)}) "
-                         f"SELECT {', '.join(data_cols)}, ? FROM {TYPED}")
+            statement = (
+                f"INSERT INTO {table} ({', '.join(cols)}) "
+                f"SELECT {', '.join(data_cols)}, ? FROM {TYPED}"
+            )
             # The stored rows need no order (a row's place in the file is not stored):
             # without it DuckDB inserts in parallel and writes finished, compressed row
             # groups straight away, so the checkpoint when the connection closes has next
@@ -343,18 +440,21 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             # is database-wide, and another thread's upload numbers its rows by the order
             # its file is read in. Should the insert fail, the transaction refuses every
             # statement until rolled back, so the setting is also put back after it (finally below).
-            con.execute("SET SESSION preserve_insertion_order = false")   # this connection only
+            con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
             con.execute(statement, [batch_id])
             con.execute("RESET SESSION preserve_insertion_order")
             if kind.has_standards:
                 for sid in _kinds.standard_ids():
                     col = f"standard_{sid}"
-                    statement = ("INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
-                                 f"batch_id) SELECT council_code, quarter, ?, {col}, ? FROM {TYPED} "
-                                 f"WHERE {col} IS NOT NULL")
+                    statement = (
+                        "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
+                        f"batch_id) SELECT council_code, quarter, ?, {col}, ? FROM {TYPED} "
+                        f"WHERE {col} IS NOT NULL"
+                    )
                     con.execute(statement, [sid, batch_id])
             if kind.replaces_all:
                 from store.reference import rebuild_names
+
                 rebuild_names(con)
             schema.bump_data_version(con)
             if not target.exists():
@@ -371,7 +471,7 @@ def _write(con, kind: _kinds.Kind, report: Report, data: bytes, file_format: str
             target.unlink(missing_ok=True)
         raise
     finally:
-        con.execute("RESET SESSION preserve_insertion_order")     # (outside the transaction)
+        con.execute("RESET SESSION preserve_insertion_order")  # (outside the transaction)
     return batch_id
 
 
@@ -391,15 +491,22 @@ def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:
     complete = sorted((s for s in scored if not s[2]), key=lambda s: -s[1])
     if complete:
         if len(complete) > 1 and complete[0][1] == complete[1][1]:
-            return None, f"the headers fit both {complete[0][0]} and {complete[1][0]}; choose the kind yourself"
-        return complete[0][0], (f"the headers match the {complete[0][0]} upload (all its required "
-                                "columns are present)")
+            return (
+                None,
+                f"the headers fit both {complete[0][0]} and {complete[1][0]}; choose the kind yourself",
+            )
+        return complete[0][0], (
+            f"the headers match the {complete[0][0]} upload (all its required columns are present)"
+        )
     name, _, missing = max(scored, key=lambda s: (s[1], -len(s[2])))
-    return None, (f"the headers match no upload kind; the closest is {name}, which also needs: "
-                  f"{', '.join(sorted(missing))}")
+    return None, (
+        f"the headers match no upload kind; the closest is {name}, which also needs: "
+        f"{', '.join(sorted(missing))}"
+    )
 
 
 # --- command line ------------------------------------------------------------------------
+
 
 def print_report(report: Report, out=None) -> None:
     out = out or sys.stdout
@@ -413,8 +520,10 @@ def print_report(report: Report, out=None) -> None:
     if report.ok and len(report.changes):
         print("what changes (quarter, region, rows added, stored rows replaced):", file=out)
         for r in report.changes.itertuples(index=False):
-            print(f"  {r.quarter or '-':8} {r.region_name:28} +{r.rows_added:<8,} replaces {r.rows_replaced:,}",
-                  file=out)
+            print(
+                f"  {r.quarter or '-':8} {r.region_name:28} +{r.rows_added:<8,} replaces {r.rows_replaced:,}",
+                file=out,
+            )
 
 
 def cli_ingest(args) -> int:

@@ -10,6 +10,7 @@ list (items separated by ';', optionally restricted to choices), enum (one of
 choices), date (ISO), gss (a GSS code such as E06000001), region (a region code
 E12000001..9 or a region's name).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,15 +18,21 @@ from dataclasses import dataclass, field
 
 STANDARD_STATUSES = ("none", "planned", "adopting", "adopted", "audited")
 
-_STANDARD_ID = re.compile(r"^[a-z][a-z0-9_]{0,60}$")   # ids become column names in SQL
+_STANDARD_ID = re.compile(r"^[a-z][a-z0-9_]{0,60}$")  # ids become column names in SQL
 
 ROLE_FAMILIES = (
-    "architecture", "data", "it_operations", "product_delivery", "quality_assurance",
-    "software_development", "user_centred_design", "cyber_security",
+    "architecture",
+    "data",
+    "it_operations",
+    "product_delivery",
+    "quality_assurance",
+    "software_development",
+    "user_centred_design",
+    "cyber_security",
 )
 
-MONEY_MAX = 10_000_000_000      # £10 billion: no council spends more on digital in a quarter
-PEOPLE_MAX = 100_000            # no council employs more digital staff
+MONEY_MAX = 10_000_000_000  # £10 billion: no council spends more on digital in a quarter
+PEOPLE_MAX = 100_000  # no council employs more digital staff
 CONTRACTS_MAX = 1_000_000
 COMPONENTS_MAX = 10_000
 
@@ -39,8 +46,8 @@ class Column:
     choices: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
-    at_most: str | None = None          # another column of the same row this may not exceed
-    not_before: str | None = None       # another quarter/date column this may not precede
+    at_most: str | None = None  # another column of the same row this may not exceed
+    not_before: str | None = None  # another quarter/date column this may not precede
     help: str = ""
     example: str = ""
 
@@ -61,7 +68,9 @@ class Column:
                 text += f" to {_fmt(self.max)}"
             if self.at_most:
                 text += f", at most {self.at_most}"
-            return text + " (thousands separators and a leading £ are fine)" if t == "number" else text
+            return (
+                text + " (thousands separators and a leading £ are fine)" if t == "number" else text
+            )
         if t == "enum":
             return "one of: " + ", ".join(self.choices)
         if t == "list":
@@ -91,8 +100,8 @@ class Kind:
     # Stored rows that an uploaded row replaces share these columns with it. Usually the
     # key; for workforce the council-quarter (a new return replaces the whole breakdown).
     replace_by: tuple[str, ...] = ()
-    has_standards: bool = False      # survey: standard_<id> columns, stored long form
-    replaces_all: bool = False       # councils: an upload replaces the whole list
+    has_standards: bool = False  # survey: standard_<id> columns, stored long form
+    replaces_all: bool = False  # councils: an upload replaces the whole list
     extra_checks: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -114,9 +123,13 @@ class Kind:
 
 
 def standard_column(standard_id: str) -> Column:
-    return Column(f"standard_{standard_id}", "enum", choices=STANDARD_STATUSES,
-                  help=f"how far the council has got with the core standard '{standard_id}'",
-                  example="adopting")
+    return Column(
+        f"standard_{standard_id}",
+        "enum",
+        choices=STANDARD_STATUSES,
+        help=f"how far the council has got with the core standard '{standard_id}'",
+        example="adopting",
+    )
 
 
 def standard_ids() -> list[str]:
@@ -127,8 +140,10 @@ def standard_ids() -> list[str]:
     ids = list(load().core_standard_ids)
     for sid in ids:
         if not _STANDARD_ID.match(sid):
-            raise ValueError(f"core standard id {sid!r} in the targets configuration must be "
-                             "lower-case letters, digits and underscores")
+            raise ValueError(
+                f"core standard id {sid!r} in the targets configuration must be "
+                "lower-case letters, digits and underscores"
+            )
     return ids
 
 
@@ -137,13 +152,27 @@ def _q(name: str, *, key: bool = True, required: bool = True, help: str = "", **
 
 
 def _council(name: str = "council_code", *, key: bool = True, help: str = "") -> Column:
-    return Column(name, "council", required=True, key=key,
-                  help=help or "the council: its GSS code or its name", example="E06000001")
+    return Column(
+        name,
+        "council",
+        required=True,
+        key=key,
+        help=help or "the council: its GSS code or its name",
+        example="E06000001",
+    )
 
 
 def _people(name: str, help: str, *, required: bool = False, example: str = "3") -> Column:
-    return Column(name, "whole", required=required, min=0, max=PEOPLE_MAX,
-                  at_most=None if name == "headcount" else "headcount", help=help, example=example)
+    return Column(
+        name,
+        "whole",
+        required=required,
+        min=0,
+        max=PEOPLE_MAX,
+        at_most=None if name == "headcount" else "headcount",
+        help=help,
+        example=example,
+    )
 
 
 KINDS: dict[str, Kind] = {}
@@ -153,152 +182,356 @@ def _add(kind: Kind) -> None:
     KINDS[kind.name] = kind
 
 
-_add(Kind(
-    "survey", "survey", "Quarterly council return",
-    "One row per council per quarter. A new row for a council and quarter already "
-    "stored replaces the stored return, including its standards. Leave a cell empty "
-    "when the council did not report it.",
-    (
-        _council(),
-        _q("quarter"),
-        Column("data_maturity", "whole", min=1, max=5, example="3",
-               help="1 beginning, 2 emerging, 3 learning, 4 developing, 5 mastering"),
-        Column("ceo_digital_background", "yesno", example="no",
-               help="the chief executive comes from a digital, data or technology background"),
-        Column("digital_spend_gbp", "number", min=0, max=MONEY_MAX, example="£1,250,000",
-               help="digital spend in the quarter, in pounds"),
-        Column("sme_spend_gbp", "number", min=0, max=MONEY_MAX, at_most="digital_spend_gbp",
-               example="310000", help="the part of digital spend that went to SMEs"),
-        Column("contracts_total", "whole", min=0, max=CONTRACTS_MAX, example="12",
-               help="digital contracts let in the quarter"),
-        Column("contracts_outcome_based", "whole", min=0, max=CONTRACTS_MAX,
-               at_most="contracts_total", example="4",
-               help="the part of those contracts that pay for outcomes"),
-        Column("collective_buying", "yesno", example="yes",
-               help="buys through a shared or collective procurement framework"),
-        Column("common_components", "whole", min=0, max=COMPONENTS_MAX, example="5",
-               help="shared common components in use"),
-    ),
-    replace_by=("council_code", "quarter"),
-    has_standards=True,
-))
+_add(
+    Kind(
+        "survey",
+        "survey",
+        "Quarterly council return",
+        "One row per council per quarter. A new row for a council and quarter already "
+        "stored replaces the stored return, including its standards. Leave a cell empty "
+        "when the council did not report it.",
+        (
+            _council(),
+            _q("quarter"),
+            Column(
+                "data_maturity",
+                "whole",
+                min=1,
+                max=5,
+                example="3",
+                help="1 beginning, 2 emerging, 3 learning, 4 developing, 5 mastering",
+            ),
+            Column(
+                "ceo_digital_background",
+                "yesno",
+                example="no",
+                help="the chief executive comes from a digital, data or technology background",
+            ),
+            Column(
+                "digital_spend_gbp",
+                "number",
+                min=0,
+                max=MONEY_MAX,
+                example="£1,250,000",
+                help="digital spend in the quarter, in pounds",
+            ),
+            Column(
+                "sme_spend_gbp",
+                "number",
+                min=0,
+                max=MONEY_MAX,
+                at_most="digital_spend_gbp",
+                example="310000",
+                help="the part of digital spend that went to SMEs",
+            ),
+            Column(
+                "contracts_total",
+                "whole",
+                min=0,
+                max=CONTRACTS_MAX,
+                example="12",
+                help="digital contracts let in the quarter",
+            ),
+            Column(
+                "contracts_outcome_based",
+                "whole",
+                min=0,
+                max=CONTRACTS_MAX,
+                at_most="contracts_total",
+                example="4",
+                help="the part of those contracts that pay for outcomes",
+            ),
+            Column(
+                "collective_buying",
+                "yesno",
+                example="yes",
+                help="buys through a shared or collective procurement framework",
+            ),
+            Column(
+                "common_components",
+                "whole",
+                min=0,
+                max=COMPONENTS_MAX,
+                example="5",
+                help="shared common components in use",
+            ),
+        ),
+        replace_by=("council_code", "quarter"),
+        has_standards=True,
+    )
+)
 
-_add(Kind(
-    "workforce", "workforce", "Digital workforce",
-    "One row per council, quarter and role family. Report either one row with role "
-    "family 'all' or a breakdown by family, never both. A new upload of a council and "
-    "quarter replaces everything stored for that council and quarter.",
-    (
-        _council(),
-        _q("quarter"),
-        Column("role_family", "enum", required=True, key=True, choices=ROLE_FAMILIES + ("all",),
-               example="all", help="a DDaT role family, or 'all' for the whole digital workforce"),
-        _people("headcount", "people in the digital workforce", required=True, example="40"),
-        _people("underrepresented", "people with at least one under-represented characteristic",
-                required=True, example="11"),
-        _people("ethnic_minority", "people from an ethnic minority", example="6"),
-        _people("disabled", "disabled people", example="3"),
-        _people("women", "women", example="15"),
-        _people("lower_socioeconomic", "people from a lower socio-economic background", example="4"),
-        _people("apprentices", "apprentices", example="2"),
-    ),
-    replace_by=("council_code", "quarter"),
-))
+_add(
+    Kind(
+        "workforce",
+        "workforce",
+        "Digital workforce",
+        "One row per council, quarter and role family. Report either one row with role "
+        "family 'all' or a breakdown by family, never both. A new upload of a council and "
+        "quarter replaces everything stored for that council and quarter.",
+        (
+            _council(),
+            _q("quarter"),
+            Column(
+                "role_family",
+                "enum",
+                required=True,
+                key=True,
+                choices=ROLE_FAMILIES + ("all",),
+                example="all",
+                help="a DDaT role family, or 'all' for the whole digital workforce",
+            ),
+            _people("headcount", "people in the digital workforce", required=True, example="40"),
+            _people(
+                "underrepresented",
+                "people with at least one under-represented characteristic",
+                required=True,
+                example="11",
+            ),
+            _people("ethnic_minority", "people from an ethnic minority", example="6"),
+            _people("disabled", "disabled people", example="3"),
+            _people("women", "women", example="15"),
+            _people(
+                "lower_socioeconomic", "people from a lower socio-economic background", example="4"
+            ),
+            _people("apprentices", "apprentices", example="2"),
+        ),
+        replace_by=("council_code", "quarter"),
+    )
+)
 
-_add(Kind(
-    "exchanges", "exchanges", "Data-exchange register",
-    "One row per exchange per quarter: the exchange's status as at that quarter. Lists "
-    "(partners, partner types, standards) separate items with ';'.",
-    (
-        Column("exchange_id", "text", required=True, key=True, example="EX-001",
-               help="your identifier for the exchange; keep it the same every quarter"),
-        _q("quarter", help="the status is as at this quarter"),
-        Column("name", "text", required=True, example="Shared care records",
-               help="the exchange's name"),
-        _council("lead_council_code", key=False, help="the lead council: GSS code or name"),
-        Column("partners", "list", example="NHS Hartlepool; Cleveland Police",
-               help="partner organisations"),
-        Column("partner_types", "list", choices=(
-            "council", "health", "police", "fire", "central_government", "education",
-            "voluntary", "private", "other"), example="health; police",
-            help="the kinds of partner"),
-        Column("standards", "list", example="open_referral",
-               help="the data standards the exchange uses"),
-        Column("status", "enum", required=True,
-               choices=("planned", "pilot", "live", "successful", "stopped"), example="live"),
-        Column("evidence", "text", example="https://example.org/evidence",
-               help="a link to, or a description of, the evidence"),
-    ),
-    replace_by=("exchange_id", "quarter"),
-))
+_add(
+    Kind(
+        "exchanges",
+        "exchanges",
+        "Data-exchange register",
+        "One row per exchange per quarter: the exchange's status as at that quarter. Lists "
+        "(partners, partner types, standards) separate items with ';'.",
+        (
+            Column(
+                "exchange_id",
+                "text",
+                required=True,
+                key=True,
+                example="EX-001",
+                help="your identifier for the exchange; keep it the same every quarter",
+            ),
+            _q("quarter", help="the status is as at this quarter"),
+            Column(
+                "name",
+                "text",
+                required=True,
+                example="Shared care records",
+                help="the exchange's name",
+            ),
+            _council("lead_council_code", key=False, help="the lead council: GSS code or name"),
+            Column(
+                "partners",
+                "list",
+                example="NHS Hartlepool; Cleveland Police",
+                help="partner organisations",
+            ),
+            Column(
+                "partner_types",
+                "list",
+                choices=(
+                    "council",
+                    "health",
+                    "police",
+                    "fire",
+                    "central_government",
+                    "education",
+                    "voluntary",
+                    "private",
+                    "other",
+                ),
+                example="health; police",
+                help="the kinds of partner",
+            ),
+            Column(
+                "standards",
+                "list",
+                example="open_referral",
+                help="the data standards the exchange uses",
+            ),
+            Column(
+                "status",
+                "enum",
+                required=True,
+                choices=("planned", "pilot", "live", "successful", "stopped"),
+                example="live",
+            ),
+            Column(
+                "evidence",
+                "text",
+                example="https://example.org/evidence",
+                help="a link to, or a description of, the evidence",
+            ),
+        ),
+        replace_by=("exchange_id", "quarter"),
+    )
+)
 
-_add(Kind(
-    "placements", "placements", "Placements in central government",
-    "One row per placement of a local-government person in a central government role. "
-    "A row with a placement_id already stored replaces it (e.g. to add the end quarter).",
-    (
-        Column("placement_id", "text", required=True, key=True, example="PL-001",
-               help="your identifier for the placement"),
-        _council("council_code", key=False, help="the council the person came from"),
-        Column("destination", "text", required=True, example="Department for Education",
-               help="the organisation the person went to"),
-        Column("destination_type", "enum", required=True,
-               choices=("central_department", "arms_length_body"), example="central_department"),
-        Column("kind", "enum", required=True, choices=("secondment", "permanent"),
-               example="secondment"),
-        _q("start_quarter", key=False, help="the quarter the placement started"),
-        _q("end_quarter", key=False, required=False, not_before="start_quarter",
-           help="the quarter it ended, if it has"),
-    ),
-    replace_by=("placement_id",),
-))
+_add(
+    Kind(
+        "placements",
+        "placements",
+        "Placements in central government",
+        "One row per placement of a local-government person in a central government role. "
+        "A row with a placement_id already stored replaces it (e.g. to add the end quarter).",
+        (
+            Column(
+                "placement_id",
+                "text",
+                required=True,
+                key=True,
+                example="PL-001",
+                help="your identifier for the placement",
+            ),
+            _council("council_code", key=False, help="the council the person came from"),
+            Column(
+                "destination",
+                "text",
+                required=True,
+                example="Department for Education",
+                help="the organisation the person went to",
+            ),
+            Column(
+                "destination_type",
+                "enum",
+                required=True,
+                choices=("central_department", "arms_length_body"),
+                example="central_department",
+            ),
+            Column(
+                "kind",
+                "enum",
+                required=True,
+                choices=("secondment", "permanent"),
+                example="secondment",
+            ),
+            _q("start_quarter", key=False, help="the quarter the placement started"),
+            _q(
+                "end_quarter",
+                key=False,
+                required=False,
+                not_before="start_quarter",
+                help="the quarter it ended, if it has",
+            ),
+        ),
+        replace_by=("placement_id",),
+    )
+)
 
-_add(Kind(
-    "milestones", "milestones", "Blueprint milestones",
-    "One row per milestone per quarter: the milestone's status as at that quarter.",
-    (
-        Column("milestone_id", "text", required=True, key=True, example="MS-001",
-               help="your identifier for the milestone; keep it the same every quarter"),
-        _q("quarter", help="the status is as at this quarter"),
-        Column("kind", "enum", required=True, choices=(
-            "centre_of_service_innovation", "coordinating_institute", "workforce_plan",
-            "apprenticeship_scheme", "audit_regime", "procurement_framework",
-            "common_components_library", "other"), example="centre_of_service_innovation"),
-        Column("title", "text", required=True, example="North East Centre of Service Innovation"),
-        Column("region_code", "region", example="E12000001",
-               help="the English region it belongs to, if any"),
-        Column("status", "enum", required=True,
-               choices=("not_started", "in_progress", "achieved"), example="in_progress"),
-    ),
-    replace_by=("milestone_id", "quarter"),
-))
+_add(
+    Kind(
+        "milestones",
+        "milestones",
+        "Blueprint milestones",
+        "One row per milestone per quarter: the milestone's status as at that quarter.",
+        (
+            Column(
+                "milestone_id",
+                "text",
+                required=True,
+                key=True,
+                example="MS-001",
+                help="your identifier for the milestone; keep it the same every quarter",
+            ),
+            _q("quarter", help="the status is as at this quarter"),
+            Column(
+                "kind",
+                "enum",
+                required=True,
+                choices=(
+                    "centre_of_service_innovation",
+                    "coordinating_institute",
+                    "workforce_plan",
+                    "apprenticeship_scheme",
+                    "audit_regime",
+                    "procurement_framework",
+                    "common_components_library",
+                    "other",
+                ),
+                example="centre_of_service_innovation",
+            ),
+            Column(
+                "title", "text", required=True, example="North East Centre of Service Innovation"
+            ),
+            Column(
+                "region_code",
+                "region",
+                example="E12000001",
+                help="the English region it belongs to, if any",
+            ),
+            Column(
+                "status",
+                "enum",
+                required=True,
+                choices=("not_started", "in_progress", "achieved"),
+                example="in_progress",
+            ),
+        ),
+        replace_by=("milestone_id", "quarter"),
+    )
+)
 
-_add(Kind(
-    "councils", "councils", "Reference geography (councils)",
-    "The whole list of councils: an upload replaces the list stored (the old list is "
-    "kept, so the upload can be rolled back). Councils that ended keep their row with "
-    "an end date, so data stored against them stays where it was.",
-    (
-        Column("council_code", "gss", required=True, key=True, example="E06000001",
-               help="the council's GSS code"),
-        Column("name", "text", required=True, example="Hartlepool", help="the council's short name"),
-        Column("official_name", "text", example="Hartlepool Borough Council"),
-        Column("council_type", "text", required=True, example="unitary",
-               help="unitary, district, county, metropolitan district, London borough, city corporation"),
-        Column("region_code", "gss", required=True, example="E12000001"),
-        Column("region_name", "text", required=True, example="North East"),
-        Column("footprint_code", "gss", example="E47000006",
-               help="the combined or strategic authority, if any"),
-        Column("footprint_name", "text", example="Tees Valley Combined Authority"),
-        Column("centre", "text", example="",
-               help="the Centre of Service Innovation the council belongs to, if any"),
-        Column("start_date", "date", example=""),
-        Column("end_date", "date", not_before="start_date", example="",
-               help="the date the council was abolished, if it was"),
-    ),
-    replace_by=("council_code",),
-    replaces_all=True,
-))
+_add(
+    Kind(
+        "councils",
+        "councils",
+        "Reference geography (councils)",
+        "The whole list of councils: an upload replaces the list stored (the old list is "
+        "kept, so the upload can be rolled back). Councils that ended keep their row with "
+        "an end date, so data stored against them stays where it was.",
+        (
+            Column(
+                "council_code",
+                "gss",
+                required=True,
+                key=True,
+                example="E06000001",
+                help="the council's GSS code",
+            ),
+            Column(
+                "name", "text", required=True, example="Hartlepool", help="the council's short name"
+            ),
+            Column("official_name", "text", example="Hartlepool Borough Council"),
+            Column(
+                "council_type",
+                "text",
+                required=True,
+                example="unitary",
+                help="unitary, district, county, metropolitan district, London borough, city corporation",
+            ),
+            Column("region_code", "gss", required=True, example="E12000001"),
+            Column("region_name", "text", required=True, example="North East"),
+            Column(
+                "footprint_code",
+                "gss",
+                example="E47000006",
+                help="the combined or strategic authority, if any",
+            ),
+            Column("footprint_name", "text", example="Tees Valley Combined Authority"),
+            Column(
+                "centre",
+                "text",
+                example="",
+                help="the Centre of Service Innovation the council belongs to, if any",
+            ),
+            Column("start_date", "date", example=""),
+            Column(
+                "end_date",
+                "date",
+                not_before="start_date",
+                example="",
+                help="the date the council was abolished, if it was",
+            ),
+        ),
+        replace_by=("council_code",),
+        replaces_all=True,
+    )
+)
 
 
 def get(kind: str) -> Kind:

@@ -2,6 +2,7 @@
 
 The Python functions and their SQL twins must agree; tests check that they do.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,4 +24,6 @@ def name_key(text: str) -> str:
 
 
 # SQL twin of name_key for a column or expression; format with an identifier, never a value.
-NAME_KEY_SQL = "regexp_replace(strip_accents(replace(lower({expr}), '&', ' and ')), '[^a-z0-9]', '', 'g')"
+NAME_KEY_SQL = (
+    "regexp_replace(strip_accents(replace(lower({expr}), '&', ' and ')), '[^a-z0-9]', '', 'g')"
+)

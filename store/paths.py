@@ -3,6 +3,7 @@
 Every default can be overridden: the database by ``TRACKER_DB`` (or ``--db`` on the
 command line), the reference data by ``TRACKER_REFERENCE_DIR``.
 """
+
 from __future__ import annotations
 
 import os

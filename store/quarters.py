@@ -2,17 +2,20 @@
 
 The index of a quarter is year * 4 + (n - 1), so consecutive quarters differ by 1.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import re
 
-EARLIEST = "2024-Q1"   # the contract refuses anything earlier
+EARLIEST = "2024-Q1"  # the contract refuses anything earlier
 
-_CAL = re.compile(r"^\s*(\d{4})\s*-?\s*q([1-4])\s*$", re.I)          # 2025-Q3, 2025Q3, 2025 Q3
-_CAL_REV = re.compile(r"^\s*q([1-4])\s*-?\s*(\d{4})\s*$", re.I)      # Q3 2025
-_FY = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*q([1-4])\s*$", re.I)  # 2025/26 Q2 (UK financial year)
+_CAL = re.compile(r"^\s*(\d{4})\s*-?\s*q([1-4])\s*$", re.I)  # 2025-Q3, 2025Q3, 2025 Q3
+_CAL_REV = re.compile(r"^\s*q([1-4])\s*-?\s*(\d{4})\s*$", re.I)  # Q3 2025
+_FY = re.compile(
+    r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*q([1-4])\s*$", re.I
+)  # 2025/26 Q2 (UK financial year)
 
 
 class QuarterError(ValueError):
@@ -30,7 +33,9 @@ def parse(text: str) -> str:
         start = int(m[1])
         end = int(m[2]) if len(m[2]) == 4 else (start // 100) * 100 + int(m[2])
         if end != start + 1:
-            raise QuarterError(f"'{text}' is not a financial year: {m[1]}/{m[2]} should be consecutive years")
+            raise QuarterError(
+                f"'{text}' is not a financial year: {m[1]}/{m[2]} should be consecutive years"
+            )
         fq = int(m[3])
         return from_index(index(f"{start}-Q2") + fq - 1)
     raise QuarterError(

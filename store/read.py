@@ -16,6 +16,7 @@ The temporary view ``_stage(_row, ...)`` is its data rows (after the header). Bl
 are left in; store.validate skips them. ``Staged.keys[i]`` is the normalised header
 (store.normalise.header_key) of ``c<i>``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,8 +35,8 @@ import duckdb
 from store.db import StoreError
 from store.normalise import header_key
 
-STAGE = "_stage"       # the view validation reads
-_RAW = "_stage_raw"    # the table behind it
+STAGE = "_stage"  # the view validation reads
+_RAW = "_stage_raw"  # the table behind it
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -47,14 +48,14 @@ class ReadError(StoreError):
 
 @dataclass
 class Staged:
-    file_format: str                 # 'csv' or 'xlsx'
-    headers: list[str]               # the header cells as written
-    keys: list[str]                  # header_key of each
-    header_row: int                  # spreadsheet row of the header
+    file_format: str  # 'csv' or 'xlsx'
+    headers: list[str]  # the header cells as written
+    keys: list[str]  # header_key of each
+    header_row: int  # spreadsheet row of the header
     encoding: str = "utf-8"
     delimiter: str = ","
     sheet: str | None = None
-    notes: list[str] = field(default_factory=list)   # e.g. "read as Windows-1252"
+    notes: list[str] = field(default_factory=list)  # e.g. "read as Windows-1252"
 
     def column_of(self, key: str) -> str | None:
         """The file column (c<i>) holding the header ``key``, or None."""
@@ -84,26 +85,42 @@ def sniff_format(data: bytes, file_name: str) -> str:
             raise ReadError(
                 f"{file_name} is named .csv but holds a ZIP archive (perhaps an Excel workbook "
                 "renamed). Upload the workbook with its .xlsx name, or save it from Excel as "
-                "'CSV UTF-8'.")
+                "'CSV UTF-8'."
+            )
         return "xlsx"
     if ext in XLSX_SUFFIXES:
-        raise ReadError(f"{file_name} is named .xlsx but is not an Excel workbook. "
-                        "Save it again from Excel as .xlsx, or as 'CSV UTF-8'.")
+        raise ReadError(
+            f"{file_name} is named .xlsx but is not an Excel workbook. "
+            "Save it again from Excel as .xlsx, or as 'CSV UTF-8'."
+        )
     if ext == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(f"{file_name} is an old-style Excel file (.xls). Save it from Excel as "
-                        ".xlsx or as 'CSV UTF-8'.")
-    if head.startswith(b"\x89PNG") or head[:3] == b"\xff\xd8\xff" or head.startswith(b"%PDF") \
-            or head.startswith(b"GIF8"):
-        raise ReadError(f"{file_name} is not a table: it holds an image or a PDF. Upload the "
-                        "CSV or .xlsx file with the data.")
+        raise ReadError(
+            f"{file_name} is an old-style Excel file (.xls). Save it from Excel as "
+            ".xlsx or as 'CSV UTF-8'."
+        )
+    if (
+        head.startswith(b"\x89PNG")
+        or head[:3] == b"\xff\xd8\xff"
+        or head.startswith(b"%PDF")
+        or head.startswith(b"GIF8")
+    ):
+        raise ReadError(
+            f"{file_name} is not a table: it holds an image or a PDF. Upload the "
+            "CSV or .xlsx file with the data."
+        )
     if ext not in CSV_SUFFIXES:
         raise ReadError(f"{file_name}: uploads must be .csv or .xlsx files, not '{ext}'.")
     return "csv"
 
 
-def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-         kind: str | None = None, original: Path | None = None,
-         query: Callable[[Staged], Callable[[str], str]] | None = None) -> Staged:
+def read(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    kind: str | None = None,
+    original: Path | None = None,
+    query: Callable[[Staged], Callable[[str], str]] | None = None,
+) -> Staged:
     """Put the file into ``_stage_raw`` / the ``_stage`` view of ``con`` (temporary objects
     only). ``original``: a file already holding exactly ``data`` that the reader may use.
     ``query(staged)(source)``: the SELECT over ``source`` (a FROM item with the text
@@ -116,8 +133,10 @@ def read(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
         staged = _read_xlsx(con, data, file_name, kind, build)
     else:
         staged = _read_csv(con, data, file_name, original, build)
-    view = (f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, * "
-            f"FROM {_RAW} WHERE rowid + 1 > {int(staged.header_row)}")
+    view = (
+        f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, * "
+        f"FROM {_RAW} WHERE rowid + 1 > {int(staged.header_row)}"
+    )
     con.execute(view)
     count = "SELECT count(*) FROM " + STAGE
     n = con.execute(count).fetchall()[0][0]
@@ -134,22 +153,26 @@ def _refuse_empty(data: bytes, file_name: str) -> None:
 
 # --- CSV -------------------------------------------------------------------------------
 
+
 def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
     """UTF-8 bytes without a byte-order mark, and the encoding the file was in."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ReadError(
             f"{file_name} is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8' "
-            "(or plain 'CSV') and upload it again.")
+            "(or plain 'CSV') and upload it again."
+        )
     if b"\x00" in data[:65536]:
-        raise ReadError(f"{file_name} is not a text file (it holds binary data). Upload a CSV "
-                        "saved as 'CSV UTF-8' or an .xlsx workbook.")
+        raise ReadError(
+            f"{file_name} is not a text file (it holds binary data). Upload a CSV "
+            "saved as 'CSV UTF-8' or an .xlsx workbook."
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         encoding = "utf-8 (with byte-order mark)"
     else:
         encoding = "utf-8"
     try:
-        if not data.isascii():          # (ASCII is UTF-8; isascii is far cheaper than decoding)
+        if not data.isascii():  # (ASCII is UTF-8; isascii is far cheaper than decoding)
             data.decode("utf-8")
         return data, encoding
     except UnicodeDecodeError:
@@ -159,10 +182,9 @@ def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
     except UnicodeDecodeError as exc:
         raise ReadError(
             f"{file_name} is neither UTF-8 nor Windows-1252 text (byte {exc.start + 1} cannot "
-            "be read). Save it from Excel as 'CSV UTF-8' and upload it again.") from None
+            "be read). Save it from Excel as 'CSV UTF-8' and upload it again."
+        ) from None
     return text.encode("utf-8"), "windows-1252"
-
-
 
 
 def _header_line(data: bytes) -> tuple[int, bytes]:
@@ -199,8 +221,9 @@ def _fill_blank_lines(data: bytes, filler: bytes) -> bytes:
     quoted value is doubled)."""
     parts = []
     done = quotes = 0
-    starts = ([0] if data[:1] == b"\n" or data[:2] == b"\r\n" else []) + \
-        [m.start() + 1 for m in re.finditer(rb"\n(?=\r?\n)", data)]
+    starts = ([0] if data[:1] == b"\n" or data[:2] == b"\r\n" else []) + [
+        m.start() + 1 for m in re.finditer(rb"\n(?=\r?\n)", data)
+    ]
     for pos in starts:
         quotes += data.count(b'"', done, pos)
         parts.append(data[done:pos])
@@ -211,8 +234,13 @@ def _fill_blank_lines(data: bytes, filler: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-              original: Path | None, build: Callable[[Staged], Callable[[str], str]]) -> Staged:
+def _read_csv(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    original: Path | None,
+    build: Callable[[Staged], Callable[[str], str]],
+) -> Staged:
     given = data
     data, encoding = _decode(data, file_name)
     header_row, line = _header_line(data)
@@ -223,8 +251,15 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     notes = []
     if encoding == "windows-1252":
         notes.append("read as Windows-1252 text (not UTF-8)")
-    staged = Staged("csv", headers, [header_key(h) for h in headers], header_row,
-                    encoding=encoding, delimiter=delim, notes=notes)
+    staged = Staged(
+        "csv",
+        headers,
+        [header_key(h) for h in headers],
+        header_row,
+        encoding=encoding,
+        delimiter=delim,
+        notes=notes,
+    )
     # Keep blank lines as empty records so record number == spreadsheet row.
     if b"\n\n" in data or b"\n\r\n" in data or data[:1] in (b"\n", b"\r"):
         data = _fill_blank_lines(data, delim.encode() * (ncols - 1))
@@ -241,10 +276,15 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     query = build(staged)
     names = ", ".join(f"column{i} AS c{i}" for i in range(ncols))
     try:
+
         def source(extra: str) -> str:
-            return (f"(SELECT {names} FROM read_csv(?, auto_detect = false, header = false, "
-                    "delim = ?, quote = '\"', escape = '\"', columns = ?, strict_mode = true"
-                    + extra + "))")
+            return (
+                f"(SELECT {names} FROM read_csv(?, auto_detect = false, header = false, "
+                "delim = ?, quote = '\"', escape = '\"', columns = ?, strict_mode = true"
+                + extra
+                + "))"
+            )
+
         create = "CREATE OR REPLACE TEMP TABLE " + _RAW + " AS "
         try:
             _in_file_order(con, create + query(source("")), [tmp, delim, columns])
@@ -253,8 +293,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
             msg = str(exc)
             if "Expected Number of Columns" in msg and _found_fewer(msg, ncols):
                 try:
-                    con.execute(create + query(source(", null_padding = true, parallel = false")),
-                                [tmp, delim, columns])
+                    con.execute(
+                        create + query(source(", null_padding = true, parallel = false")),
+                        [tmp, delim, columns],
+                    )
                 except duckdb.Error as exc2:
                     raise ReadError(_csv_error(file_name, str(exc2), ncols)) from None
             else:
@@ -269,8 +311,18 @@ def _read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
 
 
 # Operators that keep the order of their input (the staging plan may use only these).
-_IN_ORDER = {"CREATE_TABLE_AS", "BATCH_CREATE_TABLE_AS", "PROJECTION", "FILTER", "READ_CSV",
-             "TABLE_SCAN", "PANDAS_SCAN", "ARROW_SCAN", "PYTHON_SCAN", "DUMMY_SCAN"}
+_IN_ORDER = {
+    "CREATE_TABLE_AS",
+    "BATCH_CREATE_TABLE_AS",
+    "PROJECTION",
+    "FILTER",
+    "READ_CSV",
+    "TABLE_SCAN",
+    "PANDAS_SCAN",
+    "ARROW_SCAN",
+    "PYTHON_SCAN",
+    "DUMMY_SCAN",
+}
 
 
 def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> None:
@@ -289,11 +341,14 @@ def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> No
         elif isinstance(node, dict):
             names.append(str(node.get("name", "")))
             walk(node.get("children", []))
+
     walk(json.loads(text))
     bad = sorted({n for n in names if n not in _IN_ORDER})
     if bad:
-        raise RuntimeError(f"store.read: the staging query would reorder rows ({', '.join(bad)} "
-                           "in its plan); use list_position instead of IN / list_contains")
+        raise RuntimeError(
+            f"store.read: the staging query would reorder rows ({', '.join(bad)} "
+            "in its plan); use list_position instead of IN / list_contains"
+        )
 
 
 def _found_fewer(msg: str, ncols: int) -> bool:
@@ -306,17 +361,22 @@ def _csv_error(file_name: str, msg: str, ncols: int) -> str:
     found = re.search(r"Found: (\d+)", msg)
     where = f" at row {line.group(1)}" if line else ""
     if found:
-        return (f"{file_name}{where}: the row has {found.group(1)} cells but the header has "
-                f"{ncols}. Check for an unquoted delimiter in a value (quote values that "
-                "contain commas or semicolons).")
+        return (
+            f"{file_name}{where}: the row has {found.group(1)} cells but the header has "
+            f"{ncols}. Check for an unquoted delimiter in a value (quote values that "
+            "contain commas or semicolons)."
+        )
     if "quote" in msg.lower():
-        return (f"{file_name}{where}: a quoted value is not closed. Check the quotation "
-                "marks in that row.")
+        return (
+            f"{file_name}{where}: a quoted value is not closed. Check the quotation "
+            "marks in that row."
+        )
     first = msg.strip().splitlines()[0] if msg.strip() else "unknown error"
     return f"{file_name}{where} cannot be read as CSV: {first}"
 
 
 # --- XLSX ------------------------------------------------------------------------------
+
 
 def _cell_text(v) -> str | None:
     if v is None:
@@ -335,16 +395,23 @@ def _cell_text(v) -> str | None:
     return s if s.strip() else None
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-               kind: str | None, build: Callable[[Staged], Callable[[str], str]] | None = None) -> Staged:
+def _read_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    kind: str | None,
+    build: Callable[[Staged], Callable[[str], str]] | None = None,
+) -> Staged:
     import openpyxl
     import pandas as pd
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(f"{file_name} cannot be opened as an Excel workbook ({exc}). Save it "
-                        "again from Excel as .xlsx, or as 'CSV UTF-8'.") from None
+        raise ReadError(
+            f"{file_name} cannot be opened as an Excel workbook ({exc}). Save it "
+            "again from Excel as .xlsx, or as 'CSV UTF-8'."
+        ) from None
     try:
         names = wb.sheetnames
         sheet = names[0]
@@ -356,7 +423,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
         ws.reset_dimensions()
         header_row = None
         headers: list[str] = []
-        rows: list[list] = []        # one per worksheet row from row 1 (row r is rows[r - 1])
+        rows: list[list] = []  # one per worksheet row from row 1 (row r is rows[r - 1])
         for r, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
             if header_row is None:
@@ -368,7 +435,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
                 rows.append([])
                 continue
             if any(c is not None for c in cells):
-                rows.append(cells[:len(headers)] + [None] * (len(headers) - len(cells)))
+                rows.append(cells[: len(headers)] + [None] * (len(headers) - len(cells)))
             else:
                 rows.append([])
     finally:
@@ -376,19 +443,27 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     if header_row is None:
         raise ReadError(f"{file_name}: the worksheet '{sheet}' is empty.")
     while len(rows) > header_row and not rows[-1]:
-        rows.pop()                   # empty rows below the data (formatting) are not rows
+        rows.pop()  # empty rows below the data (formatting) are not rows
     notes = [f"read the worksheet '{sheet}'"] if len(names) > 1 else []
-    staged = Staged("xlsx", [str(h) for h in headers], [header_key(h) for h in headers],
-                    header_row, sheet=sheet, notes=notes)
+    staged = Staged(
+        "xlsx",
+        [str(h) for h in headers],
+        [header_key(h) for h in headers],
+        header_row,
+        sheet=sheet,
+        notes=notes,
+    )
     width = len(headers)
-    frame = pd.DataFrame([r or [None] * width for r in rows],
-                         columns=[f"c{i}" for i in range(width)], dtype="object")
+    frame = pd.DataFrame(
+        [r or [None] * width for r in rows], columns=[f"c{i}" for i in range(width)], dtype="object"
+    )
     con.register("_xlsx_frame", frame)
     try:
         casts = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width))
         query = (build or (lambda _staged: keep_text))(staged)
-        create = (f"CREATE OR REPLACE TEMP TABLE {_RAW} AS "
-                  + query(f"(SELECT {casts} FROM _xlsx_frame)"))
+        create = f"CREATE OR REPLACE TEMP TABLE {_RAW} AS " + query(
+            f"(SELECT {casts} FROM _xlsx_frame)"
+        )
         _in_file_order(con, create, [])
         con.execute(create)
     finally:
@@ -409,9 +484,8 @@ def headers_only(data: bytes, file_name: str) -> list[str]:
     head = data
     if len(data) > 65536:
         cut = data.rfind(b"\n", 0, 65536)
-        head = data[:cut + 1] if cut > 0 else data
+        head = data[: cut + 1] if cut > 0 else data
     head, _ = _decode(head, file_name)
     _, line = _header_line(head)
     text = line.decode("utf-8", errors="replace")
     return [header_key(h) for h in next(csv.reader([text], delimiter=_pick_delimiter(text)))]
-

@@ -6,6 +6,7 @@ Read from the mySociety council list in the shared reference folder
 (``store.paths.reference_dir()``), with the corrections its README (§3 caveats) calls
 for, fixed here in code. ``python -m store init`` runs ``cli_init``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,14 +46,14 @@ COUNCIL_TYPES = {
     "LBO": "London borough",
     "CC": "city corporation",
 }
-STRATEGIC_TYPES = {"COMB", "SRA"}   # combined authorities and the GLA: footprints, not councils
+STRATEGIC_TYPES = {"COMB", "SRA"}  # combined authorities and the GLA: footprints, not councils
 
 # README §3 caveat 1 ("Two wrong regions"): the CSV puts Derbyshire County Council in
 # the West Midlands and Lincolnshire County Council in Yorkshire and The Humber; both
 # are in the East Midlands (checked against the ONS region polygons).
 REGION_FIXES = {
-    "E10000007": "East Midlands",   # Derbyshire (DBY)
-    "E10000019": "East Midlands",   # Lincolnshire (LIN)
+    "E10000007": "East Midlands",  # Derbyshire (DBY)
+    "E10000019": "East Midlands",  # Lincolnshire (LIN)
 }
 
 # README §3 caveat 2 ("North East is out of date"): since 7 May 2024 the old North East
@@ -60,26 +61,43 @@ REGION_FIXES = {
 # East Mayoral Combined Authority, E47000014, covering these seven councils.
 NORTH_EAST_MCA = ("E47000014", "North East Mayoral Combined Authority")
 NORTH_EAST_MCA_MEMBERS = {
-    "E06000047",   # County Durham
-    "E08000037",   # Gateshead
-    "E08000021",   # Newcastle upon Tyne
-    "E08000022",   # North Tyneside
-    "E06000057",   # Northumberland
-    "E08000023",   # South Tyneside
-    "E08000024",   # Sunderland
+    "E06000047",  # County Durham
+    "E08000037",  # Gateshead
+    "E08000021",  # Newcastle upon Tyne
+    "E08000022",  # North Tyneside
+    "E06000057",  # Northumberland
+    "E08000023",  # South Tyneside
+    "E08000024",  # Sunderland
 }
-REPLACED_FOOTPRINTS = {"NECA", "NTCA"}   # registry codes of the two old bodies
+REPLACED_FOOTPRINTS = {"NECA", "NTCA"}  # registry codes of the two old bodies
 # README §3 caveat 3: Devon and Torbay CCA and Lancashire CCA (2025) are not in the file,
 # and their GSS codes are unconfirmed, so their councils are left without a footprint.
 
 # Sources of a council_names row, best first: a key that maps to two councils at its
 # best tier is dropped (ambiguous), so a weaker spelling never hides a stronger one.
-NAME_TIERS = {"gss": 0, "former_gss": 1, "name": 2, "official_name": 2,
-              "alt_name": 3, "mysociety_lookup": 3}
+NAME_TIERS = {
+    "gss": 0,
+    "former_gss": 1,
+    "name": 2,
+    "official_name": 2,
+    "alt_name": 3,
+    "mysociety_lookup": 3,
+}
 
-COUNCIL_COLUMNS = ["council_code", "name", "official_name", "council_type", "region_code",
-                   "region_name", "footprint_code", "footprint_name", "centre",
-                   "start_date", "end_date", "batch_id"]
+COUNCIL_COLUMNS = [
+    "council_code",
+    "name",
+    "official_name",
+    "council_type",
+    "region_code",
+    "region_name",
+    "footprint_code",
+    "footprint_name",
+    "centre",
+    "start_date",
+    "end_date",
+    "batch_id",
+]
 
 
 class CentresError(StoreError):
@@ -117,11 +135,15 @@ def load_centres(path: Path | None = None) -> list[Centre]:
             raise CentresError(f"{where} ({code}): 'regions' must list one or more region codes.")
         for region in regions:
             if region not in REGIONS:
-                raise CentresError(f"{where} ({code}): '{region}' is not an English region code "
-                                   f"(expected one of {', '.join(REGIONS)}).")
+                raise CentresError(
+                    f"{where} ({code}): '{region}' is not an English region code "
+                    f"(expected one of {', '.join(REGIONS)})."
+                )
             if region in owner:
-                raise CentresError(f"{where} ({code}): region {region} ({REGIONS[region]}) is "
-                                   f"already in centre '{owner[region]}'; a region belongs to one centre.")
+                raise CentresError(
+                    f"{where} ({code}): region {region} ({REGIONS[region]}) is "
+                    f"already in centre '{owner[region]}'; a region belongs to one centre."
+                )
             owner[region] = code
         if any(c.code == code for c in centres):
             raise CentresError(f"{where}: the code '{code}' is used twice.")
@@ -155,17 +177,24 @@ def read_councils(reference_dir=None, centres: list[Centre] | None = None) -> pd
     region_centre = {region: c.name for c in (centres or load_centres()) for region in c.regions}
     out = []
     for r in rows:
-        if (r["nation"] != "England" or r["current-authority"] != "True"
-                or r["local-authority-type"] in STRATEGIC_TYPES):
+        if (
+            r["nation"] != "England"
+            or r["current-authority"] != "True"
+            or r["local-authority-type"] in STRATEGIC_TYPES
+        ):
             continue
         code = r["gss-code"]
         if r["local-authority-type"] not in COUNCIL_TYPES:
-            raise StoreError(f"{folder / paths.COUNCILS_CSV}: council {code} has an unknown type "
-                             f"'{r['local-authority-type']}'.")
+            raise StoreError(
+                f"{folder / paths.COUNCILS_CSV}: council {code} has an unknown type "
+                f"'{r['local-authority-type']}'."
+            )
         region_name = REGION_FIXES.get(code, r["region"])
         if region_name not in REGION_CODES:
-            raise StoreError(f"{folder / paths.COUNCILS_CSV}: council {code} has region "
-                             f"'{region_name}', which is not an English region.")
+            raise StoreError(
+                f"{folder / paths.COUNCILS_CSV}: council {code} has region "
+                f"'{region_name}', which is not an English region."
+            )
         region_code = REGION_CODES[region_name]
         # Footprint: the council's own combined authority, else (a district in a
         # two-tier area) its county's, as README §3 "How combined-authority ... is encoded".
@@ -173,26 +202,28 @@ def read_councils(reference_dir=None, centres: list[Centre] | None = None) -> pd
         if not ca and r["county-la"]:
             ca = by_registry.get(r["county-la"], {}).get("combined-authority", "")
         if code in NORTH_EAST_MCA_MEMBERS or ca in REPLACED_FOOTPRINTS:
-            footprint_code, footprint_name = NORTH_EAST_MCA   # README §3 caveat 2
+            footprint_code, footprint_name = NORTH_EAST_MCA  # README §3 caveat 2
         elif ca:
             body = by_registry[ca]
             footprint_code, footprint_name = body["gss-code"], body["official-name"]
         else:
             footprint_code = footprint_name = None
-        out.append({
-            "council_code": code,
-            "name": r["nice-name"],
-            "official_name": r["official-name"] or None,
-            "council_type": COUNCIL_TYPES[r["local-authority-type"]],
-            "region_code": region_code,
-            "region_name": region_name,
-            "footprint_code": footprint_code,
-            "footprint_name": footprint_name,
-            "centre": region_centre.get(region_code),
-            "start_date": pd.Timestamp(r["start-date"]).date() if r["start-date"] else None,
-            "end_date": None,
-            "batch_id": None,
-        })
+        out.append(
+            {
+                "council_code": code,
+                "name": r["nice-name"],
+                "official_name": r["official-name"] or None,
+                "council_type": COUNCIL_TYPES[r["local-authority-type"]],
+                "region_code": region_code,
+                "region_name": region_name,
+                "footprint_code": footprint_code,
+                "footprint_name": footprint_name,
+                "centre": region_centre.get(region_code),
+                "start_date": pd.Timestamp(r["start-date"]).date() if r["start-date"] else None,
+                "end_date": None,
+                "batch_id": None,
+            }
+        )
     frame = pd.DataFrame(out, columns=COUNCIL_COLUMNS)
     return frame.sort_values("council_code", ignore_index=True)
 
@@ -231,13 +262,17 @@ def mysociety_names(reference_dir=None) -> tuple[dict[str, str], dict[str, list[
             if former.strip():
                 gss_to_registry.setdefault(former.strip(), reg)
     for r in _read_csv(folder / paths.NAME_LOOKUP_CSV):
-        spellings.setdefault(r["local-authority-code"], []).append((r["la-name"], "mysociety_lookup"))
+        spellings.setdefault(r["local-authority-code"], []).append(
+            (r["la-name"], "mysociety_lookup")
+        )
     return gss_to_registry, spellings
 
 
-def council_name_rows(councils: list[tuple[str, str, str | None, bool]],
-                      gss_to_registry: dict[str, str],
-                      spellings: dict[str, list[tuple[str, str]]]) -> pd.DataFrame:
+def council_name_rows(
+    councils: list[tuple[str, str, str | None, bool]],
+    gss_to_registry: dict[str, str],
+    spellings: dict[str, list[tuple[str, str]]],
+) -> pd.DataFrame:
     """council_names rows for ``councils`` = [(code, name, official_name, ended)].
 
     Each key goes to one council: the one named by the key's best source; a tie between
@@ -249,7 +284,7 @@ def council_name_rows(councils: list[tuple[str, str, str | None, bool]],
     for gss, reg in gss_to_registry.items():
         if gss in codes:
             registry_to_codes.setdefault(reg, set()).add(gss)
-    candidates: dict[str, dict[str, tuple[int, str]]] = {}   # key -> code -> (tier, source)
+    candidates: dict[str, dict[str, tuple[int, str]]] = {}  # key -> code -> (tier, source)
 
     def add(spelling: str | None, code: str, source: str) -> None:
         key = name_key(spelling or "")
@@ -271,7 +306,7 @@ def council_name_rows(councils: list[tuple[str, str, str | None, bool]],
             if other == reg and gss != code:
                 add(gss, code, "former_gss")
         if len(registry_to_codes.get(reg, ())) > 1:
-            continue   # two listed councils share this registry entry: its names would be ambiguous
+            continue  # two listed councils share this registry entry: its names would be ambiguous
         for spelling, source in spellings.get(reg, []):
             add(spelling, code, source)
     out = []
@@ -295,8 +330,12 @@ def rebuild_names(con: duckdb.DuckDBPyConnection, reference_dir=None) -> int:
     Runs inside the caller's transaction (it opens none). When the reference folder is
     missing, only the councils' own codes and names are used. Returns the number of keys.
     """
-    councils = [(c, n, o, e is not None) for c, n, o, e in con.execute(
-        "SELECT council_code, name, official_name, end_date FROM councils").fetchall()]
+    councils = [
+        (c, n, o, e is not None)
+        for c, n, o, e in con.execute(
+            "SELECT council_code, name, official_name, end_date FROM councils"
+        ).fetchall()
+    ]
     try:
         gss_to_registry, spellings = mysociety_names(reference_dir)
     except paths.ReferenceDataMissing:
@@ -305,7 +344,9 @@ def rebuild_names(con: duckdb.DuckDBPyConnection, reference_dir=None) -> int:
     con.execute("DELETE FROM council_names")
     con.register("_council_names_new", frame)
     try:
-        con.execute("INSERT INTO council_names SELECT name_key, council_code, source FROM _council_names_new")
+        con.execute(
+            "INSERT INTO council_names SELECT name_key, council_code, source FROM _council_names_new"
+        )
     finally:
         con.unregister("_council_names_new")
     return len(frame)
@@ -317,8 +358,9 @@ def uploaded_council_batch(con: duckdb.DuckDBPyConnection) -> int | None:
     return rows[0][0]
 
 
-def load_reference(con: duckdb.DuckDBPyConnection, reference_dir=None, *,
-                   centres_file: Path | None = None) -> dict:
+def load_reference(
+    con: duckdb.DuckDBPyConnection, reference_dir=None, *, centres_file: Path | None = None
+) -> dict:
     """Load (or refresh) regions, centres, councils and council_names in one transaction.
 
     A council list that came from a `councils` upload is kept (only regions and centres
@@ -329,12 +371,22 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir=None, *,
     centres = load_centres(centres_file)
     councils = read_councils(folder, centres)
     files = [paths.COUNCILS_CSV, paths.GSS_LOOKUP_CSV, paths.NAME_LOOKUP_CSV]
-    source = f"{folder} (" + ", ".join(f"{f.name} sha256 {_sha_prefix(folder / f)}" for f in files) + ")"
+    source = (
+        f"{folder} (" + ", ".join(f"{f.name} sha256 {_sha_prefix(folder / f)}" for f in files) + ")"
+    )
     regions = pd.DataFrame(sorted(REGIONS.items()), columns=["region_code", "region_name"])
-    centre_rows = pd.DataFrame([(c.code, c.name, list(c.regions)) for c in centres],
-                               columns=["centre_code", "centre_name", "region_codes"])
-    result = {"regions": len(regions), "centres": len(centre_rows), "councils": len(councils),
-              "names": 0, "kept_uploaded_batch": None, "source": source}
+    centre_rows = pd.DataFrame(
+        [(c.code, c.name, list(c.regions)) for c in centres],
+        columns=["centre_code", "centre_name", "region_codes"],
+    )
+    result = {
+        "regions": len(regions),
+        "centres": len(centre_rows),
+        "councils": len(councils),
+        "names": 0,
+        "kept_uploaded_batch": None,
+        "source": source,
+    }
     with transaction(con):
         kept = uploaded_council_batch(con)
         con.execute("DELETE FROM regions")
@@ -344,15 +396,18 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir=None, *,
         con.register("_ref_councils", councils)
         try:
             con.execute("INSERT INTO regions SELECT region_code, region_name FROM _ref_regions")
-            con.execute("INSERT INTO centres SELECT centre_code, centre_name, "
-                        "CAST(region_codes AS VARCHAR[]) FROM _ref_centres")
+            con.execute(
+                "INSERT INTO centres SELECT centre_code, centre_name, "
+                "CAST(region_codes AS VARCHAR[]) FROM _ref_centres"
+            )
             if kept is None:
                 con.execute("DELETE FROM councils")
                 con.execute(
                     "INSERT INTO councils SELECT council_code, name, official_name, council_type, "
                     "region_code, region_name, footprint_code, footprint_name, centre, "
                     "CAST(start_date AS DATE), CAST(end_date AS DATE), CAST(batch_id AS INTEGER) "
-                    "FROM _ref_councils")
+                    "FROM _ref_councils"
+                )
             else:
                 result["councils"] = 0
                 result["kept_uploaded_batch"] = kept
@@ -366,11 +421,15 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir=None, *,
 
 
 def _non_demo_batches(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(*) FROM batches WHERE NOT demo AND status = 'active'").fetchall()[0][0]
+    return con.execute(
+        "SELECT count(*) FROM batches WHERE NOT demo AND status = 'active'"
+    ).fetchall()[0][0]
 
 
 def _demo_batches(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'").fetchall()[0][0]
+    return con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'").fetchall()[
+        0
+    ][0]
 
 
 def cli_init(args) -> int:
@@ -393,18 +452,23 @@ def cli_init(args) -> int:
             raise StoreError(
                 f"Refused: {db} already holds {real} uploaded batch(es) of real data, and demo "
                 "data must never mix with real returns. Nothing was changed. Use a new file "
-                "(--db PATH) for the demo.")
+                "(--db PATH) for the demo."
+            )
     with connect(db, create=True) as con:
         result = load_reference(con, folder)
         demo_already = _demo_batches(con)
     verb = "Refreshed" if existed else "Created"
     print(f"{verb} {db} (schema version {schema.SCHEMA_VERSION}).")
     if result["kept_uploaded_batch"] is not None:
-        print(f"Council list kept: it came from upload batch {result['kept_uploaded_batch']} "
-              "(roll that batch back to return to the reference list).")
+        print(
+            f"Council list kept: it came from upload batch {result['kept_uploaded_batch']} "
+            "(roll that batch back to return to the reference list)."
+        )
     else:
-        print(f"Reference geography: {result['councils']} councils, {result['regions']} regions, "
-              f"{result['centres']} Centres of Service Innovation, {result['names']} council spellings.")
+        print(
+            f"Reference geography: {result['councils']} councils, {result['regions']} regions, "
+            f"{result['centres']} Centres of Service Innovation, {result['names']} council spellings."
+        )
     print(f"Reference source: {result['source']}")
     if getattr(args, "demo", False):
         if demo_already:

@@ -10,6 +10,7 @@ stays close to DuckDB's bare read speed. Every data table has a twin ``<table>_r
 holding the rows a later batch replaced, with ``replaced_by`` naming that batch, so a
 rollback can put them back.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -20,88 +21,109 @@ SCHEMA_VERSION = 2
 
 # Data tables: name -> (column DDL, key columns). Order of columns is the stored order.
 DATA_TABLES: dict[str, tuple[list[str], list[str]]] = {
-    "survey": ([
-        "council_code VARCHAR NOT NULL",
-        "quarter VARCHAR NOT NULL",          # calendar quarter 'YYYY-Qn'
-        "data_maturity TINYINT",             # 1..5
-        "ceo_digital_background BOOLEAN",
-        "digital_spend_gbp DOUBLE",
-        "sme_spend_gbp DOUBLE",
-        "contracts_total INTEGER",
-        "contracts_outcome_based INTEGER",
-        "collective_buying BOOLEAN",
-        "common_components INTEGER",
-        "batch_id INTEGER NOT NULL",
-    ], ["council_code", "quarter"]),
+    "survey": (
+        [
+            "council_code VARCHAR NOT NULL",
+            "quarter VARCHAR NOT NULL",  # calendar quarter 'YYYY-Qn'
+            "data_maturity TINYINT",  # 1..5
+            "ceo_digital_background BOOLEAN",
+            "digital_spend_gbp DOUBLE",
+            "sme_spend_gbp DOUBLE",
+            "contracts_total INTEGER",
+            "contracts_outcome_based INTEGER",
+            "collective_buying BOOLEAN",
+            "common_components INTEGER",
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["council_code", "quarter"],
+    ),
     # The survey's standard_<id> columns, one row per council, quarter and standard.
     # Replaced together with the survey row of the same council and quarter.
-    "survey_standards": ([
-        "council_code VARCHAR NOT NULL",
-        "quarter VARCHAR NOT NULL",
-        "standard_id VARCHAR NOT NULL",      # e.g. 'service_standard'
-        "status VARCHAR NOT NULL",           # none, planned, adopting, adopted, audited
-        "batch_id INTEGER NOT NULL",
-    ], ["council_code", "quarter", "standard_id"]),
-    "workforce": ([
-        "council_code VARCHAR NOT NULL",
-        "quarter VARCHAR NOT NULL",
-        "role_family VARCHAR NOT NULL",      # a family, or 'all'
-        "headcount INTEGER NOT NULL",
-        "underrepresented INTEGER NOT NULL",
-        "ethnic_minority INTEGER",
-        "disabled INTEGER",
-        "women INTEGER",
-        "lower_socioeconomic INTEGER",
-        "apprentices INTEGER",
-        "batch_id INTEGER NOT NULL",
-    ], ["council_code", "quarter", "role_family"]),
-    "exchanges": ([
-        "exchange_id VARCHAR NOT NULL",
-        "quarter VARCHAR NOT NULL",
-        "name VARCHAR NOT NULL",
-        "lead_council_code VARCHAR NOT NULL",
-        "partners VARCHAR[]",
-        "partner_types VARCHAR[]",
-        "standards VARCHAR[]",
-        "status VARCHAR NOT NULL",           # planned, pilot, live, successful, stopped
-        "evidence VARCHAR",
-        "batch_id INTEGER NOT NULL",
-    ], ["exchange_id", "quarter"]),
-    "placements": ([
-        "placement_id VARCHAR NOT NULL",
-        "council_code VARCHAR NOT NULL",
-        "destination VARCHAR NOT NULL",
-        "destination_type VARCHAR NOT NULL", # central_department, arms_length_body
-        "kind VARCHAR NOT NULL",             # secondment, permanent
-        "start_quarter VARCHAR NOT NULL",
-        "end_quarter VARCHAR",
-        "batch_id INTEGER NOT NULL",
-    ], ["placement_id"]),
-    "milestones": ([
-        "milestone_id VARCHAR NOT NULL",
-        "quarter VARCHAR NOT NULL",
-        "kind VARCHAR NOT NULL",
-        "title VARCHAR NOT NULL",
-        "region_code VARCHAR",
-        "status VARCHAR NOT NULL",           # not_started, in_progress, achieved
-        "batch_id INTEGER NOT NULL",
-    ], ["milestone_id", "quarter"]),
+    "survey_standards": (
+        [
+            "council_code VARCHAR NOT NULL",
+            "quarter VARCHAR NOT NULL",
+            "standard_id VARCHAR NOT NULL",  # e.g. 'service_standard'
+            "status VARCHAR NOT NULL",  # none, planned, adopting, adopted, audited
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["council_code", "quarter", "standard_id"],
+    ),
+    "workforce": (
+        [
+            "council_code VARCHAR NOT NULL",
+            "quarter VARCHAR NOT NULL",
+            "role_family VARCHAR NOT NULL",  # a family, or 'all'
+            "headcount INTEGER NOT NULL",
+            "underrepresented INTEGER NOT NULL",
+            "ethnic_minority INTEGER",
+            "disabled INTEGER",
+            "women INTEGER",
+            "lower_socioeconomic INTEGER",
+            "apprentices INTEGER",
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["council_code", "quarter", "role_family"],
+    ),
+    "exchanges": (
+        [
+            "exchange_id VARCHAR NOT NULL",
+            "quarter VARCHAR NOT NULL",
+            "name VARCHAR NOT NULL",
+            "lead_council_code VARCHAR NOT NULL",
+            "partners VARCHAR[]",
+            "partner_types VARCHAR[]",
+            "standards VARCHAR[]",
+            "status VARCHAR NOT NULL",  # planned, pilot, live, successful, stopped
+            "evidence VARCHAR",
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["exchange_id", "quarter"],
+    ),
+    "placements": (
+        [
+            "placement_id VARCHAR NOT NULL",
+            "council_code VARCHAR NOT NULL",
+            "destination VARCHAR NOT NULL",
+            "destination_type VARCHAR NOT NULL",  # central_department, arms_length_body
+            "kind VARCHAR NOT NULL",  # secondment, permanent
+            "start_quarter VARCHAR NOT NULL",
+            "end_quarter VARCHAR",
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["placement_id"],
+    ),
+    "milestones": (
+        [
+            "milestone_id VARCHAR NOT NULL",
+            "quarter VARCHAR NOT NULL",
+            "kind VARCHAR NOT NULL",
+            "title VARCHAR NOT NULL",
+            "region_code VARCHAR",
+            "status VARCHAR NOT NULL",  # not_started, in_progress, achieved
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["milestone_id", "quarter"],
+    ),
     # The reference geography. Loaded by `store init` (batch_id NULL) or replaced whole
     # by a `councils` upload. Councils that ended keep their row with end_date set.
-    "councils": ([
-        "council_code VARCHAR NOT NULL",     # GSS code
-        "name VARCHAR NOT NULL",
-        "official_name VARCHAR",
-        "council_type VARCHAR NOT NULL",     # county, district, unitary, metropolitan district, London borough, city corporation
-        "region_code VARCHAR NOT NULL",      # E12000001..9
-        "region_name VARCHAR NOT NULL",
-        "footprint_code VARCHAR",            # combined/strategic authority GSS code
-        "footprint_name VARCHAR",
-        "centre VARCHAR",                    # Centre of Service Innovation (its name)
-        "start_date DATE",
-        "end_date DATE",
-        "batch_id INTEGER",
-    ], ["council_code"]),
+    "councils": (
+        [
+            "council_code VARCHAR NOT NULL",  # GSS code
+            "name VARCHAR NOT NULL",
+            "official_name VARCHAR",
+            "council_type VARCHAR NOT NULL",  # county, district, unitary, metropolitan district, London borough, city corporation
+            "region_code VARCHAR NOT NULL",  # E12000001..9
+            "region_name VARCHAR NOT NULL",
+            "footprint_code VARCHAR",  # combined/strategic authority GSS code
+            "footprint_name VARCHAR",
+            "centre VARCHAR",  # Centre of Service Innovation (its name)
+            "start_date DATE",
+            "end_date DATE",
+            "batch_id INTEGER",
+        ],
+        ["council_code"],
+    ),
 }
 
 _BASE_V1 = [
@@ -136,7 +158,9 @@ def _data_table_ddl() -> list[str]:
     ddl = []
     for table, (columns, _key) in DATA_TABLES.items():
         ddl.append(f"CREATE TABLE {table} ({', '.join(columns)})")
-        ddl.append(f"CREATE TABLE {table}_replaced ({', '.join(columns)}, replaced_by INTEGER NOT NULL)")
+        ddl.append(
+            f"CREATE TABLE {table}_replaced ({', '.join(columns)}, replaced_by INTEGER NOT NULL)"
+        )
     return ddl
 
 
@@ -159,9 +183,12 @@ def key(table: str) -> list[str]:
 
 def version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The file's schema version; None for an empty file; SchemaError for a foreign one."""
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
     if not tables:
         return None
     if "meta" not in tables:
@@ -172,7 +199,9 @@ def version(con: duckdb.DuckDBPyConnection) -> int | None:
         )
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     if not row:
-        raise SchemaError("The database has a 'meta' table but no schema_version: it cannot be upgraded safely.")
+        raise SchemaError(
+            "The database has a 'meta' table but no schema_version: it cannot be upgraded safely."
+        )
     return int(row[0][0])
 
 
@@ -194,10 +223,14 @@ def ensure(con: duckdb.DuckDBPyConnection) -> int:
             for statement in MIGRATIONS[step]:
                 con.execute(statement)
         if current is None:
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0')",
-                        [str(SCHEMA_VERSION)])
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0')",
+                [str(SCHEMA_VERSION)],
+            )
         else:
-            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
     except Exception as exc:
         con.execute("ROLLBACK")
         raise SchemaError(
@@ -215,7 +248,9 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
     """Call inside the transaction that changes data."""
-    con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
+    con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+    )
     return data_version(con)
 
 

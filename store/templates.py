@@ -4,6 +4,7 @@ docs/uploads.md, the data contract in our own words. A test checks both are curr
 
     .venv/bin/python -m store.templates          # rewrite data/templates/ and docs/uploads.md
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,9 +47,16 @@ def describe(kind: str) -> list[dict]:
     """The columns of a kind for people (the upload page's table): name, required, key,
     what is expected, and help."""
     k = _kinds.get(kind)
-    return [{"column": c.name, "required": "yes" if c.required else "no",
-             "key": "yes" if c.key else "", "expected": c.expected(), "help": c.help}
-            for c in k.all_columns()]
+    return [
+        {
+            "column": c.name,
+            "required": "yes" if c.required else "no",
+            "key": "yes" if c.key else "",
+            "expected": c.expected(),
+            "help": c.help,
+        }
+        for c in k.all_columns()
+    ]
 
 
 _GUIDE_INTRO = """\
@@ -113,11 +121,19 @@ def guide() -> str:
     parts = [_GUIDE_INTRO]
     for kind in _kinds.KINDS:
         k = _kinds.get(kind)
-        parts.append(f"\n### `{kind}`: {k.title}\n\n{k.guidance}\n\n"
-                     f"Template: [data/templates/{kind}.csv](../data/templates/{kind}.csv)\n\n"
-                     "| column | required | key | expected | meaning |\n| --- | --- | --- | --- | --- |\n")
+        parts.append(
+            f"\n### `{kind}`: {k.title}\n\n{k.guidance}\n\n"
+            f"Template: [data/templates/{kind}.csv](../data/templates/{kind}.csv)\n\n"
+            "| column | required | key | expected | meaning |\n| --- | --- | --- | --- | --- |\n"
+        )
         for row in describe(kind):
-            cells = [f"`{row['column']}`", row["required"], row["key"], row["expected"], row["help"]]
+            cells = [
+                f"`{row['column']}`",
+                row["required"],
+                row["key"],
+                row["expected"],
+                row["help"],
+            ]
             parts.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |\n")
     return "".join(parts)
 

@@ -10,6 +10,7 @@ looks at the rows it concerns (typed value NULL while the raw text is not, a par
 its whole, a duplicate key ...). Nothing here writes to the database's tables: only
 temporary objects of the connection.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,26 +18,26 @@ from dataclasses import dataclass
 
 import duckdb
 
-from store import quarters
 from store import kinds as _kinds
+from store import quarters
 from store.kinds import Column, Kind
 from store.normalise import NAME_KEY_SQL
 from store.read import _RAW, STAGE, Staged
 
-MAX_LISTED = 200      # problems listed in a report; the rest are counted
+MAX_LISTED = 200  # problems listed in a report; the rest are counted
 TYPED = "_typed"
-KEY_GROUPS = "_key_groups"   # see _group_keys
+KEY_GROUPS = "_key_groups"  # see _group_keys
 _KEY_RAW = "_key_raw"
 _SUSPECT = "_suspect"
 
 
 @dataclass
 class Problem:
-    severity: str            # 'error' or 'warning'
-    row: int | None          # spreadsheet row (header = 1); None = the whole file
+    severity: str  # 'error' or 'warning'
+    row: int | None  # spreadsheet row (header = 1); None = the whole file
     column: str | None
     value: str | None
-    message: str             # what was expected
+    message: str  # what was expected
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row is not None else "file"
@@ -70,6 +71,7 @@ _FORMULA_RE = r"^\s*(=|@|[+\-][^0-9.\s])"
 
 # --- SQL helpers -----------------------------------------------------------------------
 
+
 def _trim(expr: str) -> str:
     return f"NULLIF(trim({expr}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')"
 
@@ -89,8 +91,10 @@ def quarter_index_sql(expr: str) -> str:
     e = expr
     fy_start = f"CAST(regexp_extract({e}, '{_Q_FY}', 1) AS INTEGER)"
     fy_end_txt = f"regexp_extract({e}, '{_Q_FY}', 2)"
-    fy_end = (f"CASE WHEN length({fy_end_txt}) = 4 THEN CAST({fy_end_txt} AS INTEGER) "
-              f"ELSE ({fy_start} // 100) * 100 + CAST({fy_end_txt} AS INTEGER) END")
+    fy_end = (
+        f"CASE WHEN length({fy_end_txt}) = 4 THEN CAST({fy_end_txt} AS INTEGER) "
+        f"ELSE ({fy_start} // 100) * 100 + CAST({fy_end_txt} AS INTEGER) END"
+    )
     fy_q = f"CAST(regexp_extract({e}, '{_Q_FY}', 3) AS INTEGER)"
     return (
         f"CASE WHEN regexp_full_match({e}, '{_Q_CAL}') THEN "
@@ -104,7 +108,9 @@ def quarter_index_sql(expr: str) -> str:
 
 
 def quarter_text_sql(index_expr: str) -> str:
-    return f"CAST(({index_expr}) // 4 AS VARCHAR) || '-Q' || CAST(({index_expr}) % 4 + 1 AS VARCHAR)"
+    return (
+        f"CAST(({index_expr}) // 4 AS VARCHAR) || '-Q' || CAST(({index_expr}) % 4 + 1 AS VARCHAR)"
+    )
 
 
 def _number_sql(x: str, r: str, whole: bool, n: str | None = None) -> str:
@@ -117,10 +123,12 @@ def _number_sql(x: str, r: str, whole: bool, n: str | None = None) -> str:
     frac = r"(\.0+)?" if whole else r"(\.\d+)?"
     pattern = r"-?\s*£?\s*-?(\d{1,3}(,\d{3})+|\d+)" + frac
     n = n or f"TRY_CAST({x} AS BIGINT)"
-    return (f"CASE WHEN CAST({n} AS VARCHAR) = {x} THEN CAST({n} AS {cast}) "
-            f"WHEN regexp_full_match({r}, '{pattern}') THEN "
-            f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
-            f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END")
+    return (
+        f"CASE WHEN CAST({n} AS VARCHAR) = {x} THEN CAST({n} AS {cast}) "
+        f"WHEN regexp_full_match({r}, '{pattern}') THEN "
+        f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
+        f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END"
+    )
 
 
 def _enum_norm(r: str) -> str:
@@ -129,7 +137,10 @@ def _enum_norm(r: str) -> str:
 
 # --- the validation ------------------------------------------------------------------
 
-def _layout(kind: Kind, columns: list[Column], staged: Staged) -> tuple[dict[str, str], dict[str, str]]:
+
+def _layout(
+    kind: Kind, columns: list[Column], staged: Staged
+) -> tuple[dict[str, str], dict[str, str]]:
     """(kind column -> its file column c<i>, free file column c<i> -> its staged column).
     A kind column is the first file column whose header is its name (a personal-data
     header that is not a kind column is never one); free columns (text, lists, and
@@ -152,6 +163,7 @@ def _layout(kind: Kind, columns: list[Column], staged: Staged) -> tuple[dict[str
 def staging_query(kind: Kind):
     """For store.read(query=...): the SELECT that types every column of ``kind`` in the
     same pass that reads the file (one row per record; blank records flagged _blank)."""
+
     def build(staged: Staged):
         columns = kind.all_columns()
         col_of, free = _layout(kind, columns, staged)
@@ -159,12 +171,19 @@ def staging_query(kind: Kind):
 
         def query(source: str) -> str:
             return _typing_sql(columns, col_of, free, cells, source)
+
         return query
+
     return build
 
 
-def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, str],
-                cells: list[str], source: str) -> str:
+def _typing_sql(
+    columns: list[Column],
+    col_of: dict[str, str],
+    free: dict[str, str],
+    cells: list[str],
+    source: str,
+) -> str:
     """Inner pass: t_<name> typed (councils, quarters and regions: the text, resolved
     later), x_<name> the cell. Outer: <name>, and raw_<name> only where the rules need the
     cell as written: text and lists always; numbers when invalid or out of range (also
@@ -184,8 +203,8 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         n = f"s.{casts[col_of[c.name]]}" if c.name in col_of and col_of[c.name] in casts else None
         t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
         inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
-    odd = []      # rows some rule of _value_checks / _coded may concern (see there)
-    kept = []     # number cells in the file: kept as written, in _cells, on _odd rows only
+    odd = []  # rows some rule of _value_checks / _coded may concern (see there)
+    kept = []  # number cells in the file: kept as written, in _cells, on _odd rows only
     for c in columns:
         n, t, x = c.name, f"t_{c.name}", f"x_{c.name}"
         if c.type in ("text", "list"):
@@ -197,7 +216,7 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
             if n in col_of:
                 odd += cond
                 kept.append(x)
-                outer.append(f"{t} AS {n}")      # raw_<n>: from _cells (_typed_view)
+                outer.append(f"{t} AS {n}")  # raw_<n>: from _cells (_typed_view)
                 continue
             raw = f"CASE WHEN {' OR '.join(cond)} THEN {x} END"
         else:
@@ -207,8 +226,11 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         outer += [f"{raw} AS raw_{n}", f"{t} AS {n}"]
     odd_sql = f"coalesce({' OR '.join(odd)}, false)" if odd else "false"
     outer.append(f"{odd_sql} AS _odd")
-    outer.append(f"CASE WHEN {odd_sql} THEN [{', '.join(kept)}] END AS _cells" if kept
-                 else "CAST(NULL AS VARCHAR[]) AS _cells")
+    outer.append(
+        f"CASE WHEN {odd_sql} THEN [{', '.join(kept)}] END AS _cells"
+        if kept
+        else "CAST(NULL AS VARCHAR[]) AS _cells"
+    )
     carried = [c for c, name in free.items() if name == c]
     inner += [f"s.{c} AS {c}" for c in carried]
     outer += carried
@@ -217,8 +239,10 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
     if cells:
         empty = [f"coalesce(trim(s.{c}), '') = ''" for c in cells]
         first = f"s.{cells[0]}"
-        blank = (f"CASE WHEN {first} <> '' AND NOT starts_with({first}, ' ') THEN false "
-                 f"ELSE {' AND '.join(empty)} END")
+        blank = (
+            f"CASE WHEN {first} <> '' AND NOT starts_with({first}, ' ') THEN false "
+            f"ELSE {' AND '.join(empty)} END"
+        )
     else:
         blank = "true"
     inner.append(f"{blank} AS _blank")
@@ -228,7 +252,7 @@ def _typing_sql(columns: list[Column], col_of: dict[str, str], free: dict[str, s
         # into the CSV reader as a strict one, which fails on the first bad cell.)
         pre = ", ".join(f"TRY_CAST(s0.{c} AS BIGINT) AS {a}" for c, a in casts.items())
         source = f"(SELECT s0.*, {pre} FROM {source} s0)"
-    return (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)")
+    return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)"
 
 
 def _number_odd(c: Column, by_name: dict[str, Column], prefix: str) -> list[str]:
@@ -266,14 +290,13 @@ def _num_lit(v) -> str:
     return repr(int(v)) if float(v).is_integer() else repr(float(v))
 
 
-
 @dataclass
 class Validation:
     problems: list[Problem]
-    hidden: int                   # problems not listed (beyond MAX_LISTED): say "and N more"
-    rows: int                     # data rows (blank rows not counted)
-    columns: list[Column]         # the kind's columns (with survey standards)
-    present: list[str]            # kind columns found in the file
+    hidden: int  # problems not listed (beyond MAX_LISTED): say "and N more"
+    rows: int  # data rows (blank rows not counted)
+    columns: list[Column]  # the kind's columns (with survey standards)
+    present: list[str]  # kind columns found in the file
     # KEY_GROUPS was built: one row per resolved key[:-1] (workforce: council and quarter)
     # with _rows, the number of data rows it has (store.ingest reads it for its keys).
     key_groups: bool = False
@@ -288,7 +311,7 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     ``kind``; leaves the typed rows in the view ``_typed``."""
     columns = kind.all_columns()
     known = {c.name: c for c in columns}
-    problems: list[tuple[int, Problem]] = []   # (count it stands for, problem)
+    problems: list[tuple[int, Problem]] = []  # (count it stands for, problem)
     hr = staged.header_row
 
     # 1. The header: personal data, duplicates, unknown and missing columns.
@@ -297,39 +320,80 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     for i, (head, key) in enumerate(zip(staged.headers, staged.keys)):
         label = head.strip() or f"(column {i + 1} has no header)"
         if not key:
-            problems.append((1, Problem("warning", hr, label, None,
-                                        f"column {i + 1} has no header; its values were ignored")))
+            problems.append(
+                (
+                    1,
+                    Problem(
+                        "warning",
+                        hr,
+                        label,
+                        None,
+                        f"column {i + 1} has no header; its values were ignored",
+                    ),
+                )
+            )
             continue
         if personal_header(key) and key not in known:
-            problems.append((1, Problem(
-                "error", hr, head.strip(), None,
-                "this column looks like personal data (a person's name, e-mail address, "
-                "National Insurance number or date of birth). The tracker must not hold "
-                "personal data: delete the column and upload again.")))
+            problems.append(
+                (
+                    1,
+                    Problem(
+                        "error",
+                        hr,
+                        head.strip(),
+                        None,
+                        "this column looks like personal data (a person's name, e-mail address, "
+                        "National Insurance number or date of birth). The tracker must not hold "
+                        "personal data: delete the column and upload again.",
+                    ),
+                )
+            )
             continue
         if key in seen:
-            problems.append((1, Problem(
-                "error", hr, head.strip(), None,
-                f"the column appears twice (columns {seen[key] + 1} and {i + 1}); keep one")))
+            problems.append(
+                (
+                    1,
+                    Problem(
+                        "error",
+                        hr,
+                        head.strip(),
+                        None,
+                        f"the column appears twice (columns {seen[key] + 1} and {i + 1}); keep one",
+                    ),
+                )
+            )
             continue
         seen[key] = i
         if key not in known:
             if kind.has_standards and key.startswith("standard_") and key[9:] not in std_ids:
-                msg = (f"'{key[9:]}' is not a core standard in the targets configuration "
-                       f"(core standards: {', '.join(sorted(std_ids))}); the column was ignored")
+                msg = (
+                    f"'{key[9:]}' is not a core standard in the targets configuration "
+                    f"(core standards: {', '.join(sorted(std_ids))}); the column was ignored"
+                )
             else:
-                msg = (f"the {kind.name} upload has no column '{key}'; it was ignored. "
-                       f"Known columns: {', '.join(known)}")
+                msg = (
+                    f"the {kind.name} upload has no column '{key}'; it was ignored. "
+                    f"Known columns: {', '.join(known)}"
+                )
             problems.append((1, Problem("warning", hr, head.strip(), None, msg)))
     present = [c.name for c in columns if c.name in seen]
     for c in columns:
         if c.required and c.name not in seen:
-            problems.append((1, Problem(
-                "error", None, c.name, None,
-                f"the required column '{c.name}' is missing ({c.expected()}). "
-                f"The header row (row {hr}) has: {', '.join(h.strip() for h in staged.headers)}")))
+            problems.append(
+                (
+                    1,
+                    Problem(
+                        "error",
+                        None,
+                        c.name,
+                        None,
+                        f"the required column '{c.name}' is missing ({c.expected()}). "
+                        f"The header row (row {hr}) has: {', '.join(h.strip() for h in staged.headers)}",
+                    ),
+                )
+            )
 
-    col_of, free = _layout(kind, columns, staged)      # (the same columns as ``seen``)
+    col_of, free = _layout(kind, columns, staged)  # (the same columns as ``seen``)
 
     # 2. Cell values anywhere in the file: formulas, e-mail addresses, NI numbers.
     label_of = {f"c{i}": (h.strip() or f"column {i + 1}") for i, h in enumerate(staged.headers)}
@@ -343,8 +407,10 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     changed = _resolve(con, columns, col_of)
 
     # 4. The typed rows: the data rows that are not blank.
-    view = (f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {_typed_view(columns, col_of)} "
-            f"FROM {STAGE} WHERE NOT _blank")
+    view = (
+        f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT _row, {_typed_view(columns, col_of)} "
+        f"FROM {STAGE} WHERE NOT _blank"
+    )
     con.execute(view)
     count = "SELECT count(*) FROM " + TYPED
     rows = con.execute(count).fetchall()[0][0]
@@ -357,8 +423,9 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
 
     listed: list[Problem] = []
     total = sum(n for n, _ in problems)
-    ordered = sorted(problems, key=lambda t: (t[1].severity != "error",
-                                              -1 if t[1].row is None else t[1].row))
+    ordered = sorted(
+        problems, key=lambda t: (t[1].severity != "error", -1 if t[1].row is None else t[1].row)
+    )
     for _n, prob in ordered:
         if len(listed) < MAX_LISTED:
             listed.append(prob)
@@ -387,18 +454,21 @@ def _cell_checks(con, free: dict[str, str], label_of: dict[str, str]) -> list[tu
     out = []
     for cell, c in free.items():
         label = label_of[cell]
-        sql = (f"SELECT _row, {c}, count(*) OVER (), "
-               f"regexp_matches({c}, '{_FORMULA_RE}') AS formula, "
-               f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
-               f"FROM {STAGE} WHERE (left(ltrim({c}), 1) IN ('=', '@', '+', '-') "
-               f"AND regexp_matches({c}, '{_FORMULA_RE}')) "
-               f"OR (contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}')) "
-               f"OR (length({c}) BETWEEN 9 AND 15 AND regexp_full_match({c}, '{_NINO_RE}')) "
-               f"ORDER BY _row LIMIT {MAX_LISTED}")
+        sql = (
+            f"SELECT _row, {c}, count(*) OVER (), "
+            f"regexp_matches({c}, '{_FORMULA_RE}') AS formula, "
+            f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
+            f"FROM {STAGE} WHERE (left(ltrim({c}), 1) IN ('=', '@', '+', '-') "
+            f"AND regexp_matches({c}, '{_FORMULA_RE}')) "
+            f"OR (contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}')) "
+            f"OR (length({c}) BETWEEN 9 AND 15 AND regexp_full_match({c}, '{_NINO_RE}')) "
+            f"ORDER BY _row LIMIT {MAX_LISTED}"
+        )
 
         def make(r, label=label):
             msg = FORMULA_MSG if r[3] else EMAIL_MSG if r[4] else NINO_MSG
             return Problem("error", r[0], label, _short(r[1]), msg)
+
         out += _collect(con, sql, None, make)
     return out
 
@@ -421,11 +491,14 @@ _FORMULA_PY = re.compile(_FORMULA_RE)
 _EMAIL_PY = re.compile(_EMAIL_RE)
 _NINO_PY = re.compile(_NINO_RE)
 
-FORMULA_MSG = ("looks like a spreadsheet formula (it starts with =, @, + or -). Formulas are "
-               "refused: paste the value instead")
+FORMULA_MSG = (
+    "looks like a spreadsheet formula (it starts with =, @, + or -). Formulas are "
+    "refused: paste the value instead"
+)
 EMAIL_MSG = "looks like an e-mail address. The tracker must not hold personal data: remove it"
-NINO_MSG = ("looks like a National Insurance number. The tracker must not hold personal data: "
-            "remove it")
+NINO_MSG = (
+    "looks like a National Insurance number. The tracker must not hold personal data: remove it"
+)
 
 
 def _classify(value) -> str | None:
@@ -442,8 +515,9 @@ def _classify(value) -> str | None:
     return None
 
 
-def _build_maps(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
-                grouped: bool = False) -> None:
+def _build_maps(
+    con, kind: Kind, columns: list[Column], col_of: dict[str, str], grouped: bool = False
+) -> None:
     """_cmap(r, code, status, ended_on), _qmap(r, q, status), _rmap(r, code)."""
     in_groups = set(kind.key[:-1]) if grouped else set()
 
@@ -506,14 +580,18 @@ def _typed_expr(c: Column, x: str, n: str | None = None) -> str:
         raise ValueError(f"{c.name}: {t} values are resolved by _resolve, not typed per cell")
     if t == "yesno":
         # (list_position, not IN: an IN list becomes a join, which would reorder the rows)
-        return (f"CASE WHEN list_position(['yes', 'y', 'true', '1'], lower({r})) IS NOT NULL THEN true "
-                f"WHEN list_position(['no', 'n', 'false', '0'], lower({r})) IS NOT NULL THEN false END")
+        return (
+            f"CASE WHEN list_position(['yes', 'y', 'true', '1'], lower({r})) IS NOT NULL THEN true "
+            f"WHEN list_position(['no', 'n', 'false', '0'], lower({r})) IS NOT NULL THEN false END"
+        )
     if t in ("number", "whole"):
         return _number_sql(x, r, whole=(t == "whole"), n=n)
     if t == "enum":
         choices = "[" + ", ".join(_lit(v) for v in c.choices) + "]"
-        return (f"CASE WHEN list_position({choices}, {x}) IS NOT NULL THEN {x} "
-                f"WHEN list_position({choices}, {_enum_norm(r)}) IS NOT NULL THEN {_enum_norm(r)} END")
+        return (
+            f"CASE WHEN list_position({choices}, {x}) IS NOT NULL THEN {x} "
+            f"WHEN list_position({choices}, {_enum_norm(r)}) IS NOT NULL THEN {_enum_norm(r)} END"
+        )
     if t == "list":
         items = f"list_filter(list_transform(string_split({r}, ';'), lambda v: trim(v)), lambda v: v <> '')"
         if c.choices:
@@ -523,7 +601,7 @@ def _typed_expr(c: Column, x: str, n: str | None = None) -> str:
         return f"CASE WHEN regexp_full_match({r}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN TRY_CAST({r} AS DATE) END"
     if t == "gss":
         return f"CASE WHEN regexp_full_match(upper({r}), '[EWSNK]\\d{{8}}') THEN upper({r}) END"
-    return r    # text
+    return r  # text
 
 
 def _lit(value: str) -> str:
@@ -539,8 +617,11 @@ def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> set[str]:
     region code; NULL when there is none, keeping the text in raw_<column>). Only rows
     whose text differs from its resolved value are touched: usually none. Returns the
     columns where some were."""
-    maps = {"council": ("_cmap", "code"), "quarter": ("_qmap", "CASE WHEN status = 'ok' THEN q END"),
-            "region": ("_rmap", "code")}
+    maps = {
+        "council": ("_cmap", "code"),
+        "quarter": ("_qmap", "CASE WHEN status = 'ok' THEN q END"),
+        "region": ("_rmap", "code"),
+    }
     changed: set[str] = set()
     for c in columns:
         if c.type not in maps or c.name not in col_of:
@@ -552,22 +633,29 @@ def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> set[str]:
         if not con.execute(count).fetchall()[0][0]:
             continue
         n = c.name
-        update = (f"UPDATE {_RAW} SET {n} = m.value, raw_{n} = CASE WHEN m.value IS NULL THEN m.v END "
-                  f"FROM ({diff}) m WHERE {_RAW}.{n} = m.v")
+        update = (
+            f"UPDATE {_RAW} SET {n} = m.value, raw_{n} = CASE WHEN m.value IS NULL THEN m.v END "
+            f"FROM ({diff}) m WHERE {_RAW}.{n} = m.v"
+        )
         con.execute(update)
         changed.add(n)
     return changed
 
 
-def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) -> list[tuple[int, Problem]]:
+def _value_checks(
+    con, kind: Kind, columns: list[Column], col_of: dict[str, str]
+) -> list[tuple[int, Problem]]:
     out: list[tuple[int, Problem]] = []
     lim = f"ORDER BY _row LIMIT {MAX_LISTED}"
     # Every rule _coded runs for a column that is not text or a list concerns rows whose
     # value is NULL, or a number out of range or above its whole: the staging pass flagged
     # those rows (_odd; regions are resolved since: NULL when they do not resolve). One
     # scan finds them, and the rules read only them.
-    suspects = [c for c in columns if c.name in col_of
-                and c.type not in ("council", "quarter", "text", "list")]
+    suspects = [
+        c
+        for c in columns
+        if c.name in col_of and c.type not in ("council", "quarter", "text", "list")
+    ]
     n_suspect = 0
     if suspects:
         cond = " OR ".join(["_odd"] + [f"{c.name} IS NULL" for c in suspects if c.type == "region"])
@@ -578,114 +666,201 @@ def _value_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str]
     for c in columns:
         n, raw = c.name, f"raw_{c.name}"
         if c.required and n in col_of and c.type in ("council", "quarter"):
-            sql = (f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} "
-                   f"WHERE {n} IS NULL AND ({raw} IS NULL OR {_trim(raw)} IS NULL) {lim}")
-            out += _collect(con, sql, None,
-                            lambda r, c=c: Problem("error", r[0], c.name, None,
-                                                   f"a value is required: {c.expected()}"))
+            sql = (
+                f"SELECT _row, NULL, count(*) OVER () FROM {TYPED} "
+                f"WHERE {n} IS NULL AND ({raw} IS NULL OR {_trim(raw)} IS NULL) {lim}"
+            )
+            out += _collect(
+                con,
+                sql,
+                None,
+                lambda r, c=c: Problem(
+                    "error", r[0], c.name, None, f"a value is required: {c.expected()}"
+                ),
+            )
         if n not in col_of:
             continue
         if c.not_before and c.not_before in col_of:
             o = c.not_before
             out += _collect(
-                con, f"SELECT _row, coalesce({raw}, CAST({n} AS VARCHAR)), count(*) OVER (), {o} FROM {TYPED} WHERE {n} < {o} {lim}", None,
+                con,
+                f"SELECT _row, coalesce({raw}, CAST({n} AS VARCHAR)), count(*) OVER (), {o} FROM {TYPED} WHERE {n} < {o} {lim}",
+                None,
                 lambda r, c=c, o=o: Problem(
-                    "error", r[0], c.name, _short(r[1]),
-                    f"is before {o} ({_short(r[3])}) in the same row; expected the same or later"))
+                    "error",
+                    r[0],
+                    c.name,
+                    _short(r[1]),
+                    f"is before {o} ({_short(r[3])}) in the same row; expected the same or later",
+                ),
+            )
         if c.type == "council":
-            sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.old_code, m.ended_on, m.candidates "
-                   f"FROM {TYPED} t JOIN _cmap m ON m.v = t.{raw} WHERE t.{n} IS NULL AND m.r IS NOT NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+            sql = (
+                f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.old_code, m.ended_on, m.candidates "
+                f"FROM {TYPED} t JOIN _cmap m ON m.v = t.{raw} WHERE t.{n} IS NULL AND m.r IS NOT NULL ORDER BY t._row LIMIT {MAX_LISTED}"
+            )
             rows = con.execute(sql).fetchall()
             hints = _did_you_mean(con, sorted({r[1].strip() for r in rows if r[3] == "unknown"}))
             for j, r in enumerate(rows):
                 if r[3] == "ended":
-                    msg = (f"the council {r[4]} ended on {r[5]}; it is not a current council. Use "
-                           "the council that replaced it")
+                    msg = (
+                        f"the council {r[4]} ended on {r[5]}; it is not a current council. Use "
+                        "the council that replaced it"
+                    )
                 elif r[3] == "ambiguous":
-                    msg = (f"the name matches more than one council ({', '.join(r[6])}); use the "
-                           "GSS code")
+                    msg = (
+                        f"the name matches more than one council ({', '.join(r[6])}); use the "
+                        "GSS code"
+                    )
                 elif _classify(r[1]):
                     msg = _classify(r[1])
                 else:
                     hint = hints.get(r[1].strip())
                     msg = "no council has this GSS code or name"
-                    msg += f"; did you mean {hint}?" if hint else \
-                        ". Use the council's GSS code (e.g. E06000001) or its name"
-                out.append(((r[2] - len(rows) + 1) if j == 0 else 1,
-                            Problem("error", r[0], n, _short(r[1]), msg)))
+                    msg += (
+                        f"; did you mean {hint}?"
+                        if hint
+                        else ". Use the council's GSS code (e.g. E06000001) or its name"
+                    )
+                out.append(
+                    (
+                        (r[2] - len(rows) + 1) if j == 0 else 1,
+                        Problem("error", r[0], n, _short(r[1]), msg),
+                    )
+                )
             continue
         if c.type == "quarter":
-            sql = (f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.q FROM {TYPED} t "
-                   f"JOIN _qmap m ON m.v = t.{raw} WHERE t.{n} IS NULL AND m.r IS NOT NULL ORDER BY t._row LIMIT {MAX_LISTED}")
+            sql = (
+                f"SELECT t._row, t.{raw}, count(*) OVER (), m.status, m.q FROM {TYPED} t "
+                f"JOIN _qmap m ON m.v = t.{raw} WHERE t.{n} IS NULL AND m.r IS NOT NULL ORDER BY t._row LIMIT {MAX_LISTED}"
+            )
             cur = quarters.current()
 
             def qmake(r, n=n, c=c, cur=cur):
                 if r[3] == "early":
                     msg = f"{r[4]} is before {quarters.EARLIEST}, the earliest quarter the tracker holds"
                 elif r[3] == "future":
-                    msg = (f"{r[4]} is after the current quarter ({cur}): a quarter can only be "
-                           "reported once it has started")
+                    msg = (
+                        f"{r[4]} is after the current quarter ({cur}): a quarter can only be "
+                        "reported once it has started"
+                    )
                 elif r[3] == "badfy":
-                    msg = ("not a financial year: the two years must follow each other, as in "
-                           "2025/26 Q2")
+                    msg = (
+                        "not a financial year: the two years must follow each other, as in "
+                        "2025/26 Q2"
+                    )
                 else:
                     msg = _classify(r[1]) or f"expected {c.expected()}"
                 return Problem("error", r[0], n, _short(r[1]), msg)
+
             out += _collect(con, sql, None, qmake)
             continue
         if c.type == "list" and c.choices:
             choices = "[" + ", ".join(_lit(x) for x in c.choices) + "]"
-            sql = (f"SELECT _row, {raw}, count(*) OVER (), list_filter({n}, lambda x: NOT list_contains({choices}, x)) "
-                   f"FROM {TYPED} WHERE len(list_filter({n}, lambda x: NOT list_contains({choices}, x))) > 0 {lim}")
-            out += _collect(con, sql, None, lambda r, c=c: Problem(
-                "error", r[0], c.name, _short(r[1]),
-                f"{', '.join(r[3])} {'is' if len(r[3]) == 1 else 'are'} not allowed; expected {c.expected()}"))
+            sql = (
+                f"SELECT _row, {raw}, count(*) OVER (), list_filter({n}, lambda x: NOT list_contains({choices}, x)) "
+                f"FROM {TYPED} WHERE len(list_filter({n}, lambda x: NOT list_contains({choices}, x))) > 0 {lim}"
+            )
+            out += _collect(
+                con,
+                sql,
+                None,
+                lambda r, c=c: Problem(
+                    "error",
+                    r[0],
+                    c.name,
+                    _short(r[1]),
+                    f"{', '.join(r[3])} {'is' if len(r[3]) == 1 else 'are'} not allowed; expected {c.expected()}",
+                ),
+            )
             continue
         # Every other rule of the column in one query: (code, condition, message).
         checks: list[tuple[str, str, object]] = []
         params: dict[str, object] = {}
         other = "NULL"
         if c.required:
-            checks.append(("req", f"{n} IS NULL AND ({raw} IS NULL OR {_trim(raw)} IS NULL)",
-                           lambda r, c=c: f"a value is required: {c.expected()}"))
+            checks.append(
+                (
+                    "req",
+                    f"{n} IS NULL AND ({raw} IS NULL OR {_trim(raw)} IS NULL)",
+                    lambda r, c=c: f"a value is required: {c.expected()}",
+                )
+            )
         if c.type in ("text", "list"):
-            checks.append(("long", f"length({raw}) > 2000", lambda r: "is longer than 2,000 characters"))
+            checks.append(
+                ("long", f"length({raw}) > 2000", lambda r: "is longer than 2,000 characters")
+            )
         else:
-            checks.append(("bad", f"{n} IS NULL AND {raw} IS NOT NULL AND {_trim(raw)} IS NOT NULL",
-                           lambda r, c=c: _classify(r[1]) or f"expected {c.expected()}"))
+            checks.append(
+                (
+                    "bad",
+                    f"{n} IS NULL AND {raw} IS NOT NULL AND {_trim(raw)} IS NOT NULL",
+                    lambda r, c=c: _classify(r[1]) or f"expected {c.expected()}",
+                )
+            )
         if c.type in ("number", "whole"):
             lo = 0 if c.min is None else c.min
             params["lo"] = lo
-            checks.append(("low", f"{n} < $lo", lambda r, c=c, lo=lo:
-                           "a count or amount cannot be negative" if lo == 0 else f"expected {c.expected()}"))
+            checks.append(
+                (
+                    "low",
+                    f"{n} < $lo",
+                    lambda r, c=c, lo=lo: (
+                        "a count or amount cannot be negative"
+                        if lo == 0
+                        else f"expected {c.expected()}"
+                    ),
+                )
+            )
             if c.max is not None:
                 params["hi"] = c.max
-                checks.append(("high", f"{n} > $hi", lambda r, c=c: (
-                    f"is larger than {c.max:,.0f}, more than any council could report; check the "
-                    "units (whole pounds, whole people)") if c.min in (None, 0) else f"expected {c.expected()}"))
+                checks.append(
+                    (
+                        "high",
+                        f"{n} > $hi",
+                        lambda r, c=c: (
+                            (
+                                f"is larger than {c.max:,.0f}, more than any council could report; check the "
+                                "units (whole pounds, whole people)"
+                            )
+                            if c.min in (None, 0)
+                            else f"expected {c.expected()}"
+                        ),
+                    )
+                )
             if c.at_most and c.at_most in col_of:
                 o = c.at_most
                 other = o
-                checks.append(("part", f"{n} > {o} AND {o} >= 0", lambda r, o=o:
-                               f"is larger than {o} ({_num(r[3])}) in the same row; a part cannot "
-                               "exceed its whole"))
+                checks.append(
+                    (
+                        "part",
+                        f"{n} > {o} AND {o} >= 0",
+                        lambda r, o=o: (
+                            f"is larger than {o} ({_num(r[3])}) in the same row; a part cannot "
+                            "exceed its whole"
+                        ),
+                    )
+                )
         if c.type in ("text", "list"):
             out += _coded(con, c, raw, checks, params, other, TYPED)
-        elif n_suspect:                     # (no flagged row: none of these rules applies)
+        elif n_suspect:  # (no flagged row: none of these rules applies)
             out += _coded(con, c, raw, checks, params, other, _SUSPECT)
     return out
 
 
-def _coded(con, c: Column, raw: str, checks, params: dict, other: str,
-           source: str = TYPED) -> list[tuple[int, Problem]]:
+def _coded(
+    con, c: Column, raw: str, checks, params: dict, other: str, source: str = TYPED
+) -> list[tuple[int, Problem]]:
     """Run several rules of one column in one scan; list up to MAX_LISTED per rule and
     let the first listed problem of a rule stand for the ones not listed. (The staging
     pass kept the cell as written for every value these rules refuse.)"""
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
     anyof = " OR ".join(f"({cond})" for _, cond, _ in checks)
-    sql = (f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
-           f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {source} WHERE {anyof}) "
-           f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row")
+    sql = (
+        f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
+        f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {source} WHERE {anyof}) "
+        f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row"
+    )
     found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
     makers = {code: make for code, _, make in checks}
     out: list[tuple[int, Problem]] = []
@@ -718,7 +893,8 @@ def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
         "           THEN 1 - levenshtein(lower(u.r), names.name_key) / 9.0 ELSE 0 END)) AS score "
         "  FROM u, names GROUP BY ALL) "
         "SELECT r, list(name || ' (' || council_code || ')' ORDER BY score DESC, name)[1:3] "
-        "FROM scored WHERE score >= 0.8 GROUP BY r")
+        "FROM scored WHERE score >= 0.8 GROUP BY r"
+    )
     rows = con.execute(sql, {"raws": raws[:50]}).fetchall()
     return {r: " or ".join([", ".join(s[:-1]), s[-1]] if len(s) > 1 else s) for r, s in rows}
 
@@ -728,8 +904,13 @@ def _groupable(kind: Kind, columns: list[Column], col_of: dict[str, str]) -> Col
     role_family) and every key column is required and in the file; else None."""
     key = kind.key
     last = next((c for c in columns if c.name == key[-1]), None) if key else None
-    if (last is None or last.type != "enum" or not 0 < len(last.choices) <= 63 or len(key) < 2
-            or not all(k in col_of for k in key)):
+    if (
+        last is None
+        or last.type != "enum"
+        or not 0 < len(last.choices) <= 63
+        or len(key) < 2
+        or not all(k in col_of for k in key)
+    ):
         return None
     by_name = {c.name: c for c in columns}
     if not all(by_name[k].required for k in key):
@@ -748,16 +929,21 @@ def _group_keys(con, kind: Kind, columns: list[Column], col_of: dict[str, str]) 
     choices = "[" + ", ".join(_lit(x) for x in last.choices) + "]"
     bit = f"(CAST(1 AS UBIGINT) << (list_position({choices}, {last.name}) - 1))"
     rest = ", ".join(kind.key[:-1])
-    sql = (f"CREATE OR REPLACE TEMP TABLE {_KEY_RAW} AS SELECT {rest}, "
-           f"count(*) FILTER (WHERE NOT _blank) AS _rows, "
-           f"count({last.name}) FILTER (WHERE NOT _blank) AS _n, "
-           f"bit_or({bit}) FILTER (WHERE NOT _blank) AS _b FROM {STAGE} GROUP BY {rest}")
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE {_KEY_RAW} AS SELECT {rest}, "
+        f"count(*) FILTER (WHERE NOT _blank) AS _rows, "
+        f"count({last.name}) FILTER (WHERE NOT _blank) AS _n, "
+        f"bit_or({bit}) FILTER (WHERE NOT _blank) AS _b FROM {STAGE} GROUP BY {rest}"
+    )
     con.execute(sql)
     return True
 
 
-_MAPPED = {"council": ("_cmap", "code"), "quarter": ("_qmap", "CASE WHEN {m}.status = 'ok' THEN {m}.q END"),
-           "region": ("_rmap", "code")}
+_MAPPED = {
+    "council": ("_cmap", "code"),
+    "quarter": ("_qmap", "CASE WHEN {m}.status = 'ok' THEN {m}.q END"),
+    "region": ("_rmap", "code"),
+}
 
 
 def _regroup_keys(con, kind: Kind, columns: list[Column], changed: set[str]) -> None:
@@ -768,8 +954,10 @@ def _regroup_keys(con, kind: Kind, columns: list[Column], changed: set[str]) -> 
     by_name = {c.name: c for c in columns}
     if not changed & set(kind.key[:-1]):
         rest = kind.key[:-1]
-        sql = (f"CREATE OR REPLACE TEMP VIEW {KEY_GROUPS} AS SELECT {', '.join(rest)}, _rows, _n, _b "
-               f"FROM {_KEY_RAW} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rest)}")
+        sql = (
+            f"CREATE OR REPLACE TEMP VIEW {KEY_GROUPS} AS SELECT {', '.join(rest)}, _rows, _n, _b "
+            f"FROM {_KEY_RAW} WHERE {' AND '.join(f'{k} IS NOT NULL' for k in rest)}"
+        )
         con.execute(sql)
         return
     sel, joins, where = [], [], []
@@ -784,14 +972,17 @@ def _regroup_keys(con, kind: Kind, columns: list[Column], changed: set[str]) -> 
             expr = f"g.{k}"
         sel.append(f"{expr} AS {k}")
         where.append(f"{expr} IS NOT NULL")
-    sql = (f"CREATE OR REPLACE TEMP TABLE {KEY_GROUPS} AS SELECT {', '.join(sel)}, "
-           f"CAST(sum(g._rows) AS BIGINT) AS _rows, CAST(sum(g._n) AS BIGINT) AS _n, bit_or(g._b) AS _b "
-           f"FROM {_KEY_RAW} g {' '.join(joins)} WHERE {' AND '.join(where)} GROUP BY ALL")
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE {KEY_GROUPS} AS SELECT {', '.join(sel)}, "
+        f"CAST(sum(g._rows) AS BIGINT) AS _rows, CAST(sum(g._n) AS BIGINT) AS _n, bit_or(g._b) AS _b "
+        f"FROM {_KEY_RAW} g {' '.join(joins)} WHERE {' AND '.join(where)} GROUP BY ALL"
+    )
     con.execute(sql)
 
 
-def _screen(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
-            grouped: bool = False) -> tuple[bool, bool]:
+def _screen(
+    con, kind: Kind, columns: list[Column], col_of: dict[str, str], grouped: bool = False
+) -> tuple[bool, bool]:
     """(may have a repeated key, may mix 'all' with families), cheaply: when the key ends
     in a choice column (workforce: role_family), KEY_GROUPS (a bit per choice seen, per
     rest of the key) answers both (a repeat: fewer bits than rows). Otherwise (True,
@@ -800,17 +991,24 @@ def _screen(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
     if last is None:
         return True, True
     mixed = "false"
-    if kind.name == "workforce" and "all" in last.choices and kind.key[:-1] == ["council_code", "quarter"]:
+    if (
+        kind.name == "workforce"
+        and "all" in last.choices
+        and kind.key[:-1] == ["council_code", "quarter"]
+    ):
         all_bit = 1 << last.choices.index("all")
         mixed = f"(_b & {all_bit}) <> 0 AND _b <> {all_bit}"
-    sql = (f"SELECT count(*) FILTER (WHERE bit_count(_b) < _n), count(*) FILTER (WHERE {mixed}) "
-           f"FROM {KEY_GROUPS}")
+    sql = (
+        f"SELECT count(*) FILTER (WHERE bit_count(_b) < _n), count(*) FILTER (WHERE {mixed}) "
+        f"FROM {KEY_GROUPS}"
+    )
     dup, mix = con.execute(sql).fetchall()[0]
     return dup > 0, mix > 0
 
 
-def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
-                grouped: bool = False) -> list[tuple[int, Problem]]:
+def _row_checks(
+    con, kind: Kind, columns: list[Column], col_of: dict[str, str], grouped: bool = False
+) -> list[tuple[int, Problem]]:
     out: list[tuple[int, Problem]] = []
     key = kind.key
     may_repeat, may_mix = _screen(con, kind, columns, col_of, grouped)
@@ -819,27 +1017,46 @@ def _row_checks(con, kind: Kind, columns: list[Column], col_of: dict[str, str],
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
         # Grouping by one hash is much cheaper than by the key's text columns; the rare
         # repeated hashes are then checked on the keys themselves.
-        sql = (f"WITH d AS (SELECT hash({k_list}) AS h FROM {TYPED} WHERE {not_null} "
-               f"GROUP BY h HAVING count(*) > 1) "
-               f"SELECT last_, first_, count(*) OVER (), [{k_list}], n FROM "
-               f"(SELECT min(_row) AS first_, max(_row) AS last_, count(*) AS n, {k_list} FROM {TYPED} "
-               f"WHERE {not_null} AND hash({k_list}) IN (SELECT h FROM d) "
-               f"GROUP BY {k_list} HAVING count(*) > 1) ORDER BY last_ LIMIT {MAX_LISTED}")
+        sql = (
+            f"WITH d AS (SELECT hash({k_list}) AS h FROM {TYPED} WHERE {not_null} "
+            f"GROUP BY h HAVING count(*) > 1) "
+            f"SELECT last_, first_, count(*) OVER (), [{k_list}], n FROM "
+            f"(SELECT min(_row) AS first_, max(_row) AS last_, count(*) AS n, {k_list} FROM {TYPED} "
+            f"WHERE {not_null} AND hash({k_list}) IN (SELECT h FROM d) "
+            f"GROUP BY {k_list} HAVING count(*) > 1) ORDER BY last_ LIMIT {MAX_LISTED}"
+        )
 
         def dup(r):
             others = f" (and {r[4] - 2} more rows)" if r[4] > 2 else ""
-            return Problem("error", r[0], ", ".join(key), " / ".join(str(x) for x in r[3]),
-                           f"rows {r[1]} and {r[0]}{others} have the same {', '.join(key)}; "
-                           "each must appear once in a file")
+            return Problem(
+                "error",
+                r[0],
+                ", ".join(key),
+                " / ".join(str(x) for x in r[3]),
+                f"rows {r[1]} and {r[0]}{others} have the same {', '.join(key)}; "
+                "each must appear once in a file",
+            )
+
         out += _collect(con, sql, None, dup)
     if kind.name == "workforce" and all(k in col_of for k in key) and may_mix:
-        sql = (f"SELECT min(_row) FILTER (WHERE role_family <> 'all'), min(_row) FILTER (WHERE role_family = 'all'), "
-               f"count(*) OVER (), council_code, quarter FROM {TYPED} "
-               f"WHERE council_code IS NOT NULL AND quarter IS NOT NULL AND role_family IS NOT NULL "
-               f"GROUP BY council_code, quarter HAVING bool_or(role_family = 'all') AND bool_or(role_family <> 'all') "
-               f"ORDER BY 1 LIMIT {MAX_LISTED}")
-        out += _collect(con, sql, None, lambda r: Problem(
-            "error", max(r[0], r[1]), "role_family", f"{r[3]} {r[4]}",
-            f"this council and quarter has both an 'all' row (row {r[1]}) and a breakdown by "
-            f"family (row {r[0]}); report one or the other, never both"))
+        sql = (
+            f"SELECT min(_row) FILTER (WHERE role_family <> 'all'), min(_row) FILTER (WHERE role_family = 'all'), "
+            f"count(*) OVER (), council_code, quarter FROM {TYPED} "
+            f"WHERE council_code IS NOT NULL AND quarter IS NOT NULL AND role_family IS NOT NULL "
+            f"GROUP BY council_code, quarter HAVING bool_or(role_family = 'all') AND bool_or(role_family <> 'all') "
+            f"ORDER BY 1 LIMIT {MAX_LISTED}"
+        )
+        out += _collect(
+            con,
+            sql,
+            None,
+            lambda r: Problem(
+                "error",
+                max(r[0], r[1]),
+                "role_family",
+                f"{r[3]} {r[4]}",
+                f"this council and quarter has both an 'all' row (row {r[1]}) and a breakdown by "
+                f"family (row {r[0]}); report one or the other, never both",
+            ),
+        )
     return out

@@ -1,4 +1,5 @@
 """Shared fixtures. Databases for tests come from tests/factory.py (named variants)."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,10 @@ def _entry_script_always(monkeypatch):
 
     def run_entry(main_script_path: str) -> None:
         source = Path(main_script_path).read_text(encoding="utf-8")
-        exec(compile(source, main_script_path, "exec"),  # noqa: S102
-             {"__name__": "__main__", "__file__": main_script_path})
+        exec(
+            compile(source, main_script_path, "exec"),  # noqa: S102
+            {"__name__": "__main__", "__file__": main_script_path},
+        )
 
     monkeypatch.setattr(script_runner, "_mpa_v1", run_entry)
 

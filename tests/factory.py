@@ -6,10 +6,11 @@ Add a variant with the @variant("name") decorator: a function taking (con, **opt
 that fills a freshly created database. Keep variants small and written out in full, so
 a reader can compute every expected figure by hand.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from store.db import connect
 
@@ -20,6 +21,7 @@ def variant(name: str):
     def register(fn: Callable) -> Callable:
         VARIANTS[name] = fn
         return fn
+
     return register
 
 
@@ -37,6 +39,7 @@ def _empty(con, **_):
 
 
 # ---------------------------------------------------------------- reference and demo (H3)
+
 
 @variant("reference")
 def _reference(con, **_):
@@ -74,7 +77,7 @@ def _copy_tables(con, source: Path) -> None:
     con.execute("ATTACH ? AS factory_cache (READ_ONLY)", [str(source)])
     try:
         with transaction(con):
-            for table in tables:   # identifiers from the allow-list above
+            for table in tables:  # identifiers from the allow-list above
                 delete = "DELETE FROM main." + table
                 insert = "INSERT INTO main." + table + " SELECT * FROM factory_cache.main." + table
                 con.execute(delete)
@@ -104,13 +107,17 @@ def _demo(con, **_):
         load_demo(building)
         building.parent.rename(folder)
     _copy_tables(con, cached)
-    target = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
-                  .fetchall()[0][0]).parent
+    target = Path(
+        con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()[0][0]
+    ).parent
     if (folder / "uploads").is_dir():
         shutil.copytree(folder / "uploads", target / "uploads", dirs_exist_ok=True)
 
 
 # ---------------------------------------------------------------- pages (H4a)
+
 
 @variant("pages_small")
 def _pages_small(con, demo: bool = False, **_):
@@ -122,23 +129,56 @@ def _pages_small(con, demo: bool = False, **_):
     footprint Tees Valley, centre North Centre), E09000001 City of London (city
     corporation, London), E07000223 Adur (district, South East, no footprint).
     """
-    con.execute("INSERT INTO regions VALUES ('E12000001', 'North East'), "
-                "('E12000007', 'London'), ('E12000008', 'South East')")
+    con.execute(
+        "INSERT INTO regions VALUES ('E12000001', 'North East'), "
+        "('E12000007', 'London'), ('E12000008', 'South East')"
+    )
     con.execute("INSERT INTO centres VALUES ('north', 'North Centre', ['E12000001'])")
     councils = [
-        ("E06000001", "Hartlepool", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre"),
-        ("E06000002", "Middlesbrough", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre"),
-        ("E09000001", "City of London", "city corporation", "E12000007", "London", None, None, None),
+        (
+            "E06000001",
+            "Hartlepool",
+            "unitary",
+            "E12000001",
+            "North East",
+            "E47000006",
+            "Tees Valley",
+            "North Centre",
+        ),
+        (
+            "E06000002",
+            "Middlesbrough",
+            "unitary",
+            "E12000001",
+            "North East",
+            "E47000006",
+            "Tees Valley",
+            "North Centre",
+        ),
+        (
+            "E09000001",
+            "City of London",
+            "city corporation",
+            "E12000007",
+            "London",
+            None,
+            None,
+            None,
+        ),
         ("E07000223", "Adur", "district", "E12000008", "South East", None, None, None),
     ]
     for c in councils:
-        con.execute("INSERT INTO councils (council_code, name, official_name, council_type, region_code, "
-                    "region_name, footprint_code, footprint_name, centre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [c[0], c[1], c[1] + " Council", *c[2:]])
-    con.execute("INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
-                "rows_replaced, uploaded_by, uploaded_at, demo) VALUES "
-                "(1, 'survey', 'pages_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00', ?)",
-                [demo])
+        con.execute(
+            "INSERT INTO councils (council_code, name, official_name, council_type, region_code, "
+            "region_name, footprint_code, footprint_name, centre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [c[0], c[1], c[1] + " Council", *c[2:]],
+        )
+    con.execute(
+        "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+        "rows_replaced, uploaded_by, uploaded_at, demo) VALUES "
+        "(1, 'survey', 'pages_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00', ?)",
+        [demo],
+    )
     # survey: (council, quarter, maturity, ceo, digital, sme, contracts, outcome, collective, components)
     survey = [
         ("E06000001", "2025-Q2", 2, False, 100_000, 20_000, 10, 1, False, 0),
@@ -157,36 +197,114 @@ def _pages_small(con, demo: bool = False, **_):
     con.executemany("INSERT INTO survey VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", survey)
     from metrics import config as mconfig
 
-    for sid in mconfig.load().core_standard_ids:   # Hartlepool adopts every core standard in 2026-Q3
-        con.execute("INSERT INTO survey_standards VALUES ('E06000001', '2026-Q3', ?, 'adopted', 1)", [sid])
-    con.executemany("INSERT INTO workforce (council_code, quarter, role_family, headcount, "
-                    "underrepresented, batch_id) VALUES (?, ?, 'all', ?, ?, 1)", [
-                        ("E06000001", "2025-Q2", 40, 8), ("E06000002", "2025-Q2", 40, 8),
-                        ("E06000001", "2026-Q3", 40, 10), ("E06000002", "2026-Q3", 40, 10)])
-    con.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, 1)", [
-        ("CSI-1", "2025-Q2", "centre_of_service_innovation", "North Centre", "E12000001", "not_started"),
-        ("CSI-2", "2025-Q2", "centre_of_service_innovation", "London Centre", "E12000007", "not_started"),
-        ("CSI-1", "2026-Q2", "centre_of_service_innovation", "North Centre", "E12000001", "achieved"),
-        ("CSI-2", "2026-Q2", "centre_of_service_innovation", "London Centre", "E12000007", "in_progress"),
-        ("CSI-2", "2026-Q3", "centre_of_service_innovation", "London Centre", "E12000007", "achieved"),
-        ("INST-1", "2026-Q3", "coordinating_institute", "Coordinating institute", None, "in_progress"),
-    ])
-    con.executemany("INSERT INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)", [
-        ("EX-1", "2026-Q2", "Tees care records", "E06000001", ["NHS Tees"], ["health"], ["open_referral"], "live"),
-        ("EX-1", "2026-Q3", "Tees care records", "E06000001", ["NHS Tees"], ["health"], ["open_referral"], "successful"),
-        ("EX-2", "2026-Q3", "City parking", "E09000001", ["TfL"], ["other"], [], "successful"),
-    ])
-    con.executemany("INSERT INTO placements VALUES (?, ?, ?, ?, ?, ?, NULL, 1)", [
-        ("P-1", "E06000001", "Cabinet Office", "central_department", "secondment", "2025-Q4"),
-        ("P-2", "E09000001", "DSIT", "central_department", "permanent", "2026-Q3"),
-        ("P-3", "E07000223", "GDS", "central_department", "secondment", "2025-Q1"),
-    ])
+    for sid in mconfig.load().core_standard_ids:  # Hartlepool adopts every core standard in 2026-Q3
+        con.execute(
+            "INSERT INTO survey_standards VALUES ('E06000001', '2026-Q3', ?, 'adopted', 1)", [sid]
+        )
+    con.executemany(
+        "INSERT INTO workforce (council_code, quarter, role_family, headcount, "
+        "underrepresented, batch_id) VALUES (?, ?, 'all', ?, ?, 1)",
+        [
+            ("E06000001", "2025-Q2", 40, 8),
+            ("E06000002", "2025-Q2", 40, 8),
+            ("E06000001", "2026-Q3", 40, 10),
+            ("E06000002", "2026-Q3", 40, 10),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, 1)",
+        [
+            (
+                "CSI-1",
+                "2025-Q2",
+                "centre_of_service_innovation",
+                "North Centre",
+                "E12000001",
+                "not_started",
+            ),
+            (
+                "CSI-2",
+                "2025-Q2",
+                "centre_of_service_innovation",
+                "London Centre",
+                "E12000007",
+                "not_started",
+            ),
+            (
+                "CSI-1",
+                "2026-Q2",
+                "centre_of_service_innovation",
+                "North Centre",
+                "E12000001",
+                "achieved",
+            ),
+            (
+                "CSI-2",
+                "2026-Q2",
+                "centre_of_service_innovation",
+                "London Centre",
+                "E12000007",
+                "in_progress",
+            ),
+            (
+                "CSI-2",
+                "2026-Q3",
+                "centre_of_service_innovation",
+                "London Centre",
+                "E12000007",
+                "achieved",
+            ),
+            (
+                "INST-1",
+                "2026-Q3",
+                "coordinating_institute",
+                "Coordinating institute",
+                None,
+                "in_progress",
+            ),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)",
+        [
+            (
+                "EX-1",
+                "2026-Q2",
+                "Tees care records",
+                "E06000001",
+                ["NHS Tees"],
+                ["health"],
+                ["open_referral"],
+                "live",
+            ),
+            (
+                "EX-1",
+                "2026-Q3",
+                "Tees care records",
+                "E06000001",
+                ["NHS Tees"],
+                ["health"],
+                ["open_referral"],
+                "successful",
+            ),
+            ("EX-2", "2026-Q3", "City parking", "E09000001", ["TfL"], ["other"], [], "successful"),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO placements VALUES (?, ?, ?, ?, ?, ?, NULL, 1)",
+        [
+            ("P-1", "E06000001", "Cabinet Office", "central_department", "secondment", "2025-Q4"),
+            ("P-2", "E09000001", "DSIT", "central_department", "permanent", "2026-Q3"),
+            ("P-3", "E07000223", "GDS", "central_department", "secondment", "2025-Q1"),
+        ],
+    )
     from store import schema
 
     schema.bump_data_version(con)
 
 
 # ---------------------------------------------------------------- places, council, coverage (H4b)
+
 
 @variant("places_small")
 def _places_small(con, **_):
@@ -214,55 +332,118 @@ def _places_small(con, **_):
     workforce ('all'): Hartlepool 2025-Q2 20/4 (headcount/under-represented), 2026-Q3 25/10;
       City of London 2026-Q3 3/1 (fewer than five people: "<5").
     """
-    con.execute("INSERT INTO regions VALUES ('E12000001', 'North East'), "
-                "('E12000007', 'London'), ('E12000008', 'South East')")
-    con.execute("INSERT INTO centres VALUES ('north', 'North', ['E12000001']), "
-                "('london', 'London', ['E12000007']), ('south', 'South', ['E12000008'])")
+    con.execute(
+        "INSERT INTO regions VALUES ('E12000001', 'North East'), "
+        "('E12000007', 'London'), ('E12000008', 'South East')"
+    )
+    con.execute(
+        "INSERT INTO centres VALUES ('north', 'North', ['E12000001']), "
+        "('london', 'London', ['E12000007']), ('south', 'South', ['E12000008'])"
+    )
     councils = [
-        ("E06000001", "Hartlepool", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North"),
-        ("E06000002", "Middlesbrough", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North"),
-        ("E08000021", "Newcastle upon Tyne", "metropolitan district", "E12000001", "North East",
-         "E47000014", "North East MCA", "North"),
-        ("E09000001", "City of London", "city corporation", "E12000007", "London",
-         "E61000001", "Greater London Authority", "London"),
-        ("E09000002", "Barking and Dagenham", "London borough", "E12000007", "London",
-         "E61000001", "Greater London Authority", "London"),
+        (
+            "E06000001",
+            "Hartlepool",
+            "unitary",
+            "E12000001",
+            "North East",
+            "E47000006",
+            "Tees Valley",
+            "North",
+        ),
+        (
+            "E06000002",
+            "Middlesbrough",
+            "unitary",
+            "E12000001",
+            "North East",
+            "E47000006",
+            "Tees Valley",
+            "North",
+        ),
+        (
+            "E08000021",
+            "Newcastle upon Tyne",
+            "metropolitan district",
+            "E12000001",
+            "North East",
+            "E47000014",
+            "North East MCA",
+            "North",
+        ),
+        (
+            "E09000001",
+            "City of London",
+            "city corporation",
+            "E12000007",
+            "London",
+            "E61000001",
+            "Greater London Authority",
+            "London",
+        ),
+        (
+            "E09000002",
+            "Barking and Dagenham",
+            "London borough",
+            "E12000007",
+            "London",
+            "E61000001",
+            "Greater London Authority",
+            "London",
+        ),
         ("E10000014", "Hampshire", "county", "E12000008", "South East", None, None, "South"),
         ("E07000085", "East Hampshire", "district", "E12000008", "South East", None, None, "South"),
     ]
     for c in councils:
-        con.execute("INSERT INTO councils (council_code, name, official_name, council_type, region_code, "
-                    "region_name, footprint_code, footprint_name, centre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [c[0], c[1], c[1] + " Council", *c[2:]])
-    con.execute("INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
-                "rows_replaced, uploaded_by, uploaded_at) VALUES "
-                "(1, 'survey', 'places_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00')")
-    con.executemany("INSERT INTO survey (council_code, quarter, data_maturity, digital_spend_gbp, "
-                    "sme_spend_gbp, batch_id) VALUES (?, ?, ?, ?, ?, 1)", [
-                        ("E06000001", "2025-Q2", 2, 100, 20),
-                        ("E06000001", "2026-Q3", 4, 100, 20),
-                        ("E06000002", "2025-Q2", 3, None, None),
-                        ("E06000002", "2026-Q1", 3, 200, 100),
-                        ("E08000021", "2025-Q2", 5, None, None),
-                        ("E09000001", "2026-Q3", 1, 50, 0),
-                        ("E10000014", "2026-Q2", 4, None, None),
-                        ("E07000085", "2026-Q3", 2, None, None),
-                    ])
+        con.execute(
+            "INSERT INTO councils (council_code, name, official_name, council_type, region_code, "
+            "region_name, footprint_code, footprint_name, centre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [c[0], c[1], c[1] + " Council", *c[2:]],
+        )
+    con.execute(
+        "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+        "rows_replaced, uploaded_by, uploaded_at) VALUES "
+        "(1, 'survey', 'places_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00')"
+    )
+    con.executemany(
+        "INSERT INTO survey (council_code, quarter, data_maturity, digital_spend_gbp, "
+        "sme_spend_gbp, batch_id) VALUES (?, ?, ?, ?, ?, 1)",
+        [
+            ("E06000001", "2025-Q2", 2, 100, 20),
+            ("E06000001", "2026-Q3", 4, 100, 20),
+            ("E06000002", "2025-Q2", 3, None, None),
+            ("E06000002", "2026-Q1", 3, 200, 100),
+            ("E08000021", "2025-Q2", 5, None, None),
+            ("E09000001", "2026-Q3", 1, 50, 0),
+            ("E10000014", "2026-Q2", 4, None, None),
+            ("E07000085", "2026-Q3", 2, None, None),
+        ],
+    )
     from metrics import config as mconfig
 
     for sid in mconfig.load().core_standard_ids:
-        con.execute("INSERT INTO survey_standards VALUES ('E06000001', '2026-Q3', ?, 'adopted', 1)", [sid])
-    con.execute("INSERT INTO survey_standards VALUES ('E06000002', '2026-Q1', 'service_standard', 'audited', 1)")
-    con.executemany("INSERT INTO workforce (council_code, quarter, role_family, headcount, "
-                    "underrepresented, batch_id) VALUES (?, ?, 'all', ?, ?, 1)", [
-                        ("E06000001", "2025-Q2", 20, 4), ("E06000001", "2026-Q3", 25, 10),
-                        ("E09000001", "2026-Q3", 3, 1)])
+        con.execute(
+            "INSERT INTO survey_standards VALUES ('E06000001', '2026-Q3', ?, 'adopted', 1)", [sid]
+        )
+    con.execute(
+        "INSERT INTO survey_standards VALUES ('E06000002', '2026-Q1', 'service_standard', 'audited', 1)"
+    )
+    con.executemany(
+        "INSERT INTO workforce (council_code, quarter, role_family, headcount, "
+        "underrepresented, batch_id) VALUES (?, ?, 'all', ?, ?, 1)",
+        [
+            ("E06000001", "2025-Q2", 20, 4),
+            ("E06000001", "2026-Q3", 25, 10),
+            ("E09000001", "2026-Q3", 3, 1),
+        ],
+    )
     from store import schema
 
     schema.bump_data_version(con)
 
 
 # ---------------------------------------------------------------- metrics (H2)
+
 
 @variant("metrics_small")
 def _metrics_small(con, **_):
@@ -276,38 +457,76 @@ def _metrics_small(con, **_):
     E E08000001 metropolitan district, North West, Greater Manchester, no centre (never reports)
     X E07000999 district, South East, ended 2025-03-31 (its returns must be ignored)
     """
-    con.execute("INSERT INTO regions VALUES ('E12000001', 'North East'), ('E12000002', 'North West'), "
-                "('E12000007', 'London'), ('E12000008', 'South East')")
+    con.execute(
+        "INSERT INTO regions VALUES ('E12000001', 'North East'), ('E12000002', 'North West'), "
+        "('E12000007', 'London'), ('E12000008', 'South East')"
+    )
     con.execute("INSERT INTO centres VALUES ('north', 'North Centre', ['E12000001'])")
     councils = [
-        ("E06000001", "A", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre", None),
-        ("E06000002", "B", "unitary", "E12000001", "North East", "E47000006", "Tees Valley", "North Centre", None),
+        (
+            "E06000001",
+            "A",
+            "unitary",
+            "E12000001",
+            "North East",
+            "E47000006",
+            "Tees Valley",
+            "North Centre",
+            None,
+        ),
+        (
+            "E06000002",
+            "B",
+            "unitary",
+            "E12000001",
+            "North East",
+            "E47000006",
+            "Tees Valley",
+            "North Centre",
+            None,
+        ),
         ("E09000001", "C", "city corporation", "E12000007", "London", None, None, None, None),
         ("E07000223", "D", "district", "E12000008", "South East", None, None, None, None),
-        ("E08000001", "E", "metropolitan district", "E12000002", "North West", "E47000001",
-         "Greater Manchester", None, None),
+        (
+            "E08000001",
+            "E",
+            "metropolitan district",
+            "E12000002",
+            "North West",
+            "E47000001",
+            "Greater Manchester",
+            None,
+            None,
+        ),
         ("E07000999", "X", "district", "E12000008", "South East", None, None, None, "2025-03-31"),
     ]
-    con.executemany("INSERT INTO councils (council_code, name, council_type, region_code, region_name, "
-                    "footprint_code, footprint_name, centre, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    councils)
-    con.execute("INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
-                "rows_replaced, uploaded_by, uploaded_at) VALUES "
-                "(1, 'survey', 'metrics_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00')")
+    con.executemany(
+        "INSERT INTO councils (council_code, name, council_type, region_code, region_name, "
+        "footprint_code, footprint_name, centre, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        councils,
+    )
+    con.execute(
+        "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+        "rows_replaced, uploaded_by, uploaded_at) VALUES "
+        "(1, 'survey', 'metrics_small.csv', 'x', 1, 1, 0, 'factory', TIMESTAMP '2026-10-01 09:00')"
+    )
     A, B, C, D, X = "E06000001", "E06000002", "E09000001", "E07000223", "E07000999"
     # (council, quarter, maturity, ceo, digital, sme, contracts, outcome, collective, components)
-    con.executemany("INSERT INTO survey VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", [
-        (D, "2025-Q1", 4, True, 200, 50, 20, 2, False, 1),
-        (A, "2025-Q2", 2, False, 100, 20, 10, 1, False, 0),
-        (B, "2025-Q2", 3, True, 300, 60, 10, 2, True, 1),
-        (C, "2025-Q2", 1, False, 100, 40, None, None, False, 0),
-        (X, "2025-Q2", 5, True, 100, 100, 10, 10, True, 5),
-        (C, "2025-Q4", 2, False, 100, 30, 5, 0, False, 0),
-        (B, "2026-Q1", 3, True, 300, 90, 10, 2, True, 1),
-        (A, "2026-Q3", 4, True, 100, 10, 10, 3, True, 2),
-        (B, "2026-Q3", None, None, 200, None, 10, 4, None, None),
-        (X, "2026-Q3", 5, True, 100, 100, 10, 10, True, 5),
-    ])
+    con.executemany(
+        "INSERT INTO survey VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        [
+            (D, "2025-Q1", 4, True, 200, 50, 20, 2, False, 1),
+            (A, "2025-Q2", 2, False, 100, 20, 10, 1, False, 0),
+            (B, "2025-Q2", 3, True, 300, 60, 10, 2, True, 1),
+            (C, "2025-Q2", 1, False, 100, 40, None, None, False, 0),
+            (X, "2025-Q2", 5, True, 100, 100, 10, 10, True, 5),
+            (C, "2025-Q4", 2, False, 100, 30, 5, 0, False, 0),
+            (B, "2026-Q1", 3, True, 300, 90, 10, 2, True, 1),
+            (A, "2026-Q3", 4, True, 100, 10, 10, 3, True, 2),
+            (B, "2026-Q3", None, None, 200, None, 10, 4, None, None),
+            (X, "2026-Q3", 5, True, 100, 100, 10, 10, True, 5),
+        ],
+    )
     from metrics import config as mconfig
 
     core = mconfig.load().core_standard_ids
@@ -321,37 +540,66 @@ def _metrics_small(con, **_):
         std.append((X, "2026-Q3", sid, "adopted"))
     std.append((C, "2026-Q1", "not_a_core_standard", "adopted"))
     con.executemany("INSERT INTO survey_standards VALUES (?, ?, ?, ?, 1)", std)
-    con.executemany("INSERT INTO workforce (council_code, quarter, role_family, headcount, "
-                    "underrepresented, batch_id) VALUES (?, ?, ?, ?, ?, 1)", [
-                        (A, "2025-Q2", "all", 100, 20), (A, "2026-Q3", "all", 100, 22),
-                        (B, "2025-Q2", "data", 30, 6), (B, "2025-Q2", "architecture", 20, 4),
-                        (B, "2026-Q3", "data", 30, 7), (B, "2026-Q3", "architecture", 20, 4),
-                        (C, "2026-Q3", "all", 50, 25),
-                        (D, "2025-Q2", "all", 40, 4),
-                        (X, "2025-Q2", "all", 10, 0), (X, "2026-Q3", "all", 10, 10),
-                    ])
-    con.executemany("INSERT INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)", [
-        ("EX1", "2025-Q2", "One", A, ["NHS Tees"], ["health"], ["open_referral"], "successful"),
-        ("EX1", "2026-Q2", "One", A, ["NHS Tees"], ["health"], ["open_referral"], "stopped"),
-        ("EX2", "2025-Q2", "Two", B, ["Police"], ["police"], ["planning_data"], "successful"),
-        ("EX3", "2026-Q3", "No standard", C, ["TfL"], ["other"], [], "successful"),
-        ("EX4", "2026-Q3", "No partner", D, [], [], ["open_referral"], "successful"),
-        ("EX5", "2026-Q3", "Live only", A, ["NHS"], ["health"], ["open_referral"], "live"),
-    ])
-    con.executemany("INSERT INTO placements VALUES (?, ?, 'Cabinet Office', 'central_department', "
-                    "'secondment', ?, NULL, 1)", [
-                        ("P1", A, "2025-Q1"), ("P2", B, "2025-Q2"), ("P3", C, "2025-Q4"), ("P4", A, "2026-Q3")])
-    con.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, 1)", [
-        ("CSI-1", "2025-Q2", "centre_of_service_innovation", "North", "E12000001", "not_started"),
-        ("CSI-1", "2025-Q4", "centre_of_service_innovation", "North", "E12000001", "achieved"),
-        ("CSI-2", "2025-Q2", "centre_of_service_innovation", "London", "E12000007", "in_progress"),
-        ("CSI-2", "2026-Q3", "centre_of_service_innovation", "London", "E12000007", "achieved"),
-        ("CSI-3", "2026-Q1", "centre_of_service_innovation", "Roaming", None, "achieved"),
-        ("CSI-3", "2026-Q2", "centre_of_service_innovation", "Roaming", None, "in_progress"),
-        ("INST", "2026-Q1", "coordinating_institute", "Institute", None, "in_progress"),
-        ("WFP", "2025-Q4", "workforce_plan", "Workforce plan", None, "in_progress"),
-        ("WFP", "2026-Q1", "workforce_plan", "Workforce plan", None, "achieved"),
-    ])
+    con.executemany(
+        "INSERT INTO workforce (council_code, quarter, role_family, headcount, "
+        "underrepresented, batch_id) VALUES (?, ?, ?, ?, ?, 1)",
+        [
+            (A, "2025-Q2", "all", 100, 20),
+            (A, "2026-Q3", "all", 100, 22),
+            (B, "2025-Q2", "data", 30, 6),
+            (B, "2025-Q2", "architecture", 20, 4),
+            (B, "2026-Q3", "data", 30, 7),
+            (B, "2026-Q3", "architecture", 20, 4),
+            (C, "2026-Q3", "all", 50, 25),
+            (D, "2025-Q2", "all", 40, 4),
+            (X, "2025-Q2", "all", 10, 0),
+            (X, "2026-Q3", "all", 10, 10),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)",
+        [
+            ("EX1", "2025-Q2", "One", A, ["NHS Tees"], ["health"], ["open_referral"], "successful"),
+            ("EX1", "2026-Q2", "One", A, ["NHS Tees"], ["health"], ["open_referral"], "stopped"),
+            ("EX2", "2025-Q2", "Two", B, ["Police"], ["police"], ["planning_data"], "successful"),
+            ("EX3", "2026-Q3", "No standard", C, ["TfL"], ["other"], [], "successful"),
+            ("EX4", "2026-Q3", "No partner", D, [], [], ["open_referral"], "successful"),
+            ("EX5", "2026-Q3", "Live only", A, ["NHS"], ["health"], ["open_referral"], "live"),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO placements VALUES (?, ?, 'Cabinet Office', 'central_department', "
+        "'secondment', ?, NULL, 1)",
+        [("P1", A, "2025-Q1"), ("P2", B, "2025-Q2"), ("P3", C, "2025-Q4"), ("P4", A, "2026-Q3")],
+    )
+    con.executemany(
+        "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, 1)",
+        [
+            (
+                "CSI-1",
+                "2025-Q2",
+                "centre_of_service_innovation",
+                "North",
+                "E12000001",
+                "not_started",
+            ),
+            ("CSI-1", "2025-Q4", "centre_of_service_innovation", "North", "E12000001", "achieved"),
+            (
+                "CSI-2",
+                "2025-Q2",
+                "centre_of_service_innovation",
+                "London",
+                "E12000007",
+                "in_progress",
+            ),
+            ("CSI-2", "2026-Q3", "centre_of_service_innovation", "London", "E12000007", "achieved"),
+            ("CSI-3", "2026-Q1", "centre_of_service_innovation", "Roaming", None, "achieved"),
+            ("CSI-3", "2026-Q2", "centre_of_service_innovation", "Roaming", None, "in_progress"),
+            ("INST", "2026-Q1", "coordinating_institute", "Institute", None, "in_progress"),
+            ("WFP", "2025-Q4", "workforce_plan", "Workforce plan", None, "in_progress"),
+            ("WFP", "2026-Q1", "workforce_plan", "Workforce plan", None, "achieved"),
+        ],
+    )
     from store import schema
 
     schema.bump_data_version(con)

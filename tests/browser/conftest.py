@@ -3,6 +3,7 @@
 In CI (CI=true) a missing Chromium is a failure, never a skip. Locally it skips with
 the command that installs it. Screenshots go to tests/screenshots/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -22,8 +23,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -52,12 +58,29 @@ class StreamlitServer:
         env = {**os.environ, "TRACKER_DB": str(self.db), **(extra_env or {})}
         self._log = open(self.log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-             "--server.headless", "true", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 30) -> None:
@@ -110,8 +133,13 @@ def browser(chromium):
 def demo_db(tmp_path_factory) -> Path:
     """One demo database for the whole browser session, built by the real command."""
     path = tmp_path_factory.mktemp("demo") / "tracker.duckdb"
-    subprocess.run([sys.executable, "-m", "store", "init", "--demo", "--db", str(path)],
-                   cwd=ROOT, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "store", "init", "--demo", "--db", str(path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return path
 
 
@@ -166,9 +194,11 @@ def _is_loopback(url: str) -> bool:
 def _new_page(browser, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.outside_requests = []   # every request that left loopback
+    page.outside_requests = []  # every request that left loopback
     page.console_errors = []
-    page.on("request", lambda r: None if _is_loopback(r.url) else page.outside_requests.append(r.url))
+    page.on(
+        "request", lambda r: None if _is_loopback(r.url) else page.outside_requests.append(r.url)
+    )
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     return context, page

@@ -1,4 +1,5 @@
 """Council profile in a real Chromium (demo database), desktop and phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,9 @@ def test_council_profile(demo_server, viewport, request):
     pg.get_by_role("option", name="Hartlepool (unitary)").click()
     wait_for_app(pg)
     assert "council=E06000001" in pg.url
-    pg.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=30_000)
+    pg.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=30_000
+    )
     assert drawn_svg_charts(pg) >= 4
     assert page_errors(pg) == []
     screenshot(pg, f"council-{'desktop' if viewport == 'page' else 'mobile'}")

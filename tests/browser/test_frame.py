@@ -1,5 +1,6 @@
 """The frame in a real Chromium: empty states, and the shared filters carried in the URL
 from page to page (a link reproduces the view)."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ def test_filters_follow_the_user_and_live_in_the_url(page, demo_server):
     page.goto(demo_server.url)
     wait_for_app(page)
     page.get_by_role("combobox", name=re.compile("Quarter")).click()
-    option = page.get_by_role("option").nth(1)          # the quarter before the latest
+    option = page.get_by_role("option").nth(1)  # the quarter before the latest
     quarter = option.inner_text().split()[0]
     option.click()
     wait_for_app(page)

@@ -1,4 +1,5 @@
 """Methodology in a real Chromium (demo database), desktop and phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,6 +20,8 @@ def test_methodology(demo_server, viewport, request):
 
     # every measure shows the numbers behind its status in the quarter shown
     assert pg.get_by_text("The numbers behind the status in").count() == len(config.load().measures)
-    assert pg.get_by_text("Contains OS data © Crown copyright and database right 2024").first.is_visible()
+    assert pg.get_by_text(
+        "Contains OS data © Crown copyright and database right 2024"
+    ).first.is_visible()
     screenshot(pg, f"methodology-{'desktop' if viewport == 'page' else 'mobile'}")
     assert pg.outside_requests == []

@@ -1,6 +1,7 @@
 """Places page in a real Chromium against `streamlit run` on the demo database: the map
 is drawn from the local GeoJSON (nothing leaves loopback), the charts render, at desktop
 and phone widths. Screenshots: tests/screenshots/places-*.png."""
+
 from __future__ import annotations
 
 import io
@@ -25,7 +26,7 @@ def drawn_map_pixels(pg) -> int:
 
     canvas = pg.locator("canvas.maplibregl-canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
-    pg.wait_for_timeout(1500)   # MapLibre draws after the source is parsed
+    pg.wait_for_timeout(1500)  # MapLibre draws after the source is parsed
     pixels = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB"))
     return int((pixels <= 245).any(axis=2).sum())
 
@@ -46,14 +47,17 @@ def test_places_region_and_council_maps(demo_server, viewport, request):
     total = pg.locator("canvas.maplibregl-canvas").first.bounding_box()
     pixels = drawn_map_pixels(pg)
     assert pixels > 0.15 * total["width"] * total["height"], "the map looks blank"
-    assert drawn_svg_charts(pg) >= 1          # the trends' small multiples
+    assert drawn_svg_charts(pg) >= 1  # the trends' small multiples
     screenshot(pg, f"places-region-{'desktop' if viewport == 'page' else 'mobile'}")
 
-    open_page(pg, demo_server, "/places?measure=sme_spend_share&places_level=council"
-              "&compare=E47000001&compare=E61000001")
+    open_page(
+        pg,
+        demo_server,
+        "/places?measure=sme_spend_share&places_level=council&compare=E47000001&compare=E61000001",
+    )
     assert page_errors(pg) == []
     assert drawn_map_pixels(pg) > 0.15 * total["width"] * total["height"]
-    assert drawn_svg_charts(pg) >= 1          # the footprint comparison
+    assert drawn_svg_charts(pg) >= 1  # the footprint comparison
     screenshot(pg, f"places-council-{'desktop' if viewport == 'page' else 'mobile'}")
     assert pg.outside_requests == []
     assert not [e for e in pg.console_errors if "Error" in e and "WebGL" not in e]

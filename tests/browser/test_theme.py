@@ -1,5 +1,6 @@
 """Theme page in a real Chromium (demo database): trajectories and breakdowns drawn, each
 part named in the chart, the table view and downloads, desktop and phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,11 +20,13 @@ def test_theme(demo_server, viewport, request):
     assert pg.get_by_role("heading", name="Data exchange & maturity").is_visible()
     # two measures: a trajectory and a regional breakdown each
     pg.wait_for_function(f"() => ({DRAWN})() >= 4", timeout=30_000)
-    legend = pg.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
+    legend = pg.locator(".js-plotly-plot .legendtext").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
     for name in ("Straight path to target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
         assert name in legend
     assert pg.get_by_text("of the pace needed").first.is_visible()
-    pg.get_by_role("tab", name="Table").first.click()       # the table is drawn on demand
+    pg.get_by_role("tab", name="Table").first.click()  # the table is drawn on demand
     wait_for_app(pg)
     assert pg.locator('[data-testid="stDataFrame"]').first.is_visible()
     buttons = pg.locator('[data-testid="stDownloadButton"] button')

@@ -1,6 +1,7 @@
 """The analyst's round trip in a real browser: sign in, upload a quarter's return through
 the page, see the overview move, roll the batch back, see it move back. And a
 command-line load while the dashboard is serving pages."""
+
 import subprocess
 import sys
 
@@ -35,10 +36,13 @@ def workspace(tmp_path_factory):
 def metric(page, label: str) -> str:
     """The value on the overview card titled ``label`` (the card's bold title and its
     value in large type sit in one markdown block)."""
-    values = page.evaluate("""(label) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    values = page.evaluate(
+        """(label) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
         .filter(m => [...m.querySelectorAll('strong')].some(s => s.textContent.trim() === label))
         .map(m => m.querySelector('span[style*="font-size"]'))
-        .filter(v => v).map(v => v.textContent.trim())""", label)
+        .filter(v => v).map(v => v.textContent.trim())""",
+        label,
+    )
     assert len(values) == 1, values
     return values[0]
 
@@ -48,7 +52,9 @@ def go(page, title: str) -> None:
     wait_for_app(page)
 
 
-def test_sign_in_upload_see_the_overview_move_then_roll_back(page, start_server, workspace, tmp_path):
+def test_sign_in_upload_see_the_overview_move_then_roll_back(
+    page, start_server, workspace, tmp_path
+):
     db, secrets = workspace
     server = start_server(db, STREAMLIT_SECRETS_FILES=str(secrets))
     page.goto(server.url)
@@ -96,18 +102,34 @@ def test_sign_in_upload_see_the_overview_move_then_roll_back(page, start_server,
 def test_command_line_load_while_the_dashboard_serves(page, start_server, workspace, tmp_path):
     db, secrets = workspace
     from tests.workspace.conftest import query
+
     before = query(db, "SELECT count(*) FROM batches")[0][0]
     server = start_server(db, STREAMLIT_SECRETS_FILES=str(secrets))
     page.goto(server.url)
     wait_for_app(page)
     assert metric(page, "Data maturity") == "3.50"
     upload = tmp_path / "cli.csv"
-    upload.write_bytes(NEW + b"\n")          # not byte-identical to the browser test's file
-    proc = subprocess.Popen([sys.executable, "-m", "store", "ingest", "survey", str(upload),
-                             "--db", str(db), "--user", "cli"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    upload.write_bytes(NEW + b"\n")  # not byte-identical to the browser test's file
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "store",
+            "ingest",
+            "survey",
+            str(upload),
+            "--db",
+            str(db),
+            "--user",
+            "cli",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     reloads = 0
-    while proc.poll() is None or reloads == 0:    # viewers keep reading while it loads
+    while proc.poll() is None or reloads == 0:  # viewers keep reading while it loads
         page.reload()
         wait_for_app(page)
         reloads += 1

@@ -1,4 +1,5 @@
 """`python -m metrics summary` run as a separate process."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,20 @@ import pytest
 
 from tests.conftest import ROOT
 
-FIELDS = {"id", "theme", "quarter", "value", "baseline", "target", "status", "expected_now", "ratio",
-          "projected_at_deadline", "projected_quarter_reached", "coverage"}
+FIELDS = {
+    "id",
+    "theme",
+    "quarter",
+    "value",
+    "baseline",
+    "target",
+    "status",
+    "expected_now",
+    "ratio",
+    "projected_at_deadline",
+    "projected_quarter_reached",
+    "coverage",
+}
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +34,13 @@ def db(tmp_path_factory):
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "metrics", "summary", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics", "summary", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_json_has_every_measure_and_field(db):
@@ -32,8 +50,12 @@ def test_json_has_every_measure_and_field(db):
     assert len(rows) == 15 and all(FIELDS <= set(r) for r in rows)
     sme = next(r for r in rows if r["id"] == "sme_spend_share")
     # hand-computed in tests/metrics/test_measures.py: 130 / 500 = 26%, 3 of 5 councils
-    assert (sme["quarter"], sme["value"], sme["target"], sme["status"]) == ("2026-Q3", 26.0, 33.0,
-                                                                           "acceleration_needed")
+    assert (sme["quarter"], sme["value"], sme["target"], sme["status"]) == (
+        "2026-Q3",
+        26.0,
+        33.0,
+        "acceleration_needed",
+    )
     assert sme["coverage"] == {"reporting": 3, "total": 5, "text": "3 of 5 councils"}
     assert "group" not in sme
 
@@ -56,11 +78,14 @@ def test_text_output(db):
     assert "Acceleration needed" in out.stdout and "3 of 5 councils" in out.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--as-of", "2031-Q1"], "No data for 2031-Q1"),
-    (["--as-of", "someday"], "Unknown quarter"),
-    (["--by", "ward"], "Unknown level 'ward'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--as-of", "2031-Q1"], "No data for 2031-Q1"),
+        (["--as-of", "someday"], "Unknown quarter"),
+        (["--by", "ward"], "Unknown level 'ward'"),
+    ],
+)
 def test_refusals_exit_1(db, args, message):
     out = run("--db", str(db), *args)
     assert out.returncode == 1

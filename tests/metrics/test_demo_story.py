@@ -1,5 +1,6 @@
 """The demo database tells the intended story (as of 2026-Q3; baseline 2025-Q2, deadline
 2030-Q4: t - t0 = 5, D - t0 = 22)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,20 +9,24 @@ from metrics import summary as S
 from store.db import connect
 
 STORY = {
-    "centres_of_service_innovation": "on_track",       # 0 -> 2: E = 1.14, R = 1.76
+    "centres_of_service_innovation": "on_track",  # 0 -> 2: E = 1.14, R = 1.76
     "coordinating_institute": "not_yet",
-    "workforce_plan": "achieved",                      # achieved 2026-Q1
+    "workforce_plan": "achieved",  # achieved 2026-Q1
     "apprenticeship_scheme": "not_yet",
     "audit_regime": "not_yet",
-    "data_exchanges": "acceleration_needed",           # 1 -> 3: E = 3.18, R = 0.63
-    "digital_ceos": "limited_progress",                # 2 -> 2: R = 0
-    "lg_placements": "on_track",                       # 0 -> 4: E = 2.27, R = 1.76
-    "underrepresented_uplift": "on_track",             # ~+6%: E = 4.55, R ~ 1.3
-    "standards_adoption": "acceleration_needed",       # ~12% -> ~20%: E = 13.2, R ~ 0.6
-    "sme_spend_share": "deteriorating",                # ~24% -> ~22%
+    "data_exchanges": "acceleration_needed",  # 1 -> 3: E = 3.18, R = 0.63
+    "digital_ceos": "limited_progress",  # 2 -> 2: R = 0
+    "lg_placements": "on_track",  # 0 -> 4: E = 2.27, R = 1.76
+    "underrepresented_uplift": "on_track",  # ~+6%: E = 4.55, R ~ 1.3
+    "standards_adoption": "acceleration_needed",  # ~12% -> ~20%: E = 13.2, R ~ 0.6
+    "sme_spend_share": "deteriorating",  # ~24% -> ~22%
 }
-DIRECTIONS = {"common_components": "improving", "data_maturity": "improving",
-              "outcome_based_contracts": "stable", "collective_buying": "improving"}
+DIRECTIONS = {
+    "common_components": "improving",
+    "data_maturity": "improving",
+    "outcome_based_contracts": "stable",
+    "collective_buying": "improving",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +58,9 @@ def test_story_direction(demo, measure, direction):
 def test_story_numbers(demo):
     ex = demo.loc["data_exchanges"]
     assert (ex["value"], ex["baseline"]) == (3, 1)
-    assert ex["expected_progress"] == pytest.approx(14 * 5 / 22) and ex["ratio"] == pytest.approx(2 / (70 / 22))
+    assert ex["expected_progress"] == pytest.approx(14 * 5 / 22) and ex["ratio"] == pytest.approx(
+        2 / (70 / 22)
+    )
     assert (demo.loc["lg_placements", "value"], demo.loc["lg_placements", "baseline"]) == (4, 0)
     assert demo.loc["centres_of_service_innovation", "value"] == 2
     assert demo.loc["underrepresented_uplift", "value"] == pytest.approx(6, abs=1)

@@ -1,4 +1,5 @@
 """metrics.maps: the ONS layers load, simplify and draw without the internet."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,11 @@ def test_layers_match_the_reference_counts_and_are_smaller():
         assert len(g["features"]) == n
         assert len({f["id"] for f in g["features"]}) == n
         raw = paths.boundary_file(layer).stat().st_size
-        assert maps.payload_bytes(g) < raw * 0.5, layer   # at least halved for phones
+        assert maps.payload_bytes(g) < raw * 0.5, layer  # at least halved for phones
     assert maps.payload_bytes(maps.load_layer("council")) < 320_000
     codes = maps.layer_codes("council")
-    assert "E09000001" in codes and "E06000053" in codes       # City of London, Isles of Scilly kept
-    assert not any(c.startswith("E10") for c in codes)         # counties only on upper_tier
+    assert "E09000001" in codes and "E06000053" in codes  # City of London, Isles of Scilly kept
+    assert not any(c.startswith("E10") for c in codes)  # counties only on upper_tier
     assert "E10000014" in maps.layer_codes("upper_tier")
 
 
@@ -55,25 +56,34 @@ def test_unreadable_boundary_file_names_the_file(tmp_path, monkeypatch):
     (bad / "boundaries" / "england_regions_dec2023_buc.geojson").write_text("{not json")
     monkeypatch.setenv("TRACKER_REFERENCE_DIR", str(bad))
     monkeypatch.setattr(paths, "DEFAULT_REFERENCE_DIR", bad)
-    with pytest.raises(maps.BoundaryError, match="england_regions_dec2023_buc.geojson could not be read"):
+    with pytest.raises(
+        maps.BoundaryError, match="england_regions_dec2023_buc.geojson could not be read"
+    ):
         maps.load_layer("region")
     (bad / "boundaries" / "england_regions_dec2023_buc.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": [{"properties": {}, "geometry": None}]}))
+        json.dumps(
+            {"type": "FeatureCollection", "features": [{"properties": {}, "geometry": None}]}
+        )
+    )
     with pytest.raises(maps.BoundaryError, match="Feature 1 .* has no RGN23CD"):
         maps.load_layer("region")
 
 
 def test_choropleth_is_offline_and_greys_missing_areas():
-    values = pd.DataFrame({"code": ["E12000001", "E12000007", "E12000008", "E99999999"],
-                           "name": ["North East", "London", "South East", "Nowhere"],
-                           "value": [3.5, 1.0, None, 9.0],
-                           "label": ["3.5", "1.0", "no data", "9.0"]})
+    values = pd.DataFrame(
+        {
+            "code": ["E12000001", "E12000007", "E12000008", "E99999999"],
+            "name": ["North East", "London", "South East", "Nowhere"],
+            "value": [3.5, 1.0, None, 9.0],
+            "label": ["3.5", "1.0", "no data", "9.0"],
+        }
+    )
     fig = maps.choropleth(values, "region", title="Data maturity", unit_label="score")
     spec = json.loads(fig.to_json())
-    assert {t["type"] for t in spec["data"]} == {"choroplethmap"}     # MapLibre, not geo + CDN
-    assert spec["layout"]["map"]["style"] == "white-bg"               # no tiles, no glyphs
+    assert {t["type"] for t in spec["data"]} == {"choroplethmap"}  # MapLibre, not geo + CDN
+    assert spec["layout"]["map"]["style"] == "white-bg"  # no tiles, no glyphs
     grey, coloured = spec["data"]
-    assert coloured["locations"] == ["E12000001", "E12000007"]        # unknown code dropped
+    assert coloured["locations"] == ["E12000001", "E12000007"]  # unknown code dropped
     assert coloured["z"] == [3.5, 1.0]
     # the other seven regions, including South East (no value), are drawn grey and say so
     assert len(grey["locations"]) == 7 and "E12000008" in grey["locations"]
@@ -84,8 +94,14 @@ def test_choropleth_is_offline_and_greys_missing_areas():
 def test_choropleth_carries_each_boundary_once():
     # North East and London have values, the other seven regions are grey: each trace
     # holds exactly the features of its own locations, 2 + 7 = 9 in all, none twice
-    values = pd.DataFrame({"code": ["E12000001", "E12000007"], "name": ["North East", "London"],
-                           "value": [3.5, 1.0], "label": ["3.50", "1.00"]})
+    values = pd.DataFrame(
+        {
+            "code": ["E12000001", "E12000007"],
+            "name": ["North East", "London"],
+            "value": [3.5, 1.0],
+            "label": ["3.50", "1.00"],
+        }
+    )
     spec = json.loads(maps.choropleth(values, "region", title="t", unit_label="score").to_json())
     for trace in spec["data"]:
         assert [f["id"] for f in trace["geojson"]["features"]] == trace["locations"]
@@ -99,6 +115,8 @@ def test_frozen_figure_is_the_same_figure_worked_out_once():
     fig = figures.lines({"a": [("2025-Q1", 1.0), ("2025-Q2", 2.0)]}, unit="score", title="t")
     frozen = figures.frozen(fig)
     assert frozen.to_dict() == fig.to_dict()
-    assert frozen.to_dict() is frozen.to_dict()          # no copy per call (st.plotly_chart calls it per rerun)
+    assert (
+        frozen.to_dict() is frozen.to_dict()
+    )  # no copy per call (st.plotly_chart calls it per rerun)
     assert json.loads(frozen.to_json()) == json.loads(fig.to_json())
     assert list(frozen.data[0].y) == [1.0, 2.0]

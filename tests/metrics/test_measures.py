@@ -14,6 +14,7 @@ Carried values at 2026-Q3:
   D: 2025-Q1 return is 6 quarters old -> stale, not reporting. E: never reports.
 At the baseline 2025-Q2: A, B, C their own returns; D its 2025-Q1 return (1 quarter old).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -46,7 +47,7 @@ def by_group(db, by, as_of=None, config=None):
 
 def test_default_quarter_is_latest_with_data(national):
     assert {r["quarter"] for r in national.values()} == {"2026-Q3"}
-    assert list(national) == list(C.load().measures)   # every measure, in config order
+    assert list(national) == list(C.load().measures)  # every measure, in config order
 
 
 def test_data_maturity_carry_forward_and_staleness(national, db):
@@ -67,7 +68,7 @@ def test_data_maturity_carry_forward_and_staleness(national, db):
     # 2026-Q2: 5 quarters old -> stale: (2 + 3 + 2) / 3 = 2.333
     assert by_q["2026-Q1"] == pytest.approx(2.75)
     assert by_q["2026-Q2"] == pytest.approx(7 / 3)
-    assert by_q["2025-Q1"] == 4.0          # only D reported
+    assert by_q["2025-Q1"] == 4.0  # only D reported
     assert list(s["coverage_reporting"]) == [1, 4, 4, 4, 4, 3, 3]
 
 
@@ -75,7 +76,12 @@ def test_digital_ceos(national):
     # 2026-Q3: A yes, B yes (carried), C no -> 2. Baseline: B yes, D yes -> 2 (X's yes ignored)
     # E = (10 - 2) * 5 / 22 = 1.818, R = 0 -> limited progress
     r = national["digital_ceos"]
-    assert (r["value"], r["baseline"], r["ratio"], r["status"]) == (2.0, 2.0, 0.0, "limited_progress")
+    assert (r["value"], r["baseline"], r["ratio"], r["status"]) == (
+        2.0,
+        2.0,
+        0.0,
+        "limited_progress",
+    )
     assert r["expected_now"] == pytest.approx(2 + 40 / 22)
     assert (r["coverage_reporting"], r["coverage_total"]) == (3, 5)
 
@@ -90,22 +96,33 @@ def test_sme_spend_share_pair_carried_together(national):
     assert r["baseline"] == pytest.approx(100 * 170 / 700)
     assert r["ratio"] == pytest.approx((26 - 100 * 170 / 700) / ((33 - 100 * 170 / 700) * 5 / 22))
     assert r["status"] == "acceleration_needed"
-    assert r["explanation"] == ("Expected 26.3% by 2026-Q3 on the straight path from 24.3% in 2025-Q2 to "
-                                "33% by 2030-Q4; we have 26.0%: 87% of the pace needed: acceleration needed.")
+    assert r["explanation"] == (
+        "Expected 26.3% by 2026-Q3 on the straight path from 24.3% in 2025-Q2 to "
+        "33% by 2030-Q4; we have 26.0%: 87% of the pace needed: acceleration needed."
+    )
 
 
 def test_outcome_based_contracts_and_collective_buying_and_components(national):
     # outcome: A (3 of 10), B (4 of 10), C (0 of 5) -> 7 / 25 = 28%; baseline A 1/10, B 2/10, D 2/20
     # (C left contracts blank) -> 5 / 40 = 12.5%; 2025-Q4: A 1/10, B 2/10, C 0/5, D 2/20 -> 5/45
     r = national["outcome_based_contracts"]
-    assert (r["value"], r["baseline"], r["status"], r["direction"]) == (28.0, 12.5, "tracked", "improving")
+    assert (r["value"], r["baseline"], r["status"], r["direction"]) == (
+        28.0,
+        12.5,
+        "tracked",
+        "improving",
+    )
     assert r["direction_change"] == pytest.approx(28 - 500 / 45)
     # collective: A yes, B yes (carried), C no -> 2 / 3; baseline B yes of A, B, C, D -> 25%
     r = national["collective_buying"]
     assert (r["value"], r["baseline"], r["coverage_reporting"]) == (pytest.approx(200 / 3), 25.0, 3)
     # components >= 1: A 2, B 1 (carried), C 0 -> 2 / 3; baseline B 1, D 1 of 4 -> 50%
     r = national["common_components"]
-    assert (r["value"], r["baseline"], r["direction"]) == (pytest.approx(200 / 3), 50.0, "improving")
+    assert (r["value"], r["baseline"], r["direction"]) == (
+        pytest.approx(200 / 3),
+        50.0,
+        "improving",
+    )
 
 
 def test_standards_adoption_non_reporters_count_as_not_adopting(national):
@@ -162,11 +179,16 @@ def test_milestones(national):
     # centres: CSI-1 achieved 2025-Q4, CSI-2 achieved 2026-Q3, CSI-3 achieved 2026-Q1 then back to
     # in_progress in 2026-Q2 -> 2. Baseline 0. E = 5 * 5 / 22 = 1.136, R = 1.76 -> on track
     r = national["centres_of_service_innovation"]
-    assert (r["value"], r["baseline"], r["status"], round(r["ratio"], 2)) == (2.0, 0.0, "on_track", 1.76)
-    assert r["coverage_reporting"] == 3 and pd.isna(r["coverage_total"])   # not a share of councils
-    assert national["workforce_plan"]["status"] == "achieved"          # achieved 2026-Q1
-    assert national["coordinating_institute"]["status"] == "not_yet"   # in progress
-    assert national["apprenticeship_scheme"]["status"] == "not_yet"    # no record at all
+    assert (r["value"], r["baseline"], r["status"], round(r["ratio"], 2)) == (
+        2.0,
+        0.0,
+        "on_track",
+        1.76,
+    )
+    assert r["coverage_reporting"] == 3 and pd.isna(r["coverage_total"])  # not a share of councils
+    assert national["workforce_plan"]["status"] == "achieved"  # achieved 2026-Q1
+    assert national["coordinating_institute"]["status"] == "not_yet"  # in progress
+    assert national["apprenticeship_scheme"]["status"] == "not_yet"  # no record at all
     assert national["audit_regime"]["status"] == "not_yet"
 
 
@@ -198,26 +220,33 @@ def test_by_region(db):
 
 def test_by_footprint_centre_and_type_add_up(db):
     f = by_group(db, "footprint")
-    assert {grp for _, grp in f} == {"Tees Valley", "Greater Manchester", "No combined or strategic authority"}
+    assert {grp for _, grp in f} == {
+        "Tees Valley",
+        "Greater Manchester",
+        "No combined or strategic authority",
+    }
     # standards: Tees Valley A and B adopt -> 2 / 2 = 100%; no footprint C, D -> 0 / 2; GM 0 / 1
     assert f[("standards_adoption", "Tees Valley")]["value"] == 100.0
     assert f[("standards_adoption", "No combined or strategic authority")]["value"] == 0.0
     assert f[("standards_adoption", "Greater Manchester")]["coverage_total"] == 5 - 4
     c = by_group(db, "centre")
-    assert c[("digital_ceos", "North Centre")]["value"] == 2.0             # A, B
+    assert c[("digital_ceos", "North Centre")]["value"] == 2.0  # A, B
     assert c[("digital_ceos", "No Centre of Service Innovation")]["value"] == 0.0
     assert sum(r["coverage_total"] for (mid, _), r in c.items() if mid == "digital_ceos") == 5
     t = by_group(db, "council_type")
-    assert t[("data_maturity", "unitary")]["value"] == 3.5                  # A 4, B 3
-    assert t[("data_maturity", "city corporation")]["value"] == 2.0         # C 2
-    assert t[("lg_placements", "unitary")]["value"] == 2.0                  # P2 (B), P4 (A)
+    assert t[("data_maturity", "unitary")]["value"] == 3.5  # A 4, B 3
+    assert t[("data_maturity", "city corporation")]["value"] == 2.0  # C 2
+    assert t[("lg_placements", "unitary")]["value"] == 2.0  # P2 (B), P4 (A)
 
 
 def test_split_rule_and_changed_target_flow_through(db):
     text = C.DEFAULT_PATH.read_text(encoding="utf-8")
-    cfg = C.loads(text.replace("target = 10\nmethod = \"councils_yes\"",
-                               "target = 10\nsplit = \"by_councils\"\nmethod = \"councils_yes\"")
-                  .replace("target = 33\n", "target = 25\n"))
+    cfg = C.loads(
+        text.replace(
+            'target = 10\nmethod = "councils_yes"',
+            'target = 10\nsplit = "by_councils"\nmethod = "councils_yes"',
+        ).replace("target = 33\n", "target = 25\n")
+    )
     g = by_group(db, "footprint", config=cfg)
     # Tees Valley holds 2 of the 5 councils -> target 10 * 2 / 5 = 4; baseline B -> 1, now 2:
     # E = 3 * 5 / 22 = 0.682, R = 1 / 0.682 = 1.47 -> on track
@@ -225,22 +254,25 @@ def test_split_rule_and_changed_target_flow_through(db):
     assert tv["target"] == 4.0 and tv["status"] == "on_track"
     with connect(db) as con:
         nat = S.summary(con, config=cfg).set_index("id")
-    assert nat.loc["sme_spend_share", "status"] == "achieved"   # 26% >= the revised 25%
+    assert nat.loc["sme_spend_share", "status"] == "achieved"  # 26% >= the revised 25%
 
 
 def test_as_of_baseline_and_before(db):
     with connect(db) as con:
         at_base = S.summary(con, as_of="2025-Q2").set_index("id")
         before = S.summary(con, as_of="2025-Q1").set_index("id")
-    assert at_base.loc["sme_spend_share", "status"] == "not_enough_data"       # t == t0: E = 0
+    assert at_base.loc["sme_spend_share", "status"] == "not_enough_data"  # t == t0: E = 0
     assert "baseline quarter" in at_base.loc["sme_spend_share", "explanation"]
     assert before.loc["digital_ceos", "status"] == "not_enough_data"
-    assert pd.isna(before.loc["data_maturity", "direction"])                   # one quarter only
+    assert pd.isna(before.loc["data_maturity", "direction"])  # one quarter only
 
 
 def test_unknown_quarter_level_and_measure(db):
     with connect(db) as con:
-        with pytest.raises(S.MetricsError, match="No data for 2019-Q1: the database holds quarters 2025-Q1 to 2026-Q3"):
+        with pytest.raises(
+            S.MetricsError,
+            match="No data for 2019-Q1: the database holds quarters 2025-Q1 to 2026-Q3",
+        ):
             S.summary(con, as_of="2019-Q1")
         with pytest.raises(S.MetricsError, match="Unknown quarter"):
             S.summary(con, as_of="spring")
@@ -257,7 +289,11 @@ def test_summary_all_matches_single_calls(db):
         everything = S.summary_all(con)
         for by in (None, *S.LEVELS):
             single = S.summary(con, by=by)
-            assert everything[by].drop(columns=["explanation"]).equals(single.drop(columns=["explanation"]))
+            assert (
+                everything[by]
+                .drop(columns=["explanation"])
+                .equals(single.drop(columns=["explanation"]))
+            )
 
 
 def test_empty_database(make_db):

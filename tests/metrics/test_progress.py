@@ -2,6 +2,7 @@
 
 Baseline 2025-Q2, deadline 2030-Q4: D - t0 = 22 quarters. At 2026-Q3, t - t0 = 5.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,21 +13,26 @@ BQ, DL, NOW = "2025-Q2", "2030-Q4", "2026-Q3"
 
 
 def st(value, baseline=0.0, target=22.0, quarter=NOW, **kw):
-    return P.status(value, baseline, target, quarter=quarter, baseline_quarter=BQ, deadline=DL, **kw)
+    return P.status(
+        value, baseline, target, quarter=quarter, baseline_quarter=BQ, deadline=DL, **kw
+    )
 
 
 # b = 0, T = 22 -> E = 22 * 5 / 22 = 5 at 2026-Q3, so R = v / 5.
-@pytest.mark.parametrize("value, expected", [
-    (4.75, "on_track"),              # R = 0.95 exactly: the edge belongs to on_track
-    (4.7499, "acceleration_needed"),  # just below 0.95
-    (2.5, "acceleration_needed"),    # R = 0.5 exactly
-    (2.4999, "limited_progress"),
-    (-0.5, "limited_progress"),      # R = -0.1 exactly
-    (-0.5001, "deteriorating"),
-    (0.0, "limited_progress"),       # no change: R = 0
-    (22.0, "achieved"),              # reached the target
-    (30.0, "achieved"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (4.75, "on_track"),  # R = 0.95 exactly: the edge belongs to on_track
+        (4.7499, "acceleration_needed"),  # just below 0.95
+        (2.5, "acceleration_needed"),  # R = 0.5 exactly
+        (2.4999, "limited_progress"),
+        (-0.5, "limited_progress"),  # R = -0.1 exactly
+        (-0.5001, "deteriorating"),
+        (0.0, "limited_progress"),  # no change: R = 0
+        (22.0, "achieved"),  # reached the target
+        (30.0, "achieved"),
+    ],
+)
 def test_band_edges(value, expected):
     assert st(value).status == expected
 
@@ -66,10 +72,10 @@ def test_decreasing_target():
 def test_not_enough_data_cases():
     assert st(None).status == "not_enough_data"
     assert st(3, baseline=None).status == "not_enough_data"
-    assert st(3, quarters_with_data=1).status == "not_enough_data"            # a single quarter of data
-    at_base = st(3, quarter=BQ)                                               # t == t0: E = 0
+    assert st(3, quarters_with_data=1).status == "not_enough_data"  # a single quarter of data
+    at_base = st(3, quarter=BQ)  # t == t0: E = 0
     assert at_base.status == "not_enough_data" and "baseline quarter" in at_base.reason
-    assert st(3, quarter="2025-Q1").status == "not_enough_data"              # before the baseline
+    assert st(3, quarter="2025-Q1").status == "not_enough_data"  # before the baseline
 
 
 def test_achieved_wins_over_a_single_quarter():
@@ -89,10 +95,18 @@ def test_milestone_status():
 
 # ------------------------------------------------------------------ projection
 
+
 def test_projection_straight_line():
     # 2025-Q2 .. 2026-Q3: 0, 1, 2, 3, 4, 5 (one per quarter). At 2030-Q4 (22 quarters after
     # 2025-Q2) the line gives 22; the target 10 is reached 10 quarters after 2025-Q2 = 2027-Q4.
-    series = [("2025-Q2", 0), ("2025-Q3", 1), ("2025-Q4", 2), ("2026-Q1", 3), ("2026-Q2", 4), ("2026-Q3", 5)]
+    series = [
+        ("2025-Q2", 0),
+        ("2025-Q3", 1),
+        ("2025-Q4", 2),
+        ("2026-Q1", 3),
+        ("2026-Q2", 4),
+        ("2026-Q3", 5),
+    ]
     p = P.projection(series, DL, target=10)
     assert p.projected_at_deadline == pytest.approx(22)
     assert p.projected_quarter_reached == "2027-Q4"
@@ -102,8 +116,12 @@ def test_projection_straight_line():
 def test_projection_uses_last_eight_quarters_only():
     # ten quarters: the first two (100, 100) are outliers that the window of 8 drops;
     # the last eight are 0..7 -> slope 1
-    series = [("2024-Q3", 100), ("2024-Q4", 100)] + [(q, i) for i, q in enumerate(
-        ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"])]
+    series = [("2024-Q3", 100), ("2024-Q4", 100)] + [
+        (q, i)
+        for i, q in enumerate(
+            ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+        )
+    ]
     p = P.projection(series, DL, window=8)
     assert p.slope == pytest.approx(1.0) and p.points == 8
 
@@ -112,16 +130,21 @@ def test_projection_single_quarter_and_flat_and_worsening():
     assert P.projection([("2026-Q3", 3)], DL, target=10) == P.Projection(points=1)
     flat = P.projection([("2026-Q1", 3), ("2026-Q2", 3), ("2026-Q3", 3)], DL, target=10)
     assert flat.projected_at_deadline == pytest.approx(3) and flat.projected_quarter_reached is None
-    worse = P.projection([("2026-Q1", 5), ("2026-Q2", 4), ("2026-Q3", 3)], DL, target=10, bounds=(0, None))
+    worse = P.projection(
+        [("2026-Q1", 5), ("2026-Q2", 4), ("2026-Q3", 3)], DL, target=10, bounds=(0, None)
+    )
     # slope -1 per quarter; 2030-Q4 is 17 quarters after 2026-Q3: 3 - 17 < 0 -> clipped at 0
     assert worse.projected_at_deadline == 0 and worse.projected_quarter_reached is None
 
 
 def test_projection_already_achieved_and_no_target():
     done = P.projection([("2026-Q2", 9), ("2026-Q3", 12)], DL, target=10)
-    assert done.projected_quarter_reached is None          # already there
+    assert done.projected_quarter_reached is None  # already there
     tracked = P.projection([("2026-Q2", 1), ("2026-Q3", 2)], DL)
-    assert tracked.projected_quarter_reached is None and tracked.projected_at_deadline == pytest.approx(19)
+    assert (
+        tracked.projected_quarter_reached is None
+        and tracked.projected_at_deadline == pytest.approx(19)
+    )
 
 
 def test_projection_reached_next_quarter_at_least():
@@ -132,6 +155,7 @@ def test_projection_reached_next_quarter_at_least():
 
 # ------------------------------------------------------------------ direction of travel
 
+
 def test_direction_over_last_four_quarters():
     # window 2025-Q4..2026-Q3: from 40 (2025-Q4) to 42.5 -> +2.5 > tolerance 1 -> improving;
     # the 2025-Q2 value 10 lies outside the window and is ignored
@@ -139,13 +163,16 @@ def test_direction_over_last_four_quarters():
     assert P.direction(s, tolerance=1.0) == ("improving", pytest.approx(2.5), "2025-Q4")
     assert P.direction(s, tolerance=1.0, better="decrease")[0] == "worsening"
     assert P.direction([("2026-Q2", 40), ("2026-Q3", 40.9)], tolerance=1.0)[0] == "stable"
-    assert P.direction([("2026-Q2", 40), ("2026-Q3", 39)], tolerance=1.0)[0] == "stable"   # edge: |-1| <= 1
+    assert (
+        P.direction([("2026-Q2", 40), ("2026-Q3", 39)], tolerance=1.0)[0] == "stable"
+    )  # edge: |-1| <= 1
     assert P.direction([("2026-Q2", 40), ("2026-Q3", 38.9)], tolerance=1.0)[0] == "worsening"
     assert P.direction([("2026-Q3", 40)], tolerance=1.0) == (None, None, None)
     assert P.direction([("2025-Q1", 1), ("2026-Q3", 40)], tolerance=1.0) == (None, None, None)
 
 
 # ------------------------------------------------------------------ words and explanations
+
 
 def test_labels_are_words_and_text_glyphs():
     # glyphs in DejaVu Sans / Liberation with no emoji presentation (no emoji font needed)
@@ -157,23 +184,55 @@ def test_labels_are_words_and_text_glyphs():
 
 
 def test_explain_on_track_sentence_has_the_numbers():
-    row = dict(id="data_exchanges", unit="count", status="acceleration_needed", value=3.0, baseline=1.0,
-               target=15.0, quarter=NOW, baseline_quarter=BQ, deadline=DL,
-               expected_now=1 + 70 / 22, ratio=2 / (70 / 22))
-    assert P.explain(row) == ("Expected 4.18 by 2026-Q3 on the straight path from 1 in 2025-Q2 to 15 by "
-                              "2030-Q4; we have 3: 63% of the pace needed: acceleration needed.")
+    row = dict(
+        id="data_exchanges",
+        unit="count",
+        status="acceleration_needed",
+        value=3.0,
+        baseline=1.0,
+        target=15.0,
+        quarter=NOW,
+        baseline_quarter=BQ,
+        deadline=DL,
+        expected_now=1 + 70 / 22,
+        ratio=2 / (70 / 22),
+    )
+    assert P.explain(row) == (
+        "Expected 4.18 by 2026-Q3 on the straight path from 1 in 2025-Q2 to 15 by "
+        "2030-Q4; we have 3: 63% of the pace needed: acceleration needed."
+    )
 
 
 def test_explain_other_statuses():
     base = dict(unit="percent", quarter=NOW, baseline_quarter=BQ, deadline=DL)
-    assert P.explain({**base, "status": "achieved", "value": 35.0, "target": 33.0}) == \
-        "Target of 33% reached: 35.0% in 2026-Q3."
-    assert P.explain({**base, "status": "tracked", "value": 28.0, "direction": "improving",
-                      "direction_change": 16.9, "direction_from": "2025-Q4"}) == \
-        "No target: tracked; improving (+16.9 percentage points since 2025-Q4): 28.0% in 2026-Q3."
-    assert P.explain({**base, "unit": "milestone", "status": "not_yet"}) == "Not yet achieved as of 2026-Q3."
-    assert "baseline quarter" in P.explain({**base, "status": "not_enough_data",
-                                            "status_reason": "this is the baseline quarter: no progress is expected yet"})
+    assert (
+        P.explain({**base, "status": "achieved", "value": 35.0, "target": 33.0})
+        == "Target of 33% reached: 35.0% in 2026-Q3."
+    )
+    assert (
+        P.explain(
+            {
+                **base,
+                "status": "tracked",
+                "value": 28.0,
+                "direction": "improving",
+                "direction_change": 16.9,
+                "direction_from": "2025-Q4",
+            }
+        )
+        == "No target: tracked; improving (+16.9 percentage points since 2025-Q4): 28.0% in 2026-Q3."
+    )
+    assert (
+        P.explain({**base, "unit": "milestone", "status": "not_yet"})
+        == "Not yet achieved as of 2026-Q3."
+    )
+    assert "baseline quarter" in P.explain(
+        {
+            **base,
+            "status": "not_enough_data",
+            "status_reason": "this is the baseline quarter: no progress is expected yet",
+        }
+    )
 
 
 def test_format_value():

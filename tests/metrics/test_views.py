@@ -3,6 +3,7 @@
 The quarter shown is 2026-Q3; the staleness window is 4 quarters, so a value from 2025-Q3
 or later is carried forward and 2025-Q2 (5 quarters old) is not.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,9 @@ def con(make_db):
 
 
 def _by(df, key, col="name"):
-    return {k: v for k, v in zip(df[col], df["value"]) if not (isinstance(v, float) and math.isnan(v))}
+    return {
+        k: v for k, v in zip(df[col], df["value"]) if not (isinstance(v, float) and math.isnan(v))
+    }
 
 
 def test_council_values_data_maturity_carries_latest_within_window(con):
@@ -30,13 +33,23 @@ def test_council_values_data_maturity_carries_latest_within_window(con):
     # Hartlepool 4 (2026-Q3), Middlesbrough 3 (2026-Q1, 2 old), Hampshire 4 (2026-Q2),
     # East Hampshire 2, City of London 1; Newcastle's 2025-Q2 is 5 quarters old: no value;
     # Barking never reported.
-    assert _by(df, "name") == {"Hartlepool": 4.0, "Middlesbrough": 3.0, "Hampshire": 4.0,
-                               "East Hampshire": 2.0, "City of London": 1.0}
+    assert _by(df, "name") == {
+        "Hartlepool": 4.0,
+        "Middlesbrough": 3.0,
+        "Hampshire": 4.0,
+        "East Hampshire": 2.0,
+        "City of London": 1.0,
+    }
     row = df.set_index("name").loc["Middlesbrough"]
-    assert row["quarter"] == "2026-Q1" and row["display"] == "3.00"   # scores: two decimals, as on the overview
+    assert (
+        row["quarter"] == "2026-Q1" and row["display"] == "3.00"
+    )  # scores: two decimals, as on the overview
     assert df.set_index("name").loc["Newcastle upon Tyne", "display"] == "no data"
     # at 2025-Q2 Newcastle's own value counts
-    assert _by(views.council_values(con, "data_maturity", "2025-Q2"), "name")["Newcastle upon Tyne"] == 5.0
+    assert (
+        _by(views.council_values(con, "data_maturity", "2025-Q2"), "name")["Newcastle upon Tyne"]
+        == 5.0
+    )
 
 
 def test_council_values_ratio_and_standards(con):
@@ -61,7 +74,9 @@ def test_council_values_refuses_measures_without_a_council_level(con):
         views.council_values(con, "lg_placements", Q)
     assert "lg_placements" not in views.place_measure_options("council")
     assert "lg_placements" in views.place_measure_options("region")
-    assert "coordinating_institute" not in views.place_measure_options("region")   # milestones: no map
+    assert "coordinating_institute" not in views.place_measure_options(
+        "region"
+    )  # milestones: no map
 
 
 def test_place_values_ranking_by_region_agrees_with_summary(con):
@@ -76,7 +91,7 @@ def test_place_values_ranking_by_region_agrees_with_summary(con):
 
 def test_place_values_council_level_ties_share_a_rank_and_missing_last(con):
     df = views.place_values(con, "data_maturity", "council", Q)
-    assert list(df["group"][:2]) == ["Hampshire", "Hartlepool"]   # both 4.0, by name
+    assert list(df["group"][:2]) == ["Hampshire", "Hartlepool"]  # both 4.0, by name
     assert list(df["rank"][:5]) == [1, 1, 3, 4, 5]
     assert list(df["display"][-2:]) == ["no data", "no data"]
     assert list(df["coverage"][:2]) == ["2026-Q2 return", "2026-Q3 return"]
@@ -89,7 +104,7 @@ def test_map_values_footprint_colours_member_councils(con):
     assert df.loc["E09000002", "value"] == 1.0
     assert df.loc["E06000001", "label"] == "Tees Valley: 3.50"
     assert df.loc["E07000085", "label"] == "not in a footprint"
-    assert "E10000014" not in df.index   # counties are not on the district layer
+    assert "E10000014" not in df.index  # counties are not on the district layer
 
 
 def test_map_values_council_layers(con):
@@ -109,7 +124,7 @@ def test_group_trends_and_compare(con):
     assert list(cmp) == ["Tees Valley", "Greater London Authority", "England"]
     # England 2026-Q3: (4 + 3 + 1 + 4 + 2) / 5 = 2.8
     assert cmp["England"][-1] == ("2026-Q3", pytest.approx(2.8))
-    assert cmp["Tees Valley"][0] == ("2025-Q2", 2.5)   # (2 + 3) / 2
+    assert cmp["Tees Valley"][0] == ("2025-Q2", 2.5)  # (2 + 3) / 2
 
 
 def test_council_series_against_region_type_and_england(con):
@@ -122,27 +137,37 @@ def test_council_series_against_region_type_and_england(con):
     # England 2026-Q3 (returns of that quarter only): (4 + 1 + 2) / 3
     assert dm[("england", "2026-Q3")] == pytest.approx(7 / 3)
     sme = s[s["series"] == "sme_share"].set_index(["scope", "quarter"])["value"]
-    assert sme[("england", "2026-Q3")] == pytest.approx(100 * 20 / 150)   # (20 + 0) / (100 + 50)
+    assert sme[("england", "2026-Q3")] == pytest.approx(100 * 20 / 150)  # (20 + 0) / (100 + 50)
     std = s[s["series"] == "standards_adopted"].set_index(["scope", "quarter"])["value"]
     assert std[("council", "2026-Q3")] == 7.0
     wf = s[s["series"] == "workforce_share"].set_index(["scope", "quarter"])
-    assert wf.loc[("council", "2026-Q3"), "display"] == "40.0%"          # 10 / 25
-    assert wf.loc[("council", "2025-Q2"), "display"] == "<5"             # 4 people
+    assert wf.loc[("council", "2026-Q3"), "display"] == "40.0%"  # 10 / 25
+    assert wf.loc[("council", "2025-Q2"), "display"] == "<5"  # 4 people
     assert math.isnan(wf.loc[("council", "2025-Q2"), "value"])
-    assert wf.loc[("england", "2026-Q3"), "display"] == "39.3%"          # 11 / 28
+    assert wf.loc[("england", "2026-Q3"), "display"] == "39.3%"  # 11 / 28
 
 
 def test_profile_lines_and_table(con):
     s = views.council_series(con, "E06000001", Q)
     info = views.council_info(con, "E06000001")
     labels = views.scope_labels(info)
-    assert labels == {"council": "Hartlepool", "region": "North East (region)",
-                      "type": "All unitary councils", "england": "England"}
+    assert labels == {
+        "council": "Hartlepool",
+        "region": "North East (region)",
+        "type": "All unitary councils",
+        "england": "England",
+    }
     lines = views.profile_lines(s, "data_maturity", labels)
     assert list(lines) == ["Hartlepool", "North East (region)", "All unitary councils", "England"]
     assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
     table = views.profile_table(s, "workforce_share", labels)
-    assert list(table.columns) == ["Quarter", "Hartlepool", "North East (region)", "All unitary councils", "England"]
+    assert list(table.columns) == [
+        "Quarter",
+        "Hartlepool",
+        "North East (region)",
+        "All unitary councils",
+        "England",
+    ]
     assert table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
 
 
@@ -154,7 +179,12 @@ def test_standards_status_and_missing_returns(con):
     assert st.loc["open_referral", "status"] == "not reported"
     miss = views.missing_returns(con, "E06000002", Q)
     # survey sent 2025-Q2 and 2026-Q1: missing 2025-Q3, 2025-Q4, 2026-Q2, 2026-Q3; no workforce (6 quarters)
-    assert list(miss[miss["kind"] == "survey"]["quarter"]) == ["2025-Q3", "2025-Q4", "2026-Q2", "2026-Q3"]
+    assert list(miss[miss["kind"] == "survey"]["quarter"]) == [
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q2",
+        "2026-Q3",
+    ]
     assert len(miss[miss["kind"] == "workforce"]) == 6
     assert views.missing_returns(con, "E06000002", "2025-Q1").empty
 
@@ -166,8 +196,13 @@ def test_coverage_counts_and_heatmap(con):
     assert cov.loc[("survey", Q), "percent"] == pytest.approx(300 / 7)
     assert cov.loc[("survey", "2025-Q3"), "reporting"] == 0
     assert cov.loc[("workforce", Q), "reporting"] == 2
-    assert views.coverage_at(con, Q)[0] == {"kind": "survey", "reporting": 3, "total": 7, "text": "3 of 7 (43%)",
-                                            "percent": pytest.approx(300 / 7)}
+    assert views.coverage_at(con, Q)[0] == {
+        "kind": "survey",
+        "reporting": 3,
+        "total": 7,
+        "text": "3 of 7 (43%)",
+        "percent": pytest.approx(300 / 7),
+    }
     regions, quarters, z, text = views.coverage_heatmap(con, "survey", Q)
     assert regions == ["London", "North East", "South East"]
     assert quarters[0] == "2025-Q2" and quarters[-1] == Q
@@ -178,21 +213,42 @@ def test_coverage_counts_and_heatmap(con):
 
 def test_missing_and_stale_values(con):
     miss = views.missing_for_quarter(con, "survey", Q)
-    assert set(miss["council"]) == {"Middlesbrough", "Newcastle upon Tyne", "Barking and Dagenham", "Hampshire"}
+    assert set(miss["council"]) == {
+        "Middlesbrough",
+        "Newcastle upon Tyne",
+        "Barking and Dagenham",
+        "Hampshire",
+    }
     stale = views.stale_values(con, "survey", Q)
-    assert list(stale["council"]) == ["Hampshire", "Middlesbrough", "Newcastle upon Tyne", "Barking and Dagenham"]
-    assert list(stale["state"]) == ["carried forward", "carried forward", "too old: not counted", "never reported"]
+    assert list(stale["council"]) == [
+        "Hampshire",
+        "Middlesbrough",
+        "Newcastle upon Tyne",
+        "Barking and Dagenham",
+    ]
+    assert list(stale["state"]) == [
+        "carried forward",
+        "carried forward",
+        "too old: not counted",
+        "never reported",
+    ]
     assert list(stale["quarters_old"][:3]) == [1, 2, 5]
     # the shown quarter moves the window: at 2026-Q2, Hartlepool's 2025-Q2 survey is 4 quarters old
     st2 = views.stale_values(con, "survey", "2026-Q2").set_index("council")
-    assert st2.loc["Hartlepool", "state"] == "carried forward" and st2.loc["Hartlepool", "quarters_old"] == 4
+    assert (
+        st2.loc["Hartlepool", "state"] == "carried forward"
+        and st2.loc["Hartlepool", "quarters_old"] == 4
+    )
 
 
 def test_series_range_is_shared_and_padded():
     # values 2..4: pad 5% of 2 = 0.1
     assert views.series_range({"a": [("q", 2.0), ("r", None)], "b": [("q", 4.0)]}) == [1.9, 4.1]
-    assert views.series_range({"a": [("q", 50.0)]}) == [47.5, 52.5]          # one value: 5% of it
-    assert views.series_range({"a": [("q", 2.0)], "b": [("q", 4.0)]}, floor_zero=True) == [-0.2, 4.2]
+    assert views.series_range({"a": [("q", 50.0)]}) == [47.5, 52.5]  # one value: 5% of it
+    assert views.series_range({"a": [("q", 2.0)], "b": [("q", 4.0)]}, floor_zero=True) == [
+        -0.2,
+        4.2,
+    ]
     assert views.series_range({"a": [("q", None)]}) is None
 
 
@@ -200,5 +256,9 @@ def test_close_scores_are_told_apart_as_on_the_overview():
     # 2.82 and 2.86 both read "2.9" with one decimal; format_value gives two for scores
     from metrics import views
 
-    assert [views._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == ["2.82", "2.86", "no data"]
+    assert [views._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == [
+        "2.82",
+        "2.86",
+        "no data",
+    ]
     assert views._fmt(20.44, "percent") == "20.4%" and views._fmt(3.0, "count") == "3"

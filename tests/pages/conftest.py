@@ -1,11 +1,11 @@
 """AppTest through dashboard.py, the way `streamlit run` serves it (every run goes
 through the frame: see _entry_script_always in tests/conftest.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 
 
 @pytest.fixture

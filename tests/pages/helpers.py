@@ -1,4 +1,5 @@
 """Opening the dashboard in AppTest, and small readers for its element trees."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,10 @@ def chart(at, key: str) -> dict:
     for el in at.get("plotly_chart"):
         if getattr(el, "key", None) == key:
             return json.loads(el.proto.spec)
-    raise AssertionError(f"no plotly chart with key {key!r}; keys: "
-                         f"{[getattr(e, 'key', None) for e in at.get('plotly_chart')]}")
+    raise AssertionError(
+        f"no plotly chart with key {key!r}; keys: "
+        f"{[getattr(e, 'key', None) for e in at.get('plotly_chart')]}"
+    )
 
 
 def trace(fig: dict, name_start: str) -> dict:

@@ -1,4 +1,5 @@
 """Council profile page through dashboard.py (AppTest) on the places_small variant."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,13 @@ def parse_markdown_table(text: str) -> pd.DataFrame | None:
     lines = text.strip().split("\n")
     if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
         return None
-    split = lambda line: [c.strip().replace("\\|", "|")  # noqa: E731
-                          for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+
+    def split(line):
+        return [
+            c.strip().replace("\\|", "|")
+            for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]
+        ]
+
     return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
 
@@ -52,12 +58,17 @@ def test_profile_of_hartlepool(db, monkeypatch):
     figs = figures_of(at)
     assert len(figs) == 4
     dm = figs[0]
-    assert [t["name"] for t in dm["data"]] == ["Hartlepool", "North East (region)", "All unitary councils", "England"]
-    assert dm["data"][0]["y"] == [2.0, 4.0]                       # its own returns, 2025-Q2 and 2026-Q3
-    assert dm["data"][2]["y"][0] == 2.5                           # unitaries 2025-Q2: (2 + 3) / 2
-    assert len({t["line"]["dash"] for t in dm["data"]}) == 4      # told apart without colour
+    assert [t["name"] for t in dm["data"]] == [
+        "Hartlepool",
+        "North East (region)",
+        "All unitary councils",
+        "England",
+    ]
+    assert dm["data"][0]["y"] == [2.0, 4.0]  # its own returns, 2025-Q2 and 2026-Q3
+    assert dm["data"][2]["y"][0] == 2.5  # unitaries 2025-Q2: (2 + 3) / 2
+    assert len({t["line"]["dash"] for t in dm["data"]}) == 4  # told apart without colour
     wf = figs[3]
-    assert wf["data"][0]["y"] == [None, 40.0]                     # 2025-Q2 rests on 4 people: not drawn
+    assert wf["data"][0]["y"] == [None, 40.0]  # 2025-Q2 rests on 4 people: not drawn
     # each chart's numbers: a markdown table in its (closed) "Numbers" expander
     assert [e.label for e in at.expander] == ["Numbers"] * 4
     tables = {tuple(t.columns): t for t in markdown_tables(at)}
@@ -71,9 +82,14 @@ def test_profile_of_hartlepool(db, monkeypatch):
     assert len(standards) == 7 and set(standards["Status"]) == {"adopted"}
     missing = markdown_table_with(at, "Return")
     # survey missing 2025-Q3..2026-Q2 (4 quarters), workforce likewise (4)
-    assert list(missing["Quarter"][missing["Return"] == "survey"]) == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+    assert list(missing["Quarter"][missing["Return"] == "survey"]) == [
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+    ]
     assert len(missing) == 8
-    assert not at.dataframe                     # small tables: no dataframe to serialise per rerun
+    assert not at.dataframe  # small tables: no dataframe to serialise per rerun
 
 
 def test_choosing_another_council_updates_the_url(db, monkeypatch):
@@ -91,7 +107,7 @@ def test_council_that_never_reported(db, monkeypatch):
     at = open_dashboard(db, "pages/council.py", monkeypatch, council="E09000002")
     captions = " ".join(c.value for c in at.caption)
     assert "Barking and Dagenham has not reported this up to 2026-Q3" in captions
-    assert len(markdown_table_with(at, "Return")) == 12   # 6 quarters x 2 kinds
+    assert len(markdown_table_with(at, "Return")) == 12  # 6 quarters x 2 kinds
 
 
 def test_unknown_council_in_url_is_ignored(db, monkeypatch):

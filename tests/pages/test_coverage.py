@@ -3,12 +3,13 @@
 Quarter shown 2026-Q3. Survey returns that quarter: Hartlepool, City of London, East
 Hampshire = 3 of 7; workforce: Hartlepool, City of London = 2 of 7.
 """
+
 from __future__ import annotations
 
 import pytest
 
-from tests.pages.test_council import table_with
 from tests.pages.helpers import figures_of, open_dashboard
+from tests.pages.test_council import table_with
 
 
 @pytest.fixture
@@ -33,9 +34,19 @@ def test_survey_coverage_heatmap_missing_and_stale(db, monkeypatch):
     assert regions.loc[("North East", "2026-Q3"), "reporting"] == 1
     assert regions.loc[("North East", "2026-Q3"), "total"] == 3
     missing = table_with(at, "latest_return")
-    assert set(missing["council"]) == {"Middlesbrough", "Newcastle upon Tyne", "Barking and Dagenham", "Hampshire"}
+    assert set(missing["council"]) == {
+        "Middlesbrough",
+        "Newcastle upon Tyne",
+        "Barking and Dagenham",
+        "Hampshire",
+    }
     stale = table_with(at, "state")
-    assert list(stale["state"]) == ["carried forward", "carried forward", "too old: not counted", "never reported"]
+    assert list(stale["state"]) == [
+        "carried forward",
+        "carried forward",
+        "too old: not counted",
+        "never reported",
+    ]
     dl = at.get("download_button")
     assert len(dl) == 1
 
@@ -49,7 +60,7 @@ def test_switching_to_workforce(db, monkeypatch):
     # London workforce 2026-Q3: City of London, 1 of 2
     assert heat["text"][0][-1] == "50%"
     missing = table_with(at, "latest_return")
-    assert len(missing) == 5                      # 7 councils, 2 reported
+    assert len(missing) == 5  # 7 councils, 2 reported
     assert "Hartlepool" not in set(missing["council"])
 
 

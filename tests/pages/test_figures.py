@@ -1,4 +1,5 @@
 """metrics.figures builders on small inputs (values by hand)."""
+
 from __future__ import annotations
 
 from metrics import figures
@@ -21,8 +22,14 @@ def test_breakdown_keeps_groups_without_data_and_marks_each_group_target():
 
 
 def test_trajectory_without_target_draws_no_path_projection_or_target():
-    row = {"unit": "score", "baseline": 2.4, "baseline_quarter": "2025-Q2", "target": None,
-           "deadline": float("nan"), "projected_at_deadline": 4.0}
+    row = {
+        "unit": "score",
+        "baseline": 2.4,
+        "baseline_quarter": "2025-Q2",
+        "target": None,
+        "deadline": float("nan"),
+        "projected_at_deadline": 4.0,
+    }
     fig = figures.trajectory(row, [("2025-Q2", 2.4), ("2025-Q3", 2.5)])
     assert [t.name for t in fig.data] == ["Actual", "Baseline 2025-Q2"]
     assert fig.layout.yaxis.title.text == "score (1 to 5)"
@@ -31,8 +38,8 @@ def test_trajectory_without_target_draws_no_path_projection_or_target():
 def test_sparkline_is_small_and_carries_no_template():
     fig = figures.sparkline([1, None, 3])
     assert list(fig.data[0].y) == [1, None, 3]
-    assert list(fig.data[1].x) == [2]                      # the last value is marked
-    assert len(fig.to_json()) < 1000                        # plotly's default template is ~7 kB
+    assert list(fig.data[1].x) == [2]  # the last value is marked
+    assert len(fig.to_json()) < 1000  # plotly's default template is ~7 kB
 
 
 def test_count_ticks_are_whole_numbers():
@@ -45,17 +52,23 @@ def test_frozen_figure_is_encoded_once_and_as_plotly_encodes_it():
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    fig = figures.lines({"England": [("2025-Q2", 1.0), ("2025-Q3", 2.5)]}, unit="percent", title="t")
+    fig = figures.lines(
+        {"England": [("2025-Q2", 1.0), ("2025-Q3", 2.5)]}, unit="percent", title="t"
+    )
     frozen = figures.frozen(fig)
-    first = pio.to_json(frozen, validate=False)                   # as st.plotly_chart asks
-    assert first == pio.to_json.plotly_to_json(frozen, validate=False)   # plotly's own encoder
+    first = pio.to_json(frozen, validate=False)  # as st.plotly_chart asks
+    assert first == pio.to_json.plotly_to_json(frozen, validate=False)  # plotly's own encoder
     assert json.loads(first) == json.loads(pio.to_json.plotly_to_json(fig, validate=False))
-    assert pio.to_json(frozen, validate=False) is first           # the same string: not encoded again
+    assert pio.to_json(frozen, validate=False) is first  # the same string: not encoded again
     # st.plotly_chart encodes the figure's to_dict(): the same string again
     assert pio.to_json(frozen.to_dict(), validate=False) is first
-    assert pio.to_json(dict(frozen.to_dict()), validate=False) == first     # a plain dict: encoded anew
+    assert (
+        pio.to_json(dict(frozen.to_dict()), validate=False) == first
+    )  # a plain dict: encoded anew
     assert json.loads(first)["data"][0]["y"] == [1.0, 2.5]
     # other figures and other settings go to plotly unchanged
     other = go.Figure(go.Scatter(x=[1], y=[2]))
     assert pio.to_json(other) == pio.to_json.plotly_to_json(other)
-    assert pio.to_json(frozen, pretty=True) == pio.to_json.plotly_to_json(frozen, pretty=True) != first
+    assert (
+        pio.to_json(frozen, pretty=True) == pio.to_json.plotly_to_json(frozen, pretty=True) != first
+    )

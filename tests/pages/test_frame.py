@@ -1,12 +1,21 @@
 """The frame (dashboard.py): shared filters in the URL, demo banner, empty states."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.pages.helpers import has_text
 
-ALL_PAGES = ["pages/overview.py", "pages/theme.py", "pages/places.py", "pages/council.py",
-             "pages/coverage.py", "pages/methodology.py", "pages/upload.py", "pages/history.py"]
+ALL_PAGES = [
+    "pages/overview.py",
+    "pages/theme.py",
+    "pages/places.py",
+    "pages/council.py",
+    "pages/coverage.py",
+    "pages/methodology.py",
+    "pages/upload.py",
+    "pages/history.py",
+]
 MINE = ["pages/overview.py", "pages/theme.py", "pages/methodology.py"]
 BANNER = "Demo data: generated figures, not real returns"
 
@@ -18,7 +27,7 @@ def test_no_database_says_how_to_create_it_on_every_page(app_at, tmp_path):
         assert not at.exception, page
         assert has_text(at, "python -m store init --demo"), page
         assert has_text(at, "make run"), page
-    assert not (tmp_path / "missing.duckdb").exists()   # looking did not create it
+    assert not (tmp_path / "missing.duckdb").exists()  # looking did not create it
 
 
 @pytest.mark.parametrize("page", MINE)
@@ -28,7 +37,7 @@ def test_empty_database_pages_have_empty_states(app_at, make_db, page):
     assert at.session_state["quarter"] is None
     if page != "pages/methodology.py":
         assert has_text(at, "No returns have been loaded yet")
-    else:   # the methodology still explains every measure from the configuration
+    else:  # the methodology still explains every measure from the configuration
         assert has_text(at, "Chief executives from a digital background")
     assert not has_text(at, BANNER)
 

@@ -1,4 +1,5 @@
 """Methodology page: generated from the configuration, with the exact numbers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,14 +37,18 @@ def test_every_measure_with_definition_formula_and_exact_numbers(app_at, make_db
     assert row(ceos, "Quarters from baseline to deadline (D − t0)") == "22"
     assert row(ceos, "Quarters from baseline to 2026-Q3 (t − t0)") == "5"
     # E = (10 - 0) x 5 / 22 = 2.27; R = 2 / 2.27 = 0.88
-    assert row(ceos, "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)") == \
-        "(10 − 0) × 5 ÷ 22 = 2.27"
+    assert (
+        row(ceos, "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)")
+        == "(10 − 0) × 5 ÷ 22 = 2.27"
+    )
     assert row(ceos, "Progress ratio R = (v − b) ÷ E") == "(2 − 0) ÷ 2.27 = 0.88"
     assert row(ceos, "Status") == "Acceleration needed: 0.5 ≤ R < 0.95"
     sme = section(at, "Digital spend with SMEs")
     # E = (33 - 20) x 5 / 22 = 2.95; R = (25 - 20) / 2.95 = 1.69
-    assert row(sme, "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)") == \
-        "(33.0% − 20.0%) × 5 ÷ 22 = 2.95%"
+    assert (
+        row(sme, "Expected progress by now E = (T − b) × (t − t0) ÷ (D − t0)")
+        == "(33.0% − 20.0%) × 5 ÷ 22 = 2.95%"
+    )
     assert row(sme, "Expected value by now (b + E)") == "22.95%"
     assert row(sme, "Progress ratio R = (v − b) ÷ E") == "(25.0% − 20.0%) ÷ 2.95% = 1.69"
     assert row(sme, "Status") == "On track: R ≥ 0.95"
@@ -52,8 +57,11 @@ def test_every_measure_with_definition_formula_and_exact_numbers(app_at, make_db
 
 def test_sources_and_licences(app_at, make_db):
     at = app_at(make_db("pages_small"), PAGE)
-    assert has_text(at, "licence: Creative Commons Attribution 4.0 (CC BY 4.0). UK Local Authority "
-                        "Names and Codes, © mySociety, licensed under CC BY 4.0")
+    assert has_text(
+        at,
+        "licence: Creative Commons Attribution 4.0 (CC BY 4.0). UK Local Authority "
+        "Names and Codes, © mySociety, licensed under CC BY 4.0",
+    )
     assert has_text(at, "licence: Open Government Licence v3.0")
     assert has_text(at, "Contains OS data © Crown copyright and database right 2024")
 
@@ -63,7 +71,9 @@ def test_generated_from_the_configuration(app_at, make_db, monkeypatch, tmp_path
     from metrics import config
 
     text = Path(config.DEFAULT_PATH).read_text(encoding="utf-8")
-    changed = text.replace("target = 33\n", "target = 40\n").replace("on_track = 0.95", "on_track = 0.9")
+    changed = text.replace("target = 33\n", "target = 40\n").replace(
+        "on_track = 0.95", "on_track = 0.9"
+    )
     assert changed != text
     (tmp_path / "targets.toml").write_text(changed, encoding="utf-8")
     monkeypatch.setenv("TRACKER_TARGETS", str(tmp_path / "targets.toml"))

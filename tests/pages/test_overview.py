@@ -3,12 +3,12 @@
 Time: baseline 2025-Q2 (t0), deadline 2030-Q4 (D): D - t0 = 22 quarters; 2026-Q3 is
 t - t0 = 5 quarters after the baseline, 2026-Q2 is 4.
 """
+
 from __future__ import annotations
 
 import re
 
 from tests.pages.helpers import chart, has_text
-
 
 VALUE = re.compile(r'<span style="font-size: 2.25rem; line-height: 1.25">(.*?)</span>')
 
@@ -22,8 +22,9 @@ def cards(at) -> dict[str, dict]:
     """Each card's value by measure id, in configured order (the cards follow it)."""
     from metrics import config
 
-    ids = [m.id for t in config.load().themes
-           for m in config.load().measures.values() if m.theme == t]
+    ids = [
+        m.id for t in config.load().themes for m in config.load().measures.values() if m.theme == t
+    ]
     values = [VALUE.search(t).group(1) for t in card_texts(at)]
     assert len(values) == len(ids)
     return {i: {"value": v} for i, v in zip(ids, values)}
@@ -55,10 +56,13 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     has = lambda text: any(text in b for b in badges)  # noqa: E731
     # digital_ceos: E = (10 - 0) x 5 / 22 = 2.27, R = 2 / 2.27 = 0.88 -> acceleration needed
-    assert has(":gray[:small[target 10 by 2030-Q4]]  \n"
-               ":orange-badge[:material/speed: Acceleration needed]")
+    assert has(
+        ":gray[:small[target 10 by 2030-Q4]]  \n:orange-badge[:material/speed: Acceleration needed]"
+    )
     # sme: E = (33 - 20) x 5 / 22 = 2.95, R = 5 / 2.95 = 1.69 -> on track
-    assert has(":gray[:small[target 33% by 2030-Q4]]  \n:green-badge[:material/check_circle: On track]")
+    assert has(
+        ":gray[:small[target 33% by 2030-Q4]]  \n:green-badge[:material/check_circle: On track]"
+    )
     # data exchanges: E = 15 x 5 / 22 = 3.41, R = 1 / 3.41 = 0.29 -> limited progress
     assert any("Limited progress" in b for b in badges)
     # tracked measures show their direction, never a status
@@ -71,12 +75,17 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     ids = list(cards(at))
     note = lambda mid: notes[ids.index(mid)]  # noqa: E731
     # digital_ceos 1 -> 2; all four councils answered the question
-    assert note("digital_ceos").endswith("  \n:gray[:small[+1 since 2026-Q2 · 4 of 4 councils reporting]]")
+    assert note("digital_ceos").endswith(
+        "  \n:gray[:small[+1 since 2026-Q2 · 4 of 4 councils reporting]]"
+    )
     # sme 2026-Q2: (30 + 20 + 20 + 20) / 400 = 22.5% -> +2.5 points; 4 of 4 councils
     assert note("sme_spend_share").endswith(
-        "  \n:gray[:small[+2.5 points since 2026-Q2 · 4 of 4 councils reporting]]")
+        "  \n:gray[:small[+2.5 points since 2026-Q2 · 4 of 4 councils reporting]]"
+    )
     # data exchanges 0 -> 1; coverage: the 2 councils that lead an exchange (Hartlepool, City of London)
-    assert note("data_exchanges").endswith("  \n:gray[:small[+1 since 2026-Q2 · 2 of 4 councils reporting]]")
+    assert note("data_exchanges").endswith(
+        "  \n:gray[:small[+1 since 2026-Q2 · 2 of 4 councils reporting]]"
+    )
 
 
 def test_sparklines_draw_the_series(app_at, make_db):
@@ -91,7 +100,7 @@ def test_quarter_selector_drives_every_figure(app_at, make_db):
     at = app_at(make_db("pages_small"))
     at.sidebar.selectbox(key="quarter").set_value("2026-Q2").run()
     v = {k: c["value"] for k, c in cards(at).items()}
-    assert v["digital_ceos"] == "1"                           # only Hartlepool
+    assert v["digital_ceos"] == "1"  # only Hartlepool
     assert v["sme_spend_share"] == "22.5%"
     assert v["centres_of_service_innovation"] == "1"
     assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, 0, 0, 0, 0, 1]

@@ -2,6 +2,7 @@
 
 Time: baseline 2025-Q2, deadline 2030-Q4: 22 quarters; 2026-Q3 is 5 quarters in.
 """
+
 from __future__ import annotations
 
 from tests.pages.helpers import chart, has_text, trace
@@ -26,12 +27,25 @@ def test_trajectory_has_every_part_named_and_the_right_numbers(app_at, make_db):
     assert at.title[0].value == "Organisational & political leadership"
     fig = chart(at, "trend-digital_ceos")
     names = [t["name"] for t in fig["data"]]
-    assert names == ["Straight path to target", "Actual", "Projection to 2030-Q4 at recent pace",
-                     "Baseline 2025-Q2", "Target 2030-Q4"]
+    assert names == [
+        "Straight path to target",
+        "Actual",
+        "Projection to 2030-Q4 at recent pace",
+        "Baseline 2025-Q2",
+        "Target 2030-Q4",
+    ]
     path = trace(fig, "Straight path")
     assert (path["x"], path["y"], path["line"]["dash"]) == (["2025-Q2", "2030-Q4"], [0, 10], "dash")
     actual = trace(fig, "Actual")
-    assert actual["x"] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+    assert actual["x"] == [
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
     assert actual["y"] == [0, 0, 0, 0, 0, 1, 2]
     # least squares through (0,0)..(4,0),(5,1),(6,2): slope 8/28, mean 3/7; 2030-Q4 is x = 23:
     # 3/7 + 8/28 x 20 = 6.14
@@ -47,8 +61,11 @@ def test_trajectory_has_every_part_named_and_the_right_numbers(app_at, make_db):
 def test_status_sentence_with_its_numbers(app_at, make_db):
     at = app_at(make_db("pages_small"), THEME, theme="leadership")
     # E = 10 x 5 / 22 = 2.27; R = 2 / 2.27 = 88%
-    assert has_text(at, "Expected 2.27 by 2026-Q3 on the straight path from 0 in 2025-Q2 to 10 by "
-                        "2030-Q4; we have 2: 88% of the pace needed: acceleration needed.")
+    assert has_text(
+        at,
+        "Expected 2.27 by 2026-Q3 on the straight path from 0 in 2025-Q2 to 10 by "
+        "2030-Q4; we have 2: 88% of the pace needed: acceleration needed.",
+    )
 
 
 def test_breakdown_sorted_with_target_line(app_at, make_db):
@@ -60,7 +77,7 @@ def test_breakdown_sorted_with_target_line(app_at, make_db):
     assert bars["y"] == ["district", "city corporation", "unitary"]
     assert bars["x"] == [10, 20, 35]
     line = fig["layout"]["shapes"][0]
-    assert (line["x0"], line["line"]["dash"]) == (33, "dash")          # the national 33% target
+    assert (line["x0"], line["line"]["dash"]) == (33, "dash")  # the national 33% target
     open_tables(at, "sme_spend_share", trend=False)
     assert not [c for c in at.get("plotly_chart") if c.key == "breakdown-sme_spend_share"]
     table = at.dataframe[0].value
@@ -73,7 +90,10 @@ def test_count_breakdown_has_no_group_target(app_at, make_db):
     fig = chart(at, "breakdown-digital_ceos")
     # North East: Hartlepool yes (Middlesbrough no) = 1; London: City of London = 1; South East 0
     assert dict(zip(fig["data"][0]["y"], fig["data"][0]["x"])) == {
-        "South East": 0, "London": 1, "North East": 1}
+        "South East": 0,
+        "London": 1,
+        "North East": 1,
+    }
     assert not fig["layout"].get("shapes")
     open_tables(at, "digital_ceos", trend=False)
     table = at.dataframe[0].value
@@ -85,14 +105,15 @@ def test_every_chart_has_a_table_and_downloads(app_at, make_db):
     at = app_at(make_db("pages_small"), THEME, theme="procurement", level="region")
     ids = ["sme_spend_share", "outcome_based_contracts", "collective_buying"]
     assert sorted(e.key for e in at.get("plotly_chart")) == sorted(
-        [f"trend-{i}" for i in ids] + [f"breakdown-{i}" for i in ids])
-    assert not at.dataframe and not at.get("download_button")   # tables wait for their tab
+        [f"trend-{i}" for i in ids] + [f"breakdown-{i}" for i in ids]
+    )
+    assert not at.dataframe and not at.get("download_button")  # tables wait for their tab
     open_tables(at, *ids)
     assert not at.get("plotly_chart")
-    assert len(at.dataframe) == 6                      # 3 measures x (trajectory + breakdown)
+    assert len(at.dataframe) == 6  # 3 measures x (trajectory + breakdown)
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("CSV") == labels.count("Excel") == 6
-    trend = at.dataframe[0].value   # the trajectory table is the chart's points
+    trend = at.dataframe[0].value  # the trajectory table is the chart's points
     assert list(trend.columns) == ["series", "quarter or group", "value (%)"]
     actual = trend[trend["series"] == "Actual"]
     # sme: 2025-Q2 20%, carried to 2026-Q1; 2026-Q2 22.5%; 2026-Q3 25%
@@ -108,12 +129,17 @@ def test_selector_and_level_change_what_is_shown(app_at, make_db):
     assert at.title[0].value == "Standards"
     assert at.query_params["theme"] == "standards"
     assert [e.key for e in at.get("plotly_chart")] == [
-        "trend-standards_adoption", "trend-audit_regime"]
+        "trend-standards_adoption",
+        "trend-audit_regime",
+    ]
     at.sidebar.selectbox(key="level").set_value("region").run()
     fig = chart(at, "breakdown-standards_adoption")
     # North East: Hartlepool adopts all of 2 councils = 50%; London 0 of 1; South East 0 of 1
     assert dict(zip(fig["data"][0]["y"], fig["data"][0]["x"])) == {
-        "London": 0, "South East": 0, "North East": 50}
+        "London": 0,
+        "South East": 0,
+        "North East": 50,
+    }
 
 
 def test_milestone_is_a_step_chart(app_at, make_db):
@@ -126,8 +152,12 @@ def test_milestone_is_a_step_chart(app_at, make_db):
 
 def test_breakdown_says_what_its_target_mark_means(app_at, make_db):
     at = app_at(make_db("pages_small"), THEME, theme="leadership", level="region")
-    assert has_text(at, "No target for a single group: the national target (10 by 2030-Q4) is not "
-                        "split between groups of this level (region).")
+    assert has_text(
+        at,
+        "No target for a single group: the national target (10 by 2030-Q4) is not "
+        "split between groups of this level (region).",
+    )
     at.selectbox(key="theme").set_value("procurement").run()
-    assert has_text(at, "The dashed line is the national target (33% by 2030-Q4); it applies to "
-                        "every group.")
+    assert has_text(
+        at, "The dashed line is the national target (33% by 2030-Q4); it applies to every group."
+    )

@@ -1,5 +1,6 @@
 """Fixtures for the ingest tests: the real reference geography built once per session
 (plus one abolished council, so 'ended' can be tested), copied for each test."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,11 +27,15 @@ def _reference_file(tmp_path_factory) -> Path:
     con = duckdb.connect(str(path))
     try:
         code, name, ended = ENDED
-        con.execute("INSERT INTO councils (council_code, name, council_type, region_code, region_name, "
-                    "end_date) VALUES (?, ?, 'district', 'E12000006', 'East of England', ?)",
-                    [code, name, ended])
-        con.execute("INSERT INTO council_names VALUES (lower(?), ?, 'gss'), ('forestheath', ?, 'name')",
-                    [code, code, code])
+        con.execute(
+            "INSERT INTO councils (council_code, name, council_type, region_code, region_name, "
+            "end_date) VALUES (?, ?, 'district', 'E12000006', 'East of England', ?)",
+            [code, name, ended],
+        )
+        con.execute(
+            "INSERT INTO council_names VALUES (lower(?), ?, 'gss'), ('forestheath', ?, 'name')",
+            [code, code, code],
+        )
     finally:
         con.close()
     return path
@@ -57,8 +62,12 @@ def content_digest(db: Path) -> str:
     count and the sum of the rows' hashes (order does not matter, duplicates count)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = sorted(r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall())
+        tables = sorted(
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        )
         h = hashlib.sha256()
         for t in tables:
             quoted = '"' + t.replace('"', '""') + '"'

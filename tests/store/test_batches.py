@@ -1,4 +1,5 @@
 """store.batches: history, rollback (and its refusals), demo flag, original files."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,26 +26,46 @@ def test_rollback_removes_rows_and_restores_what_was_replaced(ref_db):
     # batch 2 wrote 2 rows (removed) and had replaced 1 row of batch 1 (restored)
     assert (result.rows_removed, result.rows_restored) == (2, 1)
     assert "removed 2 rows and restored 1 row" in result.summary()
-    assert rows(ref_db, "SELECT council_code, digital_spend_gbp, batch_id FROM survey ORDER BY 1") == [
-        ("E06000001", 100.0, 1), ("E06000002", 50.0, 1)]
+    assert rows(
+        ref_db, "SELECT council_code, digital_spend_gbp, batch_id FROM survey ORDER BY 1"
+    ) == [("E06000001", 100.0, 1), ("E06000002", 50.0, 1)]
     assert rows(ref_db, "SELECT count(*) FROM survey_replaced") == [(0,)]
     assert rows(ref_db, "SELECT batch_id, status, rolled_back_by FROM batches ORDER BY 1") == [
-        (1, "active", None), (2, "rolled_back", "bo")]
+        (1, "active", None),
+        (2, "rolled_back", "bo"),
+    ]
     # two more changes since the first load: batch 2 and its rollback
-    assert int(rows(ref_db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0]) == int(data_version) + 2
+    assert (
+        int(rows(ref_db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0])
+        == int(data_version) + 2
+    )
 
 
 def test_rollback_restores_survey_standards_and_workforce_breakdowns(ref_db):
-    load(ref_db, "council_code,quarter,role_family,headcount,underrepresented\n"
-                 "E06000001,2025-Q3,data,10,2\nE06000001,2025-Q3,architecture,5,1\n", kind="workforce")
-    b2 = load(ref_db, "council_code,quarter,role_family,headcount,underrepresented\n"
-                      "E06000001,2025-Q3,all,20,4\n", "g.csv", kind="workforce")
+    load(
+        ref_db,
+        "council_code,quarter,role_family,headcount,underrepresented\n"
+        "E06000001,2025-Q3,data,10,2\nE06000001,2025-Q3,architecture,5,1\n",
+        kind="workforce",
+    )
+    b2 = load(
+        ref_db,
+        "council_code,quarter,role_family,headcount,underrepresented\nE06000001,2025-Q3,all,20,4\n",
+        "g.csv",
+        kind="workforce",
+    )
     assert rows(ref_db, "SELECT role_family FROM workforce") == [("all",)]
     batches.rollback(ref_db, b2, user="bo")
     assert rows(ref_db, "SELECT role_family, headcount FROM workforce ORDER BY 1") == [
-        ("architecture", 5), ("data", 10)]
-    b3 = load(ref_db, "council_code,quarter,standard_open_referral\nE06000001,2025-Q3,adopted\n", "s.csv")
-    b4 = load(ref_db, "council_code,quarter,standard_open_referral\nE06000001,2025-Q3,audited\n", "t.csv")
+        ("architecture", 5),
+        ("data", 10),
+    ]
+    b3 = load(
+        ref_db, "council_code,quarter,standard_open_referral\nE06000001,2025-Q3,adopted\n", "s.csv"
+    )
+    b4 = load(
+        ref_db, "council_code,quarter,standard_open_referral\nE06000001,2025-Q3,audited\n", "t.csv"
+    )
     batches.rollback(ref_db, b4, user="bo")
     assert rows(ref_db, "SELECT status, batch_id FROM survey_standards") == [("adopted", b3)]
 
@@ -53,7 +74,9 @@ def test_rollback_refused_while_a_later_batch_replaced_its_rows(ref_db):
     b1 = load(ref_db, SV + "E06000001,2025-Q3,100\n")
     b2 = load(ref_db, SV + "E06000001,2025-Q3,200\n", "g.csv")
     before = content_digest(ref_db)
-    with pytest.raises(StoreError, match=r"later batch 2 replaced some of its rows\. Roll back batch 2 first"):
+    with pytest.raises(
+        StoreError, match=r"later batch 2 replaced some of its rows\. Roll back batch 2 first"
+    ):
         batches.rollback(ref_db, b1, user="bo")
     assert content_digest(ref_db) == before
     batches.rollback(ref_db, b2, user="bo")
@@ -64,7 +87,9 @@ def test_rollback_refused_while_a_later_batch_replaced_its_rows(ref_db):
 def test_rollback_refuses_unknown_and_already_rolled_back(ref_db):
     b1 = load(ref_db, SV + "E06000001,2025-Q3,100\n")
     before = content_digest(ref_db)
-    with pytest.raises(StoreError, match=r"There is no batch 9 \(the batches are numbered 1 to 1\)"):
+    with pytest.raises(
+        StoreError, match=r"There is no batch 9 \(the batches are numbered 1 to 1\)"
+    ):
         batches.rollback(ref_db, 9, user="bo")
     assert content_digest(ref_db) == before
     batches.rollback(ref_db, b1, user="bo")
@@ -84,8 +109,12 @@ def test_councils_rollback_restores_the_list_and_names(ref_db):
     before = rows(ref_db, "SELECT count(*) FROM councils")[0][0]
     names_sql = "SELECT name_key, council_code FROM council_names WHERE council_code <> 'E07000201' ORDER BY ALL"
     names = rows(ref_db, names_sql)
-    b = load(ref_db, "council_code,name,council_type,region_code,region_name\n"
-                     "E06099999,Newtown,unitary,E12000001,North East\n", kind="councils")
+    b = load(
+        ref_db,
+        "council_code,name,council_type,region_code,region_name\n"
+        "E06099999,Newtown,unitary,E12000001,North East\n",
+        kind="councils",
+    )
     assert rows(ref_db, "SELECT count(*) FROM councils") == [(1,)]
     batches.rollback(ref_db, b, user="bo")
     assert rows(ref_db, "SELECT count(*) FROM councils") == [(before,)]

@@ -1,4 +1,5 @@
 """`python -m store ingest|history|rollback` through a real subprocess: exit codes 0, 1, 2."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,14 @@ from tests.store.conftest import BROKEN, content_digest, rows
 
 def run(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "TRACKER_TODAY": "2026-11-26"}
-    return subprocess.run([sys.executable, "-m", "store", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "store", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -31,7 +38,9 @@ def test_ingest_subprocess_exit_0(ref_db, tmp_path):
     done = run("ingest", "survey", str(f), "--db", str(ref_db), "--user", "ana")
     assert done.returncode == 0, done.stderr
     assert "Batch 1: q3.csv loaded: 1 row, replacing 0 stored rows" in done.stdout
-    assert rows(ref_db, "SELECT council_code, digital_spend_gbp FROM survey") == [("E06000001", 100.0)]
+    assert rows(ref_db, "SELECT council_code, digital_spend_gbp FROM survey") == [
+        ("E06000001", 100.0)
+    ]
 
 
 def test_ingest_history_rollback_round_trip(ref_db, tmp_path, capsys):
@@ -50,7 +59,9 @@ def test_ingest_history_rollback_round_trip(ref_db, tmp_path, capsys):
 
     code, out, _ = cli(capsys, "history", "--db", str(ref_db), "--json")
     assert code == 0
-    assert [(b["batch_id"], b["uploaded_by"], b["status"]) for b in json.loads(out)] == [(1, "ana", "active")]
+    assert [(b["batch_id"], b["uploaded_by"], b["status"]) for b in json.loads(out)] == [
+        (1, "ana", "active")
+    ]
     code, out, _ = cli(capsys, "history", "--db", str(ref_db))
     assert "q3.csv" in out and "batch_id" in out
 
@@ -65,7 +76,10 @@ def test_refused_file_exits_1_listing_every_problem(ref_db):
     before = content_digest(ref_db)
     out = run("ingest", "survey", str(BROKEN / "survey__future_quarter.csv"), "--db", str(ref_db))
     assert out.returncode == 1
-    assert "error: row 3, column quarter: value '2027-Q1': 2027-Q1 is after the current quarter" in out.stdout
+    assert (
+        "error: row 3, column quarter: value '2027-Q1': 2027-Q1 is after the current quarter"
+        in out.stdout
+    )
     assert "nothing was written" in out.stdout
     assert content_digest(ref_db) == before
 
@@ -77,6 +91,7 @@ def test_missing_file_or_bad_kind_is_a_usage_error(ref_db, tmp_path):
     import pytest
 
     from store.cli import main
+
     with pytest.raises(SystemExit) as exc:
         main(["ingest", "nonsense", str(tmp_path / "nope.csv")])
     assert exc.value.code == 2

@@ -1,6 +1,7 @@
 """The demo data: deterministic, contract-valid, and telling the agreed story as of 2026-Q3
 (TRACKER_TODAY=2026-11-26, baseline 2025-Q2). The story's figures are recomputed here with
 plain SQL over the loaded demo database; the hand-checks are in the comments."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,8 +43,9 @@ def digest(paths) -> dict[str, str]:
 
 # ------------------------------------------------------------------ the files
 
+
 def test_quarters_follow_today():
-    assert quarters.last_complete() == "2026-Q3"            # TRACKER_TODAY=2026-11-26
+    assert quarters.last_complete() == "2026-Q3"  # TRACKER_TODAY=2026-11-26
     assert demo._quarter_list(None) == QUARTERS
     assert demo._quarter_list("2025-07-01") == ["2025-Q2"]
     with pytest.raises(StoreError, match="starts at 2025-Q2"):
@@ -54,8 +56,12 @@ def test_one_file_per_kind_and_quarter(files):
     names = [(kind, p.name) for kind, p in files]
     expected = []
     for quarter in QUARTERS:
-        expected += [("survey", f"survey_{quarter}.csv"), ("workforce", f"workforce_{quarter}.csv"),
-                     ("exchanges", f"exchanges_{quarter}.csv"), ("milestones", f"milestones_{quarter}.csv")]
+        expected += [
+            ("survey", f"survey_{quarter}.csv"),
+            ("workforce", f"workforce_{quarter}.csv"),
+            ("exchanges", f"exchanges_{quarter}.csv"),
+            ("milestones", f"milestones_{quarter}.csv"),
+        ]
     assert names == expected + [("placements", "placements_register_2026-Q3.csv")]
 
 
@@ -77,12 +83,16 @@ def test_files_pass_validation(files, make_db, demo_db):
         of_kind = [p for k, p in files if k == kind]
         for path in {of_kind[0], of_kind[-1]}:
             report = validate_file(db, kind, path.read_bytes(), path.name)
-            assert report.ok and not report.warnings, (path.name, [str(p) for p in report.problems[:5]])
+            assert report.ok and not report.warnings, (
+                path.name,
+                [str(p) for p in report.problems[:5]],
+            )
             assert report.batch_id is None and report.rows_in_file > 0
     assert q(db, "SELECT count(*) FROM batches") == [(0,)]
     # ... and all 25 went through the same validation when loaded, with no warning
-    assert q(demo_db, "SELECT count(*), sum(warnings), sum(rows_in_file) = sum(rows_added) FROM batches") == [
-        (25, 0, True)]
+    assert q(
+        demo_db, "SELECT count(*), sum(warnings), sum(rows_in_file) = sum(rows_added) FROM batches"
+    ) == [(25, 0, True)]
 
 
 def test_load_stops_and_rolls_back_on_a_refused_file(make_db, monkeypatch, tmp_path):
@@ -100,16 +110,21 @@ def test_load_stops_and_rolls_back_on_a_refused_file(make_db, monkeypatch, tmp_p
         demo.load_demo(db)
     # the three batches written before it were rolled back: no rows in force, no demo flag
     assert q(db, "SELECT count(*) FROM batches WHERE status = 'active'") == [(0,)]
-    assert q(db, "SELECT (SELECT count(*) FROM survey) + (SELECT count(*) FROM workforce) "
-                 "+ (SELECT count(*) FROM exchanges)") == [(0,)]
+    assert q(
+        db,
+        "SELECT (SELECT count(*) FROM survey) + (SELECT count(*) FROM workforce) "
+        "+ (SELECT count(*) FROM exchanges)",
+    ) == [(0,)]
     assert q(db, "SELECT count(*) FROM meta WHERE key = 'demo'") == [(0,)]
 
 
 # ------------------------------------------------------------------ the loaded story
 
+
 def test_batches_are_demo_and_flagged(demo_db):
-    assert q(demo_db, "SELECT count(*), bool_and(demo), min(uploaded_by), max(uploaded_by) FROM batches") == [
-        (25, True, "demo", "demo")]
+    assert q(
+        demo_db, "SELECT count(*), bool_and(demo), min(uploaded_by), max(uploaded_by) FROM batches"
+    ) == [(25, True, "demo", "demo")]
     assert q(demo_db, "SELECT value FROM meta WHERE key = 'demo'") == [("true",)]
 
 
@@ -118,12 +133,20 @@ def test_returns_coverage(demo_db):
     got = dict(q(demo_db, "SELECT quarter, count(*) FROM survey GROUP BY 1"))
     assert sorted(got) == QUARTERS
     assert all(0.94 * 317 <= n <= 0.97 * 317 for n in got.values()), got
-    never = q(demo_db, "SELECT count(*) FROM councils WHERE council_code NOT IN (SELECT council_code FROM survey) "
-                       "AND council_code NOT IN (SELECT council_code FROM workforce)")
+    never = q(
+        demo_db,
+        "SELECT count(*) FROM councils WHERE council_code NOT IN (SELECT council_code FROM survey) "
+        "AND council_code NOT IN (SELECT council_code FROM workforce)",
+    )
     assert never == [(3,)]
     # most councils break the workforce down by role family; some report 'all'
-    modes = dict(q(demo_db, "SELECT role_family = 'all', count(DISTINCT council_code) FROM workforce "
-                            "WHERE quarter = '2026-Q3' GROUP BY 1"))
+    modes = dict(
+        q(
+            demo_db,
+            "SELECT role_family = 'all', count(DISTINCT council_code) FROM workforce "
+            "WHERE quarter = '2026-Q3' GROUP BY 1",
+        )
+    )
     assert modes[False] > 4 * modes[True] > 0
 
 
@@ -140,16 +163,25 @@ def test_data_exchanges(demo_db):
     # EX-004 (no standards) and EX-005 (no partners) are successful but do not count.
     assert [q(demo_db, LATEST_EXCHANGE, [x])[0][0] for x in QUARTERS] == [1, 1, 2, 2, 2, 3]
     assert q(demo_db, "SELECT count(DISTINCT exchange_id) FROM exchanges") == [(12,)]
-    assert q(demo_db, "SELECT count(*) FROM exchanges WHERE quarter = '2026-Q3' AND status = 'successful'") == [(5,)]
+    assert q(
+        demo_db,
+        "SELECT count(*) FROM exchanges WHERE quarter = '2026-Q3' AND status = 'successful'",
+    ) == [(5,)]
     assert q(demo_db, "SELECT list_sort(list(DISTINCT status)) FROM exchanges") == [
-        (["live", "pilot", "planned", "stopped", "successful"],)]
+        (["live", "pilot", "planned", "stopped", "successful"],)
+    ]
 
 
 def test_placements(demo_db):
     # five placements; PL-001 started 2024-Q4 (before the baseline); four since 2025-Q2
     assert q(demo_db, "SELECT count(*) FROM placements") == [(5,)]
-    assert q(demo_db, "SELECT count(*) FROM placements WHERE start_quarter BETWEEN '2025-Q2' AND '2026-Q3'") == [(4,)]
-    assert q(demo_db, "SELECT council_code FROM placements WHERE placement_id = 'PL-001'") == [("E06000043",)]
+    assert q(
+        demo_db,
+        "SELECT count(*) FROM placements WHERE start_quarter BETWEEN '2025-Q2' AND '2026-Q3'",
+    ) == [(4,)]
+    assert q(demo_db, "SELECT council_code FROM placements WHERE placement_id = 'PL-001'") == [
+        ("E06000043",)
+    ]
 
 
 CEOS = """
@@ -164,8 +196,13 @@ def test_digital_ceos(demo_db):
     got = [q(demo_db, CEOS, [x, quarters.shift(x, -4)])[0][0] for x in QUARTERS]
     assert got == [2, 2, 2, 3, 2, 2]
     # most councils say no; some leave it blank
-    counts = dict(q(demo_db, "SELECT coalesce(CAST(ceo_digital_background AS VARCHAR), 'blank'), count(*) "
-                             "FROM survey WHERE quarter = '2026-Q3' GROUP BY 1"))
+    counts = dict(
+        q(
+            demo_db,
+            "SELECT coalesce(CAST(ceo_digital_background AS VARCHAR), 'blank'), count(*) "
+            "FROM survey WHERE quarter = '2026-Q3' GROUP BY 1",
+        )
+    )
     assert counts["false"] > 250 and 10 <= counts["blank"] <= 40 and counts["true"] == 2
 
 
@@ -173,15 +210,30 @@ def test_milestones(demo_db):
     achieved = """SELECT count(*) FROM (SELECT milestone_id, arg_max(status, quarter) AS s FROM milestones
                   WHERE kind = 'centre_of_service_innovation' AND quarter <= ? GROUP BY 1) WHERE s = 'achieved'"""
     assert [q(demo_db, achieved, [x])[0][0] for x in QUARTERS] == [0, 0, 1, 1, 2, 2]
-    assert q(demo_db, "SELECT count(DISTINCT milestone_id), count(DISTINCT region_code) FROM milestones "
-                      "WHERE kind = 'centre_of_service_innovation'") == [(5, 5)]
-    latest = dict(q(demo_db, "SELECT kind, arg_max(status, quarter) FROM milestones "
-                             "WHERE kind <> 'centre_of_service_innovation' GROUP BY 1"))
-    assert latest == {"coordinating_institute": "in_progress", "workforce_plan": "achieved",
-                      "apprenticeship_scheme": "in_progress", "audit_regime": "not_started",
-                      "procurement_framework": "in_progress", "common_components_library": "achieved"}
-    assert q(demo_db, "SELECT min(quarter) FROM milestones WHERE kind = 'workforce_plan' AND status = 'achieved'") == [
-        ("2026-Q1",)]
+    assert q(
+        demo_db,
+        "SELECT count(DISTINCT milestone_id), count(DISTINCT region_code) FROM milestones "
+        "WHERE kind = 'centre_of_service_innovation'",
+    ) == [(5, 5)]
+    latest = dict(
+        q(
+            demo_db,
+            "SELECT kind, arg_max(status, quarter) FROM milestones "
+            "WHERE kind <> 'centre_of_service_innovation' GROUP BY 1",
+        )
+    )
+    assert latest == {
+        "coordinating_institute": "in_progress",
+        "workforce_plan": "achieved",
+        "apprenticeship_scheme": "in_progress",
+        "audit_regime": "not_started",
+        "procurement_framework": "in_progress",
+        "common_components_library": "achieved",
+    }
+    assert q(
+        demo_db,
+        "SELECT min(quarter) FROM milestones WHERE kind = 'workforce_plan' AND status = 'achieved'",
+    ) == [("2026-Q1",)]
 
 
 UPLIFT = """
@@ -198,8 +250,11 @@ def test_underrepresented_uplift(demo_db):
     assert base == pytest.approx(30.0, abs=0.05) and now == pytest.approx(31.8, abs=0.05)
     assert 100 * (now / base - 1) == pytest.approx(6.0, abs=0.2)
     # London's share is the highest region's
-    by_region = q(demo_db, "SELECT c.region_name, sum(underrepresented) / sum(headcount) AS s FROM workforce w "
-                           "JOIN councils c USING (council_code) WHERE quarter = '2026-Q3' GROUP BY 1 ORDER BY s DESC")
+    by_region = q(
+        demo_db,
+        "SELECT c.region_name, sum(underrepresented) / sum(headcount) AS s FROM workforce w "
+        "JOIN councils c USING (council_code) WHERE quarter = '2026-Q3' GROUP BY 1 ORDER BY s DESC",
+    )
     assert by_region[0][0] == "London"
 
 
@@ -222,27 +277,36 @@ def standards(db, quarter):
 def test_standards_adoption(demo_db):
     # all seven core standards adopted or audited, share of all 317 councils (not reporting = not adopting)
     base, now = standards(demo_db, "2025-Q2"), standards(demo_db, "2026-Q3")
-    assert 11.0 <= base[None] <= 13.0      # ~12% = 38 of 317
-    assert 19.0 <= now[None] <= 21.0       # ~20% = 63 of 317
+    assert 11.0 <= base[None] <= 13.0  # ~12% = 38 of 317
+    assert 19.0 <= now[None] <= 21.0  # ~20% = 63 of 317
     assert now["London"] > now["North West"] > now["South West"]
     assert now["North West"] > now["East of England"]
     assert q(demo_db, "SELECT list_sort(list(DISTINCT status)) FROM survey_standards") == [
-        (["adopted", "adopting", "audited", "none", "planned"],)]
+        (["adopted", "adopting", "audited", "none", "planned"],)
+    ]
 
 
 def test_procurement_and_tracked_measures(demo_db):
-    rows = q(demo_db, """
+    rows = q(
+        demo_db,
+        """
         SELECT quarter, 100 * sum(sme_spend_gbp) / sum(digital_spend_gbp),
                100 * sum(contracts_outcome_based) / sum(contracts_total), avg(data_maturity),
                100 * avg(CAST(collective_buying AS INTEGER)), 100 * avg(CAST(common_components >= 1 AS INTEGER))
-        FROM survey GROUP BY 1 ORDER BY 1""")
+        FROM survey GROUP BY 1 ORDER BY 1""",
+    )
     sme, outcome, maturity, collective, components = (list(col) for col in list(zip(*rows))[1:])
     assert sme[0] == pytest.approx(24.0, abs=0.05) and sme[-1] == pytest.approx(22.0, abs=0.05)
-    assert max(outcome) - min(outcome) < 0.5 and outcome[0] == pytest.approx(18.0, abs=0.3)   # flat
-    assert maturity[0] == pytest.approx(2.4, abs=0.05) and maturity[-1] == pytest.approx(2.8, abs=0.05)
-    assert collective[-1] - collective[-4] > 3 and components[-1] - components[-4] > 3        # rising
-    assert q(demo_db, "SELECT count(*) FROM survey WHERE sme_spend_gbp > digital_spend_gbp "
-                      "OR contracts_outcome_based > contracts_total") == [(0,)]
+    assert max(outcome) - min(outcome) < 0.5 and outcome[0] == pytest.approx(18.0, abs=0.3)  # flat
+    assert maturity[0] == pytest.approx(2.4, abs=0.05) and maturity[-1] == pytest.approx(
+        2.8, abs=0.05
+    )
+    assert collective[-1] - collective[-4] > 3 and components[-1] - components[-4] > 3  # rising
+    assert q(
+        demo_db,
+        "SELECT count(*) FROM survey WHERE sme_spend_gbp > digital_spend_gbp "
+        "OR contracts_outcome_based > contracts_total",
+    ) == [(0,)]
 
 
 def test_metrics_report_the_story(demo_db):
@@ -252,12 +316,20 @@ def test_metrics_report_the_story(demo_db):
         frame = summary.summary(con, as_of="2026-Q3")
     status = dict(zip(frame["id"], frame["status"]))
     value = dict(zip(frame["id"], frame["value"]))
-    assert status["centres_of_service_innovation"] == "on_track" and value["centres_of_service_innovation"] == 2
+    assert (
+        status["centres_of_service_innovation"] == "on_track"
+        and value["centres_of_service_innovation"] == 2
+    )
     assert status["coordinating_institute"] == "not_yet" and status["workforce_plan"] == "achieved"
     assert status["apprenticeship_scheme"] == "not_yet" and status["audit_regime"] == "not_yet"
-    assert value["data_exchanges"] == 3 and value["digital_ceos"] == 2 and value["lg_placements"] == 4
+    assert (
+        value["data_exchanges"] == 3 and value["digital_ceos"] == 2 and value["lg_placements"] == 4
+    )
     # exchanges: (3-1)/(14*5/22) = 0.63 -> acceleration needed; CEOs: R = 0 -> limited progress
-    assert status["data_exchanges"] == "acceleration_needed" and status["digital_ceos"] == "limited_progress"
+    assert (
+        status["data_exchanges"] == "acceleration_needed"
+        and status["digital_ceos"] == "limited_progress"
+    )
     # placements: 4/(10*5/22) = 1.76; uplift: 6/(20*5/22) = 1.32 -> on track
     assert status["lg_placements"] == "on_track" and status["underrepresented_uplift"] == "on_track"
     assert value["underrepresented_uplift"] == pytest.approx(6.0, abs=0.2)
@@ -268,18 +340,33 @@ def test_metrics_report_the_story(demo_db):
 
 # ------------------------------------------------------------------ the command line
 
+
 def test_init_demo_then_history(tmp_path):
     db = tmp_path / "cli.duckdb"
     env = {**os.environ, "TRACKER_TODAY": "2026-11-26"}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "store", "init", "--demo", "--db", str(db)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "store", "init", "--demo", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     took = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "317 councils" in done.stdout and "Demo data: 25 batches written" in done.stdout
-    assert took < 60, f"init --demo took {took:.1f} s"   # about 3 s of CPU; generous for a loaded machine
-    history = subprocess.run([sys.executable, "-m", "store", "history", "--json", "--db", str(db)],
-                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert took < 60, (
+        f"init --demo took {took:.1f} s"
+    )  # about 3 s of CPU; generous for a loaded machine
+    history = subprocess.run(
+        [sys.executable, "-m", "store", "history", "--json", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert history.returncode == 0, history.stderr
     import json
 
@@ -287,7 +374,13 @@ def test_init_demo_then_history(tmp_path):
     names = sorted(b["file_name"] for b in listed)
     assert names == sorted(p.name for _, p in demo.generate(tmp_path / "files"))
     # a second --demo run loads nothing more
-    again = subprocess.run([sys.executable, "-m", "store", "init", "--demo", "--db", str(db)],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "store", "init", "--demo", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert again.returncode == 0 and "Demo data already loaded (25 batches)" in again.stdout
     assert q(db, "SELECT count(*) FROM batches") == [(25,)]

@@ -1,11 +1,13 @@
 """docs/uploads.md is generated from store/kinds.py: it must say what the code does."""
+
 from store import kinds, templates
 
 
 def test_committed_guide_is_current():
     committed = templates.GUIDE.read_text(encoding="utf-8")
     assert committed == templates.guide(), (
-        "docs/uploads.md is out of date: run `.venv/bin/python -m store.templates`")
+        "docs/uploads.md is out of date: run `.venv/bin/python -m store.templates`"
+    )
 
 
 def test_guide_lists_every_kind_and_column():

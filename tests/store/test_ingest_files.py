@@ -2,6 +2,7 @@
 place, and nothing is written; every file in tests/store/awkward is accepted.
 
 File names are <kind>__<what is wrong or awkward>.<ext>."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,18 +18,34 @@ BROKEN_EXPECTED = {
     "exchanges__email_in_evidence.csv": ("looks like an e-mail address", 2, "evidence"),
     "exchanges__missing_status.csv": ("a value is required: one of: planned", 2, "status"),
     "exchanges__ni_number_in_partners.csv": ("National Insurance number", 2, "partners"),
-    "exchanges__unknown_lead_council.csv": ("no council has this GSS code or name", 2, "lead_council_code"),
+    "exchanges__unknown_lead_council.csv": (
+        "no council has this GSS code or name",
+        2,
+        "lead_council_code",
+    ),
     "milestones__bad_status.csv": ("one of: not_started, in_progress, achieved", 2, "status"),
     "milestones__unknown_region.csv": ("English region", 2, "region_code"),
-    "placements__bad_destination_type.csv": ("one of: central_department, arms_length_body", 2, "destination_type"),
+    "placements__bad_destination_type.csv": (
+        "one of: central_department, arms_length_body",
+        2,
+        "destination_type",
+    ),
     "placements__date_of_birth_column.csv": ("looks like personal data", 1, "Date of Birth"),
     "placements__end_before_start.csv": ("is before start_quarter (2025-Q3)", 2, "end_quarter"),
     "survey__bad_yes_no.csv": ("expected yes or no", 3, "ceo_digital_background"),
     "survey__binary_garbage.csv": ("is not a text file", None, None),
     # blank lines are rows 3 and 4, the ',,,' row is 5: the bad row is 6 as in a spreadsheet
-    "survey__blank_rows_then_error.csv": ("expected one of: none, planned", 6, "standard_service_standard"),
+    "survey__blank_rows_then_error.csv": (
+        "expected one of: none, planned",
+        6,
+        "standard_service_standard",
+    ),
     "survey__data_maturity_7.csv": ("a whole number from 1 to 5", 2, "data_maturity"),
-    "survey__duplicate_key.csv": ("rows 2 and 4 have the same council_code, quarter", 4, "council_code, quarter"),
+    "survey__duplicate_key.csv": (
+        "rows 2 and 4 have the same council_code, quarter",
+        4,
+        "council_code, quarter",
+    ),
     "survey__email_in_council_column.csv": ("looks like an e-mail address", 2, "council_code"),
     "survey__empty.csv": ("is empty", None, None),
     "survey__ended_council.csv": ("ended on 2019-03-31", 3, "council_code"),
@@ -39,26 +56,54 @@ BROKEN_EXPECTED = {
     "survey__huge_spend.csv": ("larger than 10,000,000,000", 2, "digital_spend_gbp"),
     "survey__negative_spend.csv": ("cannot be negative", 2, "digital_spend_gbp"),
     "survey__not_utf8_or_cp1252.csv": ("neither UTF-8 nor Windows-1252", None, None),
-    "survey__outcome_contracts_more_than_total.csv": ("larger than contracts_total (5)", 3, "contracts_outcome_based"),
+    "survey__outcome_contracts_more_than_total.csv": (
+        "larger than contracts_total (5)",
+        3,
+        "contracts_outcome_based",
+    ),
     "survey__personal_data_column.csv": ("looks like personal data", 1, "contact_name"),
     "survey__png_renamed.csv": ("image", None, None),
     "survey__quarter_before_2024.csv": ("2023-Q4 is before 2024-Q1", 2, "quarter"),
     "survey__ragged_row.csv": ("at row 3: the row has 12 cells but the header has 11", None, None),
-    "survey__sme_more_than_digital.csv": ("larger than digital_spend_gbp (100)", 2, "sme_spend_gbp"),
-    "survey__unknown_council_near_name.csv": ("did you mean Hartlepool (E06000001)", 2, "council_code"),
-    "survey__unknown_standard_status.csv": ("one of: none, planned, adopting, adopted, audited", 2, "standard_service_standard"),
+    "survey__sme_more_than_digital.csv": (
+        "larger than digital_spend_gbp (100)",
+        2,
+        "sme_spend_gbp",
+    ),
+    "survey__unknown_council_near_name.csv": (
+        "did you mean Hartlepool (E06000001)",
+        2,
+        "council_code",
+    ),
+    "survey__unknown_standard_status.csv": (
+        "one of: none, planned, adopting, adopted, audited",
+        2,
+        "standard_service_standard",
+    ),
     "survey__zip_renamed.csv": ("ZIP archive", None, None),
-    "workforce__all_mixed_with_families.csv": ("both an 'all' row (row 2) and a breakdown by family (row 3)", 3, "role_family"),
+    "workforce__all_mixed_with_families.csv": (
+        "both an 'all' row (row 2) and a breakdown by family (row 3)",
+        3,
+        "role_family",
+    ),
     "workforce__bad_role_family.csv": ("one of: architecture", 3, "role_family"),
     "workforce__bom_with_error.csv": ("expected a quarter such as 2025-Q3", 2, "quarter"),
     "workforce__email_column.csv": ("looks like personal data", 1, "E-mail"),
     "workforce__excel_export_error.xlsx": ("cannot be negative", 3, "disabled"),
     "workforce__huge_headcount.csv": ("larger than 100,000", 2, "headcount"),
-    "workforce__missing_required_column.csv": ("the required column 'headcount' is missing", None, "headcount"),
+    "workforce__missing_required_column.csv": (
+        "the required column 'headcount' is missing",
+        None,
+        "headcount",
+    ),
     "workforce__negative_headcount.csv": ("cannot be negative", 3, "headcount"),
     "workforce__ni_number_column.csv": ("looks like personal data", 1, "NI Number"),
     "workforce__semicolons_with_error.csv": ("larger than headcount (12)", 3, "women"),
-    "workforce__underrepresented_more_than_headcount.csv": ("larger than headcount (40)", 2, "underrepresented"),
+    "workforce__underrepresented_more_than_headcount.csv": (
+        "larger than headcount (40)",
+        2,
+        "underrepresented",
+    ),
     "workforce__utf16.csv": ("UTF-16", None, None),
 }
 
@@ -90,35 +135,77 @@ def test_broken_file_is_refused_and_nothing_is_written(shared_ref_db, name):
 # file -> (rows loaded, SQL whose result is checked, expected result)
 AWKWARD_EXPECTED = {
     # Windows-1252 £ and thousands separator: £1,234 -> 1234
-    "survey__cp1252_pound.csv": (1, "SELECT digital_spend_gbp, sme_spend_gbp FROM survey", [(1234.0, 200.0)]),
-    "workforce__semicolon.csv": (1, "SELECT council_code, headcount FROM workforce", [("E06000001", 40)]),
-    "workforce__tab.csv": (2, "SELECT sum(headcount) FROM workforce", [(52,)]),        # 40 + 12
+    "survey__cp1252_pound.csv": (
+        1,
+        "SELECT digital_spend_gbp, sme_spend_gbp FROM survey",
+        [(1234.0, 200.0)],
+    ),
+    "workforce__semicolon.csv": (
+        1,
+        "SELECT council_code, headcount FROM workforce",
+        [("E06000001", 40)],
+    ),
+    "workforce__tab.csv": (2, "SELECT sum(headcount) FROM workforce", [(52,)]),  # 40 + 12
     "survey__bom.csv": (1, "SELECT council_code, quarter FROM survey", [("E06000001", "2025-Q3")]),
     "survey__mixed_case_headers.csv": (
-        1, "SELECT council_code, quarter, data_maturity, ceo_digital_background, digital_spend_gbp FROM survey",
-        [("E06000001", "2025-Q3", 3, True, 1000.0)]),
+        1,
+        "SELECT council_code, quarter, data_maturity, ceo_digital_background, digital_spend_gbp FROM survey",
+        [("E06000001", "2025-Q3", 3, True, 1000.0)],
+    ),
     "survey__blank_rows.csv": (2, "SELECT count(*) FROM survey", [(2,)]),
     "survey__council_names_punctuation.csv": (
-        5, "SELECT council_code, digital_spend_gbp FROM survey ORDER BY digital_spend_gbp",
-        [("E06000001", 1.0), ("E06000010", 2.0), ("E08000013", 3.0), ("E06000043", 4.0), ("E06000023", 5.0)]),
+        5,
+        "SELECT council_code, digital_spend_gbp FROM survey ORDER BY digital_spend_gbp",
+        [
+            ("E06000001", 1.0),
+            ("E06000010", 2.0),
+            ("E08000013", 3.0),
+            ("E06000043", 4.0),
+            ("E06000023", 5.0),
+        ],
+    ),
     # 2025/26 Q1 = Apr-Jun 2025 = 2025-Q2; 2025/26 Q4 = Jan-Mar 2026 = 2026-Q1
     "survey__fy_quarters.csv": (
-        4, "SELECT quarter, digital_spend_gbp FROM survey ORDER BY digital_spend_gbp",
-        [("2025-Q2", 1.0), ("2026-Q1", 2.0), ("2025-Q3", 3.0), ("2024-Q4", 4.0)]),
-    "survey__pound_thousands.csv": (1, "SELECT digital_spend_gbp, sme_spend_gbp FROM survey", [(1234567.5, 1000.0)]),
+        4,
+        "SELECT quarter, digital_spend_gbp FROM survey ORDER BY digital_spend_gbp",
+        [("2025-Q2", 1.0), ("2026-Q1", 2.0), ("2025-Q3", 3.0), ("2024-Q4", 4.0)],
+    ),
+    "survey__pound_thousands.csv": (
+        1,
+        "SELECT digital_spend_gbp, sme_spend_gbp FROM survey",
+        [(1234567.5, 1000.0)],
+    ),
     "survey__unknown_extra_column.csv": (1, "SELECT count(*) FROM survey", [(1,)]),
     "survey__crlf.csv": (2, "SELECT count(*) FROM survey_standards", [(2,)]),
     "exchanges__quoted_commas.csv": (
-        1, "SELECT name, lead_council_code, partners, partner_types, status, evidence FROM exchanges",
-        [("Care records, phase 2", "E06000001", ["NHS Tees", "Cleveland Police, North"], ["health", "police"],
-          "live", "see report, p. 4")]),
-    "milestones__region_by_name.csv": (1, "SELECT kind, region_code, status FROM milestones",
-                                       [("workforce_plan", "E12000001", "in_progress")]),
-    "placements__open_ended.csv": (1, "SELECT council_code, destination_type, kind, start_quarter, end_quarter FROM placements",
-                                   [("E06000001", "central_department", "secondment", "2025-Q2", None)]),
+        1,
+        "SELECT name, lead_council_code, partners, partner_types, status, evidence FROM exchanges",
+        [
+            (
+                "Care records, phase 2",
+                "E06000001",
+                ["NHS Tees", "Cleveland Police, North"],
+                ["health", "police"],
+                "live",
+                "see report, p. 4",
+            )
+        ],
+    ),
+    "milestones__region_by_name.csv": (
+        1,
+        "SELECT kind, region_code, status FROM milestones",
+        [("workforce_plan", "E12000001", "in_progress")],
+    ),
+    "placements__open_ended.csv": (
+        1,
+        "SELECT council_code, destination_type, kind, start_quarter, end_quarter FROM placements",
+        [("E06000001", "central_department", "secondment", "2025-Q2", None)],
+    ),
     "workforce__xlsx_leading_empty_rows.xlsx": (
-        2, "SELECT council_code, quarter, role_family, headcount FROM workforce ORDER BY council_code",
-        [("E06000001", "2025-Q3", "all", 40), ("E06000002", "2025-Q3", "data", 12)]),
+        2,
+        "SELECT council_code, quarter, role_family, headcount FROM workforce ORDER BY council_code",
+        [("E06000001", "2025-Q3", "all", 40), ("E06000002", "2025-Q3", "data", 12)],
+    ),
     "workforce__xlsx_named_sheet.xlsx": (1, "SELECT headcount FROM workforce", [(40,)]),
 }
 

@@ -1,4 +1,5 @@
 """Fixtures for the analyst's workspace: AppTest runs of the dashboard's pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,15 @@ def run_page(monkeypatch):
     Every run goes through the frame (dashboard.py), as the server serves it;
     page=None opens the frame's default page (the overview).
     """
-    def run(db, page: str | None, *, secrets: dict | None = None, user: dict | None = None,
-            analyst: str | None = None) -> AppTest:
+
+    def run(
+        db,
+        page: str | None,
+        *,
+        secrets: dict | None = None,
+        user: dict | None = None,
+        analyst: str | None = None,
+    ) -> AppTest:
         monkeypatch.setenv("TRACKER_DB", str(db))
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         at.secrets.update(secrets or {})
@@ -46,8 +54,8 @@ def run_page(monkeypatch):
             at.user = user
         if analyst:
             at.session_state[auth.SESSION_KEY] = {"name": analyst, "via": "password"}
-        if page:                       # file pages keep their file name as url path, so
-            at.switch_page(page)       # switching before the first run finds them
+        if page:  # file pages keep their file name as url path, so
+            at.switch_page(page)  # switching before the first run finds them
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -62,8 +70,17 @@ def texts(elements) -> list[str]:
 def all_text(at: AppTest) -> str:
     """Every markdown, alert, caption and title on the page, one string."""
     parts = []
-    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info,
-                  at.warning, at.error, at.success):
+    for group in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.info,
+        at.warning,
+        at.error,
+        at.success,
+    ):
         parts += [str(e.value) for e in group]
     return "\n".join(parts)
 
@@ -110,6 +127,8 @@ def query(db, sql: str, params=()):
 
 def frame(at, *columns: str):
     """The one dataframe on the page whose first columns are ``columns``."""
-    found = [d.value for d in at.dataframe if list(d.value.columns[:len(columns)]) == list(columns)]
+    found = [
+        d.value for d in at.dataframe if list(d.value.columns[: len(columns)]) == list(columns)
+    ]
     assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
     return found[0]

@@ -1,5 +1,6 @@
 """Analyst accounts: argon2 hashing, the delay after failed tries, the OIDC allow-list,
 the secrets-file editor and `python -m store add-analyst`."""
+
 import subprocess
 import sys
 import tomllib
@@ -36,10 +37,10 @@ def test_failed_tries_are_answered_after_a_doubling_delay(alice_hash, monkeypatc
     assert check("alice", "wrong") is None
     assert check("alice", "wrong") is None
     assert check("alice", "wrong") is None
-    assert slept == [1, 2, 4]                      # 1 * 2**(n-1)
+    assert slept == [1, 2, 4]  # 1 * 2**(n-1)
     assert check("ALICE ", PASSWORD) == auth.Analyst(name="alice", via="password")
-    assert slept == [1, 2, 4]                      # success: no delay
-    assert throttle.failures("alice") == 0         # ... and the count starts again
+    assert slept == [1, 2, 4]  # success: no delay
+    assert throttle.failures("alice") == 0  # ... and the count starts again
     assert check("alice", "wrong") is None
     assert slept[-1] == 1
 
@@ -47,10 +48,16 @@ def test_failed_tries_are_answered_after_a_doubling_delay(alice_hash, monkeypatc
 def test_unknown_user_is_delayed_like_a_wrong_password(alice_hash, monkeypatch):
     monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "0.5")
     throttle, slept = auth.Throttle(), []
-    assert auth.check_password({"alice": alice_hash}, "mallory", PASSWORD,
-                               throttle=throttle, sleep=slept.append) is None
-    assert auth.check_password({"alice": alice_hash}, "", "",
-                               throttle=throttle, sleep=slept.append) is None
+    assert (
+        auth.check_password(
+            {"alice": alice_hash}, "mallory", PASSWORD, throttle=throttle, sleep=slept.append
+        )
+        is None
+    )
+    assert (
+        auth.check_password({"alice": alice_hash}, "", "", throttle=throttle, sleep=slept.append)
+        is None
+    )
     assert slept == [0.5, 0.5]
 
 
@@ -63,20 +70,27 @@ def test_delay_is_capped(monkeypatch):
 
 def test_real_delay_after_a_failed_try(alice_hash, monkeypatch):
     import time
+
     monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "0.4")
     start = time.monotonic()
-    assert auth.check_password({"alice": alice_hash}, "alice", "nope", throttle=auth.Throttle()) is None
+    assert (
+        auth.check_password({"alice": alice_hash}, "alice", "nope", throttle=auth.Throttle())
+        is None
+    )
     assert time.monotonic() - start >= 0.4
 
 
-@pytest.mark.parametrize("email, allowed", [
-    ("ana@council.gov.uk", True),
-    (" ANA@Council.gov.uk ", True),
-    ("ana@council.gov.uk.evil.com", False),
-    ("bob@council.gov.uk", False),
-    (None, False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "email, allowed",
+    [
+        ("ana@council.gov.uk", True),
+        (" ANA@Council.gov.uk ", True),
+        ("ana@council.gov.uk.evil.com", False),
+        ("bob@council.gov.uk", False),
+        (None, False),
+        ("", False),
+    ],
+)
 def test_email_allow_list(email, allowed):
     assert auth.email_allowed(email, ["ana@council.gov.uk"]) is allowed
 
@@ -84,11 +98,13 @@ def test_email_allow_list(email, allowed):
 def test_oidc_analyst_needs_sign_in_allow_list_and_verified_email():
     secrets = {"tracker": {"analyst_emails": ["ana@council.gov.uk"]}}
     signed = {"is_logged_in": True, "email": "Ana@council.gov.uk"}
-    assert auth.oidc_analyst(signed, secrets) == auth.Analyst("ana@council.gov.uk", "oidc", "Ana@council.gov.uk")
+    assert auth.oidc_analyst(signed, secrets) == auth.Analyst(
+        "ana@council.gov.uk", "oidc", "Ana@council.gov.uk"
+    )
     assert auth.oidc_analyst({**signed, "is_logged_in": False}, secrets) is None
     assert auth.oidc_analyst({**signed, "email_verified": False}, secrets) is None
-    assert auth.oidc_analyst(signed, {"tracker": {}}) is None          # empty allow-list: nobody
-    assert auth.oidc_analyst({"email": "ana@council.gov.uk"}, secrets) is None   # no is_logged_in
+    assert auth.oidc_analyst(signed, {"tracker": {}}) is None  # empty allow-list: nobody
+    assert auth.oidc_analyst({"email": "ana@council.gov.uk"}, secrets) is None  # no is_logged_in
 
 
 def test_sign_in_method_prefers_oidc():
@@ -97,7 +113,9 @@ def test_sign_in_method_prefers_oidc():
     assert auth.sign_in_method(accounts) == "password"
     assert auth.sign_in_method({**accounts, "auth": {"client_id": "x"}}) == "oidc"
     assert auth.oidc_provider({"auth": {"client_id": "x"}}) == "default"
-    assert auth.oidc_provider({"auth": {"redirect_uri": "u", "entra": {"client_id": "x"}}}) == "entra"
+    assert (
+        auth.oidc_provider({"auth": {"redirect_uri": "u", "entra": {"client_id": "x"}}}) == "entra"
+    )
     assert auth.oidc_provider({"auth": {"redirect_uri": "u"}}) is None
 
 
@@ -105,12 +123,17 @@ def test_require_sign_in_setting(monkeypatch):
     monkeypatch.delenv("TRACKER_REQUIRE_SIGN_IN", raising=False)
     assert auth.require_sign_in({}) is False
     assert auth.require_sign_in({"tracker": {"require_sign_in": True}}) is True
-    assert auth.require_sign_in({"tracker": {"require_sign_in": True}}, {"TRACKER_REQUIRE_SIGN_IN": "0"}) is False
+    assert (
+        auth.require_sign_in(
+            {"tracker": {"require_sign_in": True}}, {"TRACKER_REQUIRE_SIGN_IN": "0"}
+        )
+        is False
+    )
     assert auth.require_sign_in({}, {"TRACKER_REQUIRE_SIGN_IN": "yes"}) is True
 
 
 def test_upload_limit_message():
-    assert auth.upload_limit_mb() == 50            # .streamlit/config.toml
+    assert auth.upload_limit_mb() == 50  # .streamlit/config.toml
     assert auth.upload_too_large("a.csv", 50 * 1024 * 1024) is None
     msg = auth.upload_too_large("big.csv", 60 * 1024 * 1024)
     assert "big.csv is 60.0 MB; the limit is 50 MB" in msg and "server.maxUploadSize" in msg
@@ -133,12 +156,15 @@ def test_set_account_keeps_the_rest_of_the_file(tmp_path, alice_hash):
     assert (path.stat().st_mode & 0o777) == 0o600
 
 
-@pytest.mark.parametrize("content, username, message", [
-    ("", "bad name", "is not allowed"),
-    ("", "-x", "is not allowed"),
-    ("[tracker\n", "alice", "is not valid TOML"),
-    ('analysts = { alice = "h" }\n', "bob", "Add the line by hand"),
-])
+@pytest.mark.parametrize(
+    "content, username, message",
+    [
+        ("", "bad name", "is not allowed"),
+        ("", "-x", "is not allowed"),
+        ("[tracker\n", "alice", "is not valid TOML"),
+        ('analysts = { alice = "h" }\n', "bob", "Add the line by hand"),
+    ],
+)
 def test_set_account_refusals_leave_the_file_unchanged(tmp_path, content, username, message):
     path = tmp_path / "secrets.toml"
     path.write_text(content)
@@ -149,9 +175,23 @@ def test_set_account_refusals_leave_the_file_unchanged(tmp_path, content, userna
 
 
 def _add_analyst(secrets, username, stdin):
-    return subprocess.run([sys.executable, "-m", "store", "add-analyst", username,
-                           "--secrets", str(secrets), "--password-stdin"],
-                          input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "store",
+            "add-analyst",
+            username,
+            "--secrets",
+            str(secrets),
+            "--password-stdin",
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def test_cli_add_analyst_writes_a_verifiable_hash(tmp_path):
@@ -164,7 +204,9 @@ def test_cli_add_analyst_writes_a_verifiable_hash(tmp_path):
     assert PASSWORD not in secrets.read_text()
     again = _add_analyst(secrets, "carol", "another long password\n")
     assert again.returncode == 0 and "Changed the password of analyst 'carol'" in again.stdout
-    assert auth.verify_password(tomllib.loads(secrets.read_text())["analysts"]["carol"], "another long password")
+    assert auth.verify_password(
+        tomllib.loads(secrets.read_text())["analysts"]["carol"], "another long password"
+    )
 
 
 def test_cli_add_analyst_refuses_a_short_password(tmp_path):

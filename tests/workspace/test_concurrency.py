@@ -1,6 +1,7 @@
 """Running together: uploads at the same time in one process (two analysts on one
 dashboard) and in two processes (two command-line loads). No batch may be lost and no
 lock error may reach a person."""
+
 import subprocess
 import sys
 import threading
@@ -35,7 +36,7 @@ def upload_together(db, names, files=FILES):
         gate.wait()
         try:
             out[name] = ingest.ingest_file(db, "survey", files[name], name, user=name[0])
-        except Exception as exc:          # recorded, so the test names it
+        except Exception as exc:  # recorded, so the test names it
             out[name] = exc
 
     threads = [threading.Thread(target=run, args=(n,)) for n in names]
@@ -56,10 +57,17 @@ def test_four_uploads_in_one_process_at_once_all_land(db):
     # 7 rows sent for 6 councils: Hartlepool comes from whichever of A and B loaded last.
     later = "a.csv" if out["a.csv"].batch_id > out["b.csv"].batch_id else "b.csv"
     rows = dict(query(db, "SELECT council_code, data_maturity FROM survey"))
-    assert rows == {"E06000001": 3 if later == "a.csv" else 5, "E06000002": 4, "E06000003": 2,
-                    "E06000004": 1, "E06000005": 2, "E06000006": 3}
+    assert rows == {
+        "E06000001": 3 if later == "a.csv" else 5,
+        "E06000002": 4,
+        "E06000003": 2,
+        "E06000004": 1,
+        "E06000005": 2,
+        "E06000006": 3,
+    }
     assert query(db, "SELECT count(*), min(replaced_by) FROM survey_replaced") == [
-        (1, out[later].batch_id)]
+        (1, out[later].batch_id)
+    ]
     # Every batch bumped the data version once.
     assert int(query(db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0]) == version + 4
 
@@ -70,20 +78,40 @@ def test_rows_replaced_is_recorded_right_when_uploads_overlap(db):
     for _ in range(3):
         out = upload_together(db, ["a.csv", "b.csv"], files)
         later = max(out.values(), key=lambda r: r.batch_id)
-        recorded = query(db, "SELECT rows_replaced FROM batches WHERE batch_id = ?", [later.batch_id])
-        kept = query(db, "SELECT count(*) FROM survey_replaced WHERE replaced_by = ?", [later.batch_id])
+        recorded = query(
+            db, "SELECT rows_replaced FROM batches WHERE batch_id = ?", [later.batch_id]
+        )
+        kept = query(
+            db, "SELECT count(*) FROM survey_replaced WHERE replaced_by = ?", [later.batch_id]
+        )
         assert recorded == kept
         from store import batches
+
         for r in sorted(out.values(), key=lambda r: -r.batch_id):
             batches.rollback(db, r.batch_id, user="t")
-        files["a.csv"] += b"\n"        # a new hash each round, so it is not a duplicate
+        files["a.csv"] += b"\n"  # a new hash each round, so it is not a duplicate
         files["b.csv"] += b"\n"
 
 
 def _cli(db, path, user):
-    return subprocess.Popen([sys.executable, "-m", "store", "ingest", "survey", str(path),
-                             "--db", str(db), "--user", user],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "store",
+            "ingest",
+            "survey",
+            str(path),
+            "--db",
+            str(db),
+            "--user",
+            user,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_command_line_loads_at_once_both_land(db, tmp_path):
@@ -97,24 +125,39 @@ def test_two_command_line_loads_at_once_both_land(db, tmp_path):
         assert code == 0, (out, err)
         assert "lock" not in (out + err).lower()
     assert sorted(query(db, "SELECT file_name, uploaded_by FROM batches")) == [
-        ("a.csv", "a"), ("d.csv", "d")]
+        ("a.csv", "a"),
+        ("d.csv", "d"),
+    ]
     assert query(db, "SELECT count(*) FROM survey") == [(4,)]
 
 
 def test_a_load_that_waits_too_long_says_busy_and_writes_nothing(db, tmp_path):
     """Another process holds the database past TRACKER_LOCK_WAIT: a clear message, exit 1."""
     import os
+
     path = tmp_path / "c.csv"
     path.write_bytes(FILES["c.csv"])
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('held', flush=True); time.sleep(30)", str(db)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('held', flush=True); time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        done = subprocess.run([sys.executable, "-m", "store", "ingest", "survey", str(path),
-                               "--db", str(db)], cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "TRACKER_LOCK_WAIT": "1"}, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "store", "ingest", "survey", str(path), "--db", str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TRACKER_LOCK_WAIT": "1"},
+            timeout=60,
+        )
     finally:
         holder.kill()
         holder.wait()

@@ -1,4 +1,5 @@
 """The "<5" rule for workforce figures (metrics/disclosure.py)."""
+
 import math
 
 import pandas as pd
@@ -8,10 +9,18 @@ from metrics import export
 from metrics.disclosure import SUPPRESSED, disclose, disclose_frame
 
 
-@pytest.mark.parametrize("value, expected", [
-    (0, SUPPRESSED), (1, SUPPRESSED), (4, SUPPRESSED), (4.0, SUPPRESSED),
-    (5, 5), (12, 12), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0, SUPPRESSED),
+        (1, SUPPRESSED),
+        (4, SUPPRESSED),
+        (4.0, SUPPRESSED),
+        (5, 5),
+        (12, 12),
+        (None, None),
+    ],
+)
 def test_a_count_below_five_is_suppressed(value, expected):
     assert disclose(value) == expected
 
@@ -30,14 +39,17 @@ def test_a_share_rests_on_numerator_and_denominator():
 
 
 def test_frame_counts_and_shares():
-    df = pd.DataFrame({
-        "council": ["A", "B", "C"],
-        "headcount": [20, 4, 50],
-        "women": [3, 2, 25],
-        "share_women": [15.0, 50.0, 50.0],   # 3/20, 2/4, 25/50
-    })
-    out = disclose_frame(df, counts=["headcount", "women"],
-                         shares={"share_women": ["women", "headcount"]})
+    df = pd.DataFrame(
+        {
+            "council": ["A", "B", "C"],
+            "headcount": [20, 4, 50],
+            "women": [3, 2, 25],
+            "share_women": [15.0, 50.0, 50.0],  # 3/20, 2/4, 25/50
+        }
+    )
+    out = disclose_frame(
+        df, counts=["headcount", "women"], shares={"share_women": ["women", "headcount"]}
+    )
     assert out["headcount"].tolist() == [20, SUPPRESSED, 50]
     assert out["women"].tolist() == [SUPPRESSED, SUPPRESSED, 25]
     # A: women 3 < 5; B: both < 5; C: 25 of 50 shown.

@@ -1,5 +1,6 @@
 """The history page through AppTest: the batch table, the original file, rollback behind a
 confirmation, and refusals. Every check reads the database afterwards."""
+
 import hashlib
 
 import pytest
@@ -23,7 +24,10 @@ def db(make_db):
 @pytest.fixture
 def open_history(db, run_page, accounts):
     def open_(**kw):
-        return run_page(db, "pages/history.py", secrets=accounts, analyst=kw.pop("analyst", "alice"), **kw)
+        return run_page(
+            db, "pages/history.py", secrets=accounts, analyst=kw.pop("analyst", "alice"), **kw
+        )
+
     return open_
 
 
@@ -36,7 +40,9 @@ def click(at, key):
 def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page, accounts):
     at = run_page(db, "pages/history.py", secrets=accounts)
     assert texts(at.title) == ["Upload history"]
-    assert texts(at.warning) == ["This page needs the analyst role. Sign in as an analyst to continue."]
+    assert texts(at.warning) == [
+        "This page needs the analyst role. Sign in as an analyst to continue."
+    ]
     # Nothing of the page itself (the frame's shared filters stay in the sidebar).
     assert len(at.main.dataframe) == 0 and len(at.main.download_button) == 0
     assert len(at.main.selectbox) == 0
@@ -46,12 +52,16 @@ def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page,
 def test_every_batch_is_listed_newest_first(open_history, downloads):
     at = open_history()
     table = frame(at, "batch_id")
-    assert table[["batch_id", "kind", "file_name", "rows_added", "rows_replaced", "uploaded_by",
-                  "status"]].values.tolist() == [
+    assert table[
+        ["batch_id", "kind", "file_name", "rows_added", "rows_replaced", "uploaded_by", "status"]
+    ].values.tolist() == [
         [2, "survey", "second.csv", 2, 1, "bob", "active"],
-        [1, "survey", "first.csv", 2, 0, "alice", "active"]]
-    assert table["file_sha256"].tolist() == [hashlib.sha256(SECOND).hexdigest(),
-                                             hashlib.sha256(FIRST).hexdigest()]
+        [1, "survey", "first.csv", 2, 0, "alice", "active"],
+    ]
+    assert table["file_sha256"].tolist() == [
+        hashlib.sha256(SECOND).hexdigest(),
+        hashlib.sha256(FIRST).hexdigest(),
+    ]
     csv = downloads(download(at, "Download the history")).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("batch_id,kind,file_name,")
     assert len(csv.splitlines()) == 3
@@ -68,17 +78,24 @@ def test_rollback_needs_confirmation_then_restores(db, open_history):
     at = open_history()
     assert at.selectbox(key="history_batch").value == 2
     click(at, "rollback_ask")
-    assert "Roll back batch 2 (survey, second\\.csv)? Its 2 added rows are removed and the 1 " \
-           "rows it replaced come back" in texts(at.warning)[0]
-    assert query(db, "SELECT status FROM batches WHERE batch_id = 2") == [("active",)]   # not yet
+    assert (
+        "Roll back batch 2 (survey, second\\.csv)? Its 2 added rows are removed and the 1 "
+        "rows it replaced come back" in texts(at.warning)[0]
+    )
+    assert query(db, "SELECT status FROM batches WHERE batch_id = 2") == [("active",)]  # not yet
     click(at, "rollback_yes")
-    assert texts(at.success) == ["Batch 2 \\(survey, second\\.csv\\) rolled back: removed 2 rows "
-                                 "and restored 1 row it had replaced\\."]
+    assert texts(at.success) == [
+        "Batch 2 \\(survey, second\\.csv\\) rolled back: removed 2 rows "
+        "and restored 1 row it had replaced\\."
+    ]
     assert query(db, "SELECT status, rolled_back_by FROM batches WHERE batch_id = 2") == [
-        ("rolled_back", "alice")]
+        ("rolled_back", "alice")
+    ]
     # Back to batch 1's figures: Hartlepool 3, Middlesbrough 4, no Redcar.
     assert query(db, "SELECT council_code, data_maturity, batch_id FROM survey ORDER BY 1") == [
-        ("E06000001", 3, 1), ("E06000002", 4, 1)]
+        ("E06000001", 3, 1),
+        ("E06000002", 4, 1),
+    ]
     assert frame(at, "batch_id")["status"].tolist() == ["rolled_back", "active"]
 
 
@@ -93,8 +110,9 @@ def test_refused_rollback_says_why_and_changes_nothing(db, open_history):
     at = open_history()
     at.selectbox(key="history_batch").set_value(1).run()
     click(click(at, "rollback_ask"), "rollback_yes")
-    assert "Batch 1 cannot be rolled back yet: later batch 2 replaced some of its rows" in \
-        texts(at.error)[0].replace("\\", "")
+    assert "Batch 1 cannot be rolled back yet: later batch 2 replaced some of its rows" in texts(
+        at.error
+    )[0].replace("\\", "")
     assert query(db, "SELECT count(*) FROM batches WHERE status = 'active'") == [(2,)]
     assert query(db, "SELECT count(*) FROM survey") == [(3,)]
 

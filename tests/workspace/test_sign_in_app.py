@@ -1,4 +1,5 @@
 """Sign-in through the pages (AppTest): password accounts for real, OIDC via st.user."""
+
 import time
 
 import pytest
@@ -6,10 +7,16 @@ import pytest
 from store import auth
 from tests.workspace.conftest import PASSWORD, all_text, texts
 
-OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,
-                 "client_id": "tracker", "client_secret": "x",
-                 "server_metadata_url": "https://login.example.gov.uk/.well-known/openid-configuration"},
-        "tracker": {"analyst_emails": ["ana@council.gov.uk"]}}
+OIDC = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "s" * 32,
+        "client_id": "tracker",
+        "client_secret": "x",
+        "server_metadata_url": "https://login.example.gov.uk/.well-known/openid-configuration",
+    },
+    "tracker": {"analyst_emails": ["ana@council.gov.uk"]},
+}
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def test_password_sign_in_wrong_then_right_then_sign_out(db, run_page, accounts,
     assert texts(at.title) == ["Analyst sign-in"]
     start = time.monotonic()
     sign_in(at, "alice", "not the password")
-    assert time.monotonic() - start >= 0.3          # the delay after a failed try
+    assert time.monotonic() - start >= 0.3  # the delay after a failed try
     assert "The username or password is not right" in texts(at.error)[0]
     assert auth.SESSION_KEY not in at.session_state
     assert auth.THROTTLE.failures("alice") == 1
@@ -40,7 +47,7 @@ def test_password_sign_in_wrong_then_right_then_sign_out(db, run_page, accounts,
     assert at.session_state[auth.SESSION_KEY] == {"name": "alice", "via": "password"}
     at.button(key="page_sign_out").click().run()
     assert auth.SESSION_KEY not in at.session_state
-    assert len(at.text_input) == 2                  # the form is back
+    assert len(at.text_input) == 2  # the form is back
 
 
 def test_unknown_user_is_refused(db, run_page, accounts):
@@ -61,27 +68,42 @@ def test_no_accounts_says_how_to_add_one(db, run_page):
 
 
 def test_oidc_user_on_the_allow_list_is_an_analyst(db, run_page, accounts):
-    at = run_page(db, "pages/sign_in.py", secrets={**accounts, **OIDC},
-                  user={"is_logged_in": True, "email": "Ana@Council.gov.uk"})
+    at = run_page(
+        db,
+        "pages/sign_in.py",
+        secrets={**accounts, **OIDC},
+        user={"is_logged_in": True, "email": "Ana@Council.gov.uk"},
+    )
     assert "Signed in as **ana@council\\.gov\\.uk** (analyst)" in texts(at.success)[0]
 
 
 def test_oidc_user_not_on_the_allow_list_is_told_so(db, run_page, accounts):
-    at = run_page(db, "pages/sign_in.py", secrets={**accounts, **OIDC},
-                  user={"is_logged_in": True, "email": "bob@council.gov.uk"})
+    at = run_page(
+        db,
+        "pages/sign_in.py",
+        secrets={**accounts, **OIDC},
+        user={"is_logged_in": True, "email": "bob@council.gov.uk"},
+    )
     assert not at.success
     assert "bob@council.gov.uk, which is not on the analyst list" in texts(at.error)[0]
 
 
 def test_oidc_configured_offers_the_provider_not_passwords(db, run_page, accounts):
-    at = run_page(db, "pages/sign_in.py", secrets={**accounts, **OIDC},
-                  user={"is_logged_in": False})
+    at = run_page(
+        db, "pages/sign_in.py", secrets={**accounts, **OIDC}, user={"is_logged_in": False}
+    )
     assert [b.label for b in at.button if b.key == "page_sign_in_oidc"] == [
-        "Sign in with your organisation's account"]
+        "Sign in with your organisation's account"
+    ]
     assert len(at.text_input) == 0
     # A password session does not count once OIDC is configured.
-    at2 = run_page(db, "pages/sign_in.py", secrets={**accounts, **OIDC}, analyst="alice",
-                   user={"is_logged_in": False})
+    at2 = run_page(
+        db,
+        "pages/sign_in.py",
+        secrets={**accounts, **OIDC},
+        analyst="alice",
+        user={"is_logged_in": False},
+    )
     assert not at2.success
 
 

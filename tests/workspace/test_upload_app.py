@@ -1,5 +1,6 @@
 """The upload page through AppTest: signed out, valid, invalid, replace, several files,
 size limit, unsafe text. Each check reads the database afterwards."""
+
 import hashlib
 
 import pytest
@@ -10,12 +11,16 @@ from tests.workspace.conftest import all_text, download, frame, query, texts
 # Two councils of the real geography, both in the North East (E12000001).
 GOOD = b"council_code,quarter,data_maturity\nE06000001,2026-Q3,3\nE06000002,2026-Q3,4\n"
 # Second return: Hartlepool again (replaces), Middlesbrough again (replaces), Redcar new.
-FIX = (b"council_code,quarter,data_maturity\nHartlepool,2026-Q3,5\nE06000002,2026-Q3,4\n"
-       b"E06000003,2026-Q3,2\n")
+FIX = (
+    b"council_code,quarter,data_maturity\nHartlepool,2026-Q3,5\nE06000002,2026-Q3,4\n"
+    b"E06000003,2026-Q3,2\n"
+)
 # 5 errors in 3 columns: row 2 maturity 7; row 3 unknown council, bad quarter, maturity x;
 # row 4 a formula in council_code.
-BAD = (b"council_code,quarter,data_maturity\nE06000001,2026-Q3,7\nNowhere,2026-Q9,x\n"
-       b"=cmd(),2026-Q3,2\n")
+BAD = (
+    b"council_code,quarter,data_maturity\nE06000001,2026-Q3,7\nNowhere,2026-Q9,x\n"
+    b"=cmd(),2026-Q3,2\n"
+)
 
 
 @pytest.fixture
@@ -26,7 +31,10 @@ def db(make_db):
 @pytest.fixture
 def open_upload(db, run_page, accounts):
     def open_(**kw):
-        return run_page(db, "pages/upload.py", secrets=accounts, analyst=kw.pop("analyst", "alice"), **kw)
+        return run_page(
+            db, "pages/upload.py", secrets=accounts, analyst=kw.pop("analyst", "alice"), **kw
+        )
+
     return open_
 
 
@@ -49,15 +57,18 @@ def csv(name, data):
 def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page, accounts):
     at = run_page(db, "pages/upload.py", secrets=accounts)
     assert texts(at.title) == ["Upload returns"]
-    assert texts(at.warning) == ["This page needs the analyst role. Sign in as an analyst to continue."]
+    assert texts(at.warning) == [
+        "This page needs the analyst role. Sign in as an analyst to continue."
+    ]
     # Nothing of the page itself (the frame's shared filters stay in the sidebar).
     assert len(at.main.file_uploader) == 0 and len(at.main.selectbox) == 0
     assert len(at.dataframe) == 0 and len(at.download_button) == 0
-    assert [b.label for b in at.button] == ["Sign in"]     # the form's submit only
+    assert [b.label for b in at.button] == ["Sign in"]  # the form's submit only
 
 
 def test_sign_in_on_the_page_then_upload(db, run_page, accounts):
     from tests.workspace.conftest import PASSWORD
+
     at = run_page(db, "pages/upload.py", secrets=accounts)
     at.text_input(key="gate_sign_in_username").input("alice")
     at.text_input(key="gate_sign_in_password").input(PASSWORD)
@@ -69,22 +80,30 @@ def test_sign_in_on_the_page_then_upload(db, run_page, accounts):
 def test_valid_file_preview_then_confirm(db, open_upload, downloads):
     at = drop(open_upload(), csv("q3.csv", GOOD))
     assert "Recognised as **Quarterly council return (survey)**" in texts(at.info)[0]
-    assert texts(at.success) == ["q3\\.csv is valid: loading it would write 2 rows, replacing 0 "
-                                 "stored rows\\. Nothing was written\\."]
-    assert [m.value for m in at.metric] == ["2", "0"]       # rows added, rows replaced
+    assert texts(at.success) == [
+        "q3\\.csv is valid: loading it would write 2 rows, replacing 0 "
+        "stored rows\\. Nothing was written\\."
+    ]
+    assert [m.value for m in at.metric] == ["2", "0"]  # rows added, rows replaced
     preview = frame(at, "quarter", "region_name")
     assert preview.to_dict("records") == [
-        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 2, "rows_replaced": 0}]
-    assert query(db, "SELECT count(*) FROM batches") == [(0,)]       # a preview writes nothing
+        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 2, "rows_replaced": 0}
+    ]
+    assert query(db, "SELECT count(*) FROM batches") == [(0,)]  # a preview writes nothing
     assert at.button(key="upload_confirm").label == "Load this file"
 
     confirm(at)
-    assert texts(at.success)[0].startswith("Batch 1: q3\\.csv loaded: 2 rows, replacing 0 stored rows")
-    assert len(at.file_uploader[0].value or []) == 0                   # the drop is cleared
+    assert texts(at.success)[0].startswith(
+        "Batch 1: q3\\.csv loaded: 2 rows, replacing 0 stored rows"
+    )
+    assert len(at.file_uploader[0].value or []) == 0  # the drop is cleared
     assert query(db, "SELECT council_code, data_maturity, batch_id FROM survey ORDER BY 1") == [
-        ("E06000001", 3, 1), ("E06000002", 4, 1)]
+        ("E06000001", 3, 1),
+        ("E06000002", 4, 1),
+    ]
     assert query(db, "SELECT kind, file_name, file_sha256, uploaded_by, status FROM batches") == [
-        ("survey", "q3.csv", hashlib.sha256(GOOD).hexdigest(), "alice", "active")]
+        ("survey", "q3.csv", hashlib.sha256(GOOD).hexdigest(), "alice", "active")
+    ]
     kept = db.parent / "uploads" / f"{hashlib.sha256(GOOD).hexdigest()}.csv"
     assert kept.read_bytes() == GOOD
 
@@ -92,11 +111,17 @@ def test_valid_file_preview_then_confirm(db, open_upload, downloads):
 def test_invalid_file_lists_every_problem_and_loads_nothing(db, open_upload, downloads):
     version = query(db, "SELECT value FROM meta WHERE key = 'data_version'")
     at = drop(open_upload(), csv("bad.csv", BAD))
-    assert texts(at.error)[0].startswith("**5 problems in 3 columns.** bad\\.csv was refused: 5 errors")
+    assert texts(at.error)[0].startswith(
+        "**5 problems in 3 columns.** bad\\.csv was refused: 5 errors"
+    )
     problems = frame(at, "severity")
     assert problems[["row", "column", "value"]].values.tolist() == [
-        [2, "data_maturity", "7"], [3, "council_code", "Nowhere"], [3, "quarter", "2026-Q9"],
-        [3, "data_maturity", "x"], [4, "council_code", "=cmd()"]]
+        [2, "data_maturity", "7"],
+        [3, "council_code", "Nowhere"],
+        [3, "quarter", "2026-Q9"],
+        [3, "data_maturity", "x"],
+        [4, "council_code", "=cmd()"],
+    ]
     assert "expected a whole number from 1 to 5" in problems["expected"][0]
     assert at.button(key="upload_confirm").disabled
     assert "Nothing will be loaded until every file is valid: fix bad\\.csv" in texts(at.error)[-1]
@@ -116,13 +141,20 @@ def test_fix_and_upload_again_replaces_rows(db, open_upload):
     # Hartlepool and Middlesbrough replace stored rows; Redcar is new: 3 added, 2 replaced.
     assert [m.value for m in at.metric] == ["3", "2"]
     assert frame(at, "quarter", "region_name").to_dict("records") == [
-        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 3, "rows_replaced": 2}]
+        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 3, "rows_replaced": 2}
+    ]
     confirm(at)
-    assert texts(at.success)[0].startswith("Batch 2: q3\\-fixed\\.csv loaded: 3 rows, replacing 2 stored rows")
+    assert texts(at.success)[0].startswith(
+        "Batch 2: q3\\-fixed\\.csv loaded: 3 rows, replacing 2 stored rows"
+    )
     assert query(db, "SELECT council_code, data_maturity, batch_id FROM survey ORDER BY 1") == [
-        ("E06000001", 5, 2), ("E06000002", 4, 2), ("E06000003", 2, 2)]
-    assert query(db, "SELECT council_code, data_maturity, replaced_by FROM survey_replaced ORDER BY 1") == [
-        ("E06000001", 3, 2), ("E06000002", 4, 2)]
+        ("E06000001", 5, 2),
+        ("E06000002", 4, 2),
+        ("E06000003", 2, 2),
+    ]
+    assert query(
+        db, "SELECT council_code, data_maturity, replaced_by FROM survey_replaced ORDER BY 1"
+    ) == [("E06000001", 3, 2), ("E06000002", 4, 2)]
 
 
 def test_same_file_again_is_recognised_and_not_loaded(db, open_upload):
@@ -137,20 +169,24 @@ def test_chosen_kind_overrides_recognition(db, open_upload):
     at = open_upload()
     at.selectbox(key="upload_kind").set_value("workforce").run()
     drop(at, csv("q3.csv", GOOD))
-    assert not at.info                                  # no guess shown when the kind is chosen
+    assert not at.info  # no guess shown when the kind is chosen
     assert "was refused" in texts(at.error)[0]
     assert "headcount" in frame(at, "severity")["column"].tolist()
 
 
 def test_unrecognised_headers_ask_for_the_kind(db, open_upload):
     at = drop(open_upload(), csv("x.csv", b"foo,bar\n1,2\n"))
-    assert texts(at.error)[0].startswith("The kind could not be recognised: the headers match no upload kind")
+    assert texts(at.error)[0].startswith(
+        "The kind could not be recognised: the headers match no upload kind"
+    )
     assert at.button(key="upload_confirm").disabled
 
 
 def test_two_files_load_as_two_batches(db, open_upload):
-    workforce = (b"council_code,quarter,role_family,headcount,underrepresented\n"
-                 b"E06000001,2026-Q3,all,40,12\n")
+    workforce = (
+        b"council_code,quarter,role_family,headcount,underrepresented\n"
+        b"E06000001,2026-Q3,all,40,12\n"
+    )
     at = drop(open_upload(), csv("survey.csv", GOOD), csv("workforce.csv", workforce))
     assert at.button(key="upload_confirm").label == "Load these 2 files"
     confirm(at)
@@ -159,7 +195,9 @@ def test_two_files_load_as_two_batches(db, open_upload):
     assert ok[0].startswith("Batch 1: survey\\.csv loaded: 2 rows")
     assert ok[1].startswith("Batch 2: workforce\\.csv loaded: 1 row,")
     assert query(db, "SELECT batch_id, kind, file_name FROM batches ORDER BY 1") == [
-        (1, "survey", "survey.csv"), (2, "workforce", "workforce.csv")]
+        (1, "survey", "survey.csv"),
+        (2, "workforce", "workforce.csv"),
+    ]
 
 
 def test_one_bad_file_blocks_the_whole_drop(db, open_upload):
@@ -171,7 +209,9 @@ def test_one_bad_file_blocks_the_whole_drop(db, open_upload):
 def test_file_over_the_size_limit_is_refused(db, open_upload, monkeypatch):
     monkeypatch.setattr(auth, "upload_limit_mb", lambda: 0)
     at = drop(open_upload(), csv("big.csv", GOOD))
-    assert texts(at.error)[0].startswith("big\\.csv is 0\\.0 MB; the limit is 0 MB \\(setting server\\.maxUploadSize")
+    assert texts(at.error)[0].startswith(
+        "big\\.csv is 0\\.0 MB; the limit is 0 MB \\(setting server\\.maxUploadSize"
+    )
     assert at.button(key="upload_confirm").disabled
     assert query(db, "SELECT count(*) FROM batches") == [(0,)]
 
@@ -184,13 +224,14 @@ def test_text_from_uploads_is_shown_as_text(db, open_upload):
     assert "\\<img src=x onerror=alert\\(1\\)\\>\\[link\\]\\(http://evil\\.example\\)\\.csv" in page
     assert "[link](http" not in page
     assert all(not m.allow_html for m in at.markdown)
-    assert "<b>Hartlepool</b>" in frame(at, "severity")["value"].tolist()   # a table cell: text
+    assert "<b>Hartlepool</b>" in frame(at, "severity")["value"].tolist()  # a table cell: text
 
 
 def test_guidance_and_template_sit_beside_the_uploader(db, open_upload, downloads):
     at = open_upload()
     at.selectbox(key="upload_guide").set_value("workforce").run()
     from store import kinds
+
     assert texts(at.subheader) == [kinds.KINDS["workforce"].title]
     assert texts(at.markdown)[0] == kinds.KINDS["workforce"].guidance
     columns = frame(at, "column", "required")["column"].tolist()
@@ -199,6 +240,7 @@ def test_guidance_and_template_sit_beside_the_uploader(db, open_upload, download
 
 def test_template_downloads_beside_the_uploader(open_upload, downloads):
     from store import paths
+
     at = open_upload()
     at.selectbox(key="upload_guide").set_value("workforce").run()
     data = downloads(download(at, "Download the workforce template"))
@@ -211,11 +253,20 @@ def test_busy_database_gives_a_clear_message_not_a_lock_error(db, open_upload, m
     nothing, and works once the other process lets go."""
     import subprocess
     import sys
+
     monkeypatch.setenv("TRACKER_LOCK_WAIT", "0.5")
-    at = open_upload()   # the analyst has the page open; then another process takes the file
+    at = open_upload()  # the analyst has the page open; then another process takes the file
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('held', flush=True); time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('held', flush=True); time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         at = drop(at, csv("q3.csv", GOOD))
@@ -234,5 +285,6 @@ def test_loaded_file_with_an_unsafe_name_is_named_as_text(db, open_upload):
     name = "**bold** [x](javascript:alert(1)).csv"
     at = confirm(drop(open_upload(), csv(name, GOOD)))
     assert texts(at.success)[0].startswith(
-        "Batch 1: \\*\\*bold\\*\\* \\[x\\]\\(javascript:alert\\(1\\)\\)\\.csv loaded")
+        "Batch 1: \\*\\*bold\\*\\* \\[x\\]\\(javascript:alert\\(1\\)\\)\\.csv loaded"
+    )
     assert query(db, "SELECT file_name FROM batches") == [(name,)]
