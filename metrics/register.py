@@ -87,7 +87,7 @@ def actions_for_theme(reg: Register, theme: str) -> list[Action]:
 
 def table(reg: Register) -> pd.DataFrame:
     """One row per action (TABLE_COLUMNS); ``measures`` a list of ids, owner None when
-    unassigned (owner_name 'Unassigned')."""
+    unassigned (owner_name 'Unassigned'); object columns, so a missing value is None."""
     rows = [
         {
             "id": a.id,
@@ -102,4 +102,4 @@ def table(reg: Register) -> pd.DataFrame:
         }
         for a in reg.actions
     ]
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS, dtype=object)  # None stays None
