@@ -223,7 +223,7 @@ def compute(
     params = {**_bound(reg), "q": q, "prev": prev}
     per = {r[0]: r[1:] for r in con.execute(_PER_ACTION, params).fetchall()}
     slips = con.execute(_SLIPPAGE, {**_bound(reg), "q": q}).fetchall()
-    actions = _actions(reg, per, q)
+    records = _actions(reg, per, q)
     order = {aid: i for i, aid in enumerate(reg.ids)}
     slippage = pd.DataFrame(
         [
@@ -235,23 +235,23 @@ def compute(
         columns=SLIPPAGE_COLUMNS,
         dtype=object,
     )
-    records = actions.to_dict("records")
     counts = _counts(records)
     counts["unassigned"] = sum(r["owner"] is None for r in records)
     return Delivery(
         quarter=q,
         previous_quarter=prev,
-        actions=actions,
+        actions=pd.DataFrame(records, columns=ACTION_COLUMNS, dtype=object),
         counts=counts,
-        by_owner=_by_owner(actions, reg),
-        by_theme=_by_theme(actions, reg),
-        cells=_cells(actions, reg),
-        attention=_attention(actions),
+        by_owner=_by_owner(records, reg),
+        by_theme=_by_theme(records, reg),
+        cells=_cells(records, reg),
+        attention=_attention(records),
         slippage=slippage,
     )
 
 
-def _actions(reg: Register, per: dict[str, tuple], q: str) -> pd.DataFrame:
+def _actions(reg: Register, per: dict[str, tuple], q: str) -> list[dict]:
+    """One record per action of the register, in its order (ACTION_COLUMNS)."""
     qi = Q.index(q)
     rows = []
     for a in reg.actions:
@@ -337,7 +337,7 @@ def _actions(reg: Register, per: dict[str, tuple], q: str) -> pd.DataFrame:
                 "attention_why": why,
             }
         )
-    return pd.DataFrame(rows, columns=ACTION_COLUMNS, dtype=object)
+    return rows
 
 
 def _counts(records: list[dict]) -> dict[str, int]:
@@ -351,39 +351,44 @@ def _counts(records: list[dict]) -> dict[str, int]:
 
 
 def _grouped(
-    actions: pd.DataFrame, column: str, keys: list[str | None]
+    records: list[dict], column: str, keys: list[str | None]
 ) -> list[tuple[str | None, dict[str, int]]]:
-    records = actions.to_dict("records")
-    return [(k, _counts([r for r in records if r[column] == k])) for k in keys]
+    """Counts per value of ``column``, for each of ``keys`` in turn (one pass)."""
+    buckets: dict[str | None, list[dict]] = {k: [] for k in keys}
+    for r in records:
+        buckets.setdefault(r[column], []).append(r)
+    return [(k, _counts(buckets[k])) for k in keys]
 
 
-def _by_owner(actions: pd.DataFrame, reg: Register) -> pd.DataFrame:
+def _by_owner(records: list[dict], reg: Register) -> pd.DataFrame:
     """One row per organisation (register order), then 'Unassigned' (owner None)."""
     keys: list[str | None] = [*reg.organisations, None]
     rows = [
         {"owner": k, "owner_name": reg.organisation_name(k), **c}
-        for k, c in _grouped(actions, "owner", keys)
+        for k, c in _grouped(records, "owner", keys)
     ]
     return pd.DataFrame(rows, columns=["owner", "owner_name", *COUNT_COLUMNS], dtype=object)
 
 
-def _by_theme(actions: pd.DataFrame, reg: Register) -> pd.DataFrame:
+def _by_theme(records: list[dict], reg: Register) -> pd.DataFrame:
     """One row per theme (the targets file's order), then None (no theme)."""
     keys: list[str | None] = [*reg.themes, None]
-    rows = [{"theme": k, **c} for k, c in _grouped(actions, "theme", keys)]
+    rows = [{"theme": k, **c} for k, c in _grouped(records, "theme", keys)]
     return pd.DataFrame(rows, columns=["theme", *COUNT_COLUMNS], dtype=object)
 
 
-def _cells(actions: pd.DataFrame, reg: Register) -> pd.DataFrame:
+def _cells(records: list[dict], reg: Register) -> pd.DataFrame:
     """The organisation x theme table: per cell its responsibility's status, and how many
     actions the organisation owns in the theme."""
-    records = actions.to_dict("records")
     by_id = {r["id"]: r for r in records}
+    by_cell: dict[tuple, list[dict]] = {}
+    for r in records:
+        by_cell.setdefault((r["owner"], r["theme"]), []).append(r)
     rows = []
     for org in TABLE_ORGANISATIONS:
         for theme in reg.themes:
             role = by_id.get(f"ROLE-{org}-{theme}")
-            owned = [r for r in records if r["owner"] == org and r["theme"] == theme]
+            owned = by_cell.get((org, theme), [])
             rows.append(
                 {
                     "organisation": org,
@@ -403,7 +408,7 @@ def _cells(actions: pd.DataFrame, reg: Register) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)
 
 
-def _attention(actions: pd.DataFrame) -> pd.DataFrame:
+def _attention(records: list[dict]) -> pd.DataFrame:
     rows = [
         {
             "id": r["id"],
@@ -414,7 +419,7 @@ def _attention(actions: pd.DataFrame) -> pd.DataFrame:
             "codes": list(r["attention"]),
             "why": list(r["attention_why"]),
         }
-        for r in actions.to_dict("records")
+        for r in records
         if r["needs_attention"]
     ]
     return pd.DataFrame(
@@ -469,7 +474,10 @@ def _plain(v):
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
+    """The rows as plain dicts (column lists: DataFrame.to_dict boxes every cell, slowly)."""
+    cols = [str(c) for c in df.columns]
+    values = [df[c].tolist() for c in cols]
+    return [{c: _plain(v) for c, v in zip(cols, row)} for row in zip(*values)]
 
 
 def as_json(d: Delivery) -> dict:
