@@ -18,7 +18,9 @@ that cannot be read is a problem for the whole file. Values reach SQL as paramet
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 
 import duckdb
 
@@ -56,6 +58,32 @@ def rules(con: duckdb.DuckDBPyConnection, col_of: dict[str, str]) -> list[tuple[
     out += _due_bounds(con, reg.baseline_quarter)
     out += _slipped(con, name, reg.baseline_quarter)
     return out
+
+
+COLUMNS = (
+    "action_id",
+    "quarter",
+    "status",
+    "confidence",
+    "due_quarter",
+    "reason",
+    "evidence",
+    "commentary",
+)
+
+
+def one_update_csv(**values: str | None) -> bytes:
+    """The CSV file (UTF-8, header and one row) that an upload of one update would be:
+    the dashboard's form for one action hands this to store.ingest.ingest_file, so the
+    update gets the same rules, batch and history as an uploaded file. Keys: COLUMNS."""
+    unknown = set(values) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"not delivery columns: {', '.join(sorted(unknown))}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerow([values.get(c) or "" for c in COLUMNS])
+    return out.getvalue().encode("utf-8")
 
 
 def _known(alias: str = "t") -> str:

@@ -202,3 +202,26 @@ def test_template_is_a_valid_upload(ref_db):
 
     report = validate_file(ref_db, "delivery", template_bytes("delivery"), "delivery.csv")
     assert report.ok, [str(p) for p in report.problems]
+
+
+def test_one_update_from_a_form_is_the_same_batch_as_a_file(ref_db):
+    from store.delivery import one_update_csv
+
+    data = one_update_csv(
+        action_id="REC-data-2",
+        quarter="2025-Q3",
+        status="in_progress",
+        commentary='Met twice, "pilot" agreed; next: councils, data',
+    )
+    report = ingest_file(ref_db, "delivery", data, "form.csv", user="ana")
+    assert report.ok and report.batch_id == 1
+    assert rows(ref_db, "SELECT commentary FROM delivery") == [
+        ('Met twice, "pilot" agreed; next: councils, data',)
+    ]
+    refused = one_update_csv(action_id="PRI-1", quarter="2025-Q3", status="completed")
+    assert (
+        "evidence is required"
+        in ingest_file(ref_db, "delivery", refused, "f.csv", user="a").errors[0].message
+    )
+    with pytest.raises(ValueError, match="owner"):
+        one_update_csv(owner="mhclg")
