@@ -1,8 +1,12 @@
 """`python -m metrics summary [--db PATH] [--as-of QUARTER] [--by LEVEL] [--json]`
+`python -m metrics delivery [--db PATH] [--as-of QUARTER] [--json]`
 
-Prints every measure for the quarter (default: the latest with data), nationally or per
-group. Exit codes: 0 done, 1 refused (unknown quarter or level, no database, bad
-targets file; the message says why), 2 usage error.
+summary prints every measure for the quarter (default: the latest with data), nationally
+or per group. delivery prints where the blueprint's actions stand (metrics/delivery.py):
+counts by status, owner, theme and organisation x theme cell, the actions needing
+attention and why, and the due-quarter revisions. Exit codes: 0 done, 1 refused (unknown
+quarter or level, no database, bad targets or register file; the message says why), 2
+usage error.
 """
 
 from __future__ import annotations
@@ -60,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--by", metavar="LEVEL", help="cut by region, footprint, centre or council_type")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p = sub.add_parser("delivery", help="where the blueprint's actions stand as at a quarter")
+    p.add_argument(
+        "--db", metavar="PATH", help="database file (default: $TRACKER_DB or data/tracker.duckdb)"
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="QUARTER",
+        help="quarter to show, e.g. 2026-Q3 (default: latest with a delivery update)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -140,6 +154,10 @@ def print_table(df, by: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "delivery":
+        from metrics.delivery import main as delivery_main
+
+        return delivery_main(args)
     from metrics import config as mconfig
     from metrics import summary as msummary
     from store.db import StoreError, connect

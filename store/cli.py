@@ -12,7 +12,7 @@ import sys
 from store.db import StoreError
 from store.paths import ReferenceDataMissing
 
-KINDS = ["survey", "workforce", "exchanges", "placements", "milestones", "councils"]
+KINDS = ["survey", "workforce", "exchanges", "placements", "milestones", "councils", "delivery"]
 
 
 def build_parser() -> argparse.ArgumentParser:

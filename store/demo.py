@@ -836,6 +836,9 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
             ),
         )
     )
+    from store.demo_delivery import write_files as delivery_files
+
+    files += delivery_files(out, qs)  # the blueprint's actions: one file per quarter
     return files
 
 

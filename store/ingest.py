@@ -28,6 +28,7 @@ import pandas as pd
 from store import kinds as _kinds
 from store import schema
 from store.db import connect, transaction
+from store.delivery import rules as delivery_rules
 from store.read import ReadError, headers_only, read, suffix
 from store.validate import KEY_GROUPS, TYPED, Problem, staging_query, validate
 
@@ -43,7 +44,10 @@ _PREVIEW = {
     "placements": ("start_quarter", "council_code", None),
     "milestones": ("quarter", None, "region_code"),
     "councils": (None, None, "region_code"),
+    "delivery": ("quarter", None, None),  # an action has no region
 }
+# A kind's own rules beyond its columns' (store.validate.validate's ``rules``).
+_RULES = {"delivery": delivery_rules}
 CHANGE_COLUMNS = ["quarter", "region_name", "rows_added", "rows_replaced"]
 
 
@@ -215,7 +219,7 @@ def _checked(
         if not (write and report.duplicate_of is not None):
             report.problems.append(Problem("error", None, None, None, str(exc)))
         return report
-    v = validate(con, kind, staged)
+    v = validate(con, kind, staged, _RULES.get(kind.name))
     report = _known(con, kind, file_name, sha(), write)
     if write and report.duplicate_of is not None:
         return report
@@ -295,6 +299,8 @@ def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
         if ccol:
             region = "c.region_name"
             join = f"LEFT JOIN councils c ON c.council_code = {alias}.{ccol}"
+        elif rcol is None:
+            region, join = "CAST(NULL AS VARCHAR)", ""
         else:
             region = (
                 f"coalesce(g.region_name, {alias}.region_code)"

@@ -48,6 +48,10 @@ class Column:
     max: float | None = None
     at_most: str | None = None  # another column of the same row this may not exceed
     not_before: str | None = None  # another quarter/date column this may not precede
+    # A planned quarter (delivery's due_quarter): any quarter resolves, also after the
+    # current one or before 2024-Q1; its bounds are the kind's own rules.
+    any_quarter: bool = False
+    max_length: int | None = None  # text: at most this many characters (default 2,000)
     help: str = ""
     example: str = ""
 
@@ -83,6 +87,8 @@ class Column:
             return "a GSS code: a letter and eight digits, e.g. E06000001"
         if t == "region":
             return "an English region's code (E12000001 to E12000009) or its name"
+        if self.max_length is not None:
+            return f"text, at most {self.max_length:,} characters"
         return "text"
 
 
@@ -530,6 +536,81 @@ _add(
         ),
         replace_by=("council_code",),
         replaces_all=True,
+    )
+)
+
+
+DELIVERY_STATUSES = ("not_started", "in_progress", "completed", "off_track", "dropped")
+CONFIDENCES = ("high", "medium", "low")
+COMMENTARY_MAX = 1000
+
+_add(
+    Kind(
+        "delivery",
+        "delivery",
+        "Delivery of the blueprint's actions",
+        "One row per action of the register (metrics/register.toml) per quarter: the "
+        "action's status as at that quarter. A row for an action and quarter already stored "
+        "replaces it. `completed` needs evidence; `off_track` and `dropped` need a reason; a "
+        "due quarter that differs from the one in force (from an earlier quarter's update, "
+        "or the register) needs a reason, and the first due quarter given is the original "
+        "one. A due quarter may not be before the baseline quarter. Evidence that is a link "
+        "must start with http:// or https://.",
+        (
+            Column(
+                "action_id",
+                "text",
+                required=True,
+                key=True,
+                example="REC-data-2",
+                help="the action's id in the register, e.g. REC-data-2, PRI-4, NEXT-7, "
+                "ROLE-mhclg-data",
+            ),
+            _q("quarter", help="the status is as at this quarter"),
+            Column(
+                "status",
+                "enum",
+                required=True,
+                choices=DELIVERY_STATUSES,
+                example="in_progress",
+                help="completed needs evidence; off_track and dropped need a reason",
+            ),
+            Column(
+                "confidence",
+                "enum",
+                choices=CONFIDENCES,
+                example="medium",
+                help="the owner's confidence of finishing by the due quarter",
+            ),
+            Column(
+                "due_quarter",
+                "quarter",
+                any_quarter=True,
+                example="2026-Q4",
+                help="the quarter by which it is now planned to finish; a change from the "
+                "one in force needs a reason",
+            ),
+            Column(
+                "reason",
+                "text",
+                example="",
+                help="why the due quarter moved, or why the action is off track or dropped",
+            ),
+            Column(
+                "evidence",
+                "text",
+                example="",
+                help="what shows the work: a description, or a link starting http:// or https://",
+            ),
+            Column(
+                "commentary",
+                "text",
+                max_length=COMMENTARY_MAX,
+                example="Working group met twice; draft guidance out for comment",
+                help="the owner's commentary on the quarter",
+            ),
+        ),
+        replace_by=("action_id", "quarter"),
     )
 )
 

@@ -17,7 +17,7 @@ import duckdb
 
 from store.db import SchemaError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Data tables: name -> (column DDL, key columns). Order of columns is the stored order.
 DATA_TABLES: dict[str, tuple[list[str], list[str]]] = {
@@ -124,7 +124,35 @@ DATA_TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["council_code"],
     ),
+    # Quarterly updates on the blueprint's actions (upload kind `delivery`, schema v3):
+    # one row per action per quarter; action_id is an id of the register
+    # (metrics/register.toml, read by domain.register).
+    "delivery": (
+        [
+            "action_id VARCHAR NOT NULL",
+            "quarter VARCHAR NOT NULL",  # the status is as at this quarter
+            "status VARCHAR NOT NULL",  # not_started, in_progress, completed, off_track, dropped
+            "confidence VARCHAR",  # high, medium, low
+            "due_quarter VARCHAR",  # 'YYYY-Qn' by which it is now planned to finish
+            "reason VARCHAR",  # why the due quarter moved, or why off track or dropped
+            "evidence VARCHAR",  # text, or an http(s) link
+            "commentary VARCHAR",  # text, at most 1,000 characters
+            "batch_id INTEGER NOT NULL",
+        ],
+        ["action_id", "quarter"],
+    ),
 }
+# The data tables each version added (a new database runs every step in turn).
+_V1_TABLES = (
+    "survey",
+    "survey_standards",
+    "workforce",
+    "exchanges",
+    "placements",
+    "milestones",
+    "councils",
+)
+_V3_TABLES = ("delivery",)
 
 _BASE_V1 = [
     "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -154,9 +182,10 @@ _BASE_V1 = [
 ]
 
 
-def _data_table_ddl() -> list[str]:
+def _data_table_ddl(tables: tuple[str, ...]) -> list[str]:
     ddl = []
-    for table, (columns, _key) in DATA_TABLES.items():
+    for table in tables:
+        columns = DATA_TABLES[table][0]
         ddl.append(f"CREATE TABLE {table} ({', '.join(columns)})")
         ddl.append(
             f"CREATE TABLE {table}_replaced ({', '.join(columns)}, replaced_by INTEGER NOT NULL)"
@@ -166,9 +195,11 @@ def _data_table_ddl() -> list[str]:
 
 # version -> statements that bring the previous version to it.
 MIGRATIONS: dict[int, list[str]] = {
-    1: _BASE_V1 + _data_table_ddl(),
+    1: _BASE_V1 + _data_table_ddl(_V1_TABLES),
     # v2: keep every accepted upload's original file, named by its hash.
     2: ["ALTER TABLE batches ADD COLUMN stored_file VARCHAR"],
+    # v3: the quarterly updates on the blueprint's actions (upload kind `delivery`).
+    3: _data_table_ddl(_V3_TABLES),
 }
 
 

@@ -14,6 +14,7 @@ temporary objects of the connection.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -290,6 +291,11 @@ def _num_lit(v) -> str:
     return repr(int(v)) if float(v).is_integer() else repr(float(v))
 
 
+# A kind's own rules: (connection, kind column -> file column) -> [(count, problem)], over
+# the typed rows (TYPED), each problem naming row, column, value and what was expected.
+Rules = Callable[[duckdb.DuckDBPyConnection, dict[str, str]], list[tuple[int, Problem]]]
+
+
 @dataclass
 class Validation:
     problems: list[Problem]
@@ -306,9 +312,12 @@ class Validation:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Validation:
+def validate(
+    con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged, rules: Rules | None = None
+) -> Validation:
     """Check the file staged with ``read(..., query=staging_query(kind))`` against
-    ``kind``; leaves the typed rows in the view ``_typed``."""
+    ``kind``; leaves the typed rows in the view ``_typed``. ``rules``: the kind's own
+    rules over ``_typed`` (store.ingest passes them; e.g. store.delivery.rules)."""
     columns = kind.all_columns()
     known = {c.name: c for c in columns}
     problems: list[tuple[int, Problem]] = []  # (count it stands for, problem)
@@ -420,6 +429,8 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
         _regroup_keys(con, kind, columns, changed)
     problems += _value_checks(con, kind, columns, col_of)
     problems += _row_checks(con, kind, columns, col_of, grouped)
+    if rules is not None:
+        problems += rules(con, col_of)
 
     listed: list[Problem] = []
     total = sum(n for n, _ in problems)
@@ -627,6 +638,8 @@ def _resolve(con, columns: list[Column], col_of: dict[str, str]) -> set[str]:
         if c.type not in maps or c.name not in col_of:
             continue
         table, value = maps[c.type]
+        if c.any_quarter:  # a planned quarter: after the current one, or early, resolves too
+            value = "CASE WHEN status IN ('ok', 'future', 'early') THEN q END"
         # Identifiers and expressions from the fixed table above; no value is formatted in.
         diff = f"SELECT v, {value} AS value FROM {table} WHERE ({value}) IS DISTINCT FROM v"
         count = f"SELECT count(*) FROM ({diff})"
@@ -787,8 +800,13 @@ def _value_checks(
                 )
             )
         if c.type in ("text", "list"):
+            most = c.max_length or 2000
             checks.append(
-                ("long", f"length({raw}) > 2000", lambda r: "is longer than 2,000 characters")
+                (
+                    "long",
+                    f"length({raw}) > {int(most)}",
+                    lambda r, most=most: f"is longer than {most:,} characters",
+                )
             )
         else:
             checks.append(

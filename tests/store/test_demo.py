@@ -62,7 +62,8 @@ def test_one_file_per_kind_and_quarter(files):
             ("exchanges", f"exchanges_{quarter}.csv"),
             ("milestones", f"milestones_{quarter}.csv"),
         ]
-    assert names == expected + [("placements", "placements_register_2026-Q3.csv")]
+    delivery = [("delivery", f"delivery_{quarter}.csv") for quarter in QUARTERS[1:]]
+    assert names == expected + [("placements", "placements_register_2026-Q3.csv")] + delivery
 
 
 def test_deterministic_for_a_seed(files, tmp_path):
@@ -79,7 +80,7 @@ def test_files_pass_validation(files, make_db, demo_db):
 
     # the first and last file of every kind, validated without writing ...
     db = make_db("reference")
-    for kind in ("survey", "workforce", "exchanges", "milestones", "placements"):
+    for kind in ("survey", "workforce", "exchanges", "milestones", "placements", "delivery"):
         of_kind = [p for k, p in files if k == kind]
         for path in {of_kind[0], of_kind[-1]}:
             report = validate_file(db, kind, path.read_bytes(), path.name)
@@ -89,10 +90,10 @@ def test_files_pass_validation(files, make_db, demo_db):
             )
             assert report.batch_id is None and report.rows_in_file > 0
     assert q(db, "SELECT count(*) FROM batches") == [(0,)]
-    # ... and all 25 went through the same validation when loaded, with no warning
+    # ... and all 30 went through the same validation when loaded, with no warning
     assert q(
         demo_db, "SELECT count(*), sum(warnings), sum(rows_in_file) = sum(rows_added) FROM batches"
-    ) == [(25, 0, True)]
+    ) == [(30, 0, True)]
 
 
 def test_load_stops_and_rolls_back_on_a_refused_file(make_db, monkeypatch, tmp_path):
@@ -124,7 +125,7 @@ def test_load_stops_and_rolls_back_on_a_refused_file(make_db, monkeypatch, tmp_p
 def test_batches_are_demo_and_flagged(demo_db):
     assert q(
         demo_db, "SELECT count(*), bool_and(demo), min(uploaded_by), max(uploaded_by) FROM batches"
-    ) == [(25, True, "demo", "demo")]
+    ) == [(30, True, "demo", "demo")]
     assert q(demo_db, "SELECT value FROM meta WHERE key = 'demo'") == [("true",)]
 
 
@@ -355,7 +356,7 @@ def test_init_demo_then_history(tmp_path):
     )
     took = time.monotonic() - started
     assert done.returncode == 0, done.stderr
-    assert "317 councils" in done.stdout and "Demo data: 25 batches written" in done.stdout
+    assert "317 councils" in done.stdout and "Demo data: 30 batches written" in done.stdout
     assert took < 60, (
         f"init --demo took {took:.1f} s"
     )  # about 3 s of CPU; generous for a loaded machine
@@ -382,5 +383,5 @@ def test_init_demo_then_history(tmp_path):
         text=True,
         timeout=60,
     )
-    assert again.returncode == 0 and "Demo data already loaded (25 batches)" in again.stdout
-    assert q(db, "SELECT count(*) FROM batches") == [(25,)]
+    assert again.returncode == 0 and "Demo data already loaded (30 batches)" in again.stdout
+    assert q(db, "SELECT count(*) FROM batches") == [(30,)]

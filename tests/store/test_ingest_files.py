@@ -9,6 +9,7 @@ import pytest
 
 from store.ingest import ingest_file
 from tests.store.conftest import AWKWARD, BROKEN, content_digest, rows
+from tests.store.delivery_broken import DELIVERY_BROKEN
 
 # file -> (message fragment, row, column). row None = about the whole file.
 BROKEN_EXPECTED = {
@@ -106,6 +107,7 @@ BROKEN_EXPECTED = {
     ),
     "workforce__utf16.csv": ("UTF-16", None, None),
 }
+BROKEN_EXPECTED.update(DELIVERY_BROKEN)
 
 
 def test_every_broken_file_has_an_expectation():

@@ -36,7 +36,7 @@ def make_v1(path) -> None:
 def test_version_1_file_is_upgraded_in_place(db_path):
     make_v1(db_path)
     with connect(db_path) as con:
-        assert schema.version(con) == schema.SCHEMA_VERSION == 2
+        assert schema.version(con) == schema.SCHEMA_VERSION == 3
         cols = [
             r[0]
             for r in con.execute(
@@ -44,6 +44,9 @@ def test_version_1_file_is_upgraded_in_place(db_path):
             ).fetchall()
         ]
         assert "stored_file" in cols
+        # v3: the delivery updates and their replaced rows
+        assert con.execute("SELECT count(*) FROM delivery").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM delivery_replaced").fetchall() == [(0,)]
         # the data and the counters survive the upgrade
         assert con.execute("SELECT batch_id, file_name, stored_file FROM batches").fetchall() == [
             (1, "survey_2025-Q2.csv", None)
@@ -53,7 +56,7 @@ def test_version_1_file_is_upgraded_in_place(db_path):
     # and a second connection finds nothing left to do
     with connect(db_path) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [
-            ("2",)
+            ("3",)
         ]
 
 
@@ -65,7 +68,7 @@ def test_newer_file_is_refused_and_unchanged(db_path):
     before = sha(db_path)
     with pytest.raises(
         SchemaError,
-        match=r"newer Blueprint Tracker \(schema version 99\).*up to version 2.*not changed",
+        match=r"newer Blueprint Tracker \(schema version 99\).*up to version 3.*not changed",
     ):
         with connect(db_path):
             pass

@@ -1,0 +1,1 @@
+"""Shared vocabulary below both store and metrics; imports nothing from the project."""
