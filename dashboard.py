@@ -6,11 +6,11 @@ What the frame gives every page (read these, do not set them):
 
 - ``st.session_state["quarter"]``: the quarter shown, 'YYYY-Qn' (default: the latest
   quarter with data), or None when no data has been loaded yet.
-- ``st.session_state["level"]``: the geography level, one of metrics.app.LEVELS:
-  'national', 'region', 'footprint', 'centre', 'council_type'. ``metrics.app.by(level)``
+- ``st.session_state["level"]``: the geography level, one of viewmodels.text.LEVELS:
+  'national', 'region', 'footprint', 'centre', 'council_type'. ``viewmodels.text.by(level)``
   turns it into the ``by`` argument of metrics.summary.
 - ``st.session_state["data_version"]``: the database's data version for this run (pass
-  it to metrics.app accessors to save a read).
+  it to ui.cache.page_values as ``version=`` to save a read).
 
 Both filters live in the sidebar and in the URL (``?quarter=2026-Q3&level=region``) so
 a link reproduces the view. The frame also shows the demo-data banner while demo data is
@@ -19,9 +19,8 @@ loaded, and the quarter shown. Without a database, every page shows how to creat
 
 import streamlit as st
 
-from metrics import app
-from store import auth
-from store import quarters as q
+from ui import cache, frame, plotly_json, signin, url
+from viewmodels.text import LEVELS, quarter_label
 
 # A flag as a data URL: a Material-icon favicon would be fetched from fonts.gstatic.com,
 # and the dashboard makes no request beyond its own server.
@@ -32,6 +31,7 @@ FAVICON = (
 )
 
 st.set_page_config(page_title="Blueprint Tracker", page_icon=FAVICON, layout="wide")
+plotly_json.install()  # frozen figures reach the browser as JSON encoded once (ui/plotly_json.py)
 
 PAGES = {
     "Progress": [
@@ -52,54 +52,54 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-auth.require_viewer()  # stops here only when viewing needs sign-in (store/auth.py)
+signin.require_viewer()  # stops here only when viewing needs sign-in (ui/signin.py)
 
 
-if not app.db_exists():
+if not frame.db_exists():
     st.session_state["quarter"] = None
     st.session_state["level"] = "national"
     st.title("Blueprint Tracker")
     st.info(
-        f"There is no database yet at `{app.db_path()}`. {app.CREATE_HINT}",
+        f"There is no database yet at `{frame.db_path()}`. {frame.CREATE_HINT}",
         icon=":material/database:",
     )
     st.stop()
 
-version = app.data_version()
+version = cache.data_version()
 st.session_state["data_version"] = version
-available = app.quarters(version)
-levels = list(app.LEVELS)
+available = cache.quarters(version)
+levels = list(LEVELS)
 
 with st.sidebar:
     st.header("Show", anchor=False)
     if available:
         newest_first = available[::-1]
-        app.url_filter("quarter", newest_first, newest_first[0])
+        url.url_filter("quarter", newest_first, newest_first[0])
         st.selectbox(
             "Quarter",
             newest_first,
             key="quarter",
-            format_func=lambda x: f"{x} ({q.label(x)})",
+            format_func=lambda x: f"{x} ({quarter_label(x)})",
             help="Figures as at the end of this quarter; the latest quarter with data "
             "is the default.",
         )
     else:
         st.session_state["quarter"] = None
         st.caption("No quarter to choose yet: no returns have been loaded.")
-    app.url_filter("level", levels, "national")
+    url.url_filter("level", levels, "national")
     st.selectbox(
         "Geography",
         levels,
         key="level",
-        format_func=app.LEVELS.get,
+        format_func=LEVELS.get,
         help="Cut each measure by region, footprint, Centre of Service Innovation or council type.",
     )
 
 for key in ("quarter", "level"):
     if st.session_state.get(key):
-        app.set_url(key, st.session_state[key])
+        url.set_url(key, st.session_state[key])
 
-if app.demo_loaded(version):
+if cache.demo_loaded(version):
     st.warning(
         "**Demo data: generated figures, not real returns.** Upload real returns "
         "and roll back the demo batch to replace them.",
@@ -109,7 +109,7 @@ if app.demo_loaded(version):
 shown = st.session_state.get("quarter")
 if shown:
     st.caption(
-        f"Figures as at **{shown}** ({q.label(shown)}) · {app.LEVELS[st.session_state['level']]}"
+        f"Figures as at **{shown}** ({quarter_label(shown)}) · {LEVELS[st.session_state['level']]}"
     )
 
 page.run()

@@ -140,10 +140,9 @@ def clear_caches() -> None:
         st.cache_resource.clear()
     finally:
         logging.disable(logging.NOTSET)
-    from metrics import app
+    from ui import cache
 
-    app._VERSIONS.clear()
-    app._MEMO.clear()
+    cache.clear()  # the per-process data versions, memo and targets-file states
 
 
 def new_app(script: Path, page: str | None, query: dict | None = None):

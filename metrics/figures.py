@@ -481,7 +481,7 @@ class FrozenFigure(go.Figure):
 
 class FrozenDict(dict):
     """What FrozenFigure.to_dict() returns (st.plotly_chart encodes that dict, not the
-    figure): a dict that keeps its JSON once encoded."""
+    figure): a dict that keeps its JSON once encoded (``frozen_json``)."""
 
     __slots__ = ("json",)
 
@@ -494,33 +494,15 @@ def frozen(fig: go.Figure) -> FrozenFigure:
     return out
 
 
-def _json_once(to_json):
-    """plotly.io.to_json that encodes a FrozenFigure (or its to_dict()) once, with the
-    default settings as st.plotly_chart asks, and hands back the same string after;
-    every other call goes to plotly's own to_json unchanged."""
+def frozen_json(spec: FrozenDict) -> str:
+    """The JSON of a frozen figure's dict, as ``plotly.io.to_json(spec, validate=False)``
+    gives it (plotly's own encoder), worked out on the first call and kept in ``spec``.
+    Nothing here changes plotly: ui.plotly_json hands this string to st.plotly_chart."""
+    if getattr(spec, "json", None) is None:
+        from plotly.io.json import to_json  # plotly's encoder, never a replacement
 
-    def wrapper(fig, validate=True, pretty=False, remove_uids=True, engine=None):
-        spec = fig.to_dict() if isinstance(fig, FrozenFigure) else fig
-        if isinstance(spec, FrozenDict) and not pretty and remove_uids and engine is None:
-            if getattr(spec, "json", None) is None:
-                spec.json = to_json(spec, validate=False)
-            return spec.json
-        return to_json(
-            fig, validate=validate, pretty=pretty, remove_uids=remove_uids, engine=engine
-        )
-
-    wrapper.plotly_to_json = to_json
-    return wrapper
-
-
-def _install_json_once() -> None:
-    import plotly.io as pio
-
-    if not hasattr(pio.to_json, "plotly_to_json"):
-        pio.to_json = _json_once(pio.to_json)
-
-
-_install_json_once()
+        spec.json = to_json(spec, validate=False)
+    return spec.json
 
 
 def _quarter(v) -> str | None:

@@ -5,15 +5,16 @@ import itertools
 
 import streamlit as st
 
-from metrics import app, views
+from ui import cache, frame, url
+from viewmodels import council
 
-app.ensure_frame()
+frame.ensure_frame()
 
 st.title("Council profile", anchor=False)
 
 quarter = st.session_state.get("quarter")
 version = st.session_state.get("data_version")
-councils = app.page_values(app.council_choices, version=version)
+councils = cache.page_values(council.choices, version=version)
 if not councils:
     st.info(
         "No councils in the reference geography yet. Create the database with "
@@ -22,12 +23,7 @@ if not councils:
     )
     st.stop()
 
-if "council" not in st.session_state:
-    wanted = st.query_params.get("council")
-    st.session_state["council"] = wanted if wanted in councils else None
-elif st.session_state["council"] not in councils:
-    st.session_state["council"] = None
-
+url.url_filter("council", councils, None)
 st.selectbox(
     "Council",
     list(councils),
@@ -38,18 +34,17 @@ st.selectbox(
 )
 code = st.session_state["council"]
 if not code:
-    if "council" in st.query_params:
-        del st.query_params["council"]
+    url.clear_url("council")
     st.info(
         f"Choose one of the {len(councils)} councils above to see its returns.",
         icon=":material/search:",
     )
     st.stop()
-app.set_url("council", code)
+url.set_url("council", code)
 
-header = app.page_values(app.council_header, code, version=version)
-st.subheader(header["name"], anchor=False)
-st.caption(header["facts"])
+header = cache.page_values(council.header, code, version=version)
+st.subheader(header.name, anchor=False)
+st.caption(header.facts)
 
 if not quarter:
     st.info(
@@ -65,31 +60,31 @@ st.markdown(
 )
 cols = st.columns(2)
 for col, chart in zip(
-    itertools.cycle(cols), app.page_values(app.council_profile, code, quarter, version=version)
+    itertools.cycle(cols), cache.page_values(council.charts, code, quarter, version=version)
 ):
     with col:
-        if not chart["reported"]:
-            st.markdown(f"**{chart['title']}**")
-            st.caption(f"{header['name']} has not reported this up to {quarter}.")
-        if chart["figure"] is not None:
+        if not chart.reported:
+            st.markdown(f"**{chart.title}**")
+            st.caption(f"{header.name} has not reported this up to {quarter}.")
+        if chart.figure is not None:
             st.plotly_chart(
-                chart["figure"], config={"displayModeBar": False}, key=f"council_{chart['key']}"
+                chart.figure, config={"displayModeBar": False}, key=f"council_{chart.key}"
             )
             with st.expander("Numbers"):
-                st.markdown(chart["table_markdown"])
-        if chart["key"] == "workforce_share":
-            st.caption("Figures resting on fewer than five people are shown as <5 and not drawn.")
+                st.markdown(chart.table_markdown)
+        if chart.note:
+            st.caption(chart.note)
 
-tables = app.page_values(app.council_tables, code, quarter, version=version)
+tables = cache.page_values(council.tables, code, quarter, version=version)
 st.subheader(f"Standards, as last reported by {quarter}", anchor=False)
-st.markdown(tables["standards"])
+st.markdown(tables.standards)
 
-st.subheader(f"Returns not received since {views.MISSING_SINCE}", anchor=False)
-if tables["missing"] is None:
+st.subheader(f"Returns not received since {council.MISSING_SINCE}", anchor=False)
+if tables.missing is None:
     st.success(
-        f"Every survey and workforce return from {views.MISSING_SINCE} to {quarter} "
+        f"Every survey and workforce return from {council.MISSING_SINCE} to {quarter} "
         "has been received.",
         icon=":material/check_circle:",
     )
 else:
-    st.markdown(tables["missing"])
+    st.markdown(tables.missing)

@@ -3,9 +3,10 @@ region; the missing returns of the quarter shown; values carried forward. ?kind=
 
 import streamlit as st
 
-from metrics import app, views
+from ui import cache, downloads, frame, url
+from viewmodels import coverage
 
-app.ensure_frame()
+frame.ensure_frame()
 
 st.title("Data coverage", anchor=False)
 
@@ -19,25 +20,23 @@ if not quarter:
     )
     st.stop()
 
-cfg = app.config()
-kinds = app.COVERAGE_KINDS
+kinds = coverage.KINDS
 
-charts = app.page_values(app.coverage_charts, quarter, version=version)
-now = charts["now"]
-cols = st.columns(len(now))
-for col, row in zip(cols, now):
+charts = cache.page_values(coverage.charts, quarter, version=version)
+cols = st.columns(len(charts.now))
+for col, now in zip(cols, charts.now):
     col.metric(
-        f"{kinds[row['kind']]}s for {quarter}",
-        row["text"],
+        now.label,
+        now.text,
         help="Councils in scope that sent this return for the quarter shown.",
     )
 
-st.subheader(f"Councils reporting each quarter since {views.MISSING_SINCE}", anchor=False)
-if charts["trend"] is not None:
-    st.plotly_chart(charts["trend"], config={"displayModeBar": False}, key="coverage_trend")
+st.subheader(f"Councils reporting each quarter since {coverage.MISSING_SINCE}", anchor=False)
+if charts.trend is not None:
+    st.plotly_chart(charts.trend, config={"displayModeBar": False}, key="coverage_trend")
 with st.expander("Numbers"):
     st.dataframe(
-        charts["table"],
+        downloads.arrow_table(charts.table),
         hide_index=True,
         key="coverage_table",
         column_config={
@@ -50,23 +49,21 @@ with st.expander("Numbers"):
     )
 
 st.divider()
-if "coverage_kind" not in st.session_state:
-    wanted = st.query_params.get("kind")
-    st.session_state["coverage_kind"] = wanted if wanted in kinds else "survey"
+url.url_filter("coverage_kind", kinds, "survey", param="kind")
 st.radio(
     "Return shown below", list(kinds), key="coverage_kind", format_func=kinds.get, horizontal=True
 )
 kind = st.session_state["coverage_kind"]
-app.set_url("kind", kind)
+url.set_url("kind", kind)
 
 st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
-shown = app.page_values(app.coverage_kind, kind, quarter, version=version)
-if shown["heatmap"] is not None:
-    st.plotly_chart(shown["heatmap"], config={"displayModeBar": False}, key="coverage_heatmap")
+shown = cache.page_values(coverage.kind, kind, quarter, version=version)
+if shown.heatmap is not None:
+    st.plotly_chart(shown.heatmap, config={"displayModeBar": False}, key="coverage_heatmap")
     st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
     with st.expander("Numbers"):
         st.dataframe(
-            shown["by_region"],
+            None if shown.by_region is None else downloads.arrow_table(shown.by_region),
             hide_index=True,
             key="coverage_region_table",
             column_config={
@@ -81,19 +78,18 @@ else:
     st.info("No councils in the reference geography.", icon=":material/location_off:")
 
 st.subheader(f"Missing {kind} returns for {quarter}", anchor=False)
-missing = shown["missing"]
-if not shown["missing_count"]:
+if not shown.missing_count:
     st.success(
         f"Every council in scope has sent its {kind} return for {quarter}.",
         icon=":material/check_circle:",
     )
 else:
     st.caption(
-        f"{shown['missing_count']} councils have not sent it. The last column is their latest "
+        f"{shown.missing_count} councils have not sent it. The last column is their latest "
         "earlier return, if any."
     )
     st.dataframe(
-        missing,
+        downloads.arrow_table(shown.missing),
         hide_index=True,
         key="coverage_missing",
         column_config={
@@ -106,7 +102,7 @@ else:
     )
     st.download_button(
         "Download the list (CSV)",
-        shown["missing_csv"],
+        shown.missing_csv,
         file_name=f"missing-{kind}-{quarter}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -114,19 +110,18 @@ else:
     )
 
 st.subheader("Values carried forward", anchor=False)
-stale = shown["stale"]
 st.caption(
-    f"A council's latest value counts for up to {cfg.staleness_quarters} quarters after "
+    f"A council's latest value counts for up to {charts.staleness_quarters} quarters after "
     f"it was reported (the staleness window); older ones are not counted in {quarter}'s figures."
 )
-if not shown["stale_count"]:
+if not shown.stale_count:
     st.success(
         f"Every council reported in {quarter}: nothing is carried forward.",
         icon=":material/check_circle:",
     )
 else:
     st.dataframe(
-        stale,
+        downloads.arrow_table(shown.stale),
         hide_index=True,
         key="coverage_stale",
         column_config={

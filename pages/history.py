@@ -5,15 +5,14 @@ Analysts only (the table names who uploaded what).
 
 import streamlit as st
 
-from metrics import app, export
-from store import auth, batches
-from store.db import StoreBusy, StoreError
+from ui import actions, boundary, cache, downloads, frame, signin
+from viewmodels import history
+from viewmodels.text import escape_markdown as md
 
-app.ensure_frame()
+frame.ensure_frame()
 
-analyst = auth.require_analyst("Upload history")
-auth.signed_in_sidebar(analyst)
-md = auth.escape_markdown
+analyst = signin.require_analyst("Upload history")
+signin.signed_in_sidebar(analyst)
 
 st.title("Upload history")
 
@@ -22,9 +21,10 @@ for kind, text in st.session_state.pop("history_done", []):
         text, icon=(":material/check_circle:" if kind == "ok" else ":material/error:")
     )
 
-version = app.data_version()
-table = app.read(batches.history, version=version)
-if table.empty:
+version = cache.data_version()
+shown = cache.page_values(history.view, version=version)
+table = shown.table
+if not shown.batches:
     st.info(
         "No batches yet: load a return on the Upload returns page or with "
         "`python -m store ingest KIND FILE`.",
@@ -43,7 +43,7 @@ st.dataframe(
 )
 st.download_button(
     "Download the history (CSV)",
-    export.to_csv_bytes(table),
+    downloads.csv_bytes(table),
     file_name="upload_history.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -51,28 +51,23 @@ st.download_button(
 )
 
 st.subheader("One batch", anchor=False)
-by_id = table.set_index("batch_id", drop=False)
 chosen = st.selectbox(
     "Batch",
-    by_id.index.tolist(),
+    list(shown.batches),
     key="history_batch",
-    format_func=lambda b: (
-        f"Batch {b}: {by_id.at[b, 'kind']}, {by_id.at[b, 'file_name']}, "
-        f"loaded {by_id.at[b, 'uploaded_at']:%Y-%m-%d %H:%M} by "
-        f"{by_id.at[b, 'uploaded_by']}"
-    ),
+    format_func=lambda b: shown.batches[b].label,
 )
-row = by_id.loc[chosen]
+row = shown.batches[chosen]
 
-original = app.read(batches.original_file, int(chosen), version=version)
+original = cache.page_values(history.original, chosen, version=version)
 if original is not None and original.is_file():
     st.download_button(
-        f"Download the original file ({md(str(row['file_name']))})",
+        f"Download the original file ({md(row.file_name)})",
         original.read_bytes(),
-        file_name=str(row["file_name"]),
+        file_name=row.file_name,
         icon=":material/download:",
         key=f"original_{chosen}",
-        help=f"Exactly as uploaded (SHA-256 {row['file_sha256']}); the upload "
+        help=f"Exactly as uploaded (SHA-256 {row.file_sha256}); the upload "
         "refused any cell that starts with =, +, - or @.",
     )
 else:
@@ -81,7 +76,7 @@ else:
         "or generated demo data)."
     )
 
-if row["status"] != "active":
+if row.status != "active":
     st.caption(f"Batch {chosen} was rolled back; nothing to undo.")
     st.stop()
 
@@ -94,8 +89,8 @@ if not confirming:
 
 with st.container(border=True):
     st.warning(
-        f"Roll back batch {chosen} ({md(str(row['kind']))}, {md(str(row['file_name']))})? "
-        f"Its {row['rows_added']} added rows are removed and the {row['rows_replaced']} "
+        f"Roll back batch {chosen} ({md(row.kind)}, {md(row.file_name)})? "
+        f"Its {row.rows_added} added rows are removed and the {row.rows_replaced} "
         "rows it replaced come back. Every page shows the figures without it.",
         icon=":material/warning:",
     )
@@ -110,9 +105,9 @@ if do_it:
     st.session_state.pop("history_confirm", None)
     try:
         with st.spinner(f"Rolling back batch {chosen}..."):
-            result = batches.rollback(app.db_path(), int(chosen), user=analyst.name)
+            result = actions.roll_back(chosen, user=analyst.name)
         st.session_state["history_done"] = [("ok", md(result.summary()))]
-    except StoreBusy:
+    except boundary.StoreBusy:
         st.session_state["history_done"] = [
             (
                 "error",
@@ -120,6 +115,6 @@ if do_it:
                 f"batch {chosen} was not rolled back. Try again.",
             )
         ]
-    except StoreError as exc:
+    except boundary.StoreError as exc:
         st.session_state["history_done"] = [("error", md(str(exc)))]
     st.rerun()

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from metrics import app
+from ui import cache, frame
+from viewmodels import overview
 
-app.ensure_frame()
+frame.ensure_frame()
 
 st.title("Progress towards the 2030 visions", anchor=False)
 quarter = st.session_state.get("quarter")
 if not quarter:
-    app.no_data_yet()
+    frame.no_data_yet()
 
 if st.session_state.get("level", "national") != "national":
     st.caption(
@@ -19,22 +20,25 @@ if st.session_state.get("level", "national") != "national":
 
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
 
-for theme in app.page_values(app.overview, quarter, version=st.session_state.get("data_version")):
-    st.subheader(theme["title"], anchor=theme["id"], divider="gray")
-    if not theme["cards"]:
+for theme in cache.page_values(
+    overview.themes, quarter, version=st.session_state.get("data_version")
+):
+    st.subheader(theme.title, anchor=theme.id, divider="gray")
+    if not theme.cards:
         st.caption("No measures are configured for this theme.")
         continue
     columns = st.columns(3)
-    for i, card in enumerate(theme["cards"]):
+    for i, item in enumerate(theme.cards):
+        card = item.card
         with columns[i % 3].container(border=True):
             # title, value, target, status, change and coverage: one block (cheaper to send)
-            st.markdown(card["markdown"], unsafe_allow_html=True)
-            if card["progress"] is not None:
-                st.progress(card["progress"], text=card["progress_text"])
-            if card["figure"] is not None:
+            st.markdown(card.markdown, unsafe_allow_html=True)
+            if card.progress is not None:
+                st.progress(card.progress, text=card.progress_text)
+            if item.figure is not None:
                 st.plotly_chart(
-                    card["figure"],
+                    item.figure,
                     config=SPARK_CONFIG,
-                    key=f"spark-{card['id']}",
-                    alt=f"Trend of {card['title']} up to {quarter}",
+                    key=f"spark-{card.id}",
+                    alt=f"Trend of {card.title} up to {quarter}",
                 )

@@ -6,9 +6,10 @@ Page filters live in the URL too: ?measure=...&places_level=...&layer=...&compar
 
 import streamlit as st
 
-from metrics import app, figures, maps, views
+from ui import cache, downloads, frame, url
+from viewmodels import places
 
-app.ensure_frame()
+frame.ensure_frame()
 
 st.title("Places", anchor=False)
 
@@ -22,21 +23,9 @@ if not quarter:
     )
     st.stop()
 
-
-def _from_url(key: str, param: str, options: list, default) -> None:
-    """Start a page filter from the URL (first run) and keep it valid."""
-    if key not in st.session_state:
-        wanted = st.query_params.get(param)
-        st.session_state[key] = wanted if wanted in options else default
-    elif st.session_state[key] not in options:
-        st.session_state[key] = default
-
-
-levels = list(views.PLACE_LEVELS)
+levels = list(places.LEVELS)
 shared_level = st.session_state.get("level")
-_from_url(
-    "places_level", "places_level", levels, shared_level if shared_level in levels else "region"
-)
+url.url_filter("places_level", levels, shared_level if shared_level in levels else "region")
 
 top = st.columns([3, 2])
 with top[1]:
@@ -44,30 +33,29 @@ with top[1]:
         "Level",
         levels,
         key="places_level",
-        format_func=views.PLACE_LEVEL_SHORT.get,
+        format_func=places.LEVEL_SHORT.get,
         horizontal=True,
         help="Footprint: a combined or strategic authority. Centre: a Centre of Service "
         "Innovation. Council: each council's own latest value.",
     )
 level = st.session_state["places_level"]
-picker = app.page_values(app.places_options, level, version=version)
-options = picker["options"]
-_from_url("places_measure", "measure", list(options), next(iter(options)))
+picker = cache.config_values(places.options, level)
+options = picker.options
+url.url_filter("places_measure", list(options), next(iter(options)), param="measure")
 with top[0]:
     st.selectbox("Measure", list(options), key="places_measure", format_func=options.get)
 measure = st.session_state["places_measure"]
-unit = picker["units"][measure]
+unit = picker.units[measure]
 title = options[measure]
 
 layer = "council"
 if level == "council":
-    layer_options = {"council": "Districts and unitaries", "upper_tier": "Counties and unitaries"}
-    _from_url("places_layer", "layer", list(layer_options), "council")
+    url.url_filter("places_layer", list(places.LAYERS), "council", param="layer")
     st.radio(
         "Draw councils as",
-        list(layer_options),
+        list(places.LAYERS),
         key="places_layer",
-        format_func=layer_options.get,
+        format_func=places.LAYERS.get,
         horizontal=True,
         help="County councils share their area with their districts: the map shows either "
         "the districts (and unitaries) or the counties (and unitaries), each with its "
@@ -75,23 +63,22 @@ if level == "council":
     )
     layer = st.session_state["places_layer"]
 
-app.set_url("measure", measure)
-app.set_url("places_level", level)
+url.set_url("measure", measure)
+url.set_url("places_level", level)
 if level == "council":
-    app.set_url("layer", layer)
-elif "layer" in st.query_params:
-    del st.query_params["layer"]
+    url.set_url("layer", layer)
+else:
+    url.clear_url("layer")
 
-view = app.page_values(app.places_view, measure, level, quarter, unit, version=version)
+view = cache.page_values(places.view, measure, level, quarter, unit, version=version)
 
 st.subheader(f"{title}, as at {quarter}", anchor=False)
-if view["empty"]:
+if view.empty:
     st.info(
-        f"There are no {views.PLACE_LEVELS[level].lower()} groups with councils in the "
-        "reference geography yet.",
+        f"There are no {view.level_name} groups with councils in the reference geography yet.",
         icon=":material/location_off:",
     )
-elif not view["has_values"]:
+elif not view.has_values:
     st.info(
         f"No data yet for {quarter}: no council in scope has reported {title.lower()} "
         "at or before this quarter (within the staleness window). Pick an earlier quarter "
@@ -102,34 +89,30 @@ elif not view["has_values"]:
 map_col, rank_col = st.columns(2)
 with map_col:
     try:
-        fig = app.page_values(
-            app.places_map, measure, level, quarter, layer, title, unit, version=version
+        fig = cache.page_values(
+            places.map_figure, measure, level, quarter, layer, title, unit, version=version
         )
         st.plotly_chart(
             fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map"
         )
-    except maps.BoundaryError as exc:
+    except places.BoundaryError as exc:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
-    except Exception as exc:  # reference folder missing: say where to put it
-        from store.paths import ReferenceDataMissing
-
-        if not isinstance(exc, ReferenceDataMissing):
-            raise
+    except places.ReferenceDataMissing as exc:  # reference folder missing: say where to put it
         st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
-    st.caption(maps.ATTRIBUTION)
+    st.caption(places.ATTRIBUTION)
     if level in ("footprint", "centre"):
         st.caption(
-            f"Each {views.PLACE_LEVELS[level].split(' (')[0].lower()} is drawn by colouring "
+            f"Each {view.group_name} is drawn by colouring "
             "its member councils; grey areas have no value or are in no group."
         )
 with rank_col:
     st.markdown("**Ranking**")
     st.dataframe(
-        view["table"],
+        downloads.arrow_table(view.table),
         hide_index=True,
         column_config={
             "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-            "group": st.column_config.TextColumn(views.PLACE_LEVEL_SHORT[level]),
+            "group": st.column_config.TextColumn(view.short_name),
             "display": st.column_config.TextColumn("Value", width="small"),
             "coverage": st.column_config.TextColumn("Based on", width="medium"),
         },
@@ -139,20 +122,19 @@ with rank_col:
 
 if level != "council":
     st.subheader("Trends by group", anchor=False)
-    trends = view["trends"]
-    if trends is not None:
+    if view.trends is not None:
         st.caption(
-            f"{title} in each {views.PLACE_LEVEL_SHORT[level].lower()} up to {quarter}, "
-            f"all on the same scale ({figures.unit_label(unit)})."
+            f"{title} in each {view.short_name.lower()} up to {quarter}, "
+            f"all on the same scale ({view.unit_label})."
         )
-        st.plotly_chart(trends, config={"displayModeBar": False}, key="places_trends")
+        st.plotly_chart(view.trends, config={"displayModeBar": False}, key="places_trends")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:
     st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
 
 st.subheader("Compare footprints with England", anchor=False)
-fps = view["footprints"]
+fps = view.footprints
 if not fps:
     st.info(
         "No councils belong to a footprint (combined or strategic authority) in the "
@@ -160,26 +142,24 @@ if not fps:
         icon=":material/location_off:",
     )
 else:
-    if "places_compare" not in st.session_state:
-        wanted = [c for c in st.query_params.get_all("compare") if c in fps][:4]
-        st.session_state["places_compare"] = wanted
+    url.url_list_filter("places_compare", fps, places.MAX_COMPARE, param="compare")
     st.multiselect(
         "Footprints (two to four)",
         list(fps),
         key="places_compare",
         format_func=fps.get,
-        max_selections=4,
+        max_selections=places.MAX_COMPARE,
         placeholder="Type a footprint's name",
     )
     chosen = tuple(st.session_state["places_compare"])
-    app.set_url("compare", list(chosen))
+    url.set_url("compare", list(chosen))
     if len(chosen) < 2:
         st.info(
             "Choose two to four footprints to compare them with England.",
             icon=":material/compare_arrows:",
         )
     else:
-        fig = app.page_values(
-            app.places_compare, measure, chosen, quarter, title, unit, version=version
+        fig = cache.page_values(
+            places.compare, measure, chosen, quarter, title, unit, version=version
         )
         st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")

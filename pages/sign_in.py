@@ -2,25 +2,25 @@
 
 import streamlit as st
 
-from metrics import app
-from store import auth
+from ui import frame, signin
+from viewmodels.text import escape_markdown
 
-app.ensure_frame()
+frame.ensure_frame()
 
 st.title("Analyst sign-in")
-analyst = auth.current_analyst()
+analyst = signin.current_analyst()
 if analyst:
     st.success(
-        f"Signed in as **{auth.escape_markdown(analyst.name)}** (analyst). You can upload "
+        f"Signed in as **{escape_markdown(analyst.name)}** (analyst). You can upload "
         "returns and roll back batches.",
         icon=":material/verified_user:",
     )
     if st.button("Sign out", icon=":material/logout:", key="page_sign_out"):
-        auth.sign_out()
+        signin.sign_out()
         st.rerun()
 else:
     st.write(
         "Viewing the dashboard needs no sign-in. Uploading returns and rolling back "
         "batches need the analyst role."
     )
-    auth.sign_in_panel(key="page_sign_in")
+    signin.sign_in_panel(key="page_sign_in")

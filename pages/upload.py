@@ -5,23 +5,22 @@ store.ingest); nothing is loaded until every file in the drop is valid and the a
 confirms. Each file becomes one batch. Text from the files is only ever shown as text.
 """
 
-import pandas as pd
 import streamlit as st
 
-from metrics import app, export
-from store import auth, ingest, kinds, paths
-from store.db import StoreBusy, StoreError
+from ui import actions, boundary, cache, downloads, frame, signin
+from viewmodels import upload
+from viewmodels.text import escape_markdown as md
 
-app.ensure_frame()
+frame.ensure_frame()
 
-analyst = auth.require_analyst("Upload returns")
-auth.signed_in_sidebar(analyst)
-md = auth.escape_markdown
+analyst = signin.require_analyst("Upload returns")
+signin.signed_in_sidebar(analyst)
 
 st.title("Upload returns")
 
-RECOGNISE = "recognise"
-KIND_NAMES = list(kinds.KINDS)
+RECOGNISE = upload.RECOGNISE
+KIND_NAMES = list(upload.KIND_NAMES)
+kind_label = upload.kind_label
 st.session_state.setdefault("upload_nonce", 0)
 checked: dict = st.session_state.setdefault("upload_checked", {})
 
@@ -29,37 +28,6 @@ for line in st.session_state.pop("upload_done", []):
     (st.success if line[0] == "ok" else st.error)(
         line[1], icon=(":material/check_circle:" if line[0] == "ok" else ":material/error:")
     )
-
-
-def kind_label(name: str) -> str:
-    if name == RECOGNISE:
-        return "Recognise from the column headers"
-    return f"{kinds.KINDS[name].title} ({name})"
-
-
-def problem_rows(problems) -> list[dict]:
-    return [
-        {
-            "severity": p.severity,
-            "row": p.row,
-            "column": p.column or "(whole file)",
-            "value": p.value,
-            "expected": p.message,
-        }
-        for p in problems
-    ]
-
-
-def problem_count(problems, hidden: int) -> str:
-    """'3 problems in 2 columns' (a file-wide problem counts apart)."""
-    n = len(problems) + hidden
-    cols = {p.column for p in problems if p.column}
-    text = f"{n:,} problem{'' if n == 1 else 's'}"
-    if cols:
-        text += f" in {len(cols)} column{'' if len(cols) == 1 else 's'}"
-    if any(not p.column for p in problems):
-        text += " and the file as a whole" if cols else " in the file as a whole"
-    return text
 
 
 left, right = st.columns([3, 2], gap="large")
@@ -78,7 +46,7 @@ with left:
         type=["csv", "xlsx"],
         accept_multiple_files=True,
         key=f"upload_files_{st.session_state['upload_nonce']}",
-        help=f"Each file up to {auth.upload_limit_mb()} MB (setting server.maxUploadSize).",
+        help=f"Each file up to {frame.upload_limit_mb()} MB (setting server.maxUploadSize).",
     )
 
 with right:
@@ -86,29 +54,15 @@ with right:
         guide = st.selectbox("Guidance for", KIND_NAMES, format_func=kind_label, key="upload_guide")
     else:
         guide = chosen
-    kind = kinds.KINDS[guide]
-    st.subheader(kind.title, anchor=False)
-    st.write(kind.guidance)
-    st.dataframe(
-        [
-            {
-                "column": c.name,
-                "required": "yes" if c.required else "no",
-                "key": "yes" if c.key else "",
-                "expected": c.expected(),
-                "meaning": c.help,
-            }
-            for c in kind.all_columns()
-        ],
-        hide_index=True,
-        width="stretch",
-    )
-    template = paths.TEMPLATES_DIR / f"{guide}.csv"
-    if template.is_file():
+    guidance = upload.guidance(guide)
+    st.subheader(guidance.title, anchor=False)
+    st.write(guidance.text)
+    st.dataframe(list(guidance.columns), hide_index=True, width="stretch")
+    if guidance.template is not None:
         st.download_button(
             f"Download the {guide} template (CSV)",
-            template.read_bytes(),
-            file_name=f"{guide}_template.csv",
+            guidance.template.read_bytes(),
+            file_name=guidance.template_name,
             mime="text/csv",
             icon=":material/download:",
             key=f"template_{guide}",
@@ -120,7 +74,7 @@ if not files:
     st.caption("Nothing checked yet: drop a file above.")
     st.stop()
 
-version = app.data_version()
+version = cache.data_version()
 ready: list[tuple] = []  # (file name, kind, data) of files that passed
 blocked: list[str] = []  # names of files that cannot be loaded
 
@@ -129,14 +83,14 @@ with left:
         name = f.name
         with st.container(border=True):
             st.markdown(f"**{md(name)}**")
-            too_large = auth.upload_too_large(name, f.size)
+            too_large = upload.too_large(name, f.size, frame.upload_limit_mb())
             if too_large:
                 st.error(md(too_large), icon=":material/error:")
                 blocked.append(name)
                 continue
             data = f.getvalue()
             if chosen == RECOGNISE:
-                detected, why = ingest.detect_kind(data, name)
+                detected, why = actions.detect_kind(data, name)
                 if detected is None:
                     st.error(
                         f"The kind could not be recognised: {md(why)} Choose the kind above.",
@@ -156,11 +110,11 @@ with left:
             try:
                 if cache_key not in checked:
                     with st.spinner(f"Checking {name}..."):
-                        checked[cache_key] = ingest.ingest_file(
-                            app.db_path(), file_kind, data, name, user=analyst.name, dry_run=True
+                        checked[cache_key] = actions.check_upload(
+                            file_kind, data, name, user=analyst.name
                         )
                 report = checked[cache_key]
-            except StoreBusy:
+            except boundary.StoreBusy:
                 st.warning(
                     "The database is busy with another load right now; this file has not "
                     "been checked yet. Wait a moment and press R (or reload).",
@@ -168,16 +122,17 @@ with left:
                 )
                 blocked.append(name)
                 continue
-            except StoreError as exc:
+            except boundary.StoreError as exc:
                 st.error(str(exc), icon=":material/error:")
                 blocked.append(name)
                 continue
-            rows = problem_rows(report.problems)
+            rows = upload.problem_rows(report.problems)
             for note in report.notes:
                 st.caption(md(note))
             if not report.ok:
                 st.error(
-                    f"**{problem_count(report.problems, report.hidden)}.** " + md(report.summary()),
+                    f"**{upload.problem_count(report.problems, report.hidden)}.** "
+                    + md(report.summary()),
                     icon=":material/error:",
                 )
                 blocked.append(name)
@@ -195,7 +150,7 @@ with left:
             if rows:
                 if report.ok:
                     st.caption(
-                        f"{problem_count(report.problems, report.hidden)}: warnings do "
+                        f"{upload.problem_count(report.problems, report.hidden)}: warnings do "
                         "not stop the load"
                     )
                 st.dataframe(
@@ -206,7 +161,7 @@ with left:
                 )
                 st.download_button(
                     "Download the problems (CSV)",
-                    export.to_csv_bytes(pd.DataFrame(rows)),
+                    downloads.csv_bytes(rows),
                     file_name=f"problems_{report.sha256[:12]}.csv",
                     mime="text/csv",
                     icon=":material/download:",
@@ -242,8 +197,8 @@ if go:
         for i, (name, file_kind, data) in enumerate(ready):
             st.markdown(f"Loading {md(name)} as {file_kind}...")
             try:
-                report = ingest.ingest_file(app.db_path(), file_kind, data, name, user=analyst.name)
-            except StoreBusy:
+                report = actions.load_upload(file_kind, data, name, user=analyst.name)
+            except boundary.StoreBusy:
                 done.append(
                     (
                         "error",
@@ -253,7 +208,7 @@ if go:
                 )
                 failed = True
                 break
-            except StoreError as exc:
+            except boundary.StoreError as exc:
                 done.append(("error", f"{name} was not loaded: {exc}"))
                 failed = True
                 break

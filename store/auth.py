@@ -14,11 +14,11 @@ Settings (secrets file or environment):
 
 - ``[tracker] require_sign_in = true`` or ``TRACKER_REQUIRE_SIGN_IN=1``: viewing needs
   sign-in too (any signed-in person may view; only analysts may change data).
-- The upload size limit is Streamlit's ``server.maxUploadSize`` (MB, in
-  ``.streamlit/config.toml``, default 50); ``upload_limit_bytes()`` reads it.
 
-The pure functions (hashing, checking, allow-list, secrets editing) work without
-Streamlit; ``require_analyst()`` / ``require_viewer()`` are the Streamlit gates.
+Nothing here imports Streamlit: hashing, checking, the allow-list, reading the settings
+and editing the secrets file. The sign-in forms and the analyst and viewer gates are in
+``ui/signin.py``; the upload size limit (Streamlit's ``server.maxUploadSize``) is read by
+``ui.frame.upload_limit_mb``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from store.db import StoreError
 from store.paths import ROOT
 
 DEFAULT_SECRETS = ROOT / ".streamlit" / "secrets.toml"
-SESSION_KEY = "tracker_analyst"
 MIN_PASSWORD_LENGTH = 12
 MAX_DELAY_SECONDS = 30.0
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -211,31 +210,6 @@ def require_sign_in(secrets: Mapping[str, Any], environ: Mapping[str, str] = os.
     return _truthy(tracker_setting(secrets, "require_sign_in", False))
 
 
-def upload_limit_mb() -> int:
-    try:
-        from streamlit import config
-
-        return int(config.get_option("server.maxUploadSize"))
-    except Exception:
-        return 50
-
-
-def upload_limit_bytes() -> int:
-    return upload_limit_mb() * 1024 * 1024
-
-
-def upload_too_large(file_name: str, size: int) -> str | None:
-    """A message for people when a file is over the limit, else None."""
-    limit = upload_limit_bytes()
-    if size <= limit:
-        return None
-    return (
-        f"{file_name} is {size / 1024 / 1024:.1f} MB; the limit is {upload_limit_mb()} MB "
-        "(setting server.maxUploadSize in .streamlit/config.toml). Split the file by "
-        "quarter or region and upload the parts. Nothing was read or written."
-    )
-
-
 # ---------------------------------------------------------------- secrets file
 
 
@@ -336,166 +310,3 @@ def cli_add_analyst(args) -> int:
         "The dashboard reads it at the next sign-in; restart it if it does not."
     )
     return 0
-
-
-# ---------------------------------------------------------------- Streamlit gates
-
-
-def _secrets() -> Mapping[str, Any]:
-    import streamlit as st
-
-    try:
-        return st.secrets.to_dict()
-    except Exception:  # no secrets file: no accounts, no provider, defaults
-        return {}
-
-
-def _user() -> Mapping[str, Any]:
-    import streamlit as st
-
-    try:
-        return st.user.to_dict()
-    except Exception:
-        return {}
-
-
-def current_analyst() -> Analyst | None:
-    """The signed-in analyst of this session, or None."""
-    import streamlit as st
-
-    secrets = _secrets()
-    if sign_in_method(secrets) == "oidc":
-        return oidc_analyst(_user(), secrets)
-    held = st.session_state.get(SESSION_KEY)
-    if held and held.get("name") in accounts(secrets):
-        return Analyst(name=held["name"], via="password")
-    return None
-
-
-def signed_in_viewer() -> str | None:
-    """Who is signed in at all (analyst or, with OIDC, any signed-in person)."""
-    analyst = current_analyst()
-    if analyst:
-        return analyst.name
-    user = _user()
-    if user.get("is_logged_in"):
-        return str(user.get("email") or user.get("name") or "signed in")
-    return None
-
-
-def sign_out() -> None:
-    import streamlit as st
-
-    st.session_state.pop(SESSION_KEY, None)
-    if _user().get("is_logged_in"):
-        st.logout()
-
-
-def sign_in_panel(key: str = "sign_in") -> Analyst | None:
-    """The sign-in controls for whichever method is configured; the analyst once signed in."""
-    import streamlit as st
-
-    analyst = current_analyst()
-    if analyst:
-        return analyst
-    secrets = _secrets()
-    method = sign_in_method(secrets)
-    if method == "oidc":
-        user = _user()
-        if user.get("is_logged_in"):
-            st.error(
-                "You are signed in as "
-                + str(user.get("email") or "(no e-mail)")
-                + ", which is not on the analyst list. Ask the tracker's administrator "
-                "to add your e-mail to [tracker] analyst_emails.",
-                icon=":material/block:",
-            )
-            if st.button("Sign out", key=f"{key}_oidc_out"):
-                st.logout()
-        elif st.button(
-            "Sign in with your organisation's account",
-            key=f"{key}_oidc",
-            icon=":material/login:",
-            type="primary",
-        ):
-            st.login(oidc_provider(secrets))
-        return None
-    if method is None:
-        st.info(
-            "No analyst accounts are set up yet. An administrator adds one on the "
-            "server with: `python -m store add-analyst USERNAME`",
-            icon=":material/info:",
-        )
-        return None
-    with st.form(key, clear_on_submit=False):
-        username = st.text_input("Username", key=f"{key}_username", autocomplete="username")
-        password = st.text_input(
-            "Password", type="password", key=f"{key}_password", autocomplete="current-password"
-        )
-        submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
-    if submitted:
-        analyst = check_password(accounts(secrets), username, password)
-        if analyst:
-            st.session_state[SESSION_KEY] = {"name": analyst.name, "via": "password"}
-            st.rerun()
-        st.error(
-            "The username or password is not right. Check both and try again; each "
-            "failed try makes the next answer slower.",
-            icon=":material/error:",
-        )
-    return None
-
-
-def require_analyst(title: str) -> Analyst:
-    """The signed-in analyst; otherwise say the page needs the role, offer sign-in, stop."""
-    import streamlit as st
-
-    analyst = current_analyst()
-    if analyst:
-        return analyst
-    st.title(title)
-    st.warning(
-        "This page needs the analyst role. Sign in as an analyst to continue.",
-        icon=":material/lock:",
-    )
-    sign_in_panel(key="gate_sign_in")
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop() raises
-
-
-def require_viewer() -> None:
-    """When viewing needs sign-in (setting), stop anyone not signed in at the sign-in form."""
-    import streamlit as st
-
-    if not require_sign_in(_secrets()) or signed_in_viewer():
-        return
-    st.title("Blueprint Tracker")
-    st.warning("Viewing this dashboard needs sign-in.", icon=":material/lock:")
-    secrets = _secrets()
-    if sign_in_method(secrets) == "oidc":
-        if st.button(
-            "Sign in with your organisation's account",
-            key="viewer_oidc",
-            icon=":material/login:",
-            type="primary",
-        ):
-            st.login(oidc_provider(secrets))
-    else:
-        sign_in_panel(key="viewer_sign_in")
-    st.stop()
-
-
-def signed_in_sidebar(analyst: Analyst) -> None:
-    """'Signed in as ...' and a sign-out button in the sidebar."""
-    import streamlit as st
-
-    with st.sidebar:
-        st.caption(f"Signed in as **{escape_markdown(analyst.name)}** (analyst)")
-        if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
-
-
-def escape_markdown(text: str) -> str:
-    """Text from a file or a person, shown literally inside st.markdown (no links, no emphasis)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Streamlit treats an app with a pages/ folder as an old-style multipage app until the
 # entry script has called st.navigation once per process, and AppTest resets that flag on
 # every run: each run would first execute the page file alone and only then (through
-# metrics.app.ensure_frame's rerun) the frame. Every AppTest run goes straight through the
+# ui.frame.ensure_frame's rerun) the frame. Every AppTest run goes straight through the
 # entry script instead, as the server does once st.navigation has been seen.
 @pytest.fixture(autouse=True)
 def _entry_script_always(monkeypatch):

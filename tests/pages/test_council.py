@@ -16,7 +16,7 @@ def table_with(at, column: str):
 
 
 def parse_markdown_table(text: str) -> pd.DataFrame | None:
-    """A markdown table (metrics.app.markdown_table) back as a frame of its cell texts;
+    """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts;
     None when ``text`` is not one table."""
     lines = text.strip().split("\n")
     if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import auth
 from tests.conftest import ROOT
+from ui import signin
 
 PASSWORD = "correct horse battery"
 
@@ -53,7 +54,7 @@ def run_page(monkeypatch):
         if user is not None:
             at.user = user
         if analyst:
-            at.session_state[auth.SESSION_KEY] = {"name": analyst, "via": "password"}
+            at.session_state[signin.SESSION_KEY] = {"name": analyst, "via": "password"}
         if page:  # file pages keep their file name as url path, so
             at.switch_page(page)  # switching before the first run finds them
         at.run()

@@ -132,13 +132,6 @@ def test_require_sign_in_setting(monkeypatch):
     assert auth.require_sign_in({}, {"TRACKER_REQUIRE_SIGN_IN": "yes"}) is True
 
 
-def test_upload_limit_message():
-    assert auth.upload_limit_mb() == 50  # .streamlit/config.toml
-    assert auth.upload_too_large("a.csv", 50 * 1024 * 1024) is None
-    msg = auth.upload_too_large("big.csv", 60 * 1024 * 1024)
-    assert "big.csv is 60.0 MB; the limit is 50 MB" in msg and "server.maxUploadSize" in msg
-
-
 def test_set_account_keeps_the_rest_of_the_file(tmp_path, alice_hash):
     path = tmp_path / "secrets.toml"
     path.write_text('[tracker]\nrequire_sign_in = true  # keep me\n\n[auth]\nclient_id = "abc"\n')

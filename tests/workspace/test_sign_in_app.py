@@ -6,6 +6,7 @@ import pytest
 
 from store import auth
 from tests.workspace.conftest import PASSWORD, all_text, texts
+from ui.signin import SESSION_KEY
 
 OIDC = {
     "auth": {
@@ -39,21 +40,21 @@ def test_password_sign_in_wrong_then_right_then_sign_out(db, run_page, accounts,
     sign_in(at, "alice", "not the password")
     assert time.monotonic() - start >= 0.3  # the delay after a failed try
     assert "The username or password is not right" in texts(at.error)[0]
-    assert auth.SESSION_KEY not in at.session_state
+    assert SESSION_KEY not in at.session_state
     assert auth.THROTTLE.failures("alice") == 1
     sign_in(at, "Alice", PASSWORD)
     assert not at.error
     assert "Signed in as **alice** (analyst)" in texts(at.success)[0]
-    assert at.session_state[auth.SESSION_KEY] == {"name": "alice", "via": "password"}
+    assert at.session_state[SESSION_KEY] == {"name": "alice", "via": "password"}
     at.button(key="page_sign_out").click().run()
-    assert auth.SESSION_KEY not in at.session_state
+    assert SESSION_KEY not in at.session_state
     assert len(at.text_input) == 2  # the form is back
 
 
 def test_unknown_user_is_refused(db, run_page, accounts):
     at = sign_in(run_page(db, "pages/sign_in.py", secrets=accounts), "mallory", PASSWORD)
     assert "The username or password is not right" in texts(at.error)[0]
-    assert auth.SESSION_KEY not in at.session_state
+    assert SESSION_KEY not in at.session_state
 
 
 def test_session_of_a_removed_account_is_not_an_analyst(db, run_page, accounts):

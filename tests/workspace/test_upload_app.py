@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
-from store import auth
 from tests.workspace.conftest import all_text, download, frame, query, texts
+from ui import frame as ui_frame
 
 # Two councils of the real geography, both in the North East (E12000001).
 GOOD = b"council_code,quarter,data_maturity\nE06000001,2026-Q3,3\nE06000002,2026-Q3,4\n"
@@ -207,7 +207,7 @@ def test_one_bad_file_blocks_the_whole_drop(db, open_upload):
 
 
 def test_file_over_the_size_limit_is_refused(db, open_upload, monkeypatch):
-    monkeypatch.setattr(auth, "upload_limit_mb", lambda: 0)
+    monkeypatch.setattr(ui_frame, "upload_limit_mb", lambda: 0)
     at = drop(open_upload(), csv("big.csv", GOOD))
     assert texts(at.error)[0].startswith(
         "big\\.csv is 0\\.0 MB; the limit is 0 MB \\(setting server\\.maxUploadSize"

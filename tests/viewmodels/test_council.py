@@ -1,0 +1,84 @@
+"""viewmodels.council on places_small (tests/factory.py): header facts, tables, charts."""
+
+from __future__ import annotations
+
+import pytest
+
+from viewmodels import council
+
+
+@pytest.fixture
+def con(connected):
+    return connected("places_small")
+
+
+def rows(markdown: str) -> list[list[str]]:
+    """The body rows of a markdown table, as cell texts."""
+    return [[c.strip() for c in line.strip("|").split(" | ")] for line in markdown.splitlines()[2:]]
+
+
+def test_choices_by_name_with_type(con):
+    found = council.choices(con)
+    assert len(found) == 7
+    assert list(found.values())[:2] == [
+        "Barking and Dagenham (London borough)",
+        "City of London (city corporation)",
+    ]
+    assert found["E06000001"] == "Hartlepool (unitary)"
+
+
+def test_header_facts(con):
+    header = council.header(con, "E06000001")
+    assert header.name == "Hartlepool"
+    assert header.facts == (
+        "unitary · region: North East · footprint: Tees Valley · "
+        "Centre of Service Innovation: North · GSS code E06000001"
+    )
+    # a council in no footprint says so
+    assert "footprint: none" in council.header(con, "E10000014").facts
+
+
+def test_tables_standards_and_missing_returns(con):
+    tables = council.tables(con, "E06000001", "2026-Q3")
+    assert tables.standards.splitlines()[0] == "| Core standard | Status | Reported in | Note |"
+    standards = rows(tables.standards)
+    assert len(standards) == 7 and {r[1] for r in standards} == {"adopted"}
+    # survey and workforce both missing 2025-Q3 .. 2026-Q2: 4 quarters each
+    missing = rows(tables.missing)
+    assert len(missing) == 8
+    assert [r[1] for r in missing if r[0] == "survey"] == [
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+    ]
+
+
+def test_charts_one_per_series(con):
+    charts = council.charts(con, "E06000001", "2026-Q3")
+    assert [c.key for c in charts] == [
+        "data_maturity",
+        "standards_adopted",
+        "sme_share",
+        "workforce_share",
+    ]
+    maturity = charts[0]
+    assert maturity.reported and maturity.figure is not None
+    assert [t.name for t in maturity.figure.data] == [
+        "Hartlepool",
+        "North East (region)",
+        "All unitary councils",
+        "England",
+    ]
+    assert list(maturity.figure.data[0].y) == [2.0, 4.0]  # its own returns, 2025-Q2 and 2026-Q3
+    assert maturity.table_markdown.startswith("| Quarter | Hartlepool |")
+    assert maturity.note is None
+    assert charts[3].note == (
+        "Figures resting on fewer than five people are shown as <5 and not drawn."
+    )
+
+
+def test_a_council_that_never_reported(con):
+    charts = council.charts(con, "E09000002", "2026-Q3")
+    assert not any(c.reported for c in charts)
+    assert len(rows(council.tables(con, "E09000002", "2026-Q3").missing)) == 12  # 6 quarters x 2

@@ -1,0 +1,64 @@
+"""What every page needs from the frame: the frame workaround, the database file, the
+server's upload limit and the empty state of a page without data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import streamlit as st
+
+from store import paths
+
+CREATE_HINT = (
+    "Create it with `make run` (builds a demo database and starts the dashboard) "
+    "or `python -m store init --demo`, then reload this page."
+)
+
+
+def ensure_frame() -> None:
+    """Call first in every page: make sure the page runs inside the frame (dashboard.py).
+
+    Streamlit treats a folder named pages/ beside the entry script as an old-style
+    multipage app until st.navigation has run once in the server process. So a deep link
+    (/theme?quarter=...) as the very first request after a start would run the page file
+    on its own: no filters, no demo label. Switching that mode off and rerunning sends the
+    same request through dashboard.py, which lands on the same page (the page's hash comes
+    from its URL path in both modes).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def db_path() -> Path:
+    """The database file the dashboard reads: TRACKER_DB or data/tracker.duckdb."""
+    return paths.db_path()
+
+
+def db_exists() -> bool:
+    return db_path().is_file()
+
+
+def no_data_yet() -> NoReturn:
+    """The empty state of a page that needs a quarter: nothing loaded yet. Stops the run."""
+    st.info(
+        "No returns have been loaded yet, so there are no figures to show. Analysts can "
+        "load the quarterly returns on the **Upload returns** page, or with "
+        "`python -m store ingest KIND FILE`.",
+        icon=":material/inbox:",
+    )
+    st.stop()
+
+
+def upload_limit_mb() -> int:
+    """The largest file the server accepts, in MB: Streamlit's server.maxUploadSize (set
+    in .streamlit/config.toml, the environment or the command line; default 50)."""
+    try:
+        from streamlit import config
+
+        return int(config.get_option("server.maxUploadSize"))
+    except Exception:
+        return 50

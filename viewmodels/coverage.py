@@ -1,0 +1,85 @@
+"""The data coverage page: which councils sent each kind of return in each quarter, by
+region; the missing returns of the quarter shown; the values carried forward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from metrics import config as mconfig
+from metrics import export, figures, views
+
+KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
+MISSING_SINCE = views.MISSING_SINCE  # the first quarter the trend and the heatmap show
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """One return's coverage in the quarter shown: 'Survey returns for 2026-Q3', '3 of 4 (75%)'."""
+
+    kind: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Charts:
+    now: tuple[Reporting, ...]  # one per kind
+    trend: figures.FrozenFigure | None  # percent reporting per quarter (None without data)
+    table: pd.DataFrame  # its numbers: kind, quarter, reporting, total, percent
+    staleness_quarters: int  # how long a council's latest value counts
+
+
+def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
+    cfg = cfg or mconfig.load()
+    trend = views.coverage_lines(con, quarter)
+    fig = None
+    if trend:
+        fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
+        fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
+    return Charts(
+        now=tuple(
+            Reporting(kind=r["kind"], label=f"{KINDS[r['kind']]}s for {quarter}", text=r["text"])
+            for r in views.coverage_at(con, quarter)
+        ),
+        trend=fig,
+        table=views.coverage(con, quarter),
+        staleness_quarters=cfg.staleness_quarters,
+    )
+
+
+@dataclass(frozen=True)
+class KindView:
+    """One return's coverage, the quarter shown and the quarters before it."""
+
+    heatmap: (
+        figures.FrozenFigure | None
+    )  # share reporting by region and quarter (None without regions)
+    by_region: pd.DataFrame | None  # its numbers
+    missing: pd.DataFrame  # councils that have not sent it for the quarter, and their latest
+    missing_count: int
+    missing_csv: bytes | None  # missing as a CSV file (None when nothing is missing)
+    stale: pd.DataFrame  # councils whose latest return is older than the quarter
+    stale_count: int
+
+
+def kind(con: Any, kind: str, quarter: str) -> KindView:
+    regions, quarters_, z, text = views.coverage_heatmap(con, kind, quarter)
+    heat = None
+    if regions:
+        fig = figures.heatmap(regions, quarters_, z, text)
+        fig.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
+        heat = figures.frozen(fig.update_xaxes(tickangle=-45))  # six quarters fit a phone
+    missing = views.missing_for_quarter(con, kind, quarter)
+    stale = views.stale_values(con, kind, quarter)
+    return KindView(
+        heatmap=heat,
+        by_region=views.coverage_by_region(con, kind, quarter) if regions else None,
+        missing=missing,
+        missing_count=len(missing),
+        missing_csv=export.to_csv_bytes(missing) if len(missing) else None,
+        stale=stale,
+        stale_count=len(stale),
+    )

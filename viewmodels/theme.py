@@ -1,0 +1,183 @@
+"""The theme page: each measure of one theme against its trajectory, its status in one
+sentence, and its breakdown by the geography level chosen in the frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from metrics import config as mconfig
+from metrics import figures
+from metrics import summary as msummary
+from metrics.progress import explain
+from viewmodels.text import LEVELS, Card, Row, by, card, is_missing, status_label, target_text, val
+
+
+@dataclass(frozen=True)
+class ThemeChoices:
+    """The theme picker: ids in configured order, and each theme's title and vision."""
+
+    ids: tuple[str, ...]
+    titles: dict[str, str]
+    visions: dict[str, str]
+
+
+def choices(cfg: mconfig.Config) -> ThemeChoices:
+    return ThemeChoices(
+        ids=tuple(cfg.themes),
+        titles={t.id: t.title for t in cfg.themes.values()},
+        visions={t.id: t.vision for t in cfg.themes.values()},
+    )
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    id: str
+    title: str
+    card: Card
+    sentence: str  # why the status, with its numbers (metrics.progress.explain)
+    trend: figures.FrozenFigure  # trajectory (a milestone: its steps)
+    trend_table: pd.DataFrame  # the trend chart's points
+    trend_file: str  # download name of trend_table
+    # The breakdown by the chosen level (all None for 'national'):
+    groups: pd.DataFrame | None  # summary rows of each group, by value, largest first
+    breakdown: figures.FrozenFigure | None  # its bar chart (None when there are no groups)
+    group_table: pd.DataFrame | None  # its table view
+    group_file: str | None  # download name of group_table
+    note: str | None  # what the breakdown's target mark means
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    level_name: str  # the chosen level in words, lower case ('region')
+    measures: tuple[MeasureView, ...]
+
+
+GROUP_COLUMNS = {
+    "group": "group",
+    "value": "value",
+    "target": "target",
+    "status": "status",
+    "direction": "direction of travel",
+    "coverage_reporting": "councils reporting",
+    "coverage_total": "councils in scope",
+}
+
+
+def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The breakdown's table view: group, value, target, status and direction in words,
+    coverage."""
+    table = groups[[c for c in GROUP_COLUMNS if c in groups.columns]].copy()
+    for column in ("status", "direction"):
+        if column in table:
+            table[column] = [status_label(s) if not is_missing(s) else "" for s in table[column]]
+    return table.rename(
+        columns={
+            **GROUP_COLUMNS,
+            "value": f"value ({figures.unit_label(unit)})",
+            "target": f"target ({figures.unit_label(unit)})",
+        }
+    )
+
+
+def group_target(groups: pd.DataFrame, is_milestone: bool) -> float | list[float | None] | None:
+    """The target the breakdown marks: one number when every group has the same one, one
+    per group when they differ, None when no group has one (or for a milestone)."""
+    targets = (
+        [None if is_missing(t) else float(t) for t in groups["target"]] if not is_milestone else []
+    )
+    known = {t for t in targets if t is not None}
+    if len(known) == 1 and None not in targets:
+        return known.pop()
+    return targets if known else None
+
+
+def breakdown_note(row: Row, target: float | list[float | None] | None, level: str) -> str | None:
+    """One line under a breakdown saying what its target mark means (or why there is none)."""
+    if row.get("unit") == "milestone" or val(row, "target") is None:
+        return None
+    shown = target_text(row).replace("target ", "", 1)
+    if target is None:
+        return (
+            f"No target for a single group: the national target ({shown}) is not split "
+            f"between groups of this level ({LEVELS.get(level, level).lower()})."
+        )
+    if isinstance(target, list):
+        return (
+            "Each group's target (diamond) is the national target times the group's share "
+            "of the councils in scope."
+        )
+    return f"The dashed line is the national target ({shown}); it applies to every group."
+
+
+def measures(
+    con: Any, theme_id: str, quarter: str, level: str, cfg: mconfig.Config | None = None
+) -> ThemeView:
+    """Every measure of the theme (configured order) that has a summary row in ``quarter``,
+    with its breakdown by ``level`` unless that is 'national'."""
+    cfg = cfg or mconfig.load()
+    national = {
+        r["id"]: r
+        for r in msummary.summary(con, as_of=quarter, by=None, config=cfg).to_dict("records")
+    }
+    level_by = by(level)
+    cut = msummary.summary(con, as_of=quarter, by=level_by, config=cfg) if level_by else None
+    level_name = LEVELS.get(level, str(level)).lower()
+    out = []
+    for m in cfg.measures.values():
+        if m.theme != theme_id or m.id not in national:
+            continue
+        row = national[m.id]
+        df = msummary.series(con, m.id, by=None, up_to=quarter, config=cfg)
+        actual: list[tuple[str, Any]] = [
+            (q_, None if is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])
+        ]
+        if m.is_milestone:
+            trend = figures.frozen(
+                figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter")
+            )
+        else:
+            trend = figures.frozen(
+                figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
+            )
+        groups = breakdown = table = note = group_file = None
+        if cut is not None:
+            groups = (
+                cut[cut["id"] == m.id]
+                .sort_values(["value", "group"], ascending=[False, True], na_position="last")
+                .reset_index(drop=True)
+            )
+            if not groups.empty:
+                target = group_target(groups, m.is_milestone)
+                values: list[Any] = [None if is_missing(v) else float(v) for v in groups["value"]]
+                breakdown = figures.frozen(
+                    figures.breakdown(
+                        list(groups["group"]),
+                        values,
+                        unit=m.unit,
+                        target=target,
+                        title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})",
+                    )
+                )
+                table = group_table(groups, m.unit)
+                note = breakdown_note(row, target, level)
+                group_file = f"{row['id']}-{quarter}-by-{level}"
+        out.append(
+            MeasureView(
+                id=str(row["id"]),
+                title=str(row["title"]),
+                card=card(row),
+                sentence=explain(row),
+                trend=trend,
+                trend_table=figures.chart_table(trend, unit=m.unit),
+                trend_file=f"{row['id']}-{quarter}-trajectory",
+                groups=groups,
+                breakdown=breakdown,
+                group_table=table,
+                group_file=group_file,
+                note=note,
+            )
+        )
+    return ThemeView(level_name=level_name, measures=tuple(out))
