@@ -8,11 +8,12 @@ PY     := $(VENV)/bin/python
 DB     ?= data/tracker.duckdb
 PORT   ?= 8501
 
-.PHONY: run test venv chromium demo bench clean-db help
+.PHONY: run test lint venv chromium demo bench clean-db help
 
 help:
 	@echo "make run    set up, build the demo database if there is none, start the dashboard"
-	@echo "make test   set up (venv + Chromium) and run the whole test suite"
+	@echo "make test   set up (venv + Chromium) and run the whole test suite (lint first)"
+	@echo "make lint   ruff (lint and format), mypy, and the import contract (pyproject.toml)"
 	@echo "make demo   rebuild the demo database from scratch"
 	@echo "make bench  run the benchmarks (ingest, metrics, pages)"
 
@@ -45,7 +46,14 @@ demo: venv
 	rm -f $(DB) $(DB).wal
 	$(PY) -m store init --demo --db $(DB)
 
-test: venv chromium
+# ruff, mypy and import-linter read their settings from pyproject.toml; any finding fails.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: venv chromium lint
 	$(PY) -m pytest -q
 
 bench: venv chromium

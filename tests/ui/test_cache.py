@@ -92,22 +92,3 @@ def test_view_models_and_store_auth_import_no_streamlit():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
-
-
-def test_pages_and_frame_import_only_ui_viewmodels_streamlit_and_the_stdlib():
-    import ast
-
-    allowed = {"ui", "viewmodels", "streamlit"} | set(sys.stdlib_module_names)
-    files = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "dashboard.py"]
-    assert len(files) == 10
-    wrong = []
-    for path in files:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            else:
-                continue
-            wrong += [f"{path.name}: {n}" for n in names if n.split(".")[0] not in allowed]
-    assert wrong == []
