@@ -158,7 +158,8 @@ def council_values(
 
     Columns: council_code, quarter (of the value used), numerator, denominator, value (all
     empty for a council without a value); the workforce uplift adds base_u and base_h.
-    Raises ValueError for a method without a council level.
+    Councils the query does not group (the uplift: those without a return now and at the
+    baseline) have no row. Raises ValueError for a method without a council level.
     """
     method = methods.get(measure.method)
     if method.council is None:

@@ -265,7 +265,11 @@ def _council_frame(t: pd.DataFrame, value, numerator, denominator) -> pd.DataFra
     return pd.DataFrame(
         {
             "council_code": t["grp"],
-            "quarter": [S.quarter(q) if ok else None for q, ok in zip(t["q"], has)],
+            "quarter": pd.Series(
+                [S.quarter(q) if ok else None for q, ok in zip(t["q"], has)],
+                index=t.index,
+                dtype=object,
+            ),
             "numerator": numerator.where(has),
             "denominator": denominator.where(has),
             "value": value,
