@@ -23,10 +23,7 @@ def parse_markdown_table(text: str) -> pd.DataFrame | None:
         return None
 
     def split(line):
-        return [
-            c.strip().replace("\\|", "|")
-            for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]
-        ]
+        return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
 
     return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
