@@ -3,9 +3,10 @@
 Each Method says
 - ``params``: the parameters a measure using it sets, each with the values allowed;
 - ``units``: the unit it gives (a measure must declare it);
-- ``bounds``: the range its values can take (targets must lie in it; projections are
-  clipped to it), with ``bounds_rule`` saying it in words;
-- ``directions``: which way may be called better;
+- ``value_range``: the values it can give, and in words (a target must lie in it,
+  ``check_target``; projections are clipped to ``bounds``): a percentage 0 to 100, a
+  score on its column's scale, a count >= 0, the uplift >= -100 (it may be negative);
+- ``directions``: which way may be called better (a milestone: only increase);
 - ``levels``: the grouping levels it can be cut by (England always);
 - ``query``: its SQL, one builder per source table, giving per quarter and group (or per
   council: the level "council") the additive terms it rests on; the same SQL serves
@@ -15,6 +16,7 @@ Each Method says
 - ``formula``: the methodology page's text.
 
     METHODS["share_of_councils"].units        # ("percent",)
+    get("mean_of_councils").bounds({"column": "data_maturity"})   # (1.0, 5.0)
     formula_text(measure, cfg)
 
 Terms a query gives (columns besides id, qi, level, grp): ``rep`` (councils or records the
