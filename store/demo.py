@@ -31,6 +31,7 @@ import random
 import tempfile
 from pathlib import Path
 
+from domain.survey import SURVEY_COLUMN_NAMES
 from store import quarters
 from store.db import StoreError
 
@@ -611,19 +612,20 @@ def _survey_rows(w: _World, k: int, rng: random.Random) -> list[list]:
     out = []
     for code, o in zip(codes, outcome):
         r = rows[code]
+        survey = {
+            "data_maturity": r["maturity"],
+            "ceo_digital_background": _yesno(r["ceo"]),
+            "digital_spend_gbp": None if r["spend"] is None else int(r["spend"]),
+            "sme_spend_gbp": None if r["spend"] is None else int(r["sme"]),
+            "contracts_total": r["contracts"],
+            "contracts_outcome_based": o,
+            "collective_buying": _yesno(r["collective"]),
+            "common_components": r["components"],
+        }
         out.append(
             [code, None]
             + [r["std"][s] for s in STANDARDS]
-            + [
-                r["maturity"],
-                _yesno(r["ceo"]),
-                None if r["spend"] is None else int(r["spend"]),
-                None if r["spend"] is None else int(r["sme"]),
-                r["contracts"],
-                o,
-                _yesno(r["collective"]),
-                r["components"],
-            ]
+            + [survey[c] for c in SURVEY_COLUMN_NAMES]
         )
     return out
 
@@ -702,16 +704,7 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
     survey_header = (
         ["council_code", "quarter"]
         + [f"standard_{s}" for s in STANDARDS]
-        + [
-            "data_maturity",
-            "ceo_digital_background",
-            "digital_spend_gbp",
-            "sme_spend_gbp",
-            "contracts_total",
-            "contracts_outcome_based",
-            "collective_buying",
-            "common_components",
-        ]
+        + list(SURVEY_COLUMN_NAMES)
     )
     workforce_header = [
         "council_code",
