@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from domain import geography
 from metrics.progress import (
     DIRECTION_LABELS,
     STATUS_LABELS,
@@ -24,14 +25,8 @@ from metrics.progress import (
 
 Row = Mapping[str, Any]
 
-# The geography levels of the shared filter: key -> label. "national" means no cut.
-LEVELS: dict[str, str] = {
-    "national": "England (all councils)",
-    "region": "Region",
-    "footprint": "Footprint (combined or strategic authority)",
-    "centre": "Centre of Service Innovation",
-    "council_type": "Council type",
-}
+# The geography levels of the shared filter: key -> label (one owner: domain.geography).
+LEVELS: dict[str, str] = geography.LEVELS
 
 
 def by(level: str | None) -> str | None:
