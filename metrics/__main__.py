@@ -1,8 +1,12 @@
 """`python -m metrics summary [--db PATH] [--as-of QUARTER] [--by LEVEL] [--json]`
+`python -m metrics board-pack [--db PATH] [--as-of QUARTER] [--scope SCOPE] --out FILE`
 
-Prints every measure for the quarter (default: the latest with data), nationally or per
-group. Exit codes: 0 done, 1 refused (unknown quarter or level, no database, bad
-targets file; the message says why), 2 usage error.
+summary prints every measure for the quarter (default: the latest with data), nationally
+or per group. board-pack writes the quarter's board pack (reports.boardpack) as PDF or
+self-contained HTML, chosen by the extension of --out; --scope is england (default),
+region:<code>, footprint:<code> or centre:<code or name>. Exit codes: 0 done, 1 refused
+(unknown quarter, level or scope, no database, bad targets file; the message says why),
+2 usage error.
 """
 
 from __future__ import annotations
@@ -60,6 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--by", metavar="LEVEL", help="cut by region, footprint, centre or council_type")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    b = sub.add_parser(
+        "board-pack", help="write the quarter's board pack as PDF or HTML (by --out's extension)"
+    )
+    b.add_argument(
+        "--db", metavar="PATH", help="database file (default: $TRACKER_DB or data/tracker.duckdb)"
+    )
+    b.add_argument(
+        "--as-of", metavar="QUARTER", help="quarter, e.g. 2026-Q3 (default: latest with data)"
+    )
+    b.add_argument(
+        "--scope",
+        metavar="SCOPE",
+        default=None,
+        help="england (default), region:<code>, footprint:<code> or centre:<code or name>",
+    )
+    b.add_argument("--out", metavar="FILE", required=True, help="pack.pdf or pack.html")
     return parser
 
 
@@ -138,8 +158,52 @@ def print_table(df, by: str | None) -> None:
         print(f"\nNot available by {by} (national only): {', '.join(missing)}")
 
 
+PACK_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def board_pack(args, parser: argparse.ArgumentParser) -> int:
+    from pathlib import Path
+
+    out = Path(args.out)
+    fmt = PACK_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        parser.error(f"--out {args.out}: the file name must end in .pdf or .html")
+    from metrics import config as mconfig
+    from metrics import summary as msummary
+    from store.db import StoreError
+
+    try:
+        from reports import boardpack  # the layer above metrics, imported only here
+    except ImportError as exc:  # the pack's pinned packages are missing
+        print(f"error: the board pack needs {exc.name}: run make venv", file=sys.stderr)
+        return 1
+    try:
+        pack = boardpack.collect(args.db, args.as_of, args.scope)
+        data = (
+            boardpack.to_pdf(pack)
+            if fmt == "pdf"
+            else boardpack.to_html(boardpack.render_charts(pack)).encode("utf-8")
+        )
+    except (msummary.MetricsError, mconfig.ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    demo = " (DEMO DATA)" if pack.demo else ""
+    print(
+        f"Wrote {out}: board pack for {pack.quarter}, {pack.scope.label}{demo}, {len(data):,} bytes."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "board-pack":
+        return board_pack(args, parser)
     from metrics import config as mconfig
     from metrics import summary as msummary
     from store.db import StoreError, connect
