@@ -341,21 +341,22 @@ def legend_text(figure: go.Figure | None) -> str:
     parts = []
     for trace in figure.data:
         name = str(trace.name or "")
+        name = name[:1].lower() + name[1:]
         line = getattr(trace, "line", None)
         dash = getattr(line, "dash", None) if line is not None else None
         mode = str(getattr(trace, "mode", "") or "")
         marker = getattr(trace, "marker", None)
         symbol = getattr(marker, "symbol", None) if marker is not None else None
-        if name == "Achieved?":
+        if name == "achieved?":
             parts.append("achieved (1) or not yet (0), quarter by quarter (solid line with dots)")
         elif mode == "markers":
             shape = {"diamond": "diamond", "star": "star"}.get(str(symbol), "marker")
-            parts.append(f"{name.lower()} ({shape})")
+            parts.append(f"{name} ({shape})")
         elif dash in ("dash", "dot"):
-            end = ", ending in a triangle" if "Projection" in name else ""
-            parts.append(f"{name.lower()} ({'dashed' if dash == 'dash' else 'dotted'}{end})")
+            end = ", ending in a triangle" if name.startswith("projection") else ""
+            parts.append(f"{name} ({'dashed' if dash == 'dash' else 'dotted'}{end})")
         else:
-            parts.append(f"{name.lower()} (solid line with dots)")
+            parts.append(f"{name} (solid line with dots)")
     return ", ".join(parts)
 
 
@@ -395,7 +396,10 @@ def _places(
         mine = _cell(own) if own is not None else Cell("national only")
         eng = _cell(england_rows[m.id])
         body.append(
-            (m.title, [Cell(mine.value), Cell(mine.status), Cell(eng.value), Cell(eng.status)])
+            (
+                m.title,
+                [Cell(mine.value), Cell("", mine.status), Cell(eng.value), Cell("", eng.status)],
+            )
         )
     return PlacesTable(
         caption=f"{scope.name} against England, {quarter}: every measure",
