@@ -178,12 +178,7 @@ def board_pack(args, parser: argparse.ArgumentParser) -> int:
         print(f"error: the board pack needs {exc.name}: run make venv", file=sys.stderr)
         return 1
     try:
-        pack = boardpack.collect(args.db, args.as_of, args.scope)
-        data = (
-            boardpack.to_pdf(pack)
-            if fmt == "pdf"
-            else boardpack.to_html(boardpack.render_charts(pack)).encode("utf-8")
-        )
+        pack, data = boardpack.make(args.db, args.as_of, args.scope, fmt)
     except (msummary.MetricsError, mconfig.ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

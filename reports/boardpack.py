@@ -187,13 +187,7 @@ def collect(
     """
     cfg = config or mconfig.load()
     with connect(db) as con:
-        available = msummary.quarters(con)
-        quarter = msummary.resolve_quarter(as_of, available)
-        if quarter is None:
-            raise msummary.MetricsError(
-                "No data yet: the database holds no returns, so there is no quarter to report."
-            )
-        where = resolve(con, scope)
+        quarter, where = _check(con, as_of, scope)
         level = where.level
         national = msummary.summary(con, as_of=quarter, config=cfg)
         prev_q: str | None = G.previous_quarter(quarter)
@@ -285,6 +279,22 @@ def collect(
     )
 
 
+def check(db=None, as_of: str | None = None, scope: str | None = None) -> tuple[str, Scope]:
+    """The quarter and the scope a pack would cover, or MetricsError (ScopeError) saying
+    why not: cheap, for refusing a request before any browser starts."""
+    with connect(db) as con:
+        return _check(con, as_of, scope)
+
+
+def _check(con, as_of: str | None, scope: str | None) -> tuple[str, Scope]:
+    quarter = msummary.resolve_quarter(as_of, msummary.quarters(con))
+    if quarter is None:
+        raise msummary.MetricsError(
+            "No data yet: the database holds no returns, so there is no quarter to report."
+        )
+    return quarter, resolve(con, scope)
+
+
 def _measure_block(
     m: mconfig.Measure,
     cfg: mconfig.Config,
@@ -308,11 +318,10 @@ def _measure_block(
             figure.update_layout(
                 width=size[0], legend=dict(font=dict(size=12)), margin=CHART_MARGIN
             )
-        # Tick labels clear of the axes, and the labels beside the points readable where
-        # a line runs through them.
+            place_labels(figure, actual)
+        # Tick labels clear of the axes.
         figure.update_xaxes(automargin=True, ticks="outside", ticklen=6, tickcolor="#FFFFFF")
         figure.update_yaxes(automargin=True)
-        figure.update_annotations(bgcolor="rgba(255,255,255,0.85)", borderpad=1)
     where = "" if scope.national else " (England)" if national_only else f" ({scope.name})"
     alt = f"Chart of {m.title}{where}: {line.explanation}"
     return MeasureBlock(
@@ -331,6 +340,25 @@ def _measure_block(
         chart_size=size,
         chart_caption=legend_text(figure),
     )
+
+
+def place_labels(figure: go.Figure, actual: list[tuple[str, float]]) -> None:
+    """Move the 'baseline', 'projected' and 'target' labels of a trajectory to the side of
+    their point that the lines do not run through: the lines leave the baseline to the
+    right and arrive at the deadline from the left, rising or falling."""
+    first = actual[0][0] if actual else None
+    last = actual[-1][1] if actual else None
+    for ann in figure.layout.annotations or ():
+        text = str(ann.text or "")
+        y = ann.y if isinstance(ann.y, (int, float)) else None
+        if text.startswith("baseline"):
+            # above and to the left, unless the baseline is the first quarter drawn
+            ann.update(
+                xanchor="left" if ann.x == first else "right", xshift=0 if ann.x == first else -8
+            )
+        elif text.startswith("projected") and y is not None and last is not None:
+            rising = y >= last  # the line comes up from the lower left: write above it
+            ann.update(yanchor="bottom" if rising else "top", yshift=8 if rising else -8)
 
 
 def legend_text(figure: go.Figure | None) -> str:
@@ -555,52 +583,98 @@ PDF_MARGIN: Any = {"top": "20mm", "bottom": "18mm", "left": "16mm", "right": "16
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 
 
-async def _pdf_async(pack: BoardPack) -> bytes:
-    """Charts (kaleido) and Chromium's start (Playwright) at once, then the print."""
+async def _print(browser, pack: BoardPack) -> bytes:
+    page = await browser.new_page()
+    # Nothing may be fetched: the page is self-contained.
+    await page.route("**/*", lambda route: route.abort())
+    await page.set_content(to_html(pack, for_pdf=True), wait_until="load")
+    return await page.pdf(
+        format="A4",
+        print_background=True,
+        tagged=True,
+        outline=True,
+        display_header_footer=True,
+        header_template=header_template(pack),
+        footer_template=footer_template(pack),
+        margin=PDF_MARGIN,
+    )
+
+
+async def _make_async(pack_or_args: BoardPack | tuple, fmt: str) -> tuple[BoardPack, bytes]:
+    """Chromium for the print (Playwright) and for the charts (kaleido) start while the
+    figures are read (in a worker thread); then the charts, the HTML and the print."""
     import asyncio
 
     from playwright.async_api import async_playwright
 
+    renderer = charts.Renderer()
+    launch = None
     async with async_playwright() as p:
-        launch = asyncio.create_task(
-            p.chromium.launch(
-                executable_path=charts.chromium_path(), args=BROWSER_ARGS, headless=True
-            )
-        )
         try:
+            ready = isinstance(pack_or_args, BoardPack) and all(
+                b.chart_svg for b in charts_of(pack_or_args)
+            )
+            if not ready:
+                renderer.start()
+            if fmt == "pdf":
+                launch = asyncio.ensure_future(
+                    p.chromium.launch(
+                        executable_path=charts.chromium_path(), args=BROWSER_ARGS, headless=True
+                    )
+                )
+            if isinstance(pack_or_args, BoardPack):
+                pack = pack_or_args
+            else:
+                db, as_of, scope, made_at, config = pack_or_args
+                pack = await asyncio.to_thread(
+                    collect, db, as_of, scope, made_at=made_at, config=config
+                )
             blocks = [b for b in charts_of(pack) if not b.chart_svg]  # not rendered yet
-            svgs = await charts.render_svgs_async([(b.figure, *b.chart_size) for b in blocks])
-        except BaseException:
-            browser = await launch
-            await browser.close()
-            raise
-        for block, svg in zip(blocks, svgs):
-            block.chart_svg = charts.inline(svg, block.chart_key, alt=block.chart_alt)
-        html = to_html(pack, for_pdf=True)
-        browser = await launch
-        try:
-            page = await browser.new_page()
-            # Nothing may be fetched: the page is self-contained.
-            await page.route("**/*", lambda route: route.abort())
-            await page.set_content(html, wait_until="load")
-            return await page.pdf(
-                format="A4",
-                print_background=True,
-                tagged=True,
-                outline=True,
-                display_header_footer=True,
-                header_template=header_template(pack),
-                footer_template=footer_template(pack),
-                margin=PDF_MARGIN,
+            svgs = (
+                await renderer.render([(b.figure, *b.chart_size) for b in blocks]) if blocks else []
             )
-        finally:
-            await browser.close()
+            await renderer.close()
+            for block, svg in zip(blocks, svgs):
+                block.chart_svg = charts.inline(svg, block.chart_key, alt=block.chart_alt)
+            if launch is None:
+                return pack, to_html(pack).encode("utf-8")
+            browser = await launch
+            try:
+                return pack, await _print(browser, pack)
+            finally:
+                await browser.close()
+        except BaseException:
+            await renderer.close()
+            if launch is not None:
+                try:
+                    await (await launch).close()
+                except Exception:  # it never started: nothing to close
+                    pass
+            raise
+
+
+def make(
+    db=None,
+    as_of: str | None = None,
+    scope: str | None = None,
+    fmt: str = "pdf",
+    *,
+    made_at: _dt.datetime | None = None,
+    config: mconfig.Config | None = None,
+) -> tuple[BoardPack, bytes]:
+    """The pack and its bytes as ``fmt`` ("pdf" or "html"), the quickest way: the quarter
+    and the scope are checked first (MetricsError / ScopeError before anything starts),
+    then both Chromiums start while the figures are read."""
+    if fmt not in ("pdf", "html"):
+        raise ValueError(f"fmt must be pdf or html, not {fmt!r}")
+    check(db, as_of, scope)
+    return charts.run(_make_async((db, as_of, scope, made_at, config), fmt))
 
 
 def to_pdf(pack: BoardPack) -> bytes:
     """The pack as an A4 PDF (tagged, outline, running header, page numbers); renders the
     charts not rendered yet (render_charts) while Chromium starts."""
-    return charts.run(_pdf_async(pack))
+    return charts.run(_make_async(pack, "pdf"))[1]
 
 
 def board_pack_pdf(
@@ -613,7 +687,7 @@ def board_pack_pdf(
 ) -> bytes:
     """The board pack of quarter ``as_of`` (default: latest) for ``scope`` (default England)
     as PDF bytes. MetricsError (ScopeError) with a message for an unknown quarter or scope."""
-    return to_pdf(collect(db, as_of, scope, made_at=made_at, config=config))
+    return make(db, as_of, scope, "pdf", made_at=made_at, config=config)[1]
 
 
 def board_pack_html(
@@ -625,8 +699,7 @@ def board_pack_html(
     config: mconfig.Config | None = None,
 ) -> bytes:
     """The same pack as one self-contained HTML file (UTF-8 bytes)."""
-    pack = render_charts(collect(db, as_of, scope, made_at=made_at, config=config))
-    return to_html(pack).encode("utf-8")
+    return make(db, as_of, scope, "html", made_at=made_at, config=config)[1]
 
 
 def file_name(

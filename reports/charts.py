@@ -38,20 +38,58 @@ def kaleido_options() -> dict[str, Any]:
     return opts
 
 
+class Renderer:
+    """One Kaleido session, opened ahead (``start()``) so Chromium comes up while other
+    work goes on, then used for every chart and closed.
+
+        r = Renderer(); r.start()        # inside a running event loop
+        svgs = await r.render(charts)
+        await r.close()
+    """
+
+    def __init__(self) -> None:
+        self._kaleido: Any = None
+        self._opening: asyncio.Task | None = None
+
+    def start(self) -> None:
+        import kaleido
+
+        self._kaleido = kaleido.Kaleido(**kaleido_options())
+        self._opening = asyncio.ensure_future(self._kaleido.open())
+
+    async def render(self, charts: Sequence[Chart]) -> list[str]:
+        if self._opening is None:
+            self.start()
+        assert self._opening is not None
+        await self._opening
+        out = await asyncio.gather(
+            *(
+                self._kaleido.calc_fig(fig, opts={"format": "svg", "width": w, "height": h})
+                for fig, w, h in charts
+            )
+        )
+        return [b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in out]
+
+    async def close(self) -> None:
+        if self._opening is None:
+            return
+        try:
+            await self._opening
+        except Exception:  # it never opened: nothing to close but its leftovers
+            pass
+        await self._kaleido.__aexit__(None, None, None)
+        self._opening = None
+
+
 async def render_svgs_async(charts: Sequence[Chart]) -> list[str]:
     """Every chart as SVG text, rendered in one Kaleido session."""
     if not charts:
         return []
-    import kaleido
-
-    async with kaleido.Kaleido(**kaleido_options()) as k:
-        out = await asyncio.gather(
-            *(
-                k.calc_fig(fig, opts={"format": "svg", "width": w, "height": h})
-                for fig, w, h in charts
-            )
-        )
-    return [b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in out]
+    renderer = Renderer()
+    try:
+        return await renderer.render(charts)
+    finally:
+        await renderer.close()
 
 
 def render_svgs(charts: Sequence[Chart]) -> list[str]:
