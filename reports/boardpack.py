@@ -24,7 +24,9 @@ through Playwright (tagged, with an outline, running header and page numbers).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html as _html
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from store import batches as sbatches
 from store.db import connect
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+Progress = Callable[[str], None]
 TITLE = "Blueprint Tracker board pack"
 CHART_WIDTH = 680
 CHART_HEIGHT = 270
@@ -179,12 +182,16 @@ def collect(
     *,
     made_at: _dt.datetime | None = None,
     config: mconfig.Config | None = None,
+    extras: Iterable[tuple[str, str]] = (),
 ) -> BoardPack:
     """Everything the pack shows, read in one short connection (charts not yet rendered).
 
-    Raises metrics.summary.MetricsError (reports.scope.ScopeError for the scope) with a
-    message for people when the quarter or the scope is unknown.
+    ``extras``: (title, reason) pairs added to the glance's "needs attention" list (the
+    delivery register's actions that need attention). Raises
+    metrics.summary.MetricsError (reports.scope.ScopeError for the scope) with a message
+    for people when the quarter or the scope is unknown.
     """
+    extras = list(extras)
     cfg = config or mconfig.load()
     with connect(db) as con:
         quarter, where = _check(con, as_of, scope)
@@ -203,11 +210,11 @@ def collect(
             if prev_q:
                 scoped_prev = msummary.summary(con, as_of=prev_q, by=level, config=cfg)
                 scoped_prev = scoped_prev[scoped_prev["group"] == where.group]
-            glance = G.at_a_glance(scoped, scoped_prev)
+            glance = G.at_a_glance(scoped, scoped_prev, extras=extras)
             regions = None
         else:
             scoped, not_by_group = national, []
-            glance = G.at_a_glance(national, national_prev)
+            glance = G.at_a_glance(national, national_prev, extras=extras)
             regions = msummary.summary(con, as_of=quarter, by="region", config=cfg)
         series = {}
         in_scope = set(scoped["id"])
@@ -600,7 +607,9 @@ async def _print(browser, pack: BoardPack) -> bytes:
     )
 
 
-async def _make_async(pack_or_args: BoardPack | tuple, fmt: str) -> tuple[BoardPack, bytes]:
+async def _make_async(
+    pack_or_args: BoardPack | dict[str, Any], fmt: str, progress: Progress | None = None
+) -> tuple[BoardPack, bytes]:
     """Chromium for the print (Playwright) and for the charts (kaleido) start while the
     figures are read (in a worker thread); then the charts, the HTML and the print."""
     import asyncio
@@ -622,14 +631,15 @@ async def _make_async(pack_or_args: BoardPack | tuple, fmt: str) -> tuple[BoardP
                         executable_path=charts.chromium_path(), args=BROWSER_ARGS, headless=True
                     )
                 )
+            say = progress or (lambda step: None)
             if isinstance(pack_or_args, BoardPack):
                 pack = pack_or_args
             else:
-                db, as_of, scope, made_at, config = pack_or_args
-                pack = await asyncio.to_thread(
-                    collect, db, as_of, scope, made_at=made_at, config=config
-                )
+                say("Reading the figures")
+                pack = await asyncio.to_thread(functools.partial(collect, **pack_or_args))
             blocks = [b for b in charts_of(pack) if not b.chart_svg]  # not rendered yet
+            if blocks:
+                say(f"Drawing {len(blocks)} charts")
             svgs = (
                 await renderer.render([(b.figure, *b.chart_size) for b in blocks]) if blocks else []
             )
@@ -638,6 +648,7 @@ async def _make_async(pack_or_args: BoardPack | tuple, fmt: str) -> tuple[BoardP
                 block.chart_svg = charts.inline(svg, block.chart_key, alt=block.chart_alt)
             if launch is None:
                 return pack, to_html(pack).encode("utf-8")
+            say("Printing the PDF")
             browser = await launch
             try:
                 return pack, await _print(browser, pack)
@@ -661,14 +672,21 @@ def make(
     *,
     made_at: _dt.datetime | None = None,
     config: mconfig.Config | None = None,
+    extras: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
 ) -> tuple[BoardPack, bytes]:
     """The pack and its bytes as ``fmt`` ("pdf" or "html"), the quickest way: the quarter
     and the scope are checked first (MetricsError / ScopeError before anything starts),
-    then both Chromiums start while the figures are read."""
+    then both Chromiums start while the figures are read.
+
+    ``progress``: called with a short sentence as each step starts ("Reading the
+    figures", "Drawing 15 charts", "Printing the PDF"), in the caller's thread when no
+    event loop runs there (as in a Streamlit script)."""
     if fmt not in ("pdf", "html"):
         raise ValueError(f"fmt must be pdf or html, not {fmt!r}")
     check(db, as_of, scope)
-    return charts.run(_make_async((db, as_of, scope, made_at, config), fmt))
+    args = dict(db=db, as_of=as_of, scope=scope, made_at=made_at, config=config, extras=extras)
+    return charts.run(_make_async(args, fmt, progress))
 
 
 def to_pdf(pack: BoardPack) -> bytes:
@@ -684,10 +702,14 @@ def board_pack_pdf(
     *,
     made_at: _dt.datetime | None = None,
     config: mconfig.Config | None = None,
+    extras: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
 ) -> bytes:
     """The board pack of quarter ``as_of`` (default: latest) for ``scope`` (default England)
     as PDF bytes. MetricsError (ScopeError) with a message for an unknown quarter or scope."""
-    return make(db, as_of, scope, "pdf", made_at=made_at, config=config)[1]
+    return make(
+        db, as_of, scope, "pdf", made_at=made_at, config=config, extras=extras, progress=progress
+    )[1]
 
 
 def board_pack_html(
@@ -697,9 +719,13 @@ def board_pack_html(
     *,
     made_at: _dt.datetime | None = None,
     config: mconfig.Config | None = None,
+    extras: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
 ) -> bytes:
     """The same pack as one self-contained HTML file (UTF-8 bytes)."""
-    return make(db, as_of, scope, "html", made_at=made_at, config=config)[1]
+    return make(
+        db, as_of, scope, "html", made_at=made_at, config=config, extras=extras, progress=progress
+    )[1]
 
 
 def file_name(

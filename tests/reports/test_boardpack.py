@@ -338,3 +338,37 @@ def test_file_names():
 
     scope = Scope("footprint", "E47000001", GM, GM)
     assert B.file_name("2026-Q3", scope, "html") == "board-pack_2026-Q3_footprint-E47000001.html"
+
+
+def test_make_from_a_worker_thread_with_progress_and_extra_actions(small_db):
+    """As the dashboard will call it: from a script thread, saying each step, with the
+    delivery register's actions that need attention added to the glance."""
+    import threading
+
+    steps: list[tuple[str, str]] = []
+    out: dict = {}
+
+    def work():
+        out["pack"], out["html"] = B.make(
+            small_db,
+            QUARTER,
+            "region:E12000001",
+            "html",
+            made_at=MADE_AT,
+            extras=[("Action 3: data sharing agreement", "due 2026-09-30 and not done")],
+            progress=lambda step: steps.append((step, threading.current_thread().name)),
+        )
+
+    thread = threading.Thread(target=work, name="script-thread")
+    thread.start()
+    thread.join(timeout=300)
+    assert steps == [
+        ("Reading the figures", "script-thread"),
+        # every measure has its chart: the region's, or England's for the single milestones
+        ("Drawing 15 charts", "script-thread"),
+    ], steps
+    pack, html = out["pack"], out["html"].decode("utf-8")
+    assert pack.scope.label == "North East (region E12000001)"
+    assert pack.glance.attention[-1].kind == "extra"
+    text = squash(html_text(html))
+    assert "Action 3: data sharing agreement due 2026-09-30 and not done" in text
