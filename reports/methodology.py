@@ -12,6 +12,7 @@ from typing import Any
 from metrics import config as mconfig
 from metrics.glance import coverage_text
 from metrics.progress import DIRECTION_LABELS, STATUS_LABELS, format_value
+from metrics.wording import fitted, tolerance_text
 from store import quarters as Q
 
 UNIT_WORDS = {
@@ -206,7 +207,7 @@ def workings(row: Mapping, cfg: mconfig.Config) -> list[dict[str, str]]:
     out.append({"step": f"Baseline in {bq} (b)", "value": f(b)})
     if t is None or isinstance(t, str):
         m = cfg.measures.get(str(row.get("id")))
-        tol = format_value(m.tolerance if m else cfg.direction_tolerance, unit)
+        tol = tolerance_text(m.tolerance if m else cfg.direction_tolerance, unit)
         out.append(
             {
                 "step": "Target",
@@ -249,8 +250,8 @@ def workings(row: Mapping, cfg: mconfig.Config) -> list[dict[str, str]]:
     if proj is not None:
         out.append(
             {
-                "step": f"Projected for {d} (straight line through the last up to "
-                f"{cfg.projection_quarters} quarters)",
+                "step": f"Projected for {d} (straight line through the quarters with data among "
+                f"the last {cfg.projection_quarters}: {fitted(row)})",
                 "value": f(proj),
             }
         )
