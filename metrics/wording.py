@@ -203,9 +203,9 @@ def coverage_text(row: Row) -> str | None:
     (5 entries)' for a register; None when nothing (a quarter without data)."""
     n, total = _num(_v(row, "coverage_reporting")), _num(_v(row, "coverage_total"))
     register = register_of(row)
-    if n is None:
+    if n is None or (register is None and total is None):
         return None
-    if register is not None or total is None:
+    if register is not None:
         name, word = _REGISTER_WORDS.get(register or "", ("the register", "entry"))
         if register == "milestones" and _v(row, "unit") == "milestone":
             return name

@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import charts as mcharts
 from metrics import config as mconfig
-from metrics import export, figures, views
+from metrics import coverage as views
+from metrics import export, figures
 
 KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter the trend and the heatmap show
@@ -37,8 +39,14 @@ def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     trend = views.coverage_lines(con, quarter)
     fig = None
     if trend:
-        fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
-        fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
+        fig = mcharts.lines(
+            {KINDS[k]: v for k, v in trend.items()},
+            unit="percent",
+            height=300,
+            title=f"Councils sending each return, {MISSING_SINCE} to {quarter}",
+            subtitle="Per cent of the councils in scope, England",
+        )
+        fig = figures.frozen(fig)
     return Charts(
         now=tuple(
             Reporting(kind=r["kind"], label=f"{KINDS[r['kind']]}s for {quarter}", text=r["text"])
@@ -69,7 +77,7 @@ def kind(con: Any, kind: str, quarter: str) -> KindView:
     regions, quarters_, z, text = views.coverage_heatmap(con, kind, quarter)
     heat = None
     if regions:
-        fig = figures.heatmap(regions, quarters_, z, text)
+        fig = mcharts.heatmap(regions, quarters_, z, text)
         fig.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
         heat = figures.frozen(fig.update_xaxes(tickangle=-45))  # six quarters fit a phone
     missing = views.missing_for_quarter(con, kind, quarter)

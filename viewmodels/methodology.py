@@ -117,7 +117,7 @@ def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
     out = [Step(f"Value in {q} (v)", f(v))]
     coverage = coverage_text(row)
     if coverage:
-        out.append(Step("Councils the value rests on", coverage))
+        out.append(Step("What the value rests on", coverage))
     if unit == "milestone":
         out.append(Step("Status", status_label(shown_status(row))))
         return tuple(out)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from metrics import charts, figures
 from metrics import config as mconfig
-from metrics import figures
 from metrics import summary as msummary
 from viewmodels.text import Card, card, is_missing
 
@@ -49,7 +49,7 @@ def themes(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> tuple[T
             spark: list[Any] = list(c.spark)  # None: a quarter without a figure (a gap)
             drawn = [v for v in spark if v is not None]
             figure = (
-                figures.frozen(figures.sparkline(spark, unit=c.unit)) if len(drawn) > 1 else None
+                figures.frozen(charts.sparkline(spark, unit=c.unit)) if len(drawn) > 1 else None
             )
             cards.append(OverviewCard(card=c, figure=figure))
         out.append(

@@ -1,5 +1,6 @@
 """The Places page: one measure by region, footprint, Centre of Service Innovation or
-council: a map, a ranking, each group's trend, and two to four footprints against England.
+council: a map (or, for a count by group, bars), a ranking with England, the target and
+the status, each group's trend, and two to four groups compared with England.
 
 The map raises ``BoundaryError`` (a boundary file cannot be used) or
 ``ReferenceDataMissing`` (no reference folder); the page says so in place of the map.
@@ -12,78 +13,212 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import charts, figures, maps, methods, wording
 from metrics import config as mconfig
-from metrics import figures, maps, views
+from metrics import places as mplaces
 from metrics.maps import BoundaryError
 from store.paths import ReferenceDataMissing
 
 __all__ = ["BoundaryError", "ReferenceDataMissing"]
 
-LEVELS = views.PLACE_LEVELS  # level -> label ('Footprint (combined or strategic authority)')
-LEVEL_SHORT = views.PLACE_LEVEL_SHORT  # level -> short label ('Footprint')
+LEVELS = mplaces.PLACE_LEVELS  # level -> label ('Footprint (combined or strategic authority)')
+LEVEL_SHORT = mplaces.PLACE_LEVEL_SHORT  # level -> short label ('Footprint')
 ATTRIBUTION = maps.ATTRIBUTION  # shown under every map
 # How the council level draws councils (two map layers).
 LAYERS = {"council": "Districts and unitaries", "upper_tier": "Counties and unitaries"}
-MAX_COMPARE = 4  # footprints compared at once
+MAX_COMPARE = 4  # groups compared at once
+PLURAL = {
+    "region": "regions",
+    "footprint": "footprints",
+    "centre": "centres",
+    "council": "councils",
+}
+RANKING_HEADINGS = {
+    "rank": "Rank",
+    "group": "Place",
+    "display": "Value",
+    "coverage": "Based on",
+    "target": "Target",
+    "status": "Status",
+}
 
 
 @dataclass(frozen=True)
 class Options:
-    """The measure picker at a level: {id: title} and {id: unit}."""
+    """The measure picker at a level: {id: title}, {id: unit}, and the measure the page
+    opens on (one that varies by place)."""
 
     options: dict[str, str]
     units: dict[str, str]
+    default: str
 
 
 def options(cfg: mconfig.Config, level: str) -> Options:
-    found = views.place_measure_options(level, cfg)
-    return Options(options=found, units={m: views.measure_unit(m, cfg) for m in found})
+    found = mplaces.place_measure_options(level, cfg)
+    default = mplaces.default_measure(level, cfg) or next(iter(found))
+    return Options(
+        options=found,
+        units={m: mplaces.measure_unit(m, cfg) for m in found},
+        default=default,
+    )
 
 
 @dataclass(frozen=True)
 class PlacesView:
     """Everything the page shows for a measure at a level, but the map and the comparison."""
 
-    table: pd.DataFrame  # the ranking: rank, group, display, coverage
+    table: (
+        pd.DataFrame
+    )  # the ranking, England first: rank, group, display, coverage, target, status
+    download: pd.DataFrame  # the ranking with headings for people, numbers as numbers
+    download_name: str  # its file name (without extension)
     empty: bool  # no groups at all
     has_values: bool  # any group has a value
     trends: figures.FrozenFigure | None  # small multiples (None at council level or without data)
-    footprints: dict[str, str]  # footprint code -> "Name (n councils)"
+    groups: dict[str, str]  # the groups of the level that can be compared: code -> label
     level_name: str  # 'footprint (combined or strategic authority)'
     group_name: str  # one group in words: 'footprint'
     short_name: str  # the ranking's column heading: 'Footprint'
     unit_label: str  # '%', 'score (1 to 5)'
+    map_note: str | None  # what the map (or the bars) shows and how, under it
+    is_map: bool  # a map (attribution under it) rather than bars
+    compare_heading: str  # 'Compare regions with England'
+    compare_label: str  # the picker's label: 'Regions (two to four)'
+    compare_prompt: str  # what to do before two are chosen
+
+    @property
+    def footprints(self) -> dict[str, str]:
+        """The groups (kept for callers that compared footprints only)."""
+        return self.groups
+
+
+def _relative(measure: str, cfg: mconfig.Config) -> bool:
+    return methods.get(cfg.measure(measure).method).relative
+
+
+def _is_count(unit: str, level: str) -> bool:
+    """A count by group (centres, chief executives, exchanges per region) is drawn as bars,
+    not a choropleth: a choropleth would shade a large area for a large number."""
+    return unit == "count" and level != "council"
 
 
 def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesView:
-    ranking = views.place_values(con, measure, level, quarter)
+    cfg = mconfig.load()
+    ranking = mplaces.place_values(con, measure, level, quarter, cfg)
+    england = mplaces.england_row(con, measure, quarter, cfg)
+    table = pd.concat([pd.DataFrame([england]), ranking], ignore_index=True)
+    table["rank"] = pd.array([None if pd.isna(r) else int(r) for r in table["rank"]], dtype="Int64")
+    download = table[["rank", "group", "value", "display", "coverage", "target", "status"]].rename(
+        columns={
+            "rank": "rank",
+            "group": LEVEL_SHORT[level].lower(),
+            "value": f"value ({figures.unit_label(unit, relative=_relative(measure, cfg))})",
+            "display": "value as shown",
+            "coverage": "based on",
+        }
+    )
     return PlacesView(
-        table=ranking[["rank", "group", "display", "coverage"]],
+        table=table[["rank", "group", "display", "coverage", "target", "status"]],
+        download=download,
+        download_name=f"{measure}-{quarter}-by-{level}",
         empty=ranking.empty,
-        has_values=views.has_values(ranking),
+        has_values=mplaces.has_values(ranking),
         trends=None if level == "council" else trends(con, measure, level, quarter, unit),
-        footprints=views.footprint_options(con),
+        groups=mplaces.group_options(con, level),
         level_name=LEVELS[level].lower(),
         group_name=LEVELS[level].split(" (")[0].lower(),
         short_name=LEVEL_SHORT[level],
-        unit_label=figures.unit_label(unit),
+        unit_label=figures.unit_label(unit, relative=_relative(measure, cfg)),
+        map_note=map_note(level, unit, measure, cfg),
+        is_map=not _is_count(unit, level),
+        compare_heading=f"Compare {PLURAL[level]} with England",
+        compare_label=f"{PLURAL[level].capitalize()} (two to four)",
+        compare_prompt=f"Choose two to four {PLURAL[level]} to compare them with England.",
     )
+
+
+def map_note(level: str, unit: str, measure: str, cfg: mconfig.Config) -> str | None:
+    """One line under the map saying how it is drawn."""
+    if _is_count(unit, level):
+        return (
+            f"A count by {LEVEL_SHORT[level].lower()} is drawn as bars: shading a whole area "
+            "by a number of things would make large areas look like more."
+        )
+    parts = []
+    if level in ("footprint", "centre"):
+        parts.append(
+            f"Each {LEVEL_SHORT[level].lower()} is drawn by colouring its member councils; "
+            f"white areas with a dark outline have no value or are in no {LEVEL_SHORT[level].lower()}."
+        )
+    else:
+        parts.append("White areas with a dark outline have no value (no data).")
+    if level == "council" and _yes_no(measure, cfg):
+        parts.append("Each council's own answer is yes or no: two classes, not a scale.")
+    return " ".join(parts)
+
+
+YES_NO_METHODS = ("councils_yes", "standards_all_core", "share_of_councils")
+
+
+def _yes_no(measure: str, cfg: mconfig.Config) -> bool:
+    """A council's own value of the measure is yes or no (a share of councils: 100 or 0; a
+    count of councils: 1 or 0)."""
+    return cfg.measure(measure).method in YES_NO_METHODS
+
+
+def _spread(ranking: pd.DataFrame) -> str | None:
+    """'from 15.2% in the North East to 25.4% in London' (None with fewer than two values)."""
+    have = ranking[ranking["value"].notna()]
+    if len(have) < 2:
+        return None
+    hi = have.loc[have["value"].idxmax()]
+    lo = have.loc[have["value"].idxmin()]
+    if hi["value"] == lo["value"]:
+        return f"{hi['display']} in every one with data"
+    return f"from {lo['display']} ({lo['group']}) to {hi['display']} ({hi['group']})"
 
 
 def map_figure(
     con: Any, measure: str, level: str, quarter: str, layer: str, title: str, unit: str
 ) -> figures.FrozenFigure:
-    """The choropleth of ``measure`` (called ``title``, in ``unit``) at ``level``;
-    ``layer``: the council map's layer. Raises BoundaryError / ReferenceDataMissing as
-    maps.choropleth does (ui.cache caches no exception: the next rerun tries again)."""
+    """The classed choropleth of ``measure`` (called ``title``, in ``unit``) at ``level``
+    (``layer``: the council map's layer); for a count by group, one bar per group instead.
+    Raises BoundaryError / ReferenceDataMissing as maps.choropleth does (ui.cache caches
+    no exception: the next rerun tries again)."""
+    cfg = mconfig.load()
+    relative = _relative(measure, cfg)
+    ranking = mplaces.place_values(con, measure, level, quarter, cfg)
+    england = mplaces.england_row(con, measure, quarter, cfg)
+    spread = _spread(ranking)
+    heading = f"{title} by {LEVEL_SHORT[level].lower()}, {quarter}" + (
+        f": {spread}" if spread else ""
+    )
+    what = wording.UNIT_WORDS.get(unit, unit)
+    subtitle = f"{what[:1].upper()}{what[1:]}; England {england['display']}"
+    if _is_count(unit, level):
+        fig = charts.breakdown(
+            list(ranking["group"]),
+            list(ranking["value"]),
+            unit=unit,
+            title=heading,
+            subtitle=subtitle,
+            relative=relative,
+        )
+        return figures.frozen(fig)
     map_layer = "region" if level == "region" else layer
-    shapes = views.map_values(con, measure, level, quarter, map_layer)
+    shapes = mplaces.map_values(con, measure, level, quarter, map_layer, cfg)
+    yes_no = level == "council" and _yes_no(measure, cfg)
+    no_data = "No data" if level in ("region", "council") else f"No data or no {level}"
     return figures.frozen(
         maps.choropleth(
             shapes,
             map_layer,
-            title=f"{title} by {LEVELS[level].lower()}",
-            unit_label=figures.unit_label(unit),
+            title=heading,
+            subtitle=subtitle,
+            unit_label=figures.unit_label(unit, relative=relative),
+            unit=unit,
+            yes_no=yes_no,
+            no_data_label=no_data,
         )
     )
 
@@ -92,26 +227,58 @@ def trends(
     con: Any, measure: str, level: str, quarter: str, unit: str
 ) -> figures.FrozenFigure | None:
     """The small multiples: one figure, a panel per group in two columns (readable on a
-    phone too), all on one y scale so panels compare; None when no group has a quarter
-    with data. One chart instead of one per group: a footprint view has about fifteen
-    groups, and every chart is an element the browser is sent on each rerun."""
-    found = views.group_trends(con, measure, level, quarter)
-    if not any(pts for pts in found.values()):
+    phone too), all on one y scale so panels compare (a rate from 0, a score on its 1 to 5
+    scale); None when no group has a quarter with data. One chart instead of one per
+    group: a footprint view has about fifteen groups, and every chart is an element the
+    browser is sent on each rerun."""
+    cfg = mconfig.load()
+    found = mplaces.group_trends(con, measure, level, quarter, cfg)
+    if not any(v is not None for pts in found.values() for _, v in pts):
         return None
-    fig = figures.lines(
-        found, unit=unit, small_multiples=True, columns=2, height=260, panel_height=200
+    m = cfg.measure(measure)
+    fig = charts.lines(
+        found,
+        unit=unit,
+        small_multiples=True,
+        columns=2,
+        height=260,
+        panel_height=200,
+        bounds=m.bounds,
+        relative=_relative(measure, cfg),
     )
     fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
-    fig.update_yaxes(range=views.series_range(found), title_text=None)
-    fig.update_xaxes(nticks=4, tickangle=0)
+    fig.update_yaxes(title_text=None)
     return figures.frozen(fig)
 
 
 def compare(
-    con: Any, measure: str, footprints: tuple[str, ...], quarter: str, title: str, unit: str
+    con: Any,
+    measure: str,
+    level: str,
+    codes: tuple[str, ...],
+    quarter: str,
+    title: str,
+    unit: str,
 ) -> figures.FrozenFigure:
-    """Two to four footprints against England: one line chart."""
-    lines = views.compare_footprints(con, measure, footprints, quarter)
-    fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
-    fig.update_xaxes(nticks=6, tickangle=0)  # readable on a phone
+    """Two to four groups of ``level`` (or councils) against England: one line chart."""
+    cfg = mconfig.load()
+    found = mplaces.compare_groups(con, measure, level, codes, quarter, cfg)
+    m = cfg.measure(measure)
+    names = [n for n in found if n != "England"]
+    first = min((q for pts in found.values() for q, v in pts if v is not None), default=None)
+    fig = charts.lines(
+        found,
+        unit=unit,
+        title=f"{title}: {', '.join(names)} and England",
+        subtitle=", ".join(
+            p
+            for p in (
+                wording.UNIT_WORDS.get(unit, unit).capitalize(),
+                f"{first} to {quarter}" if first else quarter,
+            )
+            if p
+        ),
+        bounds=m.bounds,
+        relative=_relative(measure, cfg),
+    )
     return figures.frozen(fig)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import charts, figures, methods, wording
 from metrics import config as mconfig
-from metrics import figures
 from metrics import summary as msummary
 from metrics.progress import explain
 from viewmodels.text import LEVELS, Card, Row, by, card, is_missing, status_label, target_text, val
@@ -38,6 +38,7 @@ class MeasureView:
     title: str
     card: Card
     sentence: str  # why the status, with its numbers (metrics.progress.explain)
+    projection: str | None  # the projection in words, under the chart (None: none)
     trend: figures.FrozenFigure  # trajectory (a milestone: its steps)
     trend_table: pd.DataFrame  # the trend chart's points
     trend_file: str  # download name of trend_table
@@ -66,19 +67,17 @@ GROUP_COLUMNS = {
 }
 
 
-def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
+def group_table(groups: pd.DataFrame, unit: str, relative: bool = False) -> pd.DataFrame:
     """The breakdown's table view: group, value, target, status and direction in words,
-    coverage."""
+    coverage; a group without a figure is marked "not reported" (never 0)."""
     table = groups[[c for c in GROUP_COLUMNS if c in groups.columns]].copy()
     for column in ("status", "direction"):
         if column in table:
             table[column] = [status_label(s) if not is_missing(s) else "" for s in table[column]]
+    table["note"] = ["not reported" if is_missing(v) else "" for v in groups["value"]]
+    label = figures.unit_label(unit, relative=relative)
     return table.rename(
-        columns={
-            **GROUP_COLUMNS,
-            "value": f"value ({figures.unit_label(unit)})",
-            "target": f"target ({figures.unit_label(unit)})",
-        }
+        columns={**GROUP_COLUMNS, "value": f"value ({label})", "target": f"target ({label})"}
     )
 
 
@@ -112,6 +111,27 @@ def breakdown_note(row: Row, target: float | list[float | None] | None, level: s
     return f"The dashed line is the national target ({shown}); it applies to every group."
 
 
+def breakdown_title(title: str, level_name: str, quarter: str, groups: pd.DataFrame) -> str:
+    """A breakdown's title that says what it shows: 'Digital spend with SMEs by region,
+    2026-Q3: highest London (30.0%), lowest North East (25.0%)'."""
+    have = [
+        (g, r)
+        for g, r in zip(groups["group"], groups.to_dict("records"))
+        if not is_missing(r["value"])
+    ]
+    head = f"{title} by {level_name}, {quarter}"
+    if len(have) < 2:
+        return head
+    top = max(have, key=lambda x: float(x[1]["value"]))
+    low = min(have, key=lambda x: float(x[1]["value"]))
+    if float(top[1]["value"]) == float(low[1]["value"]):
+        return f"{head}: the same in every group with data"
+    return (
+        f"{head}: highest {top[0]} ({wording.value_text(top[1])}), "
+        f"lowest {low[0]} ({wording.value_text(low[1])})"
+    )
+
+
 def measures(
     con: Any, theme_id: str, quarter: str, level: str, cfg: mconfig.Config | None = None
 ) -> ThemeView:
@@ -134,13 +154,23 @@ def measures(
         actual: list[tuple[str, Any]] = [
             (q_, None if is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])
         ]
+        first = next((q_ for q_, v in actual if v is not None), None)
+        relative = methods.get(m.method).relative
+        subtitle = wording.subtitle(row, scope="England", first=first)
         if m.is_milestone:
             trend = figures.frozen(
-                figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter")
+                figures.milestone_steps(actual, title=wording.finding(row), subtitle=subtitle)
             )
         else:
             trend = figures.frozen(
-                figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
+                figures.trajectory(
+                    row,
+                    actual,
+                    title=wording.finding(row),
+                    subtitle=subtitle,
+                    bounds=m.bounds,
+                    relative=relative,
+                )
             )
         groups = breakdown = table = note = group_file = None
         if cut is not None:
@@ -153,15 +183,17 @@ def measures(
                 target = group_target(groups, m.is_milestone)
                 values: list[Any] = [None if is_missing(v) else float(v) for v in groups["value"]]
                 breakdown = figures.frozen(
-                    figures.breakdown(
+                    charts.breakdown(
                         list(groups["group"]),
                         values,
                         unit=m.unit,
                         target=target,
-                        title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})",
+                        title=breakdown_title(m.title, level_name, quarter, groups),
+                        subtitle=wording.subtitle(row, scope=f"by {level_name}"),
+                        relative=relative,
                     )
                 )
-                table = group_table(groups, m.unit)
+                table = group_table(groups, m.unit, relative)
                 note = breakdown_note(row, target, level)
                 group_file = f"{row['id']}-{quarter}-by-{level}"
         out.append(
@@ -170,8 +202,9 @@ def measures(
                 title=str(row["title"]),
                 card=card(row),
                 sentence=explain(row),
+                projection=wording.projection_text(row),
                 trend=trend,
-                trend_table=figures.chart_table(trend, unit=m.unit),
+                trend_table=charts.chart_table(trend, unit=m.unit),
                 trend_file=f"{row['id']}-{quarter}-trajectory",
                 groups=groups,
                 breakdown=breakdown,

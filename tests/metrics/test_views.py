@@ -85,8 +85,17 @@ def test_place_values_ranking_by_region_agrees_with_summary(con):
     assert list(df["group"]) == ["North East", "South East", "London"]
     assert list(df["value"]) == [3.5, 3.0, 1.0]
     assert list(df["rank"]) == [1, 2, 3]
-    assert list(df["coverage"]) == ["2 of 3 councils", "2 of 2 councils", "1 of 2 councils"]
+    assert list(df["coverage"]) == [
+        "2 of 3 councils reporting",
+        "2 of 2 councils reporting",
+        "1 of 2 councils reporting",
+    ]
     assert list(df["code"]) == ["E12000001", "E12000008", "E12000007"]
+    # tracked: no target for any group; each group's direction of travel in words
+    assert set(df["target"]) == {""}
+    assert df.set_index("group").loc["North East", "status"] == "↑ Improving"
+    england = views.england_row(con, "data_maturity", Q)
+    assert (england["display"], england["coverage"]) == ("2.80", "5 of 7 councils reporting")
 
 
 def test_place_values_council_level_ties_share_a_rank_and_missing_last(con):
@@ -127,13 +136,19 @@ def test_group_trends_and_compare(con):
     assert cmp["Tees Valley"][0] == ("2025-Q2", 2.5)  # (2 + 3) / 2
 
 
-def test_council_series_against_region_type_and_england(con):
+def test_council_series_against_councils_like_it_region_and_england(con):
+    # Hartlepool (unitary, 2020 population about 94,000): the only other unitary council
+    # in places_small is Middlesbrough
+    like, how = views.similar_councils(con, "E06000001")
+    assert like == ["E06000002"]
+    assert how == "the unitary council nearest in population (2020 estimates)"
     s = views.council_series(con, "E06000001", Q)
     dm = s[s["series"] == "data_maturity"].set_index(["scope", "quarter"])["value"]
     assert dm[("council", "2026-Q3")] == 4.0
-    # region North East 2025-Q2: (2 + 3 + 5) / 3; unitary councils 2025-Q2: (2 + 3) / 2
+    # region North East 2025-Q2: (2 + 3 + 5) / 3; councils like it (Middlesbrough) 2025-Q2: 3
     assert dm[("region", "2025-Q2")] == pytest.approx(10 / 3)
-    assert dm[("type", "2025-Q2")] == 2.5
+    assert dm[("similar", "2025-Q2")] == 3.0
+    assert ("similar", "2025-Q3") not in dm.index  # no return that quarter: no point
     # England 2026-Q3 (returns of that quarter only): (4 + 1 + 2) / 3
     assert dm[("england", "2026-Q3")] == pytest.approx(7 / 3)
     sme = s[s["series"] == "sme_share"].set_index(["scope", "quarter"])["value"]
@@ -153,22 +168,27 @@ def test_profile_lines_and_table(con):
     labels = views.scope_labels(info)
     assert labels == {
         "council": "Hartlepool",
+        "similar": "Unitary councils like it",
         "region": "North East (region)",
-        "type": "All unitary councils",
         "england": "England",
     }
+    assert views.scope_labels(info, 5)["similar"] == "5 unitary councils like it"
     lines = views.profile_lines(s, "data_maturity", labels)
-    assert list(lines) == ["Hartlepool", "North East (region)", "All unitary councils", "England"]
-    assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
-    table = views.profile_table(s, "workforce_share", labels)
-    assert list(table.columns) == [
-        "Quarter",
+    assert list(lines) == [
         "Hartlepool",
+        "Unitary councils like it",
         "North East (region)",
-        "All unitary councils",
         "England",
     ]
+    assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
+    table = views.profile_table(s, "workforce_share", labels)
+    # Middlesbrough (the council like it) sent no workforce return: no column for it
+    assert list(table.columns) == ["Quarter", "Hartlepool", "North East (region)", "England"]
     assert table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
+    maturity = views.profile_table(s, "data_maturity", labels).set_index("Quarter")
+    # a quarter one line has no return in says so, never 0: Hartlepool in 2026-Q1
+    assert maturity.loc["2026-Q1", "Hartlepool"] == "not reported"
+    assert maturity.loc["2026-Q1", "Unitary councils like it"] == "3.00"
 
 
 def test_standards_status_and_missing_returns(con):
@@ -254,11 +274,11 @@ def test_series_range_is_shared_and_padded():
 
 def test_close_scores_are_told_apart_as_on_the_overview():
     # 2.82 and 2.86 both read "2.9" with one decimal; format_value gives two for scores
-    from metrics import views
+    from metrics import places
 
-    assert [views._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == [
+    assert [places._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == [
         "2.82",
         "2.86",
         "no data",
     ]
-    assert views._fmt(20.44, "percent") == "20.4%" and views._fmt(3.0, "count") == "3"
+    assert places._fmt(20.44, "percent") == "20.4%" and places._fmt(3.0, "count") == "3"

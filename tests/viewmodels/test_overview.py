@@ -42,16 +42,19 @@ def test_card_of_a_count_measure(themes):
     )
     assert c.target == "target 10 by 2030-Q4"
     assert c.progress == pytest.approx(0.2)  # 2 of the way from 0 to 10
-    # 2025-Q1 .. 2026-Q3: nobody until Hartlepool in 2026-Q2, City of London in 2026-Q3
-    assert c.spark == (0, 0, 0, 0, 0, 1, 2)
+    # 2025-Q1 .. 2026-Q3: survey returns only in 2025-Q2 (nobody yes), 2026-Q2 (Hartlepool)
+    # and 2026-Q3 (and City of London): the other quarters have no figure, never 0
+    assert c.spark == (None, 0, None, None, None, 1, 2)
     assert ceos.figure is not None
-    assert list(ceos.figure.data[0].y) == [0, 0, 0, 0, 0, 1, 2]
+    # the sparkline starts at the first quarter with data and leaves gaps
+    assert list(ceos.figure.data[0].y) == [0, None, None, None, 1, 2]
+    assert ceos.figure.data[0].connectgaps is False
 
 
 def test_card_values_by_hand(themes):
     v = {k: item.card.value for k, item in cards(themes).items()}
     assert v["sme_spend_share"] == "25.0%"  # (40k + 30k + 20k + 10k) / 400k
-    assert v["underrepresented_uplift"] == "+25.0%"  # 16/80 = 20% -> 20/80 = 25%
+    assert v["underrepresented_uplift"] == "up 25.0% on the baseline"  # 16/80 = 20% -> 20/80 = 25%
     assert v["data_maturity"] == "3.00"  # (4 + 3 + 3 + 2) / 4
     assert v["coordinating_institute"] == "not yet"
 
@@ -65,4 +68,5 @@ def test_an_earlier_quarter(connected):
     found = cards(overview.themes(connected("pages_small"), "2026-Q2"))
     assert found["digital_ceos"].card.value == "1"
     assert found["sme_spend_share"].card.value == "22.5%"  # (30 + 20 + 20 + 20) / 400
-    assert found["digital_ceos"].card.change == "+1 since 2026-Q1"
+    # the change is from the latest quarter before with survey returns: 2025-Q2
+    assert found["digital_ceos"].card.change == "+1 since 2025-Q2"

@@ -24,12 +24,38 @@ def test_national_view_has_no_breakdown(connected):
     assert ceos.groups is None and ceos.breakdown is None and ceos.group_table is None
     assert ceos.note is None and ceos.group_file is None
     assert ceos.sentence == (
-        "Expected 2.27 by 2026-Q3 on the straight path from 0 in 2025-Q2 to 10 by "
-        "2030-Q4; we have 2: 88% of the pace needed: acceleration needed."
+        "We have 2 of the 2.3 expected by 2026-Q3 on the straight path from 0 in 2025-Q2 to "
+        "10 by 2030-Q4: 88% of the pace needed: acceleration needed."
     )
     assert ceos.trend_file == "digital_ceos-2026-Q3-trajectory"
     actual = ceos.trend_table[ceos.trend_table["series"] == "Actual"]
-    assert list(actual["value (count)"]) == [0, 0, 0, 0, 0, 1, 2]
+    # survey returns in 2025-Q2, 2026-Q2 and 2026-Q3 only: the quarters between are not
+    # reported (empty), never 0
+    assert actual["quarter or group"].tolist() == [
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
+    assert actual["value (count)"].tolist()[:1] + actual["value (count)"].tolist()[-2:] == [
+        0,
+        1,
+        2,
+    ]
+    assert actual["value (count)"].iloc[1:4].isna().all()
+    assert actual["note"].tolist() == ["", "not reported", "not reported", "not reported", "", ""]
+    # the title says the finding, the subtitle the measure, scope and period
+    assert ceos.trend.layout.title.text.replace("<br>", " ") == (
+        "Chief executives from a digital background: behind the pace needed for 10 by 2030-Q4"
+    )
+    assert ceos.trend.layout.title.subtitle.text == "Number, England, 2025-Q2 to 2026-Q3"
+    # fitted to the three quarters with data: slope 5/14 a quarter, 1 + 5/14 x 19 = 7.79
+    assert ceos.projection == (
+        "At the pace of the 3 quarters with data from 2025-Q2 to 2026-Q3: 7.79 by 2030-Q4 "
+        "(target 10)."
+    )
 
 
 def test_breakdown_largest_first_with_the_national_target(connected):
