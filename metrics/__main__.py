@@ -44,10 +44,14 @@ JSON_FIELDS = [
     "projected_quarter_reached",
     "direction",
     "previous_value",
+    "previous_quarter",
     "coverage",
     "coverage_reporting",
     "coverage_total",
     "explanation",
+    "method",
+    "projection_from",
+    "projection_points",
 ]
 
 

@@ -290,7 +290,7 @@ def trajectory(
     subtitle: str | None = None,
     height: int = 380,
     bounds: tuple[float | None, float | None] = (None, None),
-    relative: bool = False,
+    relative: bool | None = None,
 ) -> go.Figure:
     """Baseline, straight path to the target, actual series, projection, target.
 
@@ -303,6 +303,10 @@ def trajectory(
     triangle, baseline a diamond, target a star.
     """
     unit = row.get("unit") or ""
+    if relative is None:  # a relative change (the uplift) is drawn around zero
+        from metrics.wording import is_relative
+
+        relative = is_relative(row)
     baseline_q, baseline = _quarter(row.get("baseline_quarter")), _num(row.get("baseline"))
     deadline, target = _quarter(row.get("deadline")), _num(row.get("target"))
     shown = _quarter(row.get("quarter"))

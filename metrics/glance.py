@@ -146,7 +146,7 @@ class MeasureLine:
     direction: str | None
     change_text: str  # '-0.4 points since 2026-Q2'
     coverage_text: str  # '305 of 317 councils', '1 record', 'no coverage'
-    explanation: str  # the status sentence (metrics.progress.explain)
+    explanation: str  # the status sentence (metrics.wording.explain)
 
 
 @dataclass(frozen=True)
@@ -357,7 +357,7 @@ def measure_line(row: Mapping) -> MeasureLine:
         direction=direction,
         change_text=change_text(row),
         coverage_text=coverage_text(row),
-        explanation=str(_v(row, "explanation") or P.explain(dict(row))),
+        explanation=str(_v(row, "explanation") or W.explain(dict(row))),
     )
 
 

@@ -224,11 +224,11 @@ def _ratio(t, m):
 
 
 def _all_core(t, m):
-    """Share of ALL councils in scope: a non-reporter counts as not adopting; none where no
-    council of the group has reported its standards (a figure resting on no return)."""
+    """Share of ALL councils in scope: a non-reporter counts as not adopting (the spec's
+    rule, so a group where nobody reported is 0%); a quarter in which no council reported
+    its standards at all has no value (metrics.sql.Own)."""
     num, total, rep = _f(t, "num"), _f(t, "total"), _f(t, "rep")
-    value = 100.0 * num / total.where(total > 0)
-    return _frame(t.assign(rep=rep), m, value.where(rep > 0), num, total)
+    return _frame(t.assign(rep=rep), m, 100.0 * num / total.where(total > 0), num, total)
 
 
 def _uplift(t, m):

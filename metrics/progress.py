@@ -17,7 +17,7 @@ slipped back, the status is deteriorating.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from store import quarters as Q
@@ -272,14 +272,6 @@ def format_value(value, unit: str, decimals: int | None = None) -> str:
     if float(value).is_integer() and decimals is None:
         return f"{int(value)}"
     return f"{value:.{2 if decimals is None else decimals}f}"
-
-
-def explain(row: Mapping) -> str:
-    """One sentence, with its numbers, saying why a summary row has its status
-    (metrics.wording.explain: the one vocabulary)."""
-    from metrics import wording  # wording reads this module's labels
-
-    return wording.explain(row)
 
 
 def _nan(x) -> bool:

@@ -45,6 +45,7 @@ from domain.geography import GROUP_LEVELS
 from metrics import config as mconfig
 from metrics import measures as M
 from metrics import progress as P
+from metrics import wording
 from store import quarters as Q
 
 LEVELS = GROUP_LEVELS
@@ -327,7 +328,7 @@ def _row(
                 ratio=st.ratio,
             )
     row["status_label"] = P.label(row["status"])
-    row["explanation"] = P.explain(row)
+    row["explanation"] = wording.explain(row)
     return row
 
 

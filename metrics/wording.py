@@ -210,7 +210,7 @@ def coverage_text(row: Row) -> str | None:
         if register == "milestones" and _v(row, "unit") == "milestone":
             return name
         return f"{name} ({_plural(int(n), word)})"
-    return f"{int(n)} of {int(total)} councils reporting"
+    return f"{int(n)} of {int(total or 0)} councils reporting"
 
 
 # ---------------------------------------------------------------- status and direction
@@ -358,7 +358,7 @@ def projection_text(row: Row) -> str | None:
     proj, frm = _num(_v(row, "projected_at_deadline")), _v(row, "projection_from")
     if proj is None or not frm or not _v(row, "deadline"):
         return None
-    n = int(_num(_v(row, "projection_points")) or 0)
+    n = int(_num(_v(row, "projection_points")) or 0.0)
     unit = str(_v(row, "unit") or "")
     shown = relative(proj) if is_relative(row) else format_value(proj, unit)
     quarters = f"{n} quarters with data" if n != 1 else "1 quarter with data"

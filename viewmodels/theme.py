@@ -11,7 +11,6 @@ import pandas as pd
 from metrics import charts, figures, methods, wording
 from metrics import config as mconfig
 from metrics import summary as msummary
-from metrics.progress import explain
 from viewmodels.text import LEVELS, Card, Row, by, card, is_missing, status_label, target_text, val
 
 
@@ -37,7 +36,7 @@ class MeasureView:
     id: str
     title: str
     card: Card
-    sentence: str  # why the status, with its numbers (metrics.progress.explain)
+    sentence: str  # why the status, with its numbers (metrics.wording.explain)
     projection: str | None  # the projection in words, under the chart (None: none)
     trend: figures.FrozenFigure  # trajectory (a milestone: its steps)
     trend_table: pd.DataFrame  # the trend chart's points
@@ -201,7 +200,7 @@ def measures(
                 id=str(row["id"]),
                 title=str(row["title"]),
                 card=card(row),
-                sentence=explain(row),
+                sentence=wording.explain(row),
                 projection=wording.projection_text(row),
                 trend=trend,
                 trend_table=charts.chart_table(trend, unit=m.unit),

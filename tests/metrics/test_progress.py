@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from metrics import progress as P
+from metrics import wording as W
 
 BQ, DL, NOW = "2025-Q2", "2030-Q4", "2026-Q3"
 
@@ -238,7 +239,7 @@ def test_explain_on_track_sentence_has_the_numbers():
         ratio=2 / (70 / 22),
     )
     # a count: whole numbers, the expected count to one decimal, the pace in plain words
-    assert P.explain(row) == (
+    assert W.explain(row) == (
         "We have 3 of the 4.2 expected by 2026-Q3 on the straight path from 1 in 2025-Q2 to "
         "15 by 2030-Q4: 63% of the pace needed: acceleration needed."
     )
@@ -253,7 +254,7 @@ def test_explain_on_track_sentence_has_the_numbers():
         expected_now=26.0,
         ratio=-2 / 2.045,
     )
-    assert P.explain(rate) == (
+    assert W.explain(rate) == (
         "We have 22.0% against the 26.0% expected by 2026-Q3 on the straight path from 24.0% "
         "in 2025-Q2 to 33% by 2030-Q4: down 2.0 points since 2025-Q2, away from the target: "
         "deteriorating."
@@ -270,7 +271,7 @@ def test_explain_on_track_sentence_has_the_numbers():
         expected_now=20 * 5 / 22,
         ratio=6 / (20 * 5 / 22),
     )
-    assert P.explain(uplift) == (
+    assert W.explain(uplift) == (
         "The share is up 6.0% on the baseline (2025-Q2), against up 4.5% expected by 2026-Q3 "
         "on the straight path to up 20% by 2030-Q4: 132% of the pace needed: on track."
     )
@@ -279,11 +280,11 @@ def test_explain_on_track_sentence_has_the_numbers():
 def test_explain_other_statuses():
     base = dict(unit="percent", quarter=NOW, baseline_quarter=BQ, deadline=DL)
     assert (
-        P.explain({**base, "status": "achieved", "value": 35.0, "target": 33.0})
+        W.explain({**base, "status": "achieved", "value": 35.0, "target": 33.0})
         == "Target of 33% reached: 35.0% in 2026-Q3."
     )
     assert (
-        P.explain(
+        W.explain(
             {
                 **base,
                 "status": "tracked",
@@ -296,10 +297,10 @@ def test_explain_other_statuses():
         == "No target: tracked; improving (+16.9 points since 2025-Q4): 28.0% in 2026-Q3."
     )
     assert (
-        P.explain({**base, "unit": "milestone", "status": "not_yet"})
+        W.explain({**base, "unit": "milestone", "status": "not_yet"})
         == "Not yet achieved as of 2026-Q3."
     )
-    assert "baseline quarter" in P.explain(
+    assert "baseline quarter" in W.explain(
         {
             **base,
             "status": "not_enough_data",

@@ -42,8 +42,9 @@ def test_latest_quarter_every_measure(app_at, make_db):
     assert v["data_exchanges"] == "1"
     # centres: CSI-1 achieved 2026-Q2, CSI-2 achieved 2026-Q3 -> 2
     assert v["centres_of_service_innovation"] == "2"
-    # uplift: share 16/80 = 20% at baseline, 20/80 = 25% now (like for like): +25.0%
-    assert v["underrepresented_uplift"] == "+25.0%"
+    # uplift: share 16/80 = 20% at baseline, 20/80 = 25% now (like for like): a relative
+    # change, written as one
+    assert v["underrepresented_uplift"] == "up 25.0% on the baseline"
     # standards: Hartlepool adopts all core standards: 1 of 4 councils = 25.0%
     assert v["standards_adoption"] == "25.0%"
     # data maturity: (4 + 3 + 3 + 2) / 4 = 3.00
@@ -63,8 +64,11 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     assert has(
         ":gray[:small[target 33% by 2030-Q4]]  \n:green-badge[:material/check_circle: On track]"
     )
-    # data exchanges: E = 15 x 5 / 22 = 3.41, R = 1 / 3.41 = 0.29 -> limited progress
-    assert any("Limited progress" in b for b in badges)
+    # data exchanges: the register's first entry is in 2026-Q2, after the baseline 2025-Q2:
+    # no baseline (never an invented 0), so not enough data to judge progress
+    assert has(
+        ":gray[:small[target 15 by 2030-Q4]]  \n:gray-badge[:material/help: Not enough data]"
+    )
     # tracked measures show their direction, never a status
     assert any("Improving" in b for b in badges)
     bars = [(p.value, p.proto.text) for p in at.get("progress")]
@@ -82,17 +86,19 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     assert note("sme_spend_share").endswith(
         "  \n:gray[:small[+2.5 points since 2026-Q2 · 4 of 4 councils reporting]]"
     )
-    # data exchanges 0 -> 1; coverage: the 2 councils that lead an exchange (Hartlepool, City of London)
+    # data exchanges 0 -> 1; it rests on the register (the 2 councils that lead an
+    # exchange: Hartlepool, City of London), never "councils reporting"
     assert note("data_exchanges").endswith(
-        "  \n:gray[:small[+1 since 2026-Q2 · 2 of 4 councils reporting]]"
+        "  \n:gray[:small[+1 since 2026-Q2 · the exchanges register (2 lead councils)]]"
     )
 
 
 def test_sparklines_draw_the_series(app_at, make_db):
     at = app_at(make_db("pages_small"))
     fig = chart(at, "spark-digital_ceos")
-    # quarters 2025-Q1 .. 2026-Q3: only Hartlepool from 2026-Q2, City of London from 2026-Q3
-    assert fig["data"][0]["y"] == [0, 0, 0, 0, 0, 1, 2]
+    # survey returns in 2025-Q2 (nobody yes), 2026-Q2 (Hartlepool) and 2026-Q3 (and City of
+    # London): from the first quarter with data, the quarters between are gaps, never 0
+    assert fig["data"][0]["y"] == [0, None, None, None, 1, 2]
     assert not [e for e in at.get("plotly_chart") if e.key == "spark-coordinating_institute"]
 
 
@@ -103,8 +109,9 @@ def test_quarter_selector_drives_every_figure(app_at, make_db):
     assert v["digital_ceos"] == "1"  # only Hartlepool
     assert v["sme_spend_share"] == "22.5%"
     assert v["centres_of_service_innovation"] == "1"
-    assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, 0, 0, 0, 0, 1]
-    assert has_text(at, "since 2026-Q1]]")
+    assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, None, None, None, 1]
+    # changes are measured from the latest earlier quarter with data: the survey's 2025-Q2
+    assert has_text(at, "+1 since 2025-Q2")
 
 
 def test_level_other_than_england_is_explained(app_at, make_db):
