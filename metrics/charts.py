@@ -242,14 +242,17 @@ def lines(
     from plotly.subplots import make_subplots
 
     rows = (len(names) + columns - 1) // columns
-    total = max(height, panel_height * rows)
+    titles = [wrap(str(n)) for n in names]
+    lines = max(t.count("<br>") + 1 for t in titles)  # a panel title's lines (room above)
+    head = 16 * lines + 8
+    total = max(height, (panel_height + head) * rows)
     fig = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=[wrap(str(n)) for n in names],
+        subplot_titles=titles,
         shared_yaxes=True,
         horizontal_spacing=0.06,
-        vertical_spacing=min(0.3, 90 / total) if rows > 1 else 0.2,
+        vertical_spacing=min(0.3, (head + 50) / total) if rows > 1 else 0.2,
     )
     for i, name in enumerate(names):
         fig.add_trace(
@@ -275,7 +278,9 @@ def lines(
         subtitle=subtitle,
         relative=relative,
     )
-    time_axis(fig, axis, most=4)
+    if not title:
+        fig.update_layout(margin=dict(t=head + 4))
+    time_axis(fig, axis, most=6)
     value_axis(fig, unit, values, bounds=bounds, relative=relative)
     return fig
 

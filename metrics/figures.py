@@ -54,11 +54,11 @@ TEMPLATE = "none"
 
 # Maps (metrics.maps): classes of a sequential blue scale, light to dark (the Analysis
 # Function's dark, mid and light blues with a lighter and a darker step; colour-blind safe:
-# lightness alone orders them), two classes for yes/no, and "no data": white with a dark
-# outline and its own legend entry, lighter than every class.
+# lightness alone orders them), two classes for yes/no, and "no data": a pale neutral grey
+# with a dark outline and its own legend entry, lighter than every class.
 MAP_CLASSES = ["#C6DBEF", "#6BACE6", "#2073BC", "#12436D", "#0A2540"]
 MAP_YES_NO = ["#C6DBEF", "#12436D"]  # no, yes
-NO_DATA_FILL = "#FFFFFF"
+NO_DATA_FILL = "#EBEBEB"
 NO_DATA_LINE = "#505050"
 
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F1F1F")
@@ -100,22 +100,24 @@ def layout(
     relative: bool = False,
 ) -> go.Figure:
     """The common look; a title (the finding) and a subtitle (measure, scope, period),
-    wrapped to fit a phone, with the top margin they need."""
-    title_text = wrap(title, 46) if title else None
-    sub_text = wrap(subtitle, 60) if subtitle else None
-    lines = (title_text or "").count("<br>") + 1 if title_text else 0
-    sub_lines = (sub_text or "").count("<br>") + 1 if sub_text else 0
-    top = 10 + 22 * lines + 18 * sub_lines + (8 if lines else 0)
+    wrapped to fit a phone; the height grows by what they take."""
+    title_text = wrap(title, 40) if title else None  # about 340 px: a phone's width
+    sub_text = wrap(subtitle, 50) if subtitle else None
+    lines = title_text.count("<br>") + 1 if title_text else 0
+    sub_lines = sub_text.count("<br>") + 1 if sub_text else 0
+    extra = (22 * lines + 18 * sub_lines + 16) if lines else 0
     title_spec = None
     if title_text:
+        # automargin: plotly makes the top margin as tall as the title and subtitle need
+        # (a title of several lines placed by hand is cut at the top)
         title_spec = dict(
             text=title_text,
             x=0,
             xanchor="left",
-            y=1,
-            yref="container",
-            yanchor="top",
-            pad=dict(t=8),
+            xref="container",
+            yref="paper",
+            automargin=True,
+            pad=dict(b=26),
             font=dict(size=16),
         )
         if sub_text:
@@ -124,8 +126,8 @@ def layout(
         template=TEMPLATE,
         title=title_spec,
         font=FONT,
-        height=height + top - 10,
-        margin=dict(l=10, r=10, t=top, b=10),
+        height=height + extra,
+        margin=dict(l=10, r=10, t=10, b=10),
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=legend,
@@ -140,8 +142,9 @@ def layout(
         zeroline=True,
         zerolinecolor="#BDBDBD",
         ticksuffix="%" if unit == "percent" else None,
+        automargin=True,
     )
-    fig.update_xaxes(gridcolor="#F0F0F0")
+    fig.update_xaxes(gridcolor="#F0F0F0", automargin=True)
     return fig
 
 
@@ -220,7 +223,8 @@ def value_axis(fig, unit: str, values, *, bounds=(None, None), relative=False, *
     if r is None:
         return
     if unit == "count":
-        kw.setdefault("dtick", count_dtick(r[1]))
+        vs = [v for v in (_num(x) for x in values) if v is not None]
+        kw.setdefault("dtick", count_dtick(max(vs + [1.0])))
         kw.setdefault("tick0", 0)
     elif unit == "score":
         kw.setdefault("dtick", 1)
@@ -251,7 +255,19 @@ def data_span(points: Sequence[tuple[str, float | None]]) -> tuple[str, str] | N
 # ---------------------------------------------------------------- the trajectory
 
 
-def _projection_points(row: Mapping, last: tuple[str, float] | None) -> list[tuple[str, float]]:
+DEFAULT_BOUNDS = {"percent": (0.0, 100.0), "count": (0.0, None), "score": (1.0, 5.0)}
+
+
+def _clip(v: float, bounds: tuple[float | None, float | None]) -> float:
+    lo, hi = bounds
+    return max(lo, v) if lo is not None and v < lo else (min(hi, v) if hi is not None else v)
+
+
+def _projection_points(
+    row: Mapping,
+    last: tuple[str, float] | None,
+    bounds: tuple[float | None, float | None] = (None, None),
+) -> list[tuple[str, float]]:
     """The projection as drawn: the fitted straight line (the summary's own numbers) from
     the first quarter fitted to the deadline, bending flat where it meets the measure's
     bound (a share at 100%, a count at what the vision allows): what is drawn is what the
@@ -279,7 +295,7 @@ def _projection_points(row: Mapping, last: tuple[str, float] | None) -> list[tup
             pts.append((q, start_v + slope * (meet - quarter_index(start))))
             pts.append((from_index(meet + 1), projected))
     pts.append((deadline, projected))
-    return [(q, v) for q, v in pts if q <= deadline]
+    return [(q, _clip(v, bounds)) for q, v in pts if q <= deadline]
 
 
 def trajectory(
@@ -317,7 +333,9 @@ def trajectory(
     else:
         points = []
     with_value = [(q, v) for q, v in points if v is not None]
-    projection = _projection_points(row, with_value[-1] if with_value else None)
+    if bounds == (None, None) and not relative:
+        bounds = DEFAULT_BOUNDS.get(unit, bounds)
+    projection = _projection_points(row, with_value[-1] if with_value else None, bounds)
     quarters = [q for q, _ in points] + [q for q, _ in projection]
     quarters += [
         q for q in (baseline_q, deadline if (target is not None or projection) else None) if q
@@ -371,7 +389,7 @@ def trajectory(
                 x=[baseline_q],
                 y=[baseline],
                 mode="markers",
-                name=f"Baseline {baseline_q}: {f(baseline)}",
+                name=f"Baseline {baseline_q}" + ("" if relative else f": {f(baseline)}"),
                 marker=dict(symbol="diamond", size=12, color=BLACK),
                 hovertemplate="Baseline %{x}: %{y}<extra></extra>",
             )
@@ -395,14 +413,18 @@ def trajectory(
 
 
 def value_label(v: float | None, unit: str, relative: bool = False) -> str:
+    """A value in a legend or on a bar: a relative change with its sign ('+6.0%'; the axis
+    says it is a change on the baseline), a projected count with one decimal."""
     if relative and v is not None:
-        return f"{'+' if v >= 0 else '-'}{abs(v):.1f}% on the baseline"
+        return f"{'+' if v >= 0 else '-'}{abs(v):.1f}%"
+    if unit == "count" and v is not None and not float(v).is_integer():
+        return f"{v:.1f}"
     return format_value(v, unit)
 
 
 def target_value(t: float, unit: str, relative: bool = False) -> str:
     if relative:
-        return f"{'+' if t >= 0 else '-'}{abs(t):g}% on the baseline"
+        return f"{'+' if t >= 0 else '-'}{abs(t):g}%"
     return f"{t:g}%" if unit == "percent" else format_value(t, unit)
 
 

@@ -242,16 +242,29 @@ class MapClass:
 _NICE = (1.0, 2.0, 2.5, 5.0)
 
 
-def _nice_step(span: float, most: int) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten that cuts ``span`` into at most
-    ``most`` classes."""
-    if span <= 0:
-        return 1.0
+# The narrowest class a unit's figures are worth: finer would show noise as difference.
+MIN_STEP = {"percent": 1.0, "score": 0.1, "count": 1.0}
+
+
+def _edges(lo_v: float, hi_v: float, most: int, least: float = 0.0) -> tuple[float, float, float]:
+    """(low edge, high edge, step): the smallest step of 1, 2, 2.5 or 5 times a power of
+    ten, and at least ``least``, whose whole classes from below ``lo_v`` to above ``hi_v``
+    number at most ``most``."""
+    span = max(hi_v - lo_v, least, 1e-9)
     power = 10 ** math.floor(math.log10(span / most))
-    for k in (*_NICE, 10.0):
-        if span / (k * power) <= most:
-            return k * power
-    return 10 * power
+    for p in (power, power * 10, power * 100):
+        for k in _NICE:
+            step = k * p
+            if step < least:
+                continue
+            lo = math.floor(lo_v / step + 1e-9) * step
+            hi = math.ceil(hi_v / step - 1e-9) * step
+            if hi <= lo:
+                hi = lo + step
+            if round((hi - lo) / step) <= most:
+                return lo, hi, step
+    step = span
+    return lo_v, hi_v, step
 
 
 def _decimals(step: float) -> int:
@@ -299,12 +312,7 @@ def classify(
             MapClass(_number(v, unit), c, v - 0.5, v + 0.5)
             for v, c in zip(vs, colours, strict=True)
         ]
-    lo_v, hi_v = vs[0], vs[-1]
-    step = _nice_step(hi_v - lo_v, most)
-    lo = math.floor(lo_v / step) * step
-    hi = math.ceil(hi_v / step) * step
-    if hi <= lo:
-        hi = lo + step
+    lo, hi, step = _edges(vs[0], vs[-1], most, MIN_STEP.get(unit, 0.0))
     n = max(1, round((hi - lo) / step))
     if unit == "percent":
         lo, hi = max(lo, 0.0), min(hi, 100.0)
@@ -398,7 +406,7 @@ def choropleth(
                 + unit_label
                 + ": %{customdata[0]}<extra></extra>",
                 name=c.label,
-                legendrank=len(classes) - i,
+                legendrank=i + 1,
                 showlegend=True,
             )
         )
@@ -440,7 +448,7 @@ def choropleth(
         height=height,
         showlegend=True,
         legend={
-            "title": {"text": unit_label, "side": "top"},
+            "title": {"text": unit_label, "side": "top", "font": {"size": 12}},
             "orientation": "h",
             "x": 0,
             "xanchor": "left",

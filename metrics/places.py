@@ -27,6 +27,9 @@ from metrics.methods import COUNCIL_METHODS
 from metrics.progress import format_value
 from store import quarters as q
 
+# Methods whose figure for one council is yes or no (a share of councils: 100 or 0; a count
+# of councils: 1 or 0): ranked they would all tie, so councils are not ranked on them.
+YES_NO_METHODS = ("councils_yes", "standards_all_core", "share_of_councils")
 PLACE_LEVELS = geography.PLACE_LEVELS
 PLACE_LEVEL_SHORT = geography.PLACE_LEVEL_SHORT
 _LEVEL_COLUMN = {"region": "region_name", "footprint": "footprint_name", "centre": "centre"}
@@ -248,21 +251,27 @@ def _status_words(row) -> str:
 def place_values(con, measure_id: str, level: str, as_of: str, config=None) -> pd.DataFrame:
     """The ranking: one row per group of ``level`` (or per council), best first.
 
-    Columns: rank, group, code, value, display, coverage (what the figure rests on, or the
+    Columns: rank (text: "3", "=3" for a tie; empty without a value, and for a council's
+    yes or no), group, code, value, display, coverage (what the figure rests on, or the
     quarter of a council's value), target (the group's, in words; empty for a council),
     status (the group's status or direction of travel in words). Groups without a value
     come last with "no data".
     """
     cfg = _cfg(config)
     m = cfg.measure(measure_id)
+    yes_no = False
     if level == "council":
         df = council_values(con, measure_id, as_of, cfg)
+        yes_no = m.method in YES_NO_METHODS
         out = pd.DataFrame(
             {
                 "group": df["name"],
                 "code": df["council_code"],
                 "value": df["value"],
-                "display": df["display"],
+                "display": [
+                    ("yes" if v > 0 else "no") if yes_no and pd.notna(v) else d
+                    for v, d in zip(df["value"], df["display"])
+                ],
                 "coverage": [f"{x} return" if x else "not reported" for x in df["quarter"]],
                 "target": "",
                 "status": "",
@@ -291,7 +300,12 @@ def place_values(con, measure_id: str, level: str, as_of: str, config=None) -> p
         raise ValueError(f"unknown level {level!r}; known: {', '.join(PLACE_LEVELS)}")
     ascending = m.direction == "decrease"
     out = out.sort_values(["value", "group"], ascending=[ascending, True], na_position="last")
-    out["rank"] = out["value"].rank(ascending=ascending, method="min")
+    ranks = out["value"].rank(ascending=ascending, method="min")
+    ties = ranks.duplicated(keep=False)
+    out["rank"] = [
+        "" if yes_no or pd.isna(r) else f"{'=' if tie else ''}{int(r)}"
+        for r, tie in zip(ranks, ties)
+    ]
     return out.reset_index(drop=True)[RANKING_COLUMNS]
 
 
@@ -311,7 +325,7 @@ def england_row(con, measure_id: str, as_of: str, config=None) -> dict:
     s = msummary.summary(con, as_of=as_of, config=_cfg(config))
     r = s[s["id"] == measure_id].to_dict("records")[0]
     return {
-        "rank": None,
+        "rank": "",
         "group": "England",
         "code": "E92000001",
         "value": _num(r.get("value")),

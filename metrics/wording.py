@@ -323,6 +323,8 @@ def finding(row: Row) -> str:
     standard: behind the pace needed for 70% by 2030-Q4'."""
     title, st = str(_v(row, "title") or ""), _v(row, "status")
     target = target_short(row)
+    if is_relative(row) and _num(_v(row, "target")) is not None:
+        target = f"a {float(_v(row, 'target')):g}% rise"
     if st == "achieved":
         said = "achieved" if _v(row, "unit") == "milestone" else f"target of {target} reached"
     elif st in _FINDINGS:
@@ -360,7 +362,7 @@ def projection_text(row: Row) -> str | None:
         return None
     n = int(_num(_v(row, "projection_points")) or 0.0)
     unit = str(_v(row, "unit") or "")
-    shown = relative(proj) if is_relative(row) else format_value(proj, unit)
+    shown = relative(proj) if is_relative(row) else expected_text(proj, unit)
     quarters = f"{n} quarters with data" if n != 1 else "1 quarter with data"
     target = _num(_v(row, "target"))
     tail = f" (target {target_short(row)})" if target is not None else ""

@@ -118,7 +118,7 @@ elif not view.has_values:
         icon=":material/hourglass_empty:",
     )
 
-map_col, rank_col = st.columns(2)
+map_col, rank_col = st.columns([5, 6])
 with map_col:
     try:
         fig = cache.page_values(
@@ -141,7 +141,7 @@ with rank_col:
         downloads.arrow_table(view.table),
         hide_index=True,
         column_config={
-            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+            "rank": st.column_config.TextColumn("Rank", width="small"),
             "group": st.column_config.TextColumn(view.short_name),
             "display": st.column_config.TextColumn("Value", width="small"),
             "coverage": st.column_config.TextColumn("Based on", width="medium"),

@@ -107,7 +107,6 @@ def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesV
     ranking = mplaces.place_values(con, measure, level, quarter, cfg)
     england = mplaces.england_row(con, measure, quarter, cfg)
     table = pd.concat([pd.DataFrame([england]), ranking], ignore_index=True)
-    table["rank"] = pd.array([None if pd.isna(r) else int(r) for r in table["rank"]], dtype="Int64")
     download = table[["rank", "group", "value", "display", "coverage", "target", "status"]].rename(
         columns={
             "rank": "rank",
@@ -157,25 +156,40 @@ def map_note(level: str, unit: str, measure: str, cfg: mconfig.Config) -> str | 
     return " ".join(parts)
 
 
-YES_NO_METHODS = ("councils_yes", "standards_all_core", "share_of_councils")
-
-
 def _yes_no(measure: str, cfg: mconfig.Config) -> bool:
     """A council's own value of the measure is yes or no (a share of councils: 100 or 0; a
     count of councils: 1 or 0)."""
-    return cfg.measure(measure).method in YES_NO_METHODS
+    return cfg.measure(measure).method in mplaces.YES_NO_METHODS
 
 
-def _spread(ranking: pd.DataFrame) -> str | None:
-    """'from 15.2% in the North East to 25.4% in London' (None with fewer than two values)."""
+def _spread(ranking: pd.DataFrame, level: str, yes_no: bool) -> str | None:
+    """What the map shows, in words: 'from 2.0% (East of England) to 72.7% (London)'; tied
+    places named together or counted; for councils' yes or no, how many said yes; for
+    councils' whole scores, the most common one. None with fewer than two values."""
     have = ranking[ranking["value"].notna()]
     if len(have) < 2:
         return None
-    hi = have.loc[have["value"].idxmax()]
-    lo = have.loc[have["value"].idxmin()]
-    if hi["value"] == lo["value"]:
-        return f"{hi['display']} in every one with data"
-    return f"from {lo['display']} ({lo['group']}) to {hi['display']} ({hi['group']})"
+    n = len(have)
+    if yes_no:
+        yes = int((have["value"] > 0).sum())
+        return f"yes for {yes} of the {n} councils with a value"
+    values = have["value"].astype(float)
+    if level == "council" and values.round(9).apply(float.is_integer).all():
+        common = values.mode().iloc[0]
+        k = int((values == common).sum())
+        shown = have.loc[values == common, "display"].iloc[0]
+        return f"most often {shown} ({k} of {n} councils)"
+    hi, lo = values.max(), values.min()
+    if hi == lo:
+        return f"{have['display'].iloc[0]} in every one with data"
+
+    def who(value: float) -> str:
+        names = list(have.loc[values == value, "group"])
+        shown = have.loc[values == value, "display"].iloc[0]
+        said = " and ".join(names) if len(names) <= 2 else f"{len(names)} {PLURAL[level]}"
+        return f"{shown} ({said})"
+
+    return f"from {who(lo)} to {who(hi)}"
 
 
 def map_figure(
@@ -189,7 +203,8 @@ def map_figure(
     relative = _relative(measure, cfg)
     ranking = mplaces.place_values(con, measure, level, quarter, cfg)
     england = mplaces.england_row(con, measure, quarter, cfg)
-    spread = _spread(ranking)
+    yes_no = level == "council" and _yes_no(measure, cfg)
+    spread = _spread(ranking, level, yes_no)
     heading = f"{title} by {LEVEL_SHORT[level].lower()}, {quarter}" + (
         f": {spread}" if spread else ""
     )
@@ -207,7 +222,6 @@ def map_figure(
         return figures.frozen(fig)
     map_layer = "region" if level == "region" else layer
     shapes = mplaces.map_values(con, measure, level, quarter, map_layer, cfg)
-    yes_no = level == "council" and _yes_no(measure, cfg)
     no_data = "No data" if level in ("region", "council") else f"No data or no {level}"
     return figures.frozen(
         maps.choropleth(
@@ -215,12 +229,22 @@ def map_figure(
             map_layer,
             title=heading,
             subtitle=subtitle,
-            unit_label=figures.unit_label(unit, relative=relative),
+            unit_label=_legend_title(unit, relative, yes_no),
             unit=unit,
             yes_no=yes_no,
             no_data_label=no_data,
         )
     )
+
+
+def _legend_title(unit: str, relative: bool, yes_no: bool) -> str:
+    """The map legend's heading: what its classes are in."""
+    if yes_no:
+        return "Each council:"
+    if relative:
+        return "Per cent change on the baseline:"
+    words = wording.UNIT_WORDS.get(unit, unit)
+    return f"{words[:1].upper()}{words[1:]}:"
 
 
 def trends(
@@ -246,7 +270,7 @@ def trends(
         bounds=m.bounds,
         relative=_relative(measure, cfg),
     )
-    fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
+    fig.update_layout(showlegend=False)
     fig.update_yaxes(title_text=None)
     return figures.frozen(fig)
 

@@ -112,23 +112,24 @@ def breakdown_note(row: Row, target: float | list[float | None] | None, level: s
 
 def breakdown_title(title: str, level_name: str, quarter: str, groups: pd.DataFrame) -> str:
     """A breakdown's title that says what it shows: 'Digital spend with SMEs by region,
-    2026-Q3: highest London (30.0%), lowest North East (25.0%)'."""
-    have = [
-        (g, r)
-        for g, r in zip(groups["group"], groups.to_dict("records"))
-        if not is_missing(r["value"])
-    ]
+    2026-Q3: highest London (30.0%), lowest North East (25.0%)'; groups that tie are named
+    together, or counted when there are more than two."""
+    rows = [r for r in groups.to_dict("records") if not is_missing(r["value"])]
     head = f"{title} by {level_name}, {quarter}"
-    if len(have) < 2:
+    if len(rows) < 2:
         return head
-    top = max(have, key=lambda x: float(x[1]["value"]))
-    low = min(have, key=lambda x: float(x[1]["value"]))
-    if float(top[1]["value"]) == float(low[1]["value"]):
+    top = max(float(r["value"]) for r in rows)
+    low = min(float(r["value"]) for r in rows)
+    if top == low:
         return f"{head}: the same in every group with data"
-    return (
-        f"{head}: highest {top[0]} ({wording.value_text(top[1])}), "
-        f"lowest {low[0]} ({wording.value_text(low[1])})"
-    )
+
+    def who(value: float) -> str:
+        names = [str(r["group"]) for r in rows if float(r["value"]) == value]
+        shown = wording.value_text(next(r for r in rows if float(r["value"]) == value))
+        said = " and ".join(names) if len(names) <= 2 else f"{len(names)} groups"
+        return f"{said} ({shown})"
+
+    return f"{head}: highest {who(top)}, lowest {who(low)}"
 
 
 def measures(

@@ -88,11 +88,11 @@ def test_choropleth_is_offline_classed_and_keys_missing_areas():
     assert (low["name"], low["locations"]) == ("1.0 to under 1.5", ["E12000007"])
     assert (high["name"], high["locations"]) == ("3.0 to 3.5", ["E12000001"])
     assert low["colorscale"][0][1] != high["colorscale"][0][1]
-    # the other seven regions, including South East (no value), are "No data": white with
+    # the other seven regions, including South East (no value), are "No data": pale grey with
     # a dark outline, in the legend, and the hover says so
     assert grey["name"] == "No data" and grey["showlegend"] is True
     assert len(grey["locations"]) == 7 and "E12000008" in grey["locations"]
-    assert grey["colorscale"][0][1] == "#FFFFFF" and grey["marker"]["line"]["color"] == "#505050"
+    assert grey["colorscale"][0][1] == "#EBEBEB" and grey["marker"]["line"]["color"] == "#505050"
     assert ["no data"] in grey["customdata"]
     assert spec["layout"]["legend"]["title"]["text"] == "score"
     assert "http" not in json.dumps(spec["layout"]["map"])

@@ -84,7 +84,7 @@ def test_place_values_ranking_by_region_agrees_with_summary(con):
     # North East (4 + 3) / 2 = 3.5 (Newcastle stale), South East (4 + 2) / 2 = 3.0, London 1.0
     assert list(df["group"]) == ["North East", "South East", "London"]
     assert list(df["value"]) == [3.5, 3.0, 1.0]
-    assert list(df["rank"]) == [1, 2, 3]
+    assert list(df["rank"]) == ["1", "2", "3"]
     assert list(df["coverage"]) == [
         "2 of 3 councils reporting",
         "2 of 2 councils reporting",
@@ -101,7 +101,7 @@ def test_place_values_ranking_by_region_agrees_with_summary(con):
 def test_place_values_council_level_ties_share_a_rank_and_missing_last(con):
     df = views.place_values(con, "data_maturity", "council", Q)
     assert list(df["group"][:2]) == ["Hampshire", "Hartlepool"]  # both 4.0, by name
-    assert list(df["rank"][:5]) == [1, 1, 3, 4, 5]
+    assert list(df["rank"][:5]) == ["=1", "=1", "3", "4", "5"]  # a tie shares its rank
     assert list(df["display"][-2:]) == ["no data", "no data"]
     assert list(df["coverage"][:2]) == ["2026-Q2 return", "2026-Q3 return"]
 

@@ -107,7 +107,7 @@ def test_a_projection_kept_within_a_bound_bends_flat():
     assert list(projection.y) == [1.0, 5.0, 5.0, 5.0]
     assert max(projection.y) <= 5
     # a count from zero in whole numbers
-    assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.dtick == 2
+    assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.dtick == 1  # 0 to 5
 
 
 def test_a_score_is_drawn_on_its_whole_scale():

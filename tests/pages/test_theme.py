@@ -30,7 +30,7 @@ def test_trajectory_has_every_part_named_and_the_right_numbers(app_at, make_db):
     assert names == [
         "Straight path to the target",
         "Actual",
-        "Projection: 7.79 by 2030-Q4",
+        "Projection: 7.8 by 2030-Q4",
         "Baseline 2025-Q2: 0",
         "Target 2030-Q4: 10",
     ]
@@ -44,17 +44,18 @@ def test_trajectory_has_every_part_named_and_the_right_numbers(app_at, make_db):
     # least squares through the three real points (x = 0, 4, 5 from 2025-Q2; y = 0, 1, 2):
     # slope 5/14, mean (3, 1); 2030-Q4 is x = 22: 1 + 5/14 x 19 = 7.79 (zeros for the
     # missing quarters would have made it 6.14). The line drawn is that fitted line, from
-    # the first quarter fitted (1 - 3 x 5/14 = -0.07 in 2025-Q2) to the deadline.
+    # the first quarter fitted (1 - 3 x 5/14 = -0.07 in 2025-Q2, drawn at 0: a count is
+    # never below 0) to the deadline.
     projection = trace(fig, "Projection")
     assert projection["line"]["dash"] == "dot"
     assert projection["x"] == ["2025-Q2", "2030-Q4"]
-    assert round(projection["y"][0], 2) == -0.07 and round(projection["y"][1], 2) == 7.79
+    assert projection["y"][0] == 0 and round(projection["y"][1], 2) == 7.79
     assert trace(fig, "Target")["marker"]["symbol"] == "star"
     assert trace(fig, "Baseline")["marker"]["symbol"] == "diamond"
     assert fig["layout"]["yaxis"]["title"]["text"] == "count"
     assert fig["layout"]["yaxis"]["range"][0] == 0  # a count from zero
     assert fig["layout"]["xaxis"]["ticktext"] == ["2026", "2027", "2028", "2029", "2030"]
-    assert has_text(at, "At the pace of the 3 quarters with data from 2025-Q2 to 2026-Q3: 7.79")
+    assert has_text(at, "At the pace of the 3 quarters with data from 2025-Q2 to 2026-Q3: 7.8 by")
 
 
 def test_status_sentence_with_its_numbers(app_at, make_db):

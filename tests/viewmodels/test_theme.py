@@ -53,7 +53,7 @@ def test_national_view_has_no_breakdown(connected):
     assert ceos.trend.layout.title.subtitle.text == "Number, England, 2025-Q2 to 2026-Q3"
     # fitted to the three quarters with data: slope 5/14 a quarter, 1 + 5/14 x 19 = 7.79
     assert ceos.projection == (
-        "At the pace of the 3 quarters with data from 2025-Q2 to 2026-Q3: 7.79 by 2030-Q4 "
+        "At the pace of the 3 quarters with data from 2025-Q2 to 2026-Q3: 7.8 by 2030-Q4 "
         "(target 10)."
     )
 
