@@ -66,7 +66,7 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F1F1F
 UNIT_AXIS = {
     "percent": "%",
     "count": "count",
-    "score": "score (1 to 5)",
+    "score": "score, 1 to 5",
     "milestone": "achieved (1) or not yet (0)",
 }
 

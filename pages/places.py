@@ -118,7 +118,7 @@ elif not view.has_values:
         icon=":material/hourglass_empty:",
     )
 
-map_col, rank_col = st.columns([5, 6])
+map_col, note_col = st.columns([3, 2])
 with map_col:
     try:
         fig = cache.page_values(
@@ -131,27 +131,28 @@ with map_col:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
     except places.ReferenceDataMissing as exc:  # reference folder missing: say where to put it
         st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
+with note_col:
     if view.map_note:
         st.caption(view.map_note)
     if view.is_map:
         st.caption(places.ATTRIBUTION)
-with rank_col:
-    st.markdown("**Ranking**")
-    st.dataframe(
-        downloads.arrow_table(view.table),
-        hide_index=True,
-        column_config={
-            "rank": st.column_config.TextColumn("Rank", width="small"),
-            "group": st.column_config.TextColumn(view.short_name),
-            "display": st.column_config.TextColumn("Value", width="small"),
-            "coverage": st.column_config.TextColumn("Based on", width="medium"),
-            "target": st.column_config.TextColumn("Target", width="small"),
-            "status": st.column_config.TextColumn("Status", width="medium"),
-        },
-        height="auto",
-        key="places_ranking",
-    )
-    downloads.download_buttons(view.download, view.download_name)
+
+st.markdown("**Ranking**")
+st.dataframe(
+    downloads.arrow_table(view.table),
+    hide_index=True,
+    column_config={
+        "rank": st.column_config.TextColumn("Rank", width="small"),
+        "group": st.column_config.TextColumn(view.short_name),
+        "display": st.column_config.TextColumn("Value", width="small"),
+        "coverage": st.column_config.TextColumn("Based on", width="medium"),
+        "target": st.column_config.TextColumn("Target", width="small"),
+        "status": st.column_config.TextColumn("Status", width="medium"),
+    },
+    height="auto",
+    key="places_ranking",
+)
+downloads.download_buttons(view.download, view.download_name)
 
 if level != "council":
     st.subheader("Trends by group", anchor=False)

@@ -30,7 +30,10 @@ def intro(cfg: mconfig.Config) -> Intro:
             f"Every measure has a baseline in **{cfg.baseline_quarter}** (when the report was published) "
             f'and, where the vision sets one, a target for **{cfg.deadline}**. "Latest" means a council\'s '
             f"most recent value at or before the quarter shown, carried forward at most "
-            f"**{cfg.staleness_quarters} quarters**, so a council that missed one return is not counted as zero."
+            f"**{cfg.staleness_quarters} quarters**, so a council that missed one return is not counted as zero. "
+            "A quarter in which no council reported a measure (or that holds only other kinds of "
+            'data) has no figure for it: a gap in its chart and "not reported" in its table, '
+            "never 0. Registers (exchanges, milestones) count from their first entry."
         ),
         status_rules=(
             "With the baseline value *b* in quarter *t0*, the target *T* at the deadline *D* and the latest "

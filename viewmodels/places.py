@@ -79,7 +79,7 @@ class PlacesView:
     level_name: str  # 'footprint (combined or strategic authority)'
     group_name: str  # one group in words: 'footprint'
     short_name: str  # the ranking's column heading: 'Footprint'
-    unit_label: str  # '%', 'score (1 to 5)'
+    unit_label: str  # '%', 'score, 1 to 5'
     map_note: str | None  # what the map (or the bars) shows and how, under it
     is_map: bool  # a map (attribution under it) rather than bars
     compare_heading: str  # 'Compare regions with England'
@@ -147,10 +147,11 @@ def map_note(level: str, unit: str, measure: str, cfg: mconfig.Config) -> str | 
     if level in ("footprint", "centre"):
         parts.append(
             f"Each {LEVEL_SHORT[level].lower()} is drawn by colouring its member councils; "
-            f"white areas with a dark outline have no value or are in no {LEVEL_SHORT[level].lower()}."
+            f"pale grey areas with a dark outline have no value or are in no "
+            f"{LEVEL_SHORT[level].lower()}."
         )
     else:
-        parts.append("White areas with a dark outline have no value (no data).")
+        parts.append("Pale grey areas with a dark outline have no value (no data).")
     if level == "council" and _yes_no(measure, cfg):
         parts.append("Each council's own answer is yes or no: two classes, not a scale.")
     return " ".join(parts)

@@ -1,7 +1,7 @@
 """Every chart type and map layer in a real Chromium (demo database), desktop and phone,
 each saved on its own (tests/screenshots/charts-<view>-<n>-<width>.png) to be looked at:
 the trajectory of a rate, a count capped by the vision, a score and a relative change; a
-milestone's steps; breakdown bars; the classed maps (region, footprint, centre, council
+milestone's steps; the overview's sparklines; breakdown bars; the classed maps (region, footprint, centre, council
 yes/no and score, counties); counts by region as bars; the small multiples; a comparison
 of regions; the council profile; the coverage heatmap and trend; and a link with values
 that do not exist."""
@@ -15,6 +15,7 @@ from tests.browser.conftest import page_errors, screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 VIEWS = {
+    "overview": "/",
     "theme-standards": "/theme?theme=standards",
     "theme-infrastructure": "/theme?theme=infrastructure&level=region",
     "theme-data": "/theme?theme=data",

@@ -116,7 +116,7 @@ def test_a_score_is_drawn_on_its_whole_scale():
     lo, hi = fig.layout.yaxis.range
     assert lo <= 1 and hi >= 5 and fig.layout.yaxis.dtick == 1
     assert [t.name for t in fig.data] == ["Actual", "Baseline 2025-Q2: 2.40"]
-    assert fig.layout.yaxis.title.text == "score (1 to 5)"
+    assert fig.layout.yaxis.title.text == "score, 1 to 5"
     # a short axis: a tick on every quarter, the year under the first
     assert list(fig.layout.xaxis.tickvals) == ["2025-Q2", "2025-Q3"]
     assert list(fig.layout.xaxis.ticktext) == ["Q2<br>2025", "Q3"]

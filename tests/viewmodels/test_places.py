@@ -50,7 +50,7 @@ def test_region_view(con):
     assert list(view.download.columns) == [
         "rank",
         "region",
-        "value (score (1 to 5))",
+        "value (score, 1 to 5)",  # never "(score (1 to 5))"
         "value as shown",
         "based on",
         "target",
@@ -69,7 +69,7 @@ def test_region_view(con):
         "region",
         "region",
         "Region",
-        "score (1 to 5)",
+        "score, 1 to 5",
     )
     assert view.compare_heading == "Compare regions with England"
     assert view.is_map and "no value" in view.map_note

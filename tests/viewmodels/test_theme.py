@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from viewmodels import theme
 
 
@@ -94,3 +96,34 @@ def test_group_target_one_number_one_per_group_or_none():
     assert theme.group_target(split, is_milestone=False) == [2.0, None, 4.0]
     assert theme.group_target(pd.DataFrame({"target": [None, None]}), is_milestone=False) is None
     assert theme.group_target(same, is_milestone=True) is None
+
+
+def test_every_chart_draws_the_projection_the_status_rests_on(connected, cfg):
+    """On the demo: each trajectory's projection ends at the summary's projected value
+    (the number the status sentence and the tables give), inside the measure's bounds,
+    and no actual point sits in a quarter its source holds no data in."""
+    import math
+
+    from metrics import summary
+
+    con = connected("demo")
+    rows = summary.summary(con, "2026-Q3").set_index("id")
+    checked = 0
+    for theme_id in cfg.themes:
+        for m in theme.measures(con, theme_id, "2026-Q3", "national").measures:
+            if cfg.measures[m.id].is_milestone:
+                continue
+            series = summary.series(con, m.id, up_to="2026-Q3").set_index("quarter")["value"]
+            actual = next(t for t in m.trend.data if t.name == "Actual")
+            for q, v in zip(actual.x, actual.y):
+                assert (v is None) == math.isnan(series[q]), (m.id, q)
+            projected = rows.loc[m.id, "projected_at_deadline"]
+            drawn = [t for t in m.trend.data if (t.name or "").startswith("Projection")]
+            if cfg.measures[m.id].target is None:
+                assert not drawn  # a tracked measure has no deadline to project to
+                continue
+            assert drawn[0].y[-1] == pytest.approx(projected), m.id
+            lo, hi = cfg.measures[m.id].bounds
+            assert all((lo is None or y >= lo) and (hi is None or y <= hi) for y in drawn[0].y)
+            checked += 1
+    assert checked == 7  # the measures with a numeric target
