@@ -175,6 +175,8 @@ def time_axis(fig: go.Figure, axis: Sequence[str], *, most: int = 8, **kw) -> No
     if not axis:
         return
     vals, text = quarter_ticks(axis, most)
+    if any("<br>" in t for t in text) and fig.layout.showlegend is not False:
+        fig.update_layout(legend_y=-0.3)  # below two lines of tick labels, not on them
     fig.update_xaxes(
         type="category",
         categoryorder="array",

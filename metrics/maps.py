@@ -387,9 +387,7 @@ def choropleth(
     missing = df[df["cls"].isna()].set_index("code")
     fig = go.Figure()
     for i, c in enumerate(classes):
-        part = shown[shown["cls"] == i]
-        if part.empty:
-            continue
+        part = shown[shown["cls"] == i]  # an empty class is still keyed: the scale is whole
         fig.add_trace(
             go.Choroplethmap(
                 geojson=only(part["code"]),

@@ -495,25 +495,3 @@ def compare_footprints(
 ) -> dict[str, list[tuple[str, float | None]]]:
     """Two to four footprints' series against England: {name: [(quarter, value)]}."""
     return compare_groups(con, measure_id, "footprint", footprint_codes, up_to, config)
-
-
-__all__ = [
-    "compare_footprints",
-    "compare_groups",
-    "council_trends",
-    "council_values",
-    "councils",
-    "default_measure",
-    "england_row",
-    "footprint_options",
-    "footprints",
-    "group_options",
-    "group_trends",
-    "has_values",
-    "map_values",
-    "measure_unit",
-    "measures_for_places",
-    "place_measure_options",
-    "place_values",
-    "series_range",
-]

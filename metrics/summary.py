@@ -11,7 +11,8 @@ status_label, status_reason, expected_progress (E), expected_now (b + E, where t
 straight path is by now), ratio (R), projected_at_deadline, projected_quarter_reached,
 direction, direction_change, direction_from, previous_value, quarters_with_data,
 coverage_reporting, coverage_total, explanation, method, previous_quarter,
-projection_from, projection_from_value, projection_slope, projection_points.
+projection_from, projection_from_value, projection_slope, projection_points,
+direction_tolerance (a change within it is "stable").
 
 - A quarter in which the measure's own source holds no data has no value (never 0);
   ``previous_value`` is the value of ``previous_quarter``, the latest quarter before the
@@ -89,6 +90,7 @@ COLUMNS = [
     "projection_from_value",
     "projection_slope",
     "projection_points",
+    "direction_tolerance",
 ]
 SERIES_COLUMNS = [
     "quarter",
@@ -268,6 +270,7 @@ def _row(
         projection_from_value=None,
         projection_slope=None,
         projection_points=None,
+        direction_tolerance=m.tolerance,
     )
     if m.is_milestone:
         row["status"] = P.milestone_status(bool(value))

@@ -294,7 +294,8 @@ def explain(row: Row) -> str:
 
 
 def direction_text(row: Row) -> str:
-    """'improving (+6.4 points since 2025-Q4)', 'stable (-0.1 points since 2025-Q4)'."""
+    """'improving (+6.4 points since 2025-Q4)', 'stable (-0.1 points since 2025-Q4, within
+    1.0 points)'."""
     direction = _v(row, "direction")
     if not direction:
         return "no direction of travel yet"
@@ -302,7 +303,10 @@ def direction_text(row: Row) -> str:
     words = DIRECTION_LABELS.get(direction, (str(direction), ""))[0].lower()
     if change is None:
         return words
-    return f"{words} ({signed(change, str(_v(row, 'unit') or ''))} since {frm})"
+    unit = str(_v(row, "unit") or "")
+    tol = _num(_v(row, "direction_tolerance"))
+    within = f", within {tolerance_text(tol, unit)}" if direction == "stable" and tol else ""
+    return f"{words} ({signed(change, unit)} since {frm}{within})"
 
 
 # ---------------------------------------------------------------- charts

@@ -23,8 +23,8 @@ def test_theme(demo_server, viewport, request):
     legend = pg.locator(".js-plotly-plot .legendtext").evaluate_all(
         "els => els.map(e => e.textContent)"
     )
-    for name in ("Straight path to target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
-        assert name in legend
+    for name in ("Straight path to the target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
+        assert any(text.startswith(name) for text in legend), name
     assert pg.get_by_text("of the pace needed").first.is_visible()
     pg.get_by_role("tab", name="Table").first.click()  # the table is drawn on demand
     wait_for_app(pg)
@@ -34,8 +34,8 @@ def test_theme(demo_server, viewport, request):
     with pg.expect_download() as download:
         buttons.filter(has_text="CSV").first.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
-    assert text.startswith("series,quarter or group,value (count)\n")
-    assert "Straight path to target,2030-Q4,15" in text
+    assert text.startswith("series,quarter or group,value (count),note\n")
+    assert "Straight path to the target,2030-Q4,15," in text
     width = pg.evaluate("() => document.documentElement.scrollWidth")
     assert width <= pg.viewport_size["width"]
     screenshot(pg, f"theme-{'desktop' if viewport == 'page' else 'mobile'}")

@@ -82,9 +82,15 @@ def test_choropleth_is_offline_classed_and_keys_missing_areas():
     spec = json.loads(fig.to_json())
     assert {t["type"] for t in spec["data"]} == {"choroplethmap"}  # MapLibre, not geo + CDN
     assert spec["layout"]["map"]["style"] == "white-bg"  # no tiles, no glyphs
-    # 1.0 and 3.5 (the unknown code's 9.0 dropped): classes 0.5 wide from 1.0 to 3.5, the
-    # empty ones left out; each a legend entry with its range
-    low, high, grey = spec["data"]
+    # 1.0 and 3.5 (the unknown code's 9.0 dropped): classes 0.5 wide from 1.0 to 3.5, each
+    # a legend entry with its range
+    low, *empty, high, grey = spec["data"]
+    assert [t["name"] for t in empty] == [
+        "1.5 to under 2.0",
+        "2.0 to under 2.5",
+        "2.5 to under 3.0",
+    ]
+    assert all(t["locations"] == [] for t in empty)  # keyed in the legend, nothing drawn
     assert (low["name"], low["locations"]) == ("1.0 to under 1.5", ["E12000007"])
     assert (high["name"], high["locations"]) == ("3.0 to 3.5", ["E12000001"])
     assert low["colorscale"][0][1] != high["colorscale"][0][1]

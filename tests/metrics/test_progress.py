@@ -296,6 +296,20 @@ def test_explain_other_statuses():
         )
         == "No target: tracked; improving (+16.9 points since 2025-Q4): 28.0% in 2026-Q3."
     )
+    # stable says within what: points for a rate, never "within 1.0%"
+    stable = {
+        **base,
+        "status": "tracked",
+        "value": 17.9,
+        "direction": "stable",
+        "direction_change": -0.1,
+        "direction_from": "2025-Q4",
+        "direction_tolerance": 1.0,
+    }
+    assert W.explain(stable) == (
+        "No target: tracked; stable (-0.1 points since 2025-Q4, within 1.0 points): "
+        "17.9% in 2026-Q3."
+    )
     assert (
         W.explain({**base, "unit": "milestone", "status": "not_yet"})
         == "Not yet achieved as of 2026-Q3."

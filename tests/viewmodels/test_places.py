@@ -142,14 +142,19 @@ def test_map_of_regions(con):
     # classes of a round width (0.5 between 1.0 and 3.5), each a legend entry with its
     # range, and "No data" for the six regions of England without a value here
     classes = {t.name: list(t.locations) for t in fig.data}
-    assert classes == {
-        "1.0 to under 1.5": ["E12000007"],
-        "3.0 to 3.5": ["E12000001", "E12000008"],
-        "No data": sorted(
-            c for c in classes["No data"] if c not in ("E12000001", "E12000007", "E12000008")
-        ),
-    }
+    assert list(classes) == [
+        "1.0 to under 1.5",
+        "1.5 to under 2.0",  # empty classes are keyed too: the scale is whole
+        "2.0 to under 2.5",
+        "2.5 to under 3.0",
+        "3.0 to 3.5",
+        "No data",
+    ]
+    assert classes["1.0 to under 1.5"] == ["E12000007"]
+    assert classes["3.0 to 3.5"] == ["E12000001", "E12000008"]
+    assert classes["2.0 to under 2.5"] == []
     assert len(classes["No data"]) == 6
+    assert not {"E12000001", "E12000007", "E12000008"} & set(classes["No data"])
     assert all(t.showlegend for t in fig.data)
     no_data = fig.data[-1]
     assert no_data.colorscale[0][1] == "#EBEBEB" and no_data.marker.line.color == "#505050"
