@@ -298,7 +298,7 @@ def chart_table(fig: go.Figure, *, unit: str = "") -> pd.DataFrame:
         xs, ys = list(trace.x or []), list(trace.y or [])
         for x, y in zip(xs, ys):
             where, value = (y, x) if horizontal else (x, y)
-            value = _num(value)
+            value = None if _num(value) is None else value  # a count stays whole
             note = NOT_REPORTED if value is None else ""
             rows.append({"series": name, "quarter or group": where, "value": value, "note": note})
     table = pd.DataFrame(rows, columns=["series", "quarter or group", "value", "note"])

@@ -267,9 +267,12 @@ def explain(row: Row) -> str:
                 f"expected by {q} on the straight path to {_bare(t, 0)} by {d}: {pace}: "
                 f"{words}."
             )
-        joint = "of the" if unit == "count" else "against the"
+        if v is not None and expected is not None and v >= expected:
+            joint = ", ahead of the"
+        else:
+            joint = " of the" if unit == "count" else " against the"
         return (
-            f"We have {f(v)} {joint} {expected_text(expected, unit)} expected by {q} on the "
+            f"We have {f(v)}{joint} {expected_text(expected, unit)} expected by {q} on the "
             f"straight path from {f(b)} in {bq} to {target_short(row)} by {d}: {pace}: {words}."
         )
     if st == "deteriorating":

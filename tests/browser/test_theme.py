@@ -35,7 +35,7 @@ def test_theme(demo_server, viewport, request):
         buttons.filter(has_text="CSV").first.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert text.startswith("series,quarter or group,value (count),note\n")
-    assert "Straight path to the target,2030-Q4,15," in text
+    assert "Straight path to the target,2030-Q4,15" in text
     width = pg.evaluate("() => document.documentElement.scrollWidth")
     assert width <= pg.viewport_size["width"]
     screenshot(pg, f"theme-{'desktop' if viewport == 'page' else 'mobile'}")

@@ -243,6 +243,13 @@ def test_explain_on_track_sentence_has_the_numbers():
         "We have 3 of the 4.2 expected by 2026-Q3 on the straight path from 1 in 2025-Q2 to "
         "15 by 2030-Q4: 63% of the pace needed: acceleration needed."
     )
+    # ahead of the straight path: "ahead of", not "2 of the 1.1 expected"
+    ahead = dict(row, status="on_track", value=2.0, baseline=0.0, target=5.0)
+    ahead.update(expected_now=5 * 5 / 22, ratio=2 / (5 * 5 / 22))
+    assert W.explain(ahead) == (
+        "We have 2, ahead of the 1.1 expected by 2026-Q3 on the straight path from 0 in "
+        "2025-Q2 to 5 by 2030-Q4: 176% of the pace needed: on track."
+    )
     # moving away from the target: said in points, not as a negative share of the pace
     rate = dict(
         row,
