@@ -132,6 +132,7 @@ def clear() -> None:
     _VERSIONS.clear()
     _MEMO.clear()
     _CONFIG_STATES.clear()
+    _REGISTER_STATES.clear()
 
 
 def quarters(version: int | None = None) -> list[str]:
@@ -179,6 +180,30 @@ def _config_state() -> tuple[str, int, int]:
     if state not in _CONFIG_STATES:
         boundary.config()
         _CONFIG_STATES.add(state)
+    return state
+
+
+_REGISTER_STATES: set[tuple[str, int, int]] = set()
+
+
+def register_state() -> tuple[str, int, int]:
+    """The register file's path, modification time and size ($TRACKER_REGISTER or
+    metrics/register.toml): pass it to the view-models that read the register, so their
+    cached values follow an edit of the file without any upload. One stat per call; the
+    file is read (and validated: a broken register stops the page with its message, which
+    names the entry) only when this state has not been seen reading well before."""
+    from domain import register as dregister
+
+    path = str(dregister.path())
+    try:
+        st_ = os.stat(path)
+    except OSError:
+        boundary.register()  # says what is wrong with the file and stops
+        raise
+    state = (path, st_.st_mtime_ns, st_.st_size)
+    if state not in _REGISTER_STATES:
+        boundary.register()
+        _REGISTER_STATES.add(state)
     return state
 
 
