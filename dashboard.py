@@ -37,6 +37,7 @@ PAGES = {
     "Progress": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/theme.py", title="Themes", icon=":material/trending_up:"),
+        st.Page("pages/delivery.py", title="Delivery", icon=":material/task_alt:"),
         st.Page("pages/places.py", title="Places", icon=":material/map:"),
         st.Page("pages/council.py", title="Council profile", icon=":material/account_balance:"),
     ],
