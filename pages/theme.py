@@ -1,6 +1,7 @@
 """Theme: each measure of one theme (chosen by selector and ?theme= in the URL) against its
 trajectory, with its status explained, its breakdown by the chosen geography, a table
-view of every chart and CSV/Excel downloads of every table."""
+view of every chart and CSV/Excel downloads of every table; beside them the theme's
+actions of the register, each linked to its page on the Delivery page."""
 
 import streamlit as st
 
@@ -28,6 +29,19 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "la
 shown = cache.page_values(
     themes.measures, theme_id, quarter, level, version=st.session_state.get("data_version")
 )
+acts = cache.page_values(
+    themes.actions,
+    theme_id,
+    quarter,
+    cache.register_state(),
+    version=st.session_state.get("data_version"),
+)
+with_actions = st.expander(
+    acts.label, icon=":material/task_alt:", key=f"theme-actions-{theme_id}", on_change="rerun"
+)
+if with_actions.open:  # drawn only when opened
+    with with_actions:
+        st.markdown(acts.table, unsafe_allow_html=True)
 for m in shown.measures:
     card = m.card
     st.subheader(m.title, anchor=m.id, divider="gray")
@@ -36,6 +50,8 @@ for m in shown.measures:
     st.caption(
         " · ".join(t for t in (f"{card.value} in {quarter}", card.coverage, card.change) if t)
     )
+    if m.id in acts.by_measure:
+        st.caption(acts.by_measure[m.id], unsafe_allow_html=True)
     # Tabs that rerun: only the open one is drawn (a table and its downloads cost a rerun
     # nothing until someone asks for them).
     chart_tab, table_tab = st.tabs(["Chart", "Table"], key=f"trend-view-{m.id}", on_change="rerun")

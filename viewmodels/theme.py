@@ -1,5 +1,6 @@
 """The theme page: each measure of one theme against its trajectory, its status in one
-sentence, and its breakdown by the geography level chosen in the frame."""
+sentence, and its breakdown by the geography level chosen in the frame; beside them the
+theme's actions of the register (``actions``, from viewmodels.delivery)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from metrics import config as mconfig
 from metrics import figures
 from metrics import summary as msummary
 from metrics.progress import explain
+from viewmodels import delivery
 from viewmodels.text import LEVELS, Card, Row, by, card, is_missing, status_label, target_text, val
 
 
@@ -181,3 +183,11 @@ def measures(
             )
         )
     return ThemeView(level_name=level_name, measures=tuple(out))
+
+
+def actions(
+    con: Any, theme_id: str, quarter: str | None, register_file: tuple[Any, ...]
+) -> delivery.ThemeActions:
+    """The theme's actions of the register, beside its measures: each linked to its page
+    on the Delivery page (``register_file``: ui.cache.register_state())."""
+    return delivery.theme_actions(con, theme_id, quarter, register_file)
