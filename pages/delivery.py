@@ -112,11 +112,17 @@ def update_form(a: delivery_action.ActionView, user: str) -> None:
     """The analysts' form: one update of this action, loaded as a one-row upload."""
     f = a.form
     st.subheader(f"Record an update for {a.id}", anchor=False)
+    st.caption(
+        "Checked by the same rules as an uploaded file and loaded as one batch (see Upload "
+        "history). The form starts from the latest update; an update for a quarter already "
+        "reported replaces it."
+    )
     with st.form(f"delivery_update_{a.id}"):
         left, right = st.columns(2)
         quarter_ = left.selectbox(
             "Quarter",
             f.quarters,
+            key=f"update_quarter_{a.id}",
             index=f.quarters.index(f.quarter),
             help="The status as at this quarter. An update for a quarter already reported "
             "replaces it (the replaced one is kept and the batch can be rolled back).",
@@ -124,6 +130,7 @@ def update_form(a: delivery_action.ActionView, user: str) -> None:
         status = right.selectbox(
             "Status",
             list(f.statuses),
+            key=f"update_status_{a.id}",
             index=list(f.statuses).index(f.status),
             format_func=f.statuses.get,
             help="Completed needs evidence; off track and dropped need a reason.",
@@ -131,27 +138,35 @@ def update_form(a: delivery_action.ActionView, user: str) -> None:
         confidence = left.selectbox(
             "Confidence of finishing by the due quarter",
             list(f.confidences),
+            key=f"update_confidence_{a.id}",
             index=list(f.confidences).index(f.confidence),
             format_func=f.confidences.get,
         )
         due = right.selectbox(
             "Due quarter",
             f.dues,
+            key=f"update_due_{a.id}",
             index=f.dues.index(f.due),
             format_func=lambda d: d or "not set",
             help="When it is now planned to finish. Moving it needs a reason.",
         )
         reason = st.text_input(
             "Reason",
+            f.reason,
+            key=f"update_reason_{a.id}",
             max_chars=1000,
             help="Why the due quarter moved, or why the action is off track or dropped.",
         )
         evidence = st.text_input(
             "Evidence",
+            f.evidence,
+            key=f"update_evidence_{a.id}",
             max_chars=1000,
             help="What shows the work: a description, or a link starting http:// or https://.",
         )
-        commentary = st.text_area("Commentary", max_chars=1000)
+        commentary = st.text_area(
+            "Commentary", f.commentary, max_chars=1000, key=f"update_commentary_{a.id}"
+        )
         submitted = st.form_submit_button(
             "Record this update", type="primary", icon=":material/save:"
         )
@@ -182,6 +197,8 @@ def update_form(a: delivery_action.ActionView, user: str) -> None:
         return
     if report.batch_id is not None:
         st.session_state["delivery_done"] = [("ok", md(report.summary()))]
+        for field in ("quarter", "status", "confidence", "due", "reason", "evidence", "commentary"):
+            st.session_state.pop(f"update_{field}_{a.id}", None)  # the form starts afresh
         st.rerun()
     if report.duplicate_of is not None:
         st.warning(md(report.summary()), icon=":material/content_copy:")

@@ -59,6 +59,12 @@ class UpdateForm:
     confidence: str
     dues: tuple[str, ...]  # '' first: none
     due: str
+    # The texts of the update already stored for ``quarter`` (recording it again replaces
+    # it: start from what it said); for a new quarter, the latest reason while the action
+    # is off track or dropped (it needs one every quarter), else nothing.
+    reason: str = ""
+    evidence: str = ""
+    commentary: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +237,9 @@ def action(
                 break
         timeline = " → ".join(steps)
     quarters_ = tuple(reversed(Q.between(reg.baseline_quarter, Q.current())))
+    form_quarter = q if q in quarters_ else quarters_[0]
+    same = next((u for u in updates if u["quarter"] == form_quarter), None)
+    needs_reason = r["status"] in ("off_track", "dropped")
     last_due = max(Q.shift(Q.current(), 20), r["due_quarter"] or "")
     return ActionView(
         id=action_id,
@@ -257,13 +266,16 @@ def action(
         measures=measure_links(con, r["measures"], cfg, quarter, level),
         form=UpdateForm(
             quarters=quarters_,
-            quarter=q if q in quarters_ else quarters_[0],
+            quarter=form_quarter,
             statuses={s: status_label(s) for s in D.STATUSES},
             status=r["status"] if r["status"] in D.STATUSES else "not_started",
             confidences={"": "not given", "high": "high", "medium": "medium", "low": "low"},
             confidence=r["confidence"] or "",
             dues=("", *Q.between(reg.baseline_quarter, last_due)),
             due=r["due_quarter"] or "",
+            reason=(same or {}).get("reason") or (r["reason"] if needs_reason else "") or "",
+            evidence=(same or {}).get("evidence") or "",
+            commentary=(same or {}).get("commentary") or "",
         ),
     )
 
