@@ -296,7 +296,7 @@ with st.container(horizontal=True, gap="small", key="delivery_filters"):
     )
 keep_in_url("search", search.strip(), "")
 
-table = delivery.filter_table(v, delivery.Filters(search=search, **chosen))
+table = cache.derived(delivery.filter_table, v, delivery.Filters(search=search, **chosen))
 st.caption(
     f"{len(table)} of {v.total} actions. Select a row to open that action, or pick it below."
 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -133,6 +134,7 @@ def clear() -> None:
     _MEMO.clear()
     _CONFIG_STATES.clear()
     _REGISTER_STATES.clear()
+    _DERIVED.clear()
 
 
 def quarters(version: int | None = None) -> list[str]:
@@ -241,3 +243,26 @@ def config_values(builder: Callable[..., T], *args: Any) -> T:
         ("config_values",) + key,
         lambda: boundary.guard(_builder(key[0], key[1]), boundary.config(), *args),
     )
+
+
+# Values worked out from a view-model's value by a pure function (a table filtered by the
+# page's widgets), per process, by the value's identity and the arguments: page_values
+# hands every rerun the same object, so a rerun with the same filters gets the same
+# result (and ui.downloads.arrow_table's conversion of it) for a dict lookup. A weak
+# reference checks the identity still names the same value.
+_DERIVED: dict[tuple[Any, ...], tuple[weakref.ref[Any], Any]] = {}
+_DERIVED_MAX = 256
+
+
+def derived(fn: Callable[..., T], value: Any, *args: Any) -> T:
+    """``fn(value, *args)`` for a ``value`` that page_values returned (``fn`` pure,
+    ``args`` hashable), computed once per value and arguments. Never change the result."""
+    key = (fn.__module__, fn.__qualname__, id(value), args)
+    hit = _DERIVED.get(key)
+    if hit is not None and hit[0]() is value:
+        return hit[1]
+    result = fn(value, *args)
+    if len(_DERIVED) >= _DERIVED_MAX:
+        _DERIVED.pop(next(iter(_DERIVED)), None)  # the oldest entry
+    _DERIVED[key] = (weakref.ref(value), result)
+    return result

@@ -230,3 +230,26 @@ def test_a_refused_update_shows_the_message_and_writes_nothing(signed_in, db):
     assert list(problems["column"]) == ["evidence"]
     assert problems["expected"].iloc[0].startswith("status is completed, so evidence is required")
     assert not at.success
+
+
+def test_editing_the_register_changes_the_figures_without_a_batch(
+    app_at, db, tmp_path, monkeypatch
+):
+    from domain import register as dreg
+
+    register = tmp_path / "register.toml"
+    text = dreg.DEFAULT_PATH.read_text(encoding="utf-8")
+    register.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TRACKER_REGISTER", str(register))
+    at = app_at(db, PAGE)
+    assert any("**30** nobody owns yet" in t for t in texts(at))
+    before = batches(db)
+    block = 'id = "REC-data-2"\nkind = "recommendation"\n'
+    register.write_text(text.replace(block, block + 'owner = "mhclg"\n', 1), encoding="utf-8")
+    at.run()
+    assert any("**29** nobody owns yet" in t for t in texts(at))  # the forum set an owner
+    assert batches(db) == before
+    register.write_text(text.replace(block, block + 'owner = "nobody"\n', 1), encoding="utf-8")
+    at.run()
+    assert at.error[0].value.startswith("The register of actions cannot be used: register.toml")
+    assert "REC-data-2" in at.error[0].value
