@@ -84,7 +84,10 @@ def show_action(a: delivery_action.ActionView) -> None:
             downloads.arrow_table(a.history),
             hide_index=True,
             key="delivery_history",
+            placeholder="",
             column_config={
+                "commentary": st.column_config.TextColumn("commentary", width="medium"),
+                "reason": st.column_config.TextColumn("reason", width="medium"),
                 "evidence link": st.column_config.LinkColumn("evidence link"),
                 "batch": st.column_config.NumberColumn("batch", format="%d"),
             },
@@ -118,7 +121,7 @@ def update_form(a: delivery_action.ActionView, user: str) -> None:
         "reported replaces it."
     )
     with st.form(f"delivery_update_{a.id}"):
-        left, right = st.columns(2)
+        left, right = st.columns(2)  # two rows of two: in reading order on a phone too
         quarter_ = left.selectbox(
             "Quarter",
             f.quarters,
@@ -135,6 +138,7 @@ def update_form(a: delivery_action.ActionView, user: str) -> None:
             format_func=f.statuses.get,
             help="Completed needs evidence; off track and dropped need a reason.",
         )
+        left, right = st.columns(2)
         confidence = left.selectbox(
             "Confidence of finishing by the due quarter",
             list(f.confidences),
