@@ -259,10 +259,7 @@ if v.attention:
     )
     if why.open:
         with why:
-            st.markdown(
-                "\n".join(f"- {link}: {text}" for _, link, text in v.attention),
-                unsafe_allow_html=True,
-            )
+            st.markdown(v.attention_markdown, unsafe_allow_html=True)
 
 st.subheader("Who should be doing what", anchor="who-should-be-doing-what")
 st.caption(

@@ -151,7 +151,8 @@ class DeliveryView:
     flags: str = ""  # needs attention, overdue, nobody owns: one markdown line
     counts_note: str = ""  # what 'not reported' and 'needs attention' mean
     intro: str = ""
-    attention: tuple[tuple[str, str, str], ...] = ()  # (id, link, why) needing attention
+    attention: tuple[str, ...] = ()  # ids of the actions needing attention
+    attention_markdown: str = ""  # each linked to its page, with why (escaped): a list
     grid: str = ""  # the organisation x theme table, markdown with links
     cells: pd.DataFrame | None = None  # metrics.delivery's cells (for tests and downloads)
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TABLE_COLUMNS))
@@ -244,8 +245,10 @@ def view(con: Any, quarter: str | None, register_file: RegisterFile) -> Delivery
             f"next steps and who should be doing what), as at {q}: each action's latest "
             "update at or before that quarter."
         ),
-        attention=tuple(
-            (r["id"], action_link(r["id"], q), "; ".join(r["attention_why"]))
+        attention=tuple(r["id"] for r in records if r["needs_attention"]),
+        attention_markdown="\n".join(
+            f"- {anchor(action_link(r['id'], q), plain(r['id']))}: "
+            + plain("; ".join(r["attention_why"]))
             for r in records
             if r["needs_attention"]
         ),

@@ -67,6 +67,12 @@ def test_counts_by_status(app_at, db):
     grid = next(m.value for m in at.markdown if m.value.startswith("| Who |"))
     assert grid.count('target="_self"') == 36
     assert len(rows(at, "delivery_table")) == 66
+    assert [e.label for e in at.expander][0] == "Why 3 actions need attention"
+    at.session_state["delivery_why"] = True  # drawn when opened
+    at.run()
+    why = next(t for t in texts(at) if t.startswith("- <a "))
+    assert why.count("\n- ") == 2 and 'href="delivery?action=ROLE-councils-skills' in why
+    assert "Overdue&#58; due 2026\\-Q2, not completed by 2026\\-Q3" in why
 
 
 def test_filters_come_from_and_go_to_the_url(app_at, db):

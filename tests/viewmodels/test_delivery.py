@@ -46,11 +46,11 @@ def test_counts_by_status_in_words_and_icons(view):
     assert (view.total, view.needs_attention, view.overdue, view.unassigned) == (66, 3, 1, 30)
     assert "**3** need attention" in view.flags and "**1** overdue" in view.flags
     assert "**30** nobody owns yet" in view.flags
-    assert [a[0] for a in view.attention] == [
+    assert view.attention == (
         "REC-data-1",
         "ROLE-councils-skills",
         "ROLE-mhclg-standards",
-    ]
+    )
 
 
 def test_the_organisation_by_theme_table(view):
