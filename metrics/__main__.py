@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "board-pack":
         return board_pack(args, parser)
     if args.command == "delivery":
-        from metrics.delivery import main as delivery_main
+        from metrics.delivery_cli import main as delivery_main
 
         return delivery_main(args)
     from metrics import config as mconfig
