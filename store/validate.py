@@ -14,12 +14,13 @@ temporary objects of the connection.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import duckdb
 
 from store import kinds as _kinds
-from store import quarters
+from store import limits, quarters
 from store.kinds import Column, Kind
 from store.normalise import NAME_KEY_SQL
 from store.read import _RAW, STAGE, Staged
@@ -66,7 +67,69 @@ def personal_header(key: str) -> bool:
 
 _EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 _NINO_RE = r"\s*[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\s*"
-_FORMULA_RE = r"^\s*(=|@|[+\-][^0-9.\s])"
+# A formula, in SQL (RE2): =, @, + or - first, after anything invisible (spaces of any
+# kind, tabs, line breaks, control and format characters such as a zero-width space).
+# A sign is a formula unless the whole value (list item) is a plain number: "-5" and
+# "+1.5%" are values, "-2+3+cmd|' /C calc'!A0" is not.
+_INVISIBLE = r"[\s\pZ\pC]"
+_PLAIN_NUMBER = r"£?\s*([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+)?\s*%?"
+_FORMULA_START = f"^{_INVISIBLE}*[=@+\\-]"  # (the quick test: some rule below may apply)
+_FORMULA_RE = f"^{_INVISIBLE}*[=@]"
+_SIGN_RE = f"^{_INVISIBLE}*[+\\-]"
+_SIGNED_NUMBER_RE = f"{_INVISIBLE}*[+\\-]{_INVISIBLE}*{_PLAIN_NUMBER}{_INVISIBLE}*"
+
+
+def formula_sql(x: str, items: bool) -> str:
+    """SQL: does the text ``x`` look like a formula? ``items``: look at every item of a
+    ';'-separated list too (a list item becomes a cell of its own when a spreadsheet
+    splits the list, and ';' is a delimiter for CSV in much of Europe)."""
+
+    def one(v: str) -> str:
+        return (
+            f"(regexp_matches({v}, '{_FORMULA_RE}') OR (regexp_matches({v}, '{_SIGN_RE}') "
+            f"AND NOT regexp_full_match({v}, '{_SIGNED_NUMBER_RE}')))"
+        )
+
+    if not items:
+        return one(x)
+    return f"coalesce(list_bool_or(list_transform(string_split({x}, ';'), lambda v: {one('v')})), false)"
+
+
+def formula_start_sql(x: str, items: bool) -> str:
+    """SQL: a cheap test that is true for every value formula_sql is true for."""
+    start = "(^|;)" if items else "^"
+    return f"regexp_matches({x}, '{start}{_INVISIBLE}*[=@+\\-]')"
+
+
+_PLAIN_NUMBER_PY = re.compile(_PLAIN_NUMBER)
+
+
+def _visible_from(text: str) -> str:
+    """``text`` without what comes before its first visible character."""
+    i = 0
+    while i < len(text) and (text[i].isspace() or unicodedata.category(text[i])[0] in "ZC"):
+        i += 1
+    return text[i:]
+
+
+def formula_like(value: str, items: bool = True) -> bool:
+    """Python twin of formula_sql (and what metrics.export neutralises)."""
+    for item in value.split(";") if items else [value]:
+        s = _visible_from(item)
+        if not s:
+            continue
+        if s[0] in "=@":
+            return True
+        if s[0] in "+-":
+            rest = _visible_from(s[1:])
+            end = len(rest)
+            while end and (
+                rest[end - 1].isspace() or unicodedata.category(rest[end - 1])[0] in "ZC"
+            ):
+                end -= 1
+            if not _PLAIN_NUMBER_PY.fullmatch(rest[:end]):
+                return True
+    return False
 
 
 # --- SQL helpers -----------------------------------------------------------------------
@@ -126,7 +189,7 @@ def _number_sql(x: str, r: str, whole: bool, n: str | None = None) -> str:
     return (
         f"CASE WHEN CAST({n} AS VARCHAR) = {x} THEN CAST({n} AS {cast}) "
         f"WHEN regexp_full_match({r}, '{pattern}') THEN "
-        f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
+        f"(CASE WHEN contains({r}, '-') AND regexp_matches({r}, '[1-9]') THEN -1 ELSE 1 END) * "
         f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END"
     )
 
@@ -398,7 +461,8 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     # 2. Cell values anywhere in the file: formulas, e-mail addresses, NI numbers.
     label_of = {f"c{i}": (h.strip() or f"column {i + 1}") for i, h in enumerate(staged.headers)}
     # (Typed columns refuse such values anyway, and say why: see _classify.)
-    problems += _cell_checks(con, free, label_of)
+    text_only = {col for name, col in col_of.items() if known[name].type == "text" and col in free}
+    problems += _cell_checks(con, free, label_of, text_only)
 
     # 3. Resolve councils, quarters and regions once per distinct spelling (for a key
     # that ends in a choice column, from the rows grouped once by the rest of the key).
@@ -414,6 +478,20 @@ def validate(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> Vali
     con.execute(view)
     count = "SELECT count(*) FROM " + TYPED
     rows = con.execute(count).fetchall()[0][0]
+    if rows == 0:
+        problems.append(
+            (
+                1,
+                Problem(
+                    "error",
+                    None,
+                    None,
+                    None,
+                    f"the file has a header row (row {hr}) but no rows of data: every row "
+                    "below it is blank. Nothing to load.",
+                ),
+            )
+        )
 
     # 5. Rules over the typed rows.
     if grouped:
@@ -449,17 +527,21 @@ def _collect(con, sql: str, params, make) -> list[tuple[int, Problem]]:
     return out
 
 
-def _cell_checks(con, free: dict[str, str], label_of: dict[str, str]) -> list[tuple[int, Problem]]:
-    """``free``: file column c<i> -> the staged column holding its text."""
+def _cell_checks(
+    con, free: dict[str, str], label_of: dict[str, str], text_only: set[str] = frozenset()
+) -> list[tuple[int, Problem]]:
+    """``free``: file column c<i> -> the staged column holding its text. ``text_only``:
+    the file columns that are a kind's text column (a formula is looked for at the start
+    of the value; elsewhere at the start of every ';'-separated item too)."""
     out = []
     for cell, c in free.items():
         label = label_of[cell]
+        items = cell not in text_only
         sql = (
             f"SELECT _row, {c}, count(*) OVER (), "
-            f"regexp_matches({c}, '{_FORMULA_RE}') AS formula, "
+            f"{formula_sql(c, items)} AS formula, "
             f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
-            f"FROM {STAGE} WHERE (left(ltrim({c}), 1) IN ('=', '@', '+', '-') "
-            f"AND regexp_matches({c}, '{_FORMULA_RE}')) "
+            f"FROM {STAGE} WHERE ({formula_start_sql(c, items)} AND {formula_sql(c, items)}) "
             f"OR (contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}')) "
             f"OR (length({c}) BETWEEN 9 AND 15 AND regexp_full_match({c}, '{_NINO_RE}')) "
             f"ORDER BY _row LIMIT {MAX_LISTED}"
@@ -487,13 +569,13 @@ def _short(v) -> str | None:
     return s if len(s) <= 80 else s[:77] + "..."
 
 
-_FORMULA_PY = re.compile(_FORMULA_RE)
 _EMAIL_PY = re.compile(_EMAIL_RE)
 _NINO_PY = re.compile(_NINO_RE)
 
 FORMULA_MSG = (
-    "looks like a spreadsheet formula (it starts with =, @, + or -). Formulas are "
-    "refused: paste the value instead"
+    "looks like a spreadsheet formula (it, or an item of the list, starts with =, @, + or - "
+    "after any spaces, and is not a plain number). Formulas are refused: paste the value "
+    "instead"
 )
 EMAIL_MSG = "looks like an e-mail address. The tracker must not hold personal data: remove it"
 NINO_MSG = (
@@ -506,7 +588,7 @@ def _classify(value) -> str | None:
     if value is None:
         return None
     v = str(value)
-    if _FORMULA_PY.search(v):
+    if formula_like(v):
         return FORMULA_MSG
     if "@" in v and _EMAIL_PY.search(v):
         return EMAIL_MSG
@@ -879,7 +961,11 @@ def _coded(
 
 
 def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
-    """Up to three current councils whose names are closest to each unknown spelling."""
+    """Up to three current councils whose names are closest to each unknown spelling.
+    Bounded: spellings longer than any council's name get no suggestion, and only the
+    first few distinct spellings are looked at (store.limits)."""
+    raws = [r for r in raws if 0 < len(r) <= limits.MAX_DID_YOU_MEAN_CHARS]
+    raws = raws[: limits.MAX_DID_YOU_MEAN_VALUES]
     if not raws:
         return {}
     sql = (
@@ -895,7 +981,7 @@ def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
         "SELECT r, list(name || ' (' || council_code || ')' ORDER BY score DESC, name)[1:3] "
         "FROM scored WHERE score >= 0.8 GROUP BY r"
     )
-    rows = con.execute(sql, {"raws": raws[:50]}).fetchall()
+    rows = con.execute(sql, {"raws": raws}).fetchall()
     return {r: " or ".join([", ".join(s[:-1]), s[-1]] if len(s) > 1 else s) for r, s in rows}
 
 
