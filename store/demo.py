@@ -28,11 +28,12 @@ import csv
 import datetime as dt
 import math
 import random
-import tempfile
 from pathlib import Path
 
-from store import quarters
-from store.db import StoreError
+from store import ingest, quarters
+from store.errors import StoreError
+from store.reference import read_councils
+from store.scratch import Scratch
 
 FIRST_QUARTER = "2025-Q2"  # the baseline: when the report was published
 
@@ -686,8 +687,6 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
     Deterministic for a seed and a last complete quarter (from ``today``, a date or
     'YYYY-MM-DD', default store.quarters.today()).
     """
-    from store.reference import read_councils
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     qs = _quarter_list(today)
@@ -840,34 +839,25 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
 
 
 def load_demo(db, seed: int = 2030, today=None) -> list:
-    """Generate the demo files and load each through store.ingest.ingest_file as a demo
-    batch (user 'demo'), as an upload would be. The database must hold the reference
-    geography. If any file is refused, the batches already written are rolled back and
-    StoreError names the file and its problems. Returns the ingest reports."""
-    from store import batches, ingest, schema
-    from store.db import connect
-
-    written = []
-    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp:
-        files = generate(tmp, seed=seed, today=today)
-        try:
-            for kind, path in files:
-                report = ingest.ingest_file(
-                    db, kind, path.read_bytes(), path.name, user="demo", demo=True
-                )
-                if not report.ok or report.batch_id is None:
-                    problems = "; ".join(
-                        f"row {p.row}, {p.column}: {p.message}" for p in report.errors[:5]
-                    )
-                    raise StoreError(
-                        f"The demo file {path.name} ({kind}) was not loaded: "
-                        f"{report.summary()} {problems}"
-                    )
-                written.append(report)
-        except BaseException:
-            for report in reversed(written):
-                batches.rollback(db, report.batch_id, user="demo")
-            raise
-    with connect(db) as con:
-        schema.set_meta(con, "demo", "true")
-    return written
+    """Generate the demo files and load them through store.ingest as demo batches (user
+    'demo'), as uploads would be, all in one transaction (store.ingest.ingest_files):
+    all or nothing, so a killed load leaves no part of the demo. The database must hold
+    the reference geography. If any file is refused, nothing is written and StoreError
+    names the file and its problems. Returns the ingest reports."""
+    with Scratch(db) as s:  # (the generated files: removed after, or by the next run)
+        files = generate(s.path("demo"), seed=seed, today=today)
+        reports = ingest.ingest_files(
+            db,
+            [(kind, path.read_bytes(), path.name) for kind, path in files],
+            user="demo",
+            demo=True,
+            meta={"demo": "true"},
+        )
+    refused = [(k, p, r) for (k, p), r in zip(files, reports) if not r.ok]
+    unwritten = [(k, p, r) for (k, p), r in zip(files, reports) if r.batch_id is None]
+    for kind, path, report in (refused or unwritten)[:1]:
+        problems = "; ".join(f"row {p.row}, {p.column}: {p.message}" for p in report.errors[:5])
+        raise StoreError(
+            f"The demo file {path.name} ({kind}) was not loaded: {report.summary()} {problems}"
+        )
+    return reports
