@@ -31,6 +31,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -279,14 +280,16 @@ def _has_utf8(data: bytes, after: int) -> bool:
 
 
 def _line_ends(data: bytes) -> bytes:
-    """Carriage returns alone (old Mac files, or a mix) as line feeds; CRLF is left as it is."""
-    if b"\r" not in data:
+    """One kind of line end: a file that mixes them (CRLF, LF, a carriage return alone as
+    old Mac files have) gets line feeds throughout; all-CRLF and all-LF files are left
+    as they are. (DuckDB's reader takes one kind of line end per file.)"""
+    cr = data.count(b"\r")
+    if not cr:
         return data
-    if b"\n" not in data:
-        return data.replace(b"\r", b"\n")
-    if re.search(rb"\r(?!\n)", data):
-        return re.sub(rb"\r(?!\n)", b"\n", data)
-    return data
+    crlf = data.count(b"\r\n")
+    if crlf == cr and data.count(b"\n") == crlf:
+        return data  # CRLF throughout
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _header_line(data: bytes, file_name: str = "The file") -> tuple[int, bytes]:
@@ -536,9 +539,9 @@ def _csv_error(file_name: str, msg: str, ncols: int) -> str:
         )
     if "invalid state" in msg:
         return (
-            f"{file_name}{where} cannot be read as CSV: a quotation mark appears where a "
-            "value cannot have one (for example a quote after a closed quoted value). "
-            "Check the quotation marks."
+            f"{file_name}{where} cannot be read as CSV: a quotation mark or a line end "
+            "appears where a value cannot have one (for example a quote after a closed "
+            "quoted value). Check the quotation marks in that row."
         )
     first = _first_line(msg)
     return f"{file_name}{where} cannot be read as CSV: {first}"
@@ -709,11 +712,24 @@ def _xlsx_rows(ws) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
             yield idx, [(c["column"], c["value"]) for c in cells if c["value"] is not None]
 
 
+_OPEN_LOCK = threading.Lock()
+
+
 def _open_workbook(data: bytes, file_name: str):
+    """openpyxl's read-only workbook. (Opening one parses every worksheet that has no
+    <dimension> element in full, only to size it, and _read_xlsx never asks its size:
+    that step is skipped.)"""
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with _OPEN_LOCK:
+            sizing = ReadOnlyWorksheet._get_size
+            ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+            try:
+                return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            finally:
+                ReadOnlyWorksheet._get_size = sizing  # type: ignore[method-assign]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
         # (defusedxml's refusals are ValueErrors; a broken part is often a SyntaxError)
         raise ReadError(
@@ -823,6 +839,12 @@ def _read_xlsx(
             values: list[str | None] = [None] * width
             seen = False
             for col, t in texts:
+                if col > limits.MAX_COLUMNS:
+                    raise ReadError(
+                        f"{file_name}: row {r:,} has a value in column {_column_letter(col)} "
+                        f"(column {col:,}); the limit is {limits.MAX_COLUMNS} columns. Delete "
+                        "what is beyond the table."
+                    )
                 if col <= width:
                     if len(t) > limits.MAX_CELL_CHARS:
                         raise ReadError(

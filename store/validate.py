@@ -143,6 +143,12 @@ def _nk(expr: str) -> str:
     return NAME_KEY_SQL.format(expr=expr)
 
 
+def _name_key_if_short(expr: str) -> str:
+    """The name key of a spelling no longer than any council's or region's name can be
+    (else NULL: it matches nothing, and the text is not worked on)."""
+    return f"CASE WHEN length({expr}) <= {int(limits.MAX_DID_YOU_MEAN_CHARS)} THEN {_nk(expr)} END"
+
+
 _Q_CAL = r"\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*"
 _Q_REV = r"\s*[qQ]([1-4])\s*-?\s*(\d{4})\s*"
 _Q_FY = r"\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*[qQ]([1-4])\s*"
@@ -264,7 +270,7 @@ def _typing_sql(
     for c in columns:
         x = f"s.{col_of[c.name]}" if c.name in col_of else "CAST(NULL AS VARCHAR)"
         n = f"s.{casts[col_of[c.name]]}" if c.name in col_of and col_of[c.name] in casts else None
-        t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
+        t = _capped(x) if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
         inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
     odd = []  # rows some rule of _value_checks / _coded may concern (see there)
     kept = []  # number cells in the file: kept as written, in _cells, on _odd rows only
@@ -316,6 +322,18 @@ def _typing_sql(
         pre = ", ".join(f"TRY_CAST(s0.{c} AS BIGINT) AS {a}" for c, a in casts.items())
         source = f"(SELECT s0.*, {pre} FROM {source} s0)"
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)"
+
+
+_MAX_SPELLING = 200  # a council, quarter or region spelling longer than this matches nothing
+
+
+def _capped(x: str) -> str:
+    """A council, quarter or region as written, cut short when it is longer than any of
+    them can be (it is refused either way; the maps then never work on long texts)."""
+    return (
+        f"CASE WHEN length({x}) > {_MAX_SPELLING} THEN left({x}, {_MAX_SPELLING}) || '…' "
+        f"ELSE {x} END"
+    )
 
 
 def _number_odd(c: Column, by_name: dict[str, Column], prefix: str) -> list[str]:
@@ -619,7 +637,7 @@ def _build_maps(
         "cand AS ("
         "  SELECT raw.r, c.council_code, c.end_date, 1 AS how FROM raw JOIN councils c ON c.council_code = upper(raw.r) "
         "  UNION ALL "
-        f"  SELECT raw.r, c.council_code, c.end_date, 2 FROM raw JOIN council_names n ON n.name_key = {_nk('raw.r')} "
+        f"  SELECT raw.r, c.council_code, c.end_date, 2 FROM raw JOIN council_names n ON n.name_key = {_name_key_if_short('raw.r')} "
         "  JOIN councils c ON c.council_code = n.council_code), "
         "best AS (SELECT * FROM cand QUALIFY how = min(how) OVER (PARTITION BY r)), "
         "g AS (SELECT r, list(DISTINCT council_code) FILTER (WHERE end_date IS NULL) AS cur, "
@@ -648,7 +666,7 @@ def _build_maps(
         "CREATE OR REPLACE TEMP TABLE _rmap AS "
         f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('region',))}) WHERE v IS NOT NULL) "
         "SELECT raw.v, raw.r, min(g.region_code) AS code FROM raw LEFT JOIN regions g "
-        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_nk('raw.r')} GROUP BY raw.v, raw.r"
+        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_name_key_if_short('raw.r')} GROUP BY raw.v, raw.r"
     )
     con.execute(rmap)
 
