@@ -217,6 +217,7 @@ class _Prepared:
     fingerprint: tuple
     original: Path | None = None  # the bytes, in the scratch folder, for uploads/
     frozen: dict[str, Any] = field(default_factory=dict)
+    owns_stage: bool = True  # (else shared by several files: ingest_files)
 
     def source(self, name: str):
         """An Arrow table or stream of rows to write: 'rows', 'keys', 'added', or
@@ -259,9 +260,9 @@ class _Prepared:
         self.close()
 
     def close(self) -> None:
-        if self.stage is not None:
+        if self.stage is not None and self.owns_stage:
             self.stage.close()
-            self.stage = None
+        self.stage = None
 
 
 def _run(
@@ -311,13 +312,18 @@ def _prepare(
     s: Scratch,
     tables: dict,
     fingerprint: tuple,
+    stage: duckdb.DuckDBPyConnection | None = None,
 ) -> _Prepared:
-    """Read and check the file in a staging database of its own (no database file held)."""
+    """Read and check the file in a staging database (its own, or ``stage`` holding the
+    reference tables already); no database file is held."""
     report = Report(kind.name, file_name, "", dry_run=not write)
-    stage = _staging(s)
-    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint)
+    owns = stage is None
+    if stage is None:
+        stage = _staging(s)
+    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint, owns_stage=owns)
     try:
-        _load_reference(stage, tables)
+        if owns:
+            _load_reference(stage, tables)
         original = None
         if write and fmt == "csv":
             # The original bytes, written once: DuckDB reads them from here, and they are
@@ -686,7 +692,9 @@ def ingest_files(
         tables, fingerprint = _reference(con)
     items: list[_Prepared] = []
     with Scratch(db) as s:
+        stage = _staging(s)  # (one for every file: each file's rows are frozen in turn)
         try:
+            _load_reference(stage, tables)
             for kind_name, data, file_name in files:
                 kind = _kinds.get(kind_name)
                 name = Path(str(file_name or "upload.csv")).name
@@ -701,7 +709,7 @@ def ingest_files(
                 def sha(data: bytes = data) -> str:
                     return _sha(data)
 
-                p = _prepare(kind, data, name, fmt, sha, True, s, tables, fingerprint)
+                p = _prepare(kind, data, name, fmt, sha, True, s, tables, fingerprint, stage)
                 items.append(p)
                 if p.report.ok and p.stage is not None:
                     p.freeze()
@@ -711,6 +719,7 @@ def ingest_files(
         finally:
             for p in items:
                 p.close()
+            stage.close()
     return [p.report for p in items]
 
 

@@ -485,6 +485,8 @@ def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> No
     list into a join, which reorders rows). A programming error otherwise."""
     import json
 
+    if sql in _ORDER_CHECKED:
+        return
     text = con.execute("EXPLAIN (FORMAT json) " + sql, params).fetchall()[-1][-1]
     names: list[str] = []
 
@@ -503,6 +505,13 @@ def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> No
             f"store.read: the staging query would reorder rows ({', '.join(bad)} "
             "in its plan); use list_position instead of IN / list_contains"
         )
+    if len(_ORDER_CHECKED) < 512:
+        _ORDER_CHECKED.add(sql)
+
+
+_ORDER_CHECKED: set[str] = (
+    set()
+)  # staging queries whose plan was checked (the same per kind and header)
 
 
 def _found_fewer(msg: str, ncols: int) -> bool:
