@@ -166,7 +166,7 @@ def _check_memory_mb() -> int:
 
 def _staging(scratch: Scratch) -> duckdb.DuckDBPyConnection:
     """A private in-memory database for reading and checking one file."""
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "temp_directory": str(scratch.path("duckdb-tmp")),
         "memory_limit": f"{_check_memory_mb()}MB",
     }

@@ -516,7 +516,7 @@ _ORDER_CHECKED: set[str] = (
 
 def _found_fewer(msg: str, ncols: int) -> bool:
     m = re.search(r"Found: (\d+)", msg)
-    return bool(m) and int(m.group(1)) < ncols
+    return m is not None and int(m.group(1)) < ncols
 
 
 def _csv_error(file_name: str, msg: str, ncols: int) -> str:
@@ -734,11 +734,11 @@ def _open_workbook(data: bytes, file_name: str):
     try:
         with _OPEN_LOCK:
             sizing = ReadOnlyWorksheet._get_size
-            ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+            ReadOnlyWorksheet._get_size = lambda self: None
             try:
                 return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             finally:
-                ReadOnlyWorksheet._get_size = sizing  # type: ignore[method-assign]
+                ReadOnlyWorksheet._get_size = sizing
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
         # (defusedxml's refusals are ValueErrors; a broken part is often a SyntaxError)
         raise ReadError(
@@ -803,8 +803,11 @@ def _read_xlsx(
                     sheet = n
         ws = wb[sheet]
         for r, cells in _xlsx_rows(ws):
-            texts = [(col, _cell_text(v)) for col, v in cells]
-            texts = [(col, t) for col, t in texts if t is not None]
+            texts: list[tuple[int, str]] = []
+            for col, v in cells:
+                text = _cell_text(v)
+                if text is not None:
+                    texts.append((col, text))
             if header_row is None:
                 if not texts:
                     continue

@@ -201,6 +201,8 @@ def read_councils(reference_dir=None, centres: list[Centre] | None = None) -> pd
         ca = r["combined-authority"]
         if not ca and r["county-la"]:
             ca = by_registry.get(r["county-la"], {}).get("combined-authority", "")
+        footprint_code: str | None
+        footprint_name: str | None
         if code in NORTH_EAST_MCA_MEMBERS or ca in REPLACED_FOOTPRINTS:
             footprint_code, footprint_name = NORTH_EAST_MCA  # README §3 caveat 2
         elif ca:
@@ -299,15 +301,15 @@ def council_name_rows(
         add(code, code, "gss")
         add(name, code, "name")
         add(official, code, "official_name")
-        reg = gss_to_registry.get(code)
-        if reg is None:
+        registry = gss_to_registry.get(code)
+        if registry is None:
             continue
         for gss, other in gss_to_registry.items():
-            if other == reg and gss != code:
+            if other == registry and gss != code:
                 add(gss, code, "former_gss")
-        if len(registry_to_codes.get(reg, ())) > 1:
+        if len(registry_to_codes.get(registry, ())) > 1:
             continue  # two listed councils share this registry entry: its names would be ambiguous
-        for spelling, source in spellings.get(reg, []):
+        for spelling, source in spellings.get(registry, []):
             add(spelling, code, source)
     out = []
     for key, by_code in candidates.items():

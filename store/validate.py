@@ -546,7 +546,10 @@ def _collect(con, sql: str, params, make) -> list[tuple[int, Problem]]:
 
 
 def _cell_checks(
-    con, free: dict[str, str], label_of: dict[str, str], text_only: set[str] = frozenset()
+    con,
+    free: dict[str, str],
+    label_of: dict[str, str],
+    text_only: frozenset[str] | set[str] = frozenset(),
 ) -> list[tuple[int, Problem]]:
     """``free``: file column c<i> -> the staged column holding its text. ``text_only``:
     the file columns that are a kind's text column (a formula is looked for at the start
@@ -812,8 +815,8 @@ def _value_checks(
                         f"the name matches more than one council ({', '.join(r[6])}); use the "
                         "GSS code"
                     )
-                elif _classify(r[1]):
-                    msg = _classify(r[1])
+                elif danger := _classify(r[1]):
+                    msg = danger
                 else:
                     hint = hints.get(r[1].strip())
                     msg = "no council has this GSS code or name"
