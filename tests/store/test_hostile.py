@@ -206,3 +206,44 @@ def test_checking_a_file_does_not_hold_the_database(ref_db, monkeypatch):
     assert report.ok
     assert seen["probe"][:2] == (0, "opened"), seen["probe"]
     assert content_digest(ref_db) == before
+
+
+def test_a_dtd_in_a_part_not_named_xml_is_refused(ref_db):
+    laughs = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>\n'
+    data = hostile.xlsx(
+        hostile._row(1, ["council_code", "quarter"]) + hostile._row(2, ["&a;", "2025-Q3"]),
+        prologue=laughs,
+    )
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/worksheets/sheet1.dat"
+            elif name == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"sheet1.xml", b"sheet1.dat")
+            z.writestr(name, content)
+    report = validate_file(ref_db, "survey", buf.getvalue(), "dat.xlsx")
+    assert "declares an XML document type" in report.errors[0].message
+
+
+def test_openpyxl_reads_through_defusedxml(monkeypatch):
+    """Behind the check of every part, openpyxl itself refuses entities (defusedxml)."""
+    from store import read
+
+    monkeypatch.setattr(read, "_check_xlsx", lambda data, file_name: None)
+    data = hostile.xlsx(
+        hostile._row(1, ["council_code", "quarter"]) + hostile._row(2, ["&a;", "2025-Q3"]),
+        prologue='<!DOCTYPE x [<!ENTITY a "expanded">]>\n',
+    )
+    con = duckdb.connect()
+    try:
+        with pytest.raises(read.ReadError, match="EntitiesForbidden"):
+            read.read(con, data, "e.xlsx", "survey")
+    finally:
+        con.close()
