@@ -559,7 +559,7 @@ def _cell_checks(
         label = label_of[cell]
         items = cell not in text_only
         sql = (
-            f"SELECT _row, {c}, count(*) OVER (), "
+            f"SELECT _row, left({c}, {_SHOWN}), count(*) OVER (), "
             f"{formula_sql(c, items)} AS formula, "
             f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
             f"FROM {STAGE} WHERE ({formula_start_sql(c, items)} AND {formula_sql(c, items)}) "
@@ -581,6 +581,9 @@ def _num(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+_SHOWN = 1000  # characters of a refused cell fetched to report it (it is shown shorter: _short)
 
 
 def _short(v) -> str | None:
@@ -960,8 +963,9 @@ def _coded(
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
     anyof = " OR ".join(f"({cond})" for _, cond, _ in checks)
     sql = (
-        f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
-        f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {source} WHERE {anyof}) "
+        f"SELECT _row, v, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
+        f"(SELECT _row, left({raw}, {_SHOWN}) AS v, {other} AS x, {case} AS code FROM {source} "
+        f"WHERE {anyof}) "
         f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row"
     )
     found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
