@@ -488,6 +488,7 @@ class FrozenDict(dict):
     figure): a dict that keeps its JSON once encoded (``frozen_json``)."""
 
     __slots__ = ("json",)
+    json: str | None
 
 
 def frozen(fig: go.Figure) -> FrozenFigure:
