@@ -507,7 +507,7 @@ def frozen_json(spec: FrozenDict) -> str:
         from plotly.io.json import to_json  # plotly's encoder, never a replacement
 
         spec.json = to_json(spec, validate=False)
-    return spec.json
+    return spec.json or ""
 
 
 def _quarter(v) -> str | None:
