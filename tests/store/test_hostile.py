@@ -177,7 +177,7 @@ def test_checking_a_file_does_not_hold_the_database(ref_db, monkeypatch):
     seen = {}
     real = ingest.validate
 
-    def check_then_probe(con, kind, staged):
+    def check_then_probe(con, kind, staged, rules=None):
         probe = subprocess.run(
             [
                 sys.executable,
@@ -191,7 +191,7 @@ def test_checking_a_file_does_not_hold_the_database(ref_db, monkeypatch):
             timeout=60,
         )
         seen["probe"] = (probe.returncode, probe.stdout.strip(), probe.stderr[-500:])
-        return real(con, kind, staged)
+        return real(con, kind, staged, rules)
 
     monkeypatch.setattr(ingest, "validate", check_then_probe)
     before = content_digest(ref_db)
