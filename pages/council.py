@@ -43,8 +43,8 @@ if not code:
 url.set_url("council", code)
 
 header = cache.page_values(council.header, code, version=version)
-st.subheader(header.name, anchor=False)
-st.caption(header.facts)
+st.subheader(header.name_md, anchor=False)
+st.caption(header.facts_md)
 
 if not quarter:
     st.info(
@@ -65,7 +65,7 @@ for col, chart in zip(
     with col:
         if not chart.reported:
             st.markdown(f"**{chart.title}**")
-            st.caption(f"{header.name} has not reported this up to {quarter}.")
+            st.caption(f"{header.name_md} has not reported this up to {quarter}.")
         if chart.figure is not None:
             st.plotly_chart(
                 chart.figure, config={"displayModeBar": False}, key=f"council_{chart.key}"

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import figures, views
-from viewmodels.text import markdown_table
+from viewmodels.text import escape_markdown, markdown_table
 
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter whose missing returns are listed
 
@@ -21,8 +21,12 @@ def choices(con: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Header:
+    """Names come from uploads (a councils return): ``*_md`` are escaped for st.markdown."""
+
     name: str
     facts: str  # type, region, footprint, Centre of Service Innovation and GSS code
+    name_md: str = ""
+    facts_md: str = ""
 
 
 def header(con: Any, code: str) -> Header:
@@ -34,7 +38,10 @@ def header(con: Any, code: str) -> Header:
         f"Centre of Service Innovation: {info.get('centre') or 'none'}",
         f"GSS code {code}",
     ]
-    return Header(name=str(info.get("name")), facts=" · ".join(facts))
+    name, text = str(info.get("name")), " · ".join(facts)
+    return Header(
+        name=name, facts=text, name_md=escape_markdown(name), facts_md=escape_markdown(text)
+    )
 
 
 STANDARDS_HEADINGS = {
@@ -58,9 +65,11 @@ def tables(con: Any, code: str, quarter: str) -> Tables:
     standards = views.standards_status(con, code, quarter)
     missing = views.missing_returns(con, code, quarter)
     return Tables(
-        standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS),
+        standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS, escape=True),
         missing=(
-            markdown_table(missing.to_dict("records"), MISSING_HEADINGS) if len(missing) else None
+            markdown_table(missing.to_dict("records"), MISSING_HEADINGS, escape=True)
+            if len(missing)
+            else None
         ),
     )
 
@@ -97,7 +106,9 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
             fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
             figure = figures.frozen(fig)
             table = views.profile_table(series, key, labels)
-            table_markdown = markdown_table(table.to_dict("records"), {c: c for c in table.columns})
+            table_markdown = markdown_table(
+                table.to_dict("records"), {c: c for c in table.columns}, escape=True
+            )
         out.append(
             Chart(
                 key=key,

@@ -16,14 +16,15 @@ def table_with(at, column: str):
 
 
 def parse_markdown_table(text: str) -> pd.DataFrame | None:
-    """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts;
-    None when ``text`` is not one table."""
+    """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts
+    as a reader sees them (backslash escapes removed); None when ``text`` is not one table."""
     lines = text.strip().split("\n")
     if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
         return None
 
     def split(line):
-        return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+        return [re.sub(r"\\(.)", r"\1", c.strip()) for c in cells]
 
     return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
