@@ -106,9 +106,9 @@ def test_cell_opens_its_responsibility(page, demo_server):
     assert page.get_by_role("heading", name="ROLE-mhclg-standards · Responsibility").is_visible()
     assert page.get_by_text("No budget for the audit regime this spending round").first.is_visible()
     page.get_by_role("button", name="All actions").click()
+    page.get_by_role("heading", name="Delivery of the blueprint").wait_for(timeout=30_000)
     wait_for_app(page)
     assert "action" not in query(page)
-    assert page.get_by_role("heading", name="Delivery of the blueprint").is_visible()
 
 
 @pytest.mark.parametrize("viewport", ["page", "mobile_page"])
@@ -141,7 +141,10 @@ def test_analyst_records_an_update(start_server, tmp_path, viewport, request):
     picker.fill("ROLE-mhclg-standards")
     pg.get_by_role("option").filter(has_text="ROLE-mhclg-standards").first.click()
     wait_for_app(pg)
-    assert pg.get_by_role("heading", name="Record an update for ROLE-mhclg-standards").is_visible()
+    # picking sets ?action= and reruns: wait for the second run's form
+    pg.get_by_role("heading", name="Record an update for ROLE-mhclg-standards").wait_for(
+        timeout=30_000
+    )
     pg.get_by_role("textbox", name="Commentary").fill("Audit body <b>named</b>")
     pg.get_by_role("button", name="Record this update").click()
     done = pg.get_by_text(re.compile(r"^Batch \d+: update-ROLE-mhclg-standards-2026-Q3"))
