@@ -101,9 +101,8 @@ def anchor(href: str, text: str, label: str | None = None) -> str:
 
 
 def plain(text: object) -> str:
-    """Text shown literally inside markdown: escape_markdown, and '&' and ':' as entities
-    (a ':' left alone lets ':material/x:', ':smile:' and 'http://...' autolinks through)."""
-    return escape_markdown(str(text)).replace("&", "&amp;").replace(":", "&#58;")
+    """Text shown literally inside markdown (viewmodels.text.escape_markdown)."""
+    return escape_markdown(str(text))
 
 
 def action_link(action_id: str, quarter: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -24,7 +25,7 @@ def parse_markdown_table(text: str) -> pd.DataFrame | None:
 
     def split(line):
         cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
-        return [re.sub(r"\\(.)", r"\1", c.strip()) for c in cells]
+        return [html.unescape(re.sub(r"\\(.)", r"\1", c.strip())) for c in cells]
 
     return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
