@@ -22,7 +22,8 @@ import duckdb
 
 from store import kinds as _kinds
 from store import limits, quarters
-from store.kinds import Column, Kind
+from store.columns import Column
+from store.kinds import Kind
 from store.normalise import NAME_KEY_SQL
 from store.read import _RAW, STAGE, Staged
 
