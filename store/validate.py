@@ -25,7 +25,7 @@ from store import limits, quarters
 from store.columns import Column
 from store.kinds import Kind
 from store.normalise import NAME_KEY_SQL
-from store.read import _RAW, STAGE, Staged
+from store.stage import _RAW, STAGE, Staged
 
 MAX_LISTED = 200  # problems listed in a report; the rest are counted
 TYPED = "_typed"
