@@ -35,11 +35,14 @@ from store import kinds as _kinds
 from store import paths, schema, scratch
 from store.db import connect, transaction, write_lock
 from store.delivery import rules as delivery_rules
+from store.keys import KEY_GROUPS
+from store.problems import Problem
 from store.read import headers_only, precheck, read, suffix
 from store.reference import rebuild_names
 from store.scratch import Scratch
 from store.stage import ReadError
-from store.validate import KEY_GROUPS, TYPED, Problem, staging_query, validate
+from store.typed import TYPED, staging_query
+from store.validate import validate
 
 UPLOADS = scratch.UPLOADS  # folder beside the database file
 KEYS = "_upload_keys"

@@ -68,7 +68,7 @@ def test_negative_fast_and_slow_paths_agree(ref_db):
 
 
 # --- workforce keys: grouped once by council and quarter as written, then by the
-# resolved council and quarter (store.validate._group_keys / _regroup_keys) ---
+# resolved council and quarter (store.keys._group_keys / _regroup_keys) ---
 
 
 def test_workforce_repeat_across_spellings_of_council_and_quarter(ref_db):
