@@ -126,9 +126,9 @@ def test_failed_insert_rolls_back_and_raises_its_own_error(ref_db, monkeypatch):
     import duckdb
     import pytest
 
-    from store import ingest
+    from store import ingest_write
 
-    monkeypatch.setattr(ingest, "TYPED", "_no_such_view")
+    monkeypatch.setattr(ingest_write, "TYPED", "_no_such_view")
     before = content_digest(ref_db)
     with pytest.raises(duckdb.CatalogException, match="_no_such_view"):
         ingest_file(
