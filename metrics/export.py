@@ -6,7 +6,7 @@ upload held.
   characters) gets an apostrophe in front; so does every such item of a ';'-separated
   list (a spreadsheet set to ';' as its delimiter makes each item a cell of its own). A
   sign followed by a plain number ("-5", "+1.5%") is a number, and is left alone. The rule
-  is the one uploads are checked with (store.validate.formula_like).
+  is the one uploads are checked with (store.unsafe.formula_like).
 - Characters a workbook cannot hold (the control characters below U+0020 other than tab,
   line feed and carriage return; U+FFFE and U+FFFF) are shown as their Unicode control
   pictures (a vertical tab becomes ␋), in the CSV as in the Excel file, so the two agree
@@ -23,7 +23,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from store.validate import formula_like
+from store.unsafe import formula_like
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from store import batches, ingest
 from store.batches import RollbackResult
 from store.delivery import one_update_csv
-from store.ingest import Report
+from store.ingest_report import Report
 from ui import frame
 
 
