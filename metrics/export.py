@@ -41,7 +41,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_safe)
+            # one value at a time, the column's type kept (map would turn 3 into 3.0)
+            out[col] = pd.Series([_safe(v) for v in out[col]], index=out.index, dtype=object)
     # A header is a cell too.
     out.columns = [_safe(c) if isinstance(c, str) else c for c in out.columns]
     return out
