@@ -16,7 +16,7 @@ version = st.session_state.get("data_version")
 
 # ------------------------------------------------------------ the quarter at a glance
 top = cache.page_values(overview.top, quarter, version=version)
-st.markdown(f"**{top.headline}**")
+st.markdown(top.headline_markdown, unsafe_allow_html=True)
 st.markdown(top.tallies_markdown)
 
 attention, changes = st.columns([3, 2])
@@ -39,7 +39,7 @@ with changes:
         st.caption(top.actions_note)
 
 # ------------------------------------------------------------ every measure
-st.table(downloads.compact_table(top.table, wrap=("Theme", "Measure"), bold_first=True))
+st.table(downloads.compact_table(top.table, bold_rows=top.theme_rows))
 st.caption(top.table_caption)
 downloads.file_buttons(top.download)
 

@@ -97,17 +97,20 @@ def arrow_table(df: pd.DataFrame) -> Any:
     return table
 
 
-def compact_table(df: pd.DataFrame, *, wrap: tuple[str, ...] = (), bold_first: bool = False) -> Any:
+def compact_table(
+    df: pd.DataFrame, *, wrap: tuple[str, ...] = (), bold_rows: tuple[int, ...] = ()
+) -> Any:
     """``df`` styled for st.table as a dense table: smaller type and padding, so a row of
-    short texts is one line; only the columns in ``wrap`` may wrap (the others stay on
-    one line); ``bold_first``: the first column in bold (a group's name)."""
+    short texts is one line; ``bold_rows``: the positions of rows in bold (a group's
+    heading row). (A cell's text wraps at its spaces whatever its style says: the
+    view-model writes non-breaking spaces where a cell must stay on one line.)"""
     cell = {"padding": "3px 8px", "font-size": "0.9rem", "line-height": "1.35"}
     styler = df.style.hide(axis="index").set_properties(**cell)
-    keep = [c for c in df.columns if c not in wrap]
-    if keep:
-        styler = styler.set_properties(subset=keep, **{"white-space": "nowrap"})
-    if bold_first and len(df.columns):
-        styler = styler.set_properties(subset=[df.columns[0]], **{"font-weight": "600"})
+    if bold_rows:
+        rows = [df.index[i] for i in bold_rows]
+        styler = styler.set_properties(
+            subset=pd.IndexSlice[rows, :], **{"font-weight": "600", "background-color": "#f0f2f6"}
+        )
     return styler.set_table_styles(
         [{"selector": "th", "props": "padding: 3px 8px; font-size: 0.9rem; line-height: 1.35"}]
     )

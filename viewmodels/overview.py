@@ -23,6 +23,8 @@ GEOGRAPHY_NOTE = "The overview shows England; choose a level on Themes or Places
 CHANGE_WORDS = {"better": "better", "worse": "worse", "changed": "changed"}
 CHANGE_ICONS = {"better": "arrow_upward", "worse": "arrow_downward", "changed": "sync_alt"}
 ACTION_TITLE_CHARS = 90
+# The headline a little larger than the text around it (markdown has no large text).
+HEADLINE_STYLE = "font-size: 1.25rem; font-weight: 600; line-height: 1.4"
 
 
 # ---------------------------------------------------------------- the top of the page
@@ -54,6 +56,8 @@ class Top:
     quarter: str
     previous_quarter: str | None
     headline: str  # "3 of 7 measures with a target achieved or on track; 1 of 4 ..."
+    headline_markdown: str  # the headline in large bold type (HTML-escaped: show it with
+    # unsafe_allow_html=True; its one span is the only markup)
     tallies: tuple[Tally, ...]
     tallies_markdown: str  # every tally as one line of badges (words, glyph, icon and count)
     milestones: str  # '1 of 4 milestones in place'
@@ -66,7 +70,8 @@ class Top:
     changes_title: str  # 'Status changed since 2026-Q2'
     changes: tuple[Line, ...]
     changes_empty: str
-    table: pd.DataFrame  # table_columns(): texts as shown, the configuration's order
+    table: pd.DataFrame  # table_columns(): each theme's row, then its measures' (as shown)
+    theme_rows: tuple[int, ...]  # the positions of the theme rows in ``table``
     table_caption: str
     download: Download  # the table as a file
 
@@ -119,34 +124,40 @@ def _one_line(text: str) -> str:
 
 def table_frame(
     lines: tuple[G.MeasureLine, ...], since: str | None, deadline: str | None
-) -> pd.DataFrame:
-    """The compact table: one row per measure, texts as shown and short (the theme on the
-    first row of its measures, the deadline and the quarter compared with in the
-    headers; the download repeats them in every row)."""
-    rows, last = [], None
+) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """The compact table and the positions of its theme rows: each theme is a row of its
+    own (its title in the first column, the other cells empty) above its measures, so the
+    measures' columns keep the width a laptop and a phone have; the texts are as shown
+    and short (the deadline and the quarter compared with are in the headers; the
+    download repeats them in every row)."""
+    rows: list[tuple[str, ...]] = []
+    themes: list[int] = []
+    last = None
     for ln in lines:
+        if ln.theme_title != last:
+            themes.append(len(rows))
+            rows.append((ln.theme_title, "", "", "", "", ""))
+            last = ln.theme_title
         rows.append(
             (
-                ln.theme_title if ln.theme_title != last else "",
                 ln.title,
                 _one_line(ln.value_text),
-                _one_line(short_target(ln.target_text, deadline)),
                 _one_line(short_status(ln)),
+                _one_line(short_target(ln.target_text, deadline)),
                 _one_line(short_change(ln.change_text, since)),
                 _one_line(ln.coverage_text.removesuffix(" councils")),
             )
         )
-        last = ln.theme_title
-    return pd.DataFrame(rows, columns=table_columns(since, deadline))
+    return pd.DataFrame(rows, columns=table_columns(since, deadline)), tuple(themes)
 
 
 def table_columns(since: str | None, deadline: str | None) -> list[str]:
+    """The measure, then what a phone must show first (value and status), then the rest."""
     return [
-        "Theme",
-        "Measure",
+        "Theme and measure",
         "Value",
-        f"Target for {deadline}" if deadline else "Target",
         "Status",
+        f"Target for {deadline}" if deadline else "Target",
         f"Change since {since}" if since else "Change",
         "Councils (or records)",
     ]
@@ -162,11 +173,12 @@ def short_target(text: str, deadline: str | None) -> str:
 
 
 def short_status(ln: G.MeasureLine) -> str:
-    """The status with its glyph; a measure without a target: its direction of travel."""
+    """The status with its glyph; a measure without a target (its target cell says
+    "none"): its direction of travel, '↑ Improving'."""
     if ln.status in ("tracked", "no_group_target") and ln.direction:
         from metrics.progress import label
 
-        return f"{label(ln.direction)} (no target)"
+        return label(ln.direction)
     return ln.status_label
 
 
@@ -224,7 +236,7 @@ def top(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Top:
     actions = tuple(attention_line(a) for a in g.attention if a.kind == "extra")
     since = g.previous_quarter
     n = len(measures)
-    table = table_frame(g.table, since, one_deadline(cfg))
+    table, theme_rows = table_frame(g.table, since, one_deadline(cfg))
     full = pd.DataFrame(
         [
             (
@@ -245,6 +257,7 @@ def top(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Top:
         quarter=quarter,
         previous_quarter=since,
         headline=g.headline,
+        headline_markdown=f'<span style="{HEADLINE_STYLE}">{html.escape(g.headline)}</span>',
         tallies=tuple(tally(c) for c in g.counts),
         tallies_markdown=" ".join(tally(c).badge for c in g.counts),
         milestones=g.milestones.text,
@@ -268,6 +281,7 @@ def top(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Top:
             else "There is no earlier quarter with data to compare with."
         ),
         table=table,
+        theme_rows=theme_rows,
         table_caption=(
             f"Every measure in {quarter}, England: value, target, status, change since "
             f"{since or 'the quarter before'} and what the figure rests on."

@@ -99,6 +99,10 @@ def test_top_headline_and_counts_by_status(top):
     assert top.headline == (
         "4 of 7 measures with a target achieved or on track; 0 of 4 milestones in place."
     )
+    assert top.headline_markdown == (
+        '<span style="font-size: 1.25rem; font-weight: 600; line-height: 1.4">'
+        f"{top.headline}</span>"
+    )
     assert [(t.status, t.count) for t in top.tallies] == [
         ("achieved", 1),
         ("on_track", 3),
@@ -155,35 +159,38 @@ def test_top_status_changes_since_the_previous_quarter(top):
 def test_top_table_of_every_measure(top, cfg):
     table = top.table.map(lambda v: v.replace(NBSP, " "))
     assert list(table.columns) == [
-        "Theme",
-        "Measure",
+        "Theme and measure",
         "Value",
-        "Target for 2030-Q4",
         "Status",
+        "Target for 2030-Q4",
         "Change since 2026-Q2",
         "Councils (or records)",
     ]
-    assert list(table["Measure"]) == [
-        m.title for t in cfg.themes for m in cfg.measures.values() if m.theme == t
-    ]
-    rows = {r["Measure"]: r for r in table.to_dict("records")}
+    # each theme's row (its title, nothing else), then its measures, in configured order
+    expected = []
+    for t in cfg.themes.values():
+        expected += [t.title] + [m.title for m in cfg.measures.values() if m.theme == t.id]
+    assert list(table["Theme and measure"]) == expected
+    assert [expected[i] for i in top.theme_rows] == [t.title for t in cfg.themes.values()]
+    assert all(set(table.iloc[i, 1:]) == {""} for i in top.theme_rows)
+    rows = {r["Theme and measure"]: r for r in table.to_dict("records")}
     # SME spend: (40k + 30k + 20k + 10k) / 400k = 25.0%; 22.5% in 2026-Q2
     assert rows["Digital spend with SMEs"] == {
-        "Theme": "Procurement, contracts & market shaping",
-        "Measure": "Digital spend with SMEs",
+        "Theme and measure": "Digital spend with SMEs",
         "Value": "25.0%",
-        "Target for 2030-Q4": "33%",
         "Status": "✓ On track",
+        "Target for 2030-Q4": "33%",
         "Change since 2026-Q2": "+2.5 points",
         "Councils (or records)": "4 of 4",
     }
-    assert rows["Data maturity"]["Status"] == "↑ Improving (no target)"
+    # a measure without a target: its direction of travel; its target "none"
+    assert rows["Data maturity"]["Status"] == "↑ Improving"
     assert rows["Data maturity"]["Target for 2030-Q4"] == "none"
-    assert rows["Data maturity"]["Theme"] == ""  # the theme is on its first measure's row
     assert rows["A single coordinating institution"]["Target for 2030-Q4"] == "in place"
     assert rows["Centres of Service Innovation"]["Councils (or records)"] == "2 records"
-    # short columns do not break inside a cell
-    assert NBSP in top.table.loc[12, "Change since 2026-Q2"]
+    # short cells do not break inside (non-breaking spaces)
+    sme = list(top.table.iloc[:, 0]).index("Digital spend with SMEs")
+    assert top.table.iloc[sme, 4] == f"+2.5{NBSP}points"
 
 
 def test_top_download_repeats_every_text_and_says_what_it_is(top):
