@@ -45,9 +45,11 @@ def download_specs(
 def download_buttons(table: pd.DataFrame, name: str, notes: export.Notes | None = None) -> None:
     """CSV and Excel download buttons side by side (keys ``dl-<name>-CSV`` / ``-Excel``).
     Draw them only beside a table someone opened, so the files are made only then."""
-    columns = st.columns([1, 1, 6])
-    for column, spec in zip(columns, download_specs(table, name, notes)):
-        column.download_button(key=f"dl-{name}-{spec['label']}", on_click="ignore", **spec)
+    # side by side at their own width (columns would squeeze them to an icon in a
+    # narrow column, such as the Places ranking's)
+    with st.container(horizontal=True):
+        for spec in download_specs(table, name, notes):
+            st.download_button(key=f"dl-{name}-{spec['label']}", on_click="ignore", **spec)
 
 
 def file_buttons(download: Download) -> None:
