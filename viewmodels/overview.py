@@ -214,9 +214,9 @@ def delivery_attention(con: Any, quarter: str) -> tuple[tuple[tuple[str, str], .
     for aid, codes, why in zip(
         found.attention["id"], found.attention["codes"], found.attention["why"]
     ):
-        text = str(texts.get(aid) or "")
+        text = str(texts.get(aid) or "").strip().rstrip(".")
         if len(text) > ACTION_TITLE_CHARS:
-            text = text[: ACTION_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+            text = text[: ACTION_TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–/") + "…"
         title = f"{aid}: {text}" if text else str(aid)
         whys, codes = list(why or []), list(codes or [])
         reason = whys[0] if whys else "needs attention"
