@@ -16,7 +16,7 @@ from metrics import export, figures
 from metrics import glance as G
 from metrics import summary as msummary
 from viewmodels.downloads import TRACKER, Download, demo_loaded
-from viewmodels.text import BADGE_COLOURS, Card, card, is_missing
+from viewmodels.text import BADGE_COLOURS, Card, card, escape_markdown, is_missing
 
 # What the geography control does on this page (the frame shows it beside the control).
 GEOGRAPHY_NOTE = "The overview shows England; choose a level on Themes or Places."
@@ -64,7 +64,7 @@ class Top:
     attention_title: str  # 'Needs attention: 2 measures'
     attention: tuple[Line, ...]  # the measures
     attention_empty: str  # said when no measure needs attention
-    actions_title: str  # 'Delivery actions that need attention: 8'
+    actions_title: str  # '8 delivery actions need attention'
     actions: tuple[Line, ...]  # the delivery register's (empty without the register's data)
     actions_note: str | None  # why no action is listed when the register cannot be read
     changes_title: str  # 'Status changed since 2026-Q2'
@@ -79,9 +79,7 @@ class Top:
 def _md(text: str) -> str:
     """Text shown literally inside markdown (escaped: titles come from the targets file,
     reasons from the delivery register's uploads)."""
-    from viewmodels.text import escape_markdown
-
-    return escape_markdown(html.unescape(str(text)))
+    return escape_markdown(str(text))
 
 
 def tally(c: G.StatusCount) -> Tally:
@@ -237,6 +235,7 @@ def top(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Top:
     since = g.previous_quarter
     n = len(measures)
     table, theme_rows = table_frame(g.table, since, one_deadline(cfg))
+    tallies = tuple(tally(c) for c in g.counts)
     full = pd.DataFrame(
         [
             (
@@ -258,8 +257,8 @@ def top(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Top:
         previous_quarter=since,
         headline=g.headline,
         headline_markdown=f'<span style="{HEADLINE_STYLE}">{html.escape(g.headline)}</span>',
-        tallies=tuple(tally(c) for c in g.counts),
-        tallies_markdown=" ".join(tally(c).badge for c in g.counts),
+        tallies=tallies,
+        tallies_markdown=" ".join(t.badge for t in tallies),
         milestones=g.milestones.text,
         attention_title=f"Needs attention: {n} measure{'s' if n != 1 else ''}",
         attention=measures,
