@@ -37,7 +37,7 @@ def test_theme(demo_server, viewport, request):
     # a title block (what the table is), an empty row, then the table
     notes, _, table = text.partition("\n\n")
     assert notes.startswith("Table,") and "\nQuarter,20" in notes
-    assert "\nDemo data,\"YES: generated demonstration figures" in notes
+    assert '\nDemo data,"YES: generated demonstration figures' in notes
     assert table.startswith("series,quarter or group,value (count)\n")
     assert "Straight path to target,2030-Q4,15" in table
     width = pg.evaluate("() => document.documentElement.scrollWidth")
