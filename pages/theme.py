@@ -65,7 +65,7 @@ for m in shown.measures:
     if table_tab.open:
         with table_tab:
             st.dataframe(m.trend_table, hide_index=True, key=f"trend-table-{m.id}")
-            downloads.download_buttons(m.trend_table, m.trend_file)
+            downloads.download_buttons(m.trend_table, m.trend_file, m.trend_notes)
 
     if m.groups is None:
         continue
@@ -91,4 +91,4 @@ for m in shown.measures:
     if table_tab.open and m.group_table is not None and m.group_file is not None:
         with table_tab:
             st.dataframe(m.group_table, hide_index=True, key=f"breakdown-table-{m.id}")
-            downloads.download_buttons(m.group_table, m.group_file)
+            downloads.download_buttons(m.group_table, m.group_file, m.group_notes)

@@ -209,6 +209,11 @@ def register_state() -> tuple[str, int, int]:
     return state
 
 
+def targets_state() -> tuple[str, int, int]:
+    """The targets file's state (path, modification time, size): part of a cache key."""
+    return _config_state()
+
+
 def _builder(module: str, name: str) -> Callable[..., Any]:
     fn = getattr(importlib.import_module(module), name)
     if not callable(fn):
