@@ -177,7 +177,7 @@ def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
             )
         )
         out.append(Step("Expected value by now (b + E)", f2(e_now)))
-    if ratio is not None:
+    if ratio is not None and e_now is not None and b is not None:
         out.append(
             Step(
                 "Progress ratio R = (v − b) ÷ E",

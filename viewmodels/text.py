@@ -263,9 +263,12 @@ def markdown_table(
 
 
 def _entities(text: str) -> str:
-    """'&' and ':' as HTML entities: a ':' left alone lets ':material/x:' icons, ':smile:'
-    emoji and bare 'http://...' autolinks through Streamlit's markdown."""
-    return text.replace("&", "&amp;").replace(":", "&#58;")
+    """A ':' that touches the next character as an HTML entity (left alone, it lets
+    ':material/x:' icons, ':smile:' emoji and bare 'http://...' autolinks through
+    Streamlit's markdown; 'Batch 1: loaded' keeps its colon), and an '&' that would start
+    an entity as '&amp;'."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    return re.sub(r":(?=\S)", "&#58;", text)
 
 
 def escape_inline(text: str) -> str:

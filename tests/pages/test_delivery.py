@@ -75,7 +75,7 @@ def test_counts_by_status(app_at, db):
     at.run()
     why = next(t for t in texts(at) if t.startswith("- <a "))
     assert why.count("\n- ") == 2 and 'href="delivery?action=ROLE-councils-skills' in why
-    assert "Overdue&#58; due 2026\\-Q2, not completed by 2026\\-Q3" in why
+    assert "Overdue: due 2026\\-Q2, not completed by 2026\\-Q3" in why
 
 
 def test_filters_come_from_and_go_to_the_url(app_at, db):

@@ -94,7 +94,7 @@ def test_uploaded_names_are_shown_as_text_not_markdown(con):
     header = council.header(con, "E06000001")
     assert header.name == "![p](http://host/p.png) *Hartlepool*"  # the value itself, as stored
     assert header.name_md == r"\!\[p\]\(http&#58;//host/p\.png\) \*Hartlepool\*"
-    assert r"footprint&#58; \[Tees\]\(http&#58;//host/\) \<b\>Valley\</b\>" in header.facts_md
+    assert r"footprint: \[Tees\]\(http&#58;//host/\) \<b\>Valley\</b\>" in header.facts_md
     for text in (header.name_md, header.facts_md):
         assert "](" not in text and "<b>" not in text and "http:" not in text
 
