@@ -221,7 +221,10 @@ def test_text_from_uploads_is_shown_as_text(db, open_upload):
     data = b"council_code,quarter,data_maturity\n<b>Hartlepool</b>,2026-Q3,3\n"
     at = drop(open_upload(), csv(name, data))
     page = all_text(at)
-    assert "\\<img src=x onerror=alert\\(1\\)\\>\\[link\\]\\(http&#58;//evil\\.example\\)\\.csv" in page
+    assert (
+        "\\<img src=x onerror=alert\\(1\\)\\>\\[link\\]\\(http&#58;//evil\\.example\\)\\.csv"
+        in page
+    )
     assert "[link](http" not in page
     assert all(not m.allow_html for m in at.markdown)
     assert "<b>Hartlepool</b>" in frame(at, "severity")["value"].tolist()  # a table cell: text
