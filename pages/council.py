@@ -43,7 +43,8 @@ if not code:
 url.set_url("council", code)
 
 header = cache.page_values(council.header, code, version=version)
-st.subheader(header.name, anchor=False)
+frame.set_title(header.name, "Council profile")
+st.header(header.name, anchor=False)
 st.caption(header.facts)
 
 if not quarter:
@@ -71,13 +72,13 @@ for col, chart in zip(
                 chart.figure, config={"displayModeBar": False}, key=f"council_{chart.key}"
             )
             with st.expander("Numbers"):
-                st.markdown(chart.table_markdown)
+                st.table(chart.table, hide_index=True)
         if chart.note:
             st.caption(chart.note)
 
 tables = cache.page_values(council.tables, code, quarter, version=version)
 st.subheader(f"Standards, as last reported by {quarter}", anchor=False)
-st.markdown(tables.standards)
+st.table(tables.standards, hide_index=True)
 
 st.subheader(f"Returns not received since {council.MISSING_SINCE}", anchor=False)
 if tables.missing is None:
@@ -87,4 +88,4 @@ if tables.missing is None:
         icon=":material/check_circle:",
     )
 else:
-    st.markdown(tables.missing)
+    st.table(tables.missing, hide_index=True)

@@ -23,7 +23,7 @@ SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
 for theme in cache.page_values(
     overview.themes, quarter, version=st.session_state.get("data_version")
 ):
-    st.subheader(theme.title, anchor=theme.id, divider="gray")
+    st.header(theme.title, anchor=theme.id, divider="gray")
     if not theme.cards:
         st.caption("No measures are configured for this theme.")
         continue

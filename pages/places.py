@@ -72,7 +72,8 @@ else:
 
 view = cache.page_values(places.view, measure, level, quarter, unit, version=version)
 
-st.subheader(f"{title}, as at {quarter}", anchor=False)
+frame.set_title(f"{title} by {view.group_name}", "Places")
+st.header(f"{title}, as at {quarter}", anchor=False)
 if view.empty:
     st.info(
         f"There are no {view.level_name} groups with councils in the reference geography yet.",
@@ -121,7 +122,7 @@ with rank_col:
     )
 
 if level != "council":
-    st.subheader("Trends by group", anchor=False)
+    st.header("Trends by group", anchor=False)
     if view.trends is not None:
         st.caption(
             f"{title} in each {view.short_name.lower()} up to {quarter}, "
@@ -133,7 +134,7 @@ if level != "council":
 else:
     st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
 
-st.subheader("Compare footprints with England", anchor=False)
+st.header("Compare footprints with England", anchor=False)
 fps = view.footprints
 if not fps:
     st.info(

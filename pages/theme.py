@@ -18,6 +18,7 @@ st.title(picker.titles[st.session_state["theme"]], anchor=False)
 vision = picker.visions[st.session_state["theme"]]
 theme_id = st.selectbox("Theme", picker.ids, key="theme", format_func=picker.titles.get)
 url.set_url("theme", theme_id)
+frame.set_title(picker.titles[theme_id], "Themes")
 if vision:
     st.markdown(f"*By 2030 our vision is:* {vision}")
 if not quarter:
@@ -30,7 +31,7 @@ shown = cache.page_values(
 )
 for m in shown.measures:
     card = m.card
-    st.subheader(m.title, anchor=m.id, divider="gray")
+    st.header(m.title, anchor=m.id, divider="gray")
     st.markdown(card.headline)
     st.markdown(m.sentence)
     st.caption(

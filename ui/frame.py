@@ -9,6 +9,7 @@ from typing import NoReturn
 import streamlit as st
 
 from store import paths
+from viewmodels.text import error_title, page_title
 
 CREATE_HINT = (
     "Create it with `make run` (builds a demo database and starts the dashboard) "
@@ -31,6 +32,14 @@ def ensure_frame() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def set_title(*parts: str | None, error: bool = False) -> None:
+    """The browser tab's title of the view shown, most specific part first:
+    set_title("Hartlepool", "Council profile") -> 'Hartlepool – Council profile –
+    Blueprint Tracker'; ``error``: the view shows an error message ('Error: ' in front).
+    The frame sets the page's own title; a page calls this for a view behind a choice."""
+    st.set_page_config(page_title=(error_title if error else page_title)(*parts))
 
 
 def db_path() -> Path:

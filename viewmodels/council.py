@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 
 from metrics import figures, views
-from viewmodels.text import markdown_table
 
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter whose missing returns are listed
 
@@ -48,21 +47,26 @@ MISSING_HEADINGS = {"kind": "Return", "quarter": "Quarter"}
 
 @dataclass(frozen=True)
 class Tables:
-    """Markdown tables (a handful of rows: cheaper to send than a dataframe)."""
+    """Small tables (a handful of rows), columns named for people: shown with st.table, a
+    real HTML table that scrolls sideways inside itself on a narrow screen."""
 
-    standards: str  # each core standard as last reported by the quarter shown
-    missing: str | None  # returns not sent since MISSING_SINCE; None when none is missing
+    standards: pd.DataFrame  # each core standard as last reported by the quarter shown
+    missing: pd.DataFrame | None  # returns not sent since MISSING_SINCE; None when none is
 
 
 def tables(con: Any, code: str, quarter: str) -> Tables:
     standards = views.standards_status(con, code, quarter)
     missing = views.missing_returns(con, code, quarter)
     return Tables(
-        standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS),
-        missing=(
-            markdown_table(missing.to_dict("records"), MISSING_HEADINGS) if len(missing) else None
-        ),
+        standards=_named(standards, STANDARDS_HEADINGS),
+        missing=_named(missing, MISSING_HEADINGS) if len(missing) else None,
     )
+
+
+def _named(df: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
+    """The columns of ``headings``, renamed to its headings, as text (NaN as blank)."""
+    out = df.reindex(columns=list(headings)).rename(columns=headings)
+    return out.astype("object").where(out.notna(), "").astype(str).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,7 @@ class Chart:
     title: str
     reported: bool  # the council has a line in it
     figure: figures.FrozenFigure | None  # None without any line
-    table: pd.DataFrame | None  # its numbers: quarter rows, one column per line
-    table_markdown: str | None  # the same as a markdown table
+    table: pd.DataFrame | None  # its numbers: quarter rows, one column per line (texts)
     note: str | None  # a caption under the chart
 
 
@@ -91,13 +94,12 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
     out = []
     for key, (chart_title, unit) in views.PROFILE_SERIES.items():
         lines = views.profile_lines(series, key, labels)
-        figure = table = table_markdown = None
+        figure = table = None
         if lines:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
             fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
             figure = figures.frozen(fig)
             table = views.profile_table(series, key, labels)
-            table_markdown = markdown_table(table.to_dict("records"), {c: c for c in table.columns})
         out.append(
             Chart(
                 key=key,
@@ -105,7 +107,6 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
                 reported=labels["council"] in lines,
                 figure=figure,
                 table=table,
-                table_markdown=table_markdown,
                 note=NOTES.get(key),
             )
         )

@@ -12,9 +12,9 @@ def con(connected):
     return connected("places_small")
 
 
-def rows(markdown: str) -> list[list[str]]:
-    """The body rows of a markdown table, as cell texts."""
-    return [[c.strip() for c in line.strip("|").split(" | ")] for line in markdown.splitlines()[2:]]
+def rows(table) -> list[list[str]]:
+    """The body rows of a table, as cell texts."""
+    return table.values.tolist()
 
 
 def test_choices_by_name_with_type(con):
@@ -40,7 +40,7 @@ def test_header_facts(con):
 
 def test_tables_standards_and_missing_returns(con):
     tables = council.tables(con, "E06000001", "2026-Q3")
-    assert tables.standards.splitlines()[0] == "| Core standard | Status | Reported in | Note |"
+    assert list(tables.standards.columns) == ["Core standard", "Status", "Reported in", "Note"]
     standards = rows(tables.standards)
     assert len(standards) == 7 and {r[1] for r in standards} == {"adopted"}
     # survey and workforce both missing 2025-Q3 .. 2026-Q2: 4 quarters each
@@ -71,7 +71,7 @@ def test_charts_one_per_series(con):
         "England",
     ]
     assert list(maturity.figure.data[0].y) == [2.0, 4.0]  # its own returns, 2025-Q2 and 2026-Q3
-    assert maturity.table_markdown.startswith("| Quarter | Hartlepool |")
+    assert list(maturity.table.columns[:2]) == ["Quarter", "Hartlepool"]
     assert maturity.note is None
     assert charts[3].note == (
         "Figures resting on fewer than five people are shown as <5 and not drawn."
