@@ -3,7 +3,8 @@
 Builders take plain values (lists, a summary row as a dict, a DataFrame) and return a
 ``plotly.graph_objects.Figure``; they never read the database. Every series is
 distinguishable without colour: line dash, marker symbol and a name in the legend or
-an annotation beside it. Colours are the Okabe-Ito colour-blind-safe palette.
+an annotation beside it. Colours come from PALETTE (the Analysis Function's palette,
+checked for contrast); every frozen figure carries a text alternative (``.alt``).
 
 - ``trajectory``: baseline, straight path to the target, actual series, projection to
   the deadline, target marker (the theme page, one per measure).
@@ -24,22 +25,27 @@ from metrics.progress import format_value
 if TYPE_CHECKING:
     import pandas as pd
 
-# Okabe-Ito (colour-blind safe). Names say what each colour is used for.
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY = "#56B4E9"
-GREEN = "#009E73"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#6B6B6B"
-PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, BLACK, GREY]
+# Colours, in one place (maps.py uses them too): the Government Analysis Function's
+# palette. tests/metrics/test_palette.py checks each against white: marks need 3:1
+# (WCAG 1.4.11), text 4.5:1 (1.4.3). Turquoise, orange and plum pass for marks only:
+# text is drawn in TEXT_COLOURS (ORANGE_TEXT is orange darkened for text).
+DARK_BLUE, TURQUOISE, DARK_PINK = "#12436D", "#28A197", "#801650"
+ORANGE, DARK_GREY, PLUM = "#F46A25", "#3D3D3D", "#A285D1"
+PALETTE = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, PLUM]  # categorical, in order
+TEXT, ORANGE_TEXT = "#0B0C0C", "#B3461A"
+TEXT_COLOURS = [TEXT, DARK_BLUE, DARK_PINK, DARK_GREY, ORANGE_TEXT]
+# Maps: light to dark blue, every step 3:1 or more against white, so an area with a value
+# always stands apart from an area without one (NO_DATA, light grey, named in the key).
+SEQUENTIAL = [[0.0, "#5694CA"], [1.0, "#0B2A45"]]
+NO_DATA = "#e6e6e6"
+# Heatmaps write each cell's number in it (TEXT: 4.5:1 or more on every step).
+HEAT = [[0.0, "#F3F8FC"], [1.0, "#5694CA"]]
 
 # Plotly's default template adds about 7 kB to every figure's JSON (and its copy to every
 # rerun); Streamlit's theme styles the chart in the browser, so the figures carry none.
 TEMPLATE = "none"
 
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F1F1F")
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color=TEXT)
 
 UNIT_AXIS = {
     "percent": "%",
@@ -127,7 +133,7 @@ def trajectory(
                 y=[baseline, target],
                 mode="lines",
                 name="Straight path to target",
-                line=dict(color=GREY, dash="dash", width=2),
+                line=dict(color=DARK_GREY, dash="dash", width=2),
                 hovertemplate="Path to target %{x}: %{y}<extra></extra>",
             )
         )
@@ -138,8 +144,8 @@ def trajectory(
                 y=[v for _, v in points],
                 mode="lines+markers",
                 name="Actual",
-                line=dict(color=BLUE, width=3),
-                marker=dict(symbol="circle", size=8, color=BLUE),
+                line=dict(color=DARK_BLUE, width=3),
+                marker=dict(symbol="circle", size=8, color=DARK_BLUE),
                 hovertemplate="Actual %{x}: %{y}<extra></extra>",
             )
         )
@@ -151,8 +157,8 @@ def trajectory(
                 y=[last_v, projected],
                 mode="lines+markers",
                 name=f"Projection to {deadline} at recent pace",
-                line=dict(color=VERMILLION, dash="dot", width=3),
-                marker=dict(symbol=["circle-open", "triangle-up"], size=[1, 11], color=VERMILLION),
+                line=dict(color=ORANGE, dash="dot", width=3),
+                marker=dict(symbol=["circle-open", "triangle-up"], size=[1, 11], color=ORANGE),
                 hovertemplate="Projection %{x}: %{y}<extra></extra>",
             )
         )
@@ -164,7 +170,7 @@ def trajectory(
             xanchor="right",
             yanchor="top",
             yshift=-8,
-            font=dict(color=VERMILLION, size=13),
+            font=dict(color=ORANGE_TEXT, size=13),
         )
     if baseline is not None and baseline_q:
         fig.add_trace(
@@ -173,7 +179,7 @@ def trajectory(
                 y=[baseline],
                 mode="markers",
                 name=f"Baseline {baseline_q}",
-                marker=dict(symbol="diamond", size=12, color=BLACK),
+                marker=dict(symbol="diamond", size=12, color=DARK_GREY),
                 hovertemplate="Baseline %{x}: %{y}<extra></extra>",
             )
         )
@@ -194,7 +200,9 @@ def trajectory(
                 y=[target],
                 mode="markers",
                 name=f"Target {deadline}",
-                marker=dict(symbol="star", size=16, color=GREEN, line=dict(color=BLACK, width=1)),
+                marker=dict(
+                    symbol="star", size=16, color=TURQUOISE, line=dict(color=TEXT, width=1)
+                ),
                 hovertemplate="Target %{x}: %{y}<extra></extra>",
             )
         )
@@ -206,7 +214,7 @@ def trajectory(
             xanchor="right",
             yanchor="bottom",
             yshift=10,
-            font=dict(color=BLACK, size=13),
+            font=dict(color=TEXT, size=13),
         )
     fig = _layout(fig, title=title, unit=unit, height=height)
     if unit == "count":
@@ -233,7 +241,7 @@ def milestone_steps(
             y=[v for _, v in points],
             mode="lines+markers",
             name="Achieved?",
-            line=dict(color=BLUE, width=3, shape="hv"),
+            line=dict(color=DARK_BLUE, width=3, shape="hv"),
             marker=dict(size=9, symbol="circle"),
             customdata=[format_value(v, "milestone") for _, v in points],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
@@ -264,7 +272,7 @@ def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> g
             x=xs,
             y=ys,
             mode="lines",
-            line=dict(color=BLUE, width=2),
+            line=dict(color=DARK_BLUE, width=2),
             hoverinfo="skip",
             connectgaps=True,
         )
@@ -276,7 +284,7 @@ def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> g
                 x=[xs[-1]],
                 y=[ys[-1]],
                 mode="markers",
-                marker=dict(color=BLUE, size=6),
+                marker=dict(color=DARK_BLUE, size=6),
                 hoverinfo="skip",
             )
         )
@@ -327,7 +335,7 @@ def breakdown(
             x=xs,
             y=labels,
             orientation="h",
-            marker=dict(color=BLUE),
+            marker=dict(color=DARK_BLUE),
             name="Value",
             text=[format_value(v, unit) for _, v, _ in ordered],
             textposition="outside",
@@ -344,13 +352,13 @@ def breakdown(
                 mode="markers",
                 name="Group target",
                 orientation="h",
-                marker=dict(symbol="diamond", size=12, color=BLACK),
+                marker=dict(symbol="diamond", size=12, color=TEXT),
                 hovertemplate="%{y} target: %{x}<extra></extra>",
             )
         )
         top = max([top] + [t for _, _, t in ordered if t is not None])
     elif target is not None and not per_group:
-        fig.add_vline(x=target, line=dict(color=BLACK, dash="dash", width=2))
+        fig.add_vline(x=target, line=dict(color=TEXT, dash="dash", width=2))
         fig.add_annotation(
             x=target,
             y=1,
@@ -441,7 +449,7 @@ def lines(
                 y=[_num(v) for _, v in pts],
                 mode="lines+markers",
                 name=str(name),
-                line=dict(color=BLUE),
+                line=dict(color=DARK_BLUE),
                 marker=dict(size=6),
             ),
             row=i // columns + 1,
@@ -471,7 +479,14 @@ class FrozenFigure(go.Figure):
     out once and shared. st.plotly_chart calls plotly.io.to_json on every rerun, which
     deep-copies every value and encodes it again (for a map, every boundary coordinate:
     about 1.3 ms). Make one with ``frozen(fig)`` after the last change; change it no
-    more, and never change what to_dict() returns."""
+    more, and never change what to_dict() returns. ``alt``: its text alternative (a
+    summary metrics.chart_text makes from the figure, unless the builder gave one)."""
+
+    _alt = ""
+
+    @property
+    def alt(self) -> str:
+        return self._alt
 
     def to_dict(self):
         if self._frozen is None:
@@ -486,11 +501,16 @@ class FrozenDict(dict):
     __slots__ = ("json",)
 
 
-def frozen(fig: go.Figure) -> FrozenFigure:
-    """``fig`` as a FrozenFigure (its values are not validated again)."""
+def frozen(fig: go.Figure, alt: str | None = None, what: str | None = None) -> FrozenFigure:
+    """``fig`` as a FrozenFigure (its values are not validated again), with ``alt`` as
+    its text alternative (default: metrics.chart_text.describe of the figure, which says
+    what it shows with ``what`` or else the figure's title)."""
+    from metrics.chart_text import describe
+
     out = FrozenFigure(fig.to_dict(), _validate=False)
     out._frozen = None
     out.to_dict().json = None
+    out._alt = alt or describe(fig, what)
     return out
 
 
@@ -560,10 +580,10 @@ def heatmap(
             z=[list(r) for r in z],
             text=[list(r) for r in text],
             texttemplate="%{text}",
-            textfont=dict(size=12),
+            textfont=dict(size=12, color=TEXT),
             zmin=0,
             zmax=100,
-            colorscale="Cividis",
+            colorscale=HEAT,
             xgap=2,
             ygap=2,
             colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),

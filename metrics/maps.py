@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.figures import NO_DATA, SEQUENTIAL
 from store import paths
 
 # layer -> (code property, name property)
@@ -57,11 +58,12 @@ DECIMALS = 3  # about 70-110 m
 CENTRE = {"lat": 52.6, "lon": -1.9}
 ZOOM = 4.75
 
-# Colour-blind-safe sequential scale (cividis); "no data" areas are light grey with a
-# hatched-looking darker outline, and hover text says "no data", so colour is not the
+# The colours are metrics.figures' (one palette): a light-to-dark blue scale whose every
+# step has 3:1 contrast against white, and light grey for "no data" (with a darker
+# outline); the key under the map and the hover text say "no data", so colour is not the
 # only cue.
-COLOURSCALE = "Cividis"
-NO_DATA_FILL = "#e6e6e6"
+COLOURSCALE = SEQUENTIAL
+NO_DATA_FILL = NO_DATA
 
 _cache: dict[tuple[str, float], dict] = {}
 _lock = threading.Lock()
