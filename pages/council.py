@@ -69,7 +69,10 @@ for col, chart in zip(
             st.caption(f"{header.name} has not reported this up to {quarter}.")
         if chart.figure is not None:
             st.plotly_chart(
-                chart.figure, config={"displayModeBar": False}, key=f"council_{chart.key}"
+                chart.figure,
+                config={"displayModeBar": False},
+                key=f"council_{chart.key}",
+                alt=chart.figure.alt,
             )
             with st.expander("Numbers"):
                 st.table(chart.table, hide_index=True)

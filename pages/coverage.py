@@ -33,7 +33,9 @@ for col, now in zip(cols, charts.now):
 
 st.header(f"Councils reporting each quarter since {coverage.MISSING_SINCE}", anchor=False)
 if charts.trend is not None:
-    st.plotly_chart(charts.trend, config={"displayModeBar": False}, key="coverage_trend")
+    st.plotly_chart(
+        charts.trend, config={"displayModeBar": False}, key="coverage_trend", alt=charts.trend.alt
+    )
 with st.expander("Numbers"):
     st.dataframe(
         downloads.arrow_table(charts.table),
@@ -60,7 +62,12 @@ frame.set_title(f"{kinds[kind]}s", "Data coverage")
 st.header(f"{kinds[kind]}: coverage by region", anchor=False)
 shown = cache.page_values(coverage.kind, kind, quarter, version=version)
 if shown.heatmap is not None:
-    st.plotly_chart(shown.heatmap, config={"displayModeBar": False}, key="coverage_heatmap")
+    st.plotly_chart(
+        shown.heatmap,
+        config={"displayModeBar": False},
+        key="coverage_heatmap",
+        alt=shown.heatmap.alt,
+    )
     st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
     with st.expander("Numbers"):
         st.dataframe(

@@ -40,5 +40,5 @@ for theme in cache.page_values(
                     item.figure,
                     config=SPARK_CONFIG,
                     key=f"spark-{card.id}",
-                    alt=f"Trend of {card.title} up to {quarter}",
+                    alt=item.figure.alt,
                 )

@@ -94,18 +94,17 @@ with map_col:
             places.map_figure, measure, level, quarter, layer, title, unit, version=version
         )
         st.plotly_chart(
-            fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map"
+            fig,
+            config={"displayModeBar": False, "scrollZoom": False},
+            key="places_map",
+            alt=fig.alt,
         )
     except places.BoundaryError as exc:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
     except places.ReferenceDataMissing as exc:  # reference folder missing: say where to put it
         st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
+    st.caption(view.map_key)
     st.caption(places.ATTRIBUTION)
-    if level in ("footprint", "centre"):
-        st.caption(
-            f"Each {view.group_name} is drawn by colouring "
-            "its member councils; grey areas have no value or are in no group."
-        )
 with rank_col:
     st.markdown("**Ranking**")
     st.dataframe(
@@ -128,7 +127,11 @@ if level != "council":
             f"{title} in each {view.short_name.lower()} up to {quarter}, "
             f"all on the same scale ({view.unit_label})."
         )
-        st.plotly_chart(view.trends, config={"displayModeBar": False}, key="places_trends")
+        st.plotly_chart(
+            view.trends, config={"displayModeBar": False}, key="places_trends", alt=view.trends.alt
+        )
+        with st.expander("Numbers"):
+            st.dataframe(view.trends_table, hide_index=True, key="places_trends_table")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:
@@ -163,4 +166,14 @@ else:
         fig = cache.page_values(
             places.compare, measure, chosen, quarter, title, unit, version=version
         )
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")
+        st.plotly_chart(
+            fig, config={"displayModeBar": False}, key="places_compare_chart", alt=fig.alt
+        )
+        with st.expander("Numbers"):
+            st.dataframe(
+                cache.page_values(
+                    places.compare_table, measure, chosen, quarter, title, unit, version=version
+                ),
+                hide_index=True,
+                key="places_compare_table",
+            )

@@ -24,7 +24,8 @@ if vision:
 if not quarter:
     frame.no_data_yet()
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# No plotly toolbar: on a phone it covered the chart titles; the Table tab has the numbers.
+CHART_CONFIG = {"displayModeBar": False}
 
 shown = cache.page_values(
     themes.measures, theme_id, quarter, level, version=st.session_state.get("data_version")
@@ -69,7 +70,7 @@ for m in shown.measures:
                 m.breakdown,
                 config=CHART_CONFIG,
                 key=f"breakdown-{m.id}",
-                alt=f"{m.title} by {shown.level_name} in {quarter}",
+                alt=m.breakdown.alt,
             )
             if m.note:
                 st.caption(m.note)
