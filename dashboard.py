@@ -58,6 +58,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 frame.set_title(page.title)  # each page its own <title>; a page names the view it shows
+frame.accessible_focus()  # a visible ring on whatever the keyboard focuses
 signin.require_viewer()  # stops here only when viewing needs sign-in (ui/signin.py)
 
 
