@@ -60,15 +60,19 @@ def unit_label(unit: str) -> str:
     return UNIT_AXIS.get(unit, unit or "")
 
 
+TITLE_WIDTH = 34  # characters per line of a chart title (plotly does not wrap titles)
+
+
 def _layout(
     fig: go.Figure, *, title: str | None, unit: str, height: int, legend: bool = True
 ) -> go.Figure:
+    shown = _wrap(title, TITLE_WIDTH) if title else None  # a 320 px screen shows it all
     fig.update_layout(
         template=TEMPLATE,
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)) if title else None,
+        title=dict(text=shown, x=0, xanchor="left", font=dict(size=16)) if shown else None,
         font=FONT,
         height=height,
-        margin=dict(l=10, r=10, t=50 if title else 10, b=10),
+        margin=dict(l=10, r=10, t=50 + 20 * shown.count("<br>") if shown else 10, b=10),
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=legend,
@@ -124,7 +128,8 @@ def trajectory(
             categoryorder="array",
             categoryarray=axis,
             range=[-0.5, len(axis) - 0.5],
-            nticks=6,
+            nticks=4,  # level labels that fit a 320 px screen
+            tickangle=0,
         )
     if baseline is not None and target is not None and baseline_q and deadline:
         fig.add_trace(
@@ -384,7 +389,7 @@ def breakdown(
         dtick=count_dtick(top * 1.25) if unit == "count" else None,
     )
     if target is not None and not per_group:
-        fig.update_layout(margin=dict(t=(50 if title else 10) + 24))
+        fig.update_layout(margin=dict(t=fig.layout.margin.t + 24))
     return fig
 
 
@@ -468,7 +473,7 @@ def lines(
 
 
 def _wrap(text: str, width: int = 26) -> str:
-    """A panel title on lines of at most ``width`` characters (plotly does not wrap)."""
+    """A title on lines of at most ``width`` characters (plotly does not wrap)."""
     import textwrap
 
     return "<br>".join(textwrap.wrap(text, width)) or text

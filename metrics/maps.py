@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.figures import NO_DATA, SEQUENTIAL
+from metrics.figures import NO_DATA, SEQUENTIAL, TITLE_WIDTH, _wrap
 from store import paths
 
 # layer -> (code property, name property)
@@ -313,9 +313,9 @@ def choropleth(
             )
         )
     fig.update_layout(
-        title={"text": title, "font": {"size": 15}},
+        title={"text": _wrap(title, TITLE_WIDTH), "font": {"size": 15}},
         map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM},
-        margin={"l": 0, "r": 0, "t": 40, "b": 70},
+        margin={"l": 0, "r": 0, "t": 40 + 20 * _wrap(title, TITLE_WIDTH).count("<br>"), "b": 70},
         height=height,
         showlegend=False,
         dragmode=False,
