@@ -89,6 +89,10 @@ def _layout(
         ticksuffix="%" if unit == "percent" else None,
     )
     fig.update_xaxes(gridcolor="#F0F0F0")
+    # Streamlit's chart theme draws tick labels and axis titles in a 3.8:1 grey: set them.
+    axis_text = dict(color=DARK_GREY, tickfont_color=DARK_GREY, title_font_color=DARK_GREY)
+    fig.update_xaxes(**axis_text)
+    fig.update_yaxes(**axis_text)
     return fig
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.figures import NO_DATA, SEQUENTIAL, TITLE_WIDTH, _wrap
+from metrics.figures import DARK_GREY, NO_DATA, SEQUENTIAL, TITLE_WIDTH, _wrap
 from store import paths
 
 # layer -> (code property, name property)
@@ -299,7 +299,8 @@ def choropleth(
                 + unit_label
                 + ": %{customdata[0]}<extra></extra>",
                 colorbar={
-                    "title": {"text": unit_label, "side": "top"},
+                    "title": {"text": unit_label, "side": "top", "font": {"color": DARK_GREY}},
+                    "tickfont": {"color": DARK_GREY},  # not Streamlit's 3.8:1 grey
                     "thickness": 10,
                     "orientation": "h",
                     "x": 0.5,
