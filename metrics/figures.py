@@ -260,7 +260,8 @@ def milestone_steps(
         fig.update_xaxes(
             type="category",
             categoryorder="array",
-            nticks=6,
+            nticks=4,  # level labels that fit a 320 px screen
+            tickangle=0,
             categoryarray=quarter_axis(points[0][0], points[-1][0]),
         )
     fig = _layout(fig, title=title, unit="milestone", height=height, legend=False)
@@ -434,7 +435,8 @@ def lines(
             fig.update_xaxes(
                 type="category",
                 categoryorder="array",
-                nticks=6,
+                nticks=4,
+                tickangle=0,
                 categoryarray=quarter_axis(all_q[0], all_q[-1]),
             )
         return _layout(fig, title=title, unit=unit, height=height)

@@ -39,7 +39,7 @@ def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     if trend:
         fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
         fig = figures.frozen(
-            fig.update_xaxes(nticks=6, tickangle=0),
+            fig.update_xaxes(nticks=4, tickangle=0),
             what=f"Share of councils in scope sending each return, {MISSING_SINCE} to {quarter}",
         )
     return Charts(

@@ -138,7 +138,7 @@ def compare(
     """Two to four footprints against England: one line chart."""
     lines = views.compare_footprints(con, measure, footprints, quarter)
     fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
-    fig.update_xaxes(nticks=6, tickangle=0)  # readable on a phone
+    fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
     return figures.frozen(fig)
 
 
