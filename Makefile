@@ -1,6 +1,7 @@
 # Blueprint Tracker: the two commands of the quick start are `make run` and `make test`.
 # Everything they need is installed from here: a venv from pinned requirements.txt,
-# and Debian's Chromium for the browser tests.
+# and Debian's Chromium (browser tests, board pack PDF) and poppler-utils (the board pack tests read
+# the PDF with pdftotext).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +16,7 @@ help:
 	@echo "make test   set up (venv + Chromium) and run the whole test suite (lint first)"
 	@echo "make lint   ruff (lint and format), mypy, and the import contract (pyproject.toml)"
 	@echo "make demo   rebuild the demo database from scratch"
-	@echo "make bench  run the benchmarks (ingest, metrics, pages)"
+	@echo "make bench  run the benchmarks (ingest, metrics, pages, boardpack)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +27,14 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed
 
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-	  echo "Installing Debian's Chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  echo "Installing Debian's Chromium and poppler-utils for the browser and board pack tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	elif command -v sudo >/dev/null; then \
-	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else \
-	  echo "Chromium is missing: install Debian's package 'chromium' (apt-get install chromium) and run make test again." >&2; exit 1; \
+	  echo "Chromium or poppler-utils is missing: install Debian's packages (apt-get install chromium poppler-utils) and run make test again." >&2; exit 1; \
 	fi
 
 $(DB): | venv
@@ -60,3 +61,4 @@ bench: venv chromium
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/metrics.py
 	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/boardpack.py

@@ -1,12 +1,15 @@
 """`python -m metrics summary [--db PATH] [--as-of QUARTER] [--by LEVEL] [--json]`
 `python -m metrics delivery [--db PATH] [--as-of QUARTER] [--json]`
+`python -m metrics board-pack [--db PATH] [--as-of QUARTER] [--scope SCOPE] --out FILE`
 
 summary prints every measure for the quarter (default: the latest with data), nationally
 or per group. delivery prints where the blueprint's actions stand (metrics/delivery.py):
 counts by status, owner, theme and organisation x theme cell, the actions needing
-attention and why, and the due-quarter revisions. Exit codes: 0 done, 1 refused (unknown
-quarter or level, no database, bad targets or register file; the message says why), 2
-usage error.
+attention and why, and the due-quarter revisions. board-pack writes the quarter's board
+pack (reports.boardpack) as PDF or self-contained HTML, chosen by the extension of --out;
+--scope is england (default), region:<code>, footprint:<code> or centre:<code or name>.
+Exit codes: 0 done, 1 refused (unknown quarter, level or scope, no database, bad targets
+or register file; the message says why), 2 usage error.
 """
 
 from __future__ import annotations
@@ -74,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="quarter to show, e.g. 2026-Q3 (default: latest with a delivery update)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    b = sub.add_parser(
+        "board-pack", help="write the quarter's board pack as PDF or HTML (by --out's extension)"
+    )
+    b.add_argument(
+        "--db", metavar="PATH", help="database file (default: $TRACKER_DB or data/tracker.duckdb)"
+    )
+    b.add_argument(
+        "--as-of", metavar="QUARTER", help="quarter, e.g. 2026-Q3 (default: latest with data)"
+    )
+    b.add_argument(
+        "--scope",
+        metavar="SCOPE",
+        default=None,
+        help="england (default), region:<code>, footprint:<code> or centre:<code or name>",
+    )
+    b.add_argument("--out", metavar="FILE", required=True, help="pack.pdf or pack.html")
     return parser
 
 
@@ -152,10 +171,49 @@ def print_table(df, by: str | None) -> None:
         print(f"\nNot available by {by} (national only): {', '.join(missing)}")
 
 
+PACK_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def board_pack(args, parser: argparse.ArgumentParser) -> int:
+    from pathlib import Path
+
+    out = Path(args.out)
+    fmt = PACK_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        parser.error(f"--out {args.out}: the file name must end in .pdf or .html")
+    from metrics import config as mconfig
+    from metrics import summary as msummary
+    from store.db import StoreError
+
+    try:
+        from reports import boardpack  # the layer above metrics, imported only here
+    except ImportError as exc:  # the pack's pinned packages are missing
+        print(f"error: the board pack needs {exc.name}: run make venv", file=sys.stderr)
+        return 1
+    try:
+        pack, data = boardpack.make(args.db, args.as_of, args.scope, fmt)
+    except (msummary.MetricsError, mconfig.ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    demo = " (DEMO DATA)" if pack.demo else ""
+    print(
+        f"Wrote {out}: board pack for {pack.quarter}, {pack.scope.label}{demo}, {len(data):,} bytes."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "board-pack":
+        return board_pack(args, parser)
     if args.command == "delivery":
-        from metrics.delivery import main as delivery_main
+        from metrics.delivery_cli import main as delivery_main
 
         return delivery_main(args)
     from metrics import config as mconfig

@@ -5,7 +5,9 @@
     [s.id for s in cfg.core_standards]
 
 A bad entry raises ConfigError naming the file, the entry and the field, and saying
-what was expected. This module imports no database code (store.kinds imports it).
+what was expected. A measure's method, its parameters, unit, target bounds and direction
+are checked against the registry in metrics.methods; the core standards are parsed by
+domain.standards (which store reads too). This module imports no database code.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "targets.toml"
+from domain import standards as _standards
+from domain.standards import Standard
+from metrics import methods
+
+DEFAULT_PATH = _standards.DEFAULT_PATH
 
 _QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -25,51 +31,6 @@ UNITS = {"count": "count", "percent": "rate", "score": "score", "milestone": "mi
 DIRECTIONS = ("increase", "decrease")
 SPLITS = ("by_councils",)
 
-# method -> parameters it needs, each with the values allowed (None = any identifier).
-SURVEY_COLUMNS_BOOL = ("ceo_digital_background", "collective_buying")
-SURVEY_COLUMNS_NUM = (
-    "data_maturity",
-    "digital_spend_gbp",
-    "sme_spend_gbp",
-    "contracts_total",
-    "contracts_outcome_based",
-    "common_components",
-)
-MILESTONE_KINDS = (
-    "centre_of_service_innovation",
-    "coordinating_institute",
-    "workforce_plan",
-    "apprenticeship_scheme",
-    "audit_regime",
-    "procurement_framework",
-    "common_components_library",
-    "other",
-)
-METHODS: dict[str, dict[str, tuple[str, ...]]] = {
-    "milestones_achieved": {"milestone_kind": MILESTONE_KINDS},
-    "milestone": {"milestone_kind": MILESTONE_KINDS},
-    "share_of_councils": {"column": SURVEY_COLUMNS_BOOL + SURVEY_COLUMNS_NUM},
-    "mean_of_councils": {"column": SURVEY_COLUMNS_NUM},
-    "councils_yes": {"column": SURVEY_COLUMNS_BOOL},
-    "ratio_of_sums": {"numerator": SURVEY_COLUMNS_NUM, "denominator": SURVEY_COLUMNS_NUM},
-    "exchanges_qualifying": {},
-    "placements_started": {},
-    "workforce_uplift": {},
-    "standards_all_core": {},
-}
-# Which unit each method produces (a measure must declare the matching unit).
-METHOD_UNITS = {
-    "milestones_achieved": ("count",),
-    "milestone": ("milestone",),
-    "share_of_councils": ("percent",),
-    "mean_of_councils": ("score",),
-    "councils_yes": ("count",),
-    "ratio_of_sums": ("percent",),
-    "exchanges_qualifying": ("count",),
-    "placements_started": ("count",),
-    "workforce_uplift": ("percent",),
-    "standards_all_core": ("percent",),
-}
 _MEASURE_FIELDS = {
     "theme",
     "title",
@@ -82,17 +43,11 @@ _MEASURE_FIELDS = {
     "method",
     "split",
     "tolerance",
-} | {p for params in METHODS.values() for p in params}
+} | methods.ALL_PARAMS
 
 
 class ConfigError(ValueError):
     """The targets file is not usable; the message names the entry and the field."""
-
-
-@dataclass(frozen=True)
-class Standard:
-    id: str
-    title: str
 
 
 @dataclass(frozen=True)
@@ -115,7 +70,7 @@ class Measure:
     deadline: str | None
     baseline_quarter: str
     method: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
     split: str | None = None
     tolerance: float = 1.0
 
@@ -127,6 +82,11 @@ class Measure:
     @property
     def is_milestone(self) -> bool:
         return self.unit == "milestone"
+
+    @property
+    def numeric_target(self) -> float | None:
+        """The target of a measure that is not a milestone (None: tracked)."""
+        return None if isinstance(self.target, str) else self.target
 
 
 @dataclass(frozen=True)
@@ -163,12 +123,12 @@ class Config:
             ) from None
 
 
-_cache: dict[tuple[str, int], Config] = {}
+_cache: dict[tuple[str, int, int], Config] = {}
 
 
 def load(path: str | os.PathLike | None = None) -> Config:
     """The validated configuration; cached until the file changes."""
-    p = Path(path) if path else Path(os.environ.get("TRACKER_TARGETS") or DEFAULT_PATH)
+    p = _standards.targets_path(path)
     try:
         stat = p.stat()
     except OSError as exc:
@@ -286,32 +246,10 @@ def parse(data: dict, path: Path) -> Config:
     if tol < 0:
         raise _err(path, "status.direction_tolerance", f"expected a number >= 0, got {tol}")
 
-    raw_std = data["core_standards"]
-    if not isinstance(raw_std, list) or not raw_std:
-        raise _err(
-            path,
-            "core_standards",
-            "expected at least one [[core_standards]] entry with id and title",
-        )
-    standards: list[Standard] = []
-    for i, s in enumerate(raw_std, start=1):
-        where = f"core_standards entry {i}"
-        if not isinstance(s, dict):
-            raise _err(path, where, "expected a table with id and title")
-        sid = s.get("id")
-        if not isinstance(sid, str) or not _ID.match(sid):
-            raise _err(
-                path,
-                f"{where}, field id",
-                f"expected a lower-case identifier like open_referral, got {sid!r}",
-            )
-        where = f"core standard {sid!r}"
-        for k in s:
-            if k not in ("id", "title"):
-                raise _err(path, f"{where}, field {k}", "unknown field; expected id and title")
-        if sid in {x.id for x in standards}:
-            raise _err(path, f"{where}, field id", "listed twice")
-        standards.append(Standard(sid, _text(path, f"{where}, field title", s.get("title"))))
+    try:
+        standards = _standards.parse(data["core_standards"])
+    except _standards.StandardsError as exc:
+        raise _err(path, exc.where, exc.what) from None
 
     raw_themes = data["themes"]
     if not isinstance(raw_themes, dict) or not raw_themes:
@@ -369,7 +307,7 @@ def _measure(
                 f"unknown field; expected some of {', '.join(sorted(_MEASURE_FIELDS))}",
             )
     theme = m.get("theme")
-    if theme not in themes:
+    if not isinstance(theme, str) or theme not in themes:
         raise _err(
             path,
             f"{where}, field theme",
@@ -386,29 +324,30 @@ def _measure(
             path, f"{where}, field direction", f"expected increase or decrease, got {direction!r}"
         )
     method = m.get("method")
-    if method not in METHODS:
+    if method not in methods.METHODS:
         raise _err(
-            path, f"{where}, field method", f"expected one of {', '.join(METHODS)}, got {method!r}"
+            path,
+            f"{where}, field method",
+            f"expected one of {', '.join(methods.METHODS)}, got {method!r}",
         )
-    if unit not in METHOD_UNITS[method]:
+    spec = methods.METHODS[method]
+    if unit not in spec.units:
         raise _err(
             path,
             f"{where}, field unit",
-            f"method {method} gives a {METHOD_UNITS[method][0]}, but unit is {unit!r}",
+            f"method {method} gives a {spec.unit}, but unit is {unit!r}",
         )
-    params = {}
-    for p, allowed in METHODS[method].items():
-        v = m.get(p)
-        if v not in allowed:
-            raise _err(
-                path,
-                f"{where}, field {p}",
-                f"method {method} needs {p} = one of {', '.join(allowed)}; got {v!r}",
-            )
-        params[p] = v
-    for p in {q for ps in METHODS.values() for q in ps} - set(METHODS[method]):
-        if p in m:
-            raise _err(path, f"{where}, field {p}", f"method {method} takes no {p}")
+    if direction not in spec.directions:
+        raise _err(
+            path,
+            f"{where}, field direction",
+            f"method {method} can only be judged by {' or '.join(spec.directions)}, "
+            f"got {direction!r}",
+        )
+    try:
+        params = spec.check_params(m)
+    except methods.MethodError as exc:
+        raise _err(path, f"{where}, field {exc.field}", exc.what) from None
 
     target = m.get("target")
     if unit == "milestone":
@@ -420,14 +359,10 @@ def _measure(
             )
     elif target is not None:
         target = _number(path, f"{where}, field target", target)
-        if unit == "percent" and method != "workforce_uplift" and not 0 <= target <= 100:
-            raise _err(
-                path,
-                f"{where}, field target",
-                f"a percentage from 0 to 100 (33 means 33%), got {target}",
-            )
-        if unit == "count" and target < 0:
-            raise _err(path, f"{where}, field target", f"a count cannot be negative, got {target}")
+        try:
+            spec.check_target(target, params)
+        except methods.MethodError as exc:
+            raise _err(path, f"{where}, field {exc.field}", exc.what) from None
     m_deadline = m.get("deadline")
     m_deadline = (
         _quarter(path, f"{where}, field deadline", m_deadline)

@@ -332,8 +332,12 @@ def breakdown(
     diamond on each bar, named "Group target"). Groups without a value are listed at the
     bottom with the text "no data" so they are not lost.
     """
-    per_group = target is not None and not isinstance(target, (int, float))
-    targets = list(target) if per_group else [None] * len(groups)
+    targets: list[float | None] = [None] * len(groups)
+    single: float | None = None
+    if target is None or isinstance(target, (int, float)):
+        per_group, single = False, target
+    else:
+        per_group, targets = True, list(target)
     rows = [(str(g), _num(v), _num(t)) for g, v, t in zip(groups, values, targets)]
     with_data = sorted([r for r in rows if r[1] is not None], key=lambda r: (r[1], r[0]))
     without = sorted([r for r in rows if r[1] is None], key=lambda r: r[0], reverse=True)
@@ -367,18 +371,18 @@ def breakdown(
             )
         )
         top = max([top] + [t for _, _, t in ordered if t is not None])
-    elif target is not None and not per_group:
-        fig.add_vline(x=target, line=dict(color=TEXT, dash="dash", width=2))
+    elif single is not None:
+        fig.add_vline(x=single, line=dict(color=TEXT, dash="dash", width=2))
         fig.add_annotation(
-            x=target,
+            x=single,
             y=1,
             yref="paper",
             yanchor="bottom",
             showarrow=False,
-            text=f"{target_label} {format_value(target, unit)}",
+            text=f"{target_label} {format_value(single, unit)}",
             font=dict(size=13),
         )
-        top = max(top, float(target))
+        top = max(top, float(single))
     fig = _layout(
         fig,
         title=title,
@@ -510,6 +514,7 @@ class FrozenDict(dict):
     figure): a dict that keeps its JSON once encoded (``frozen_json``)."""
 
     __slots__ = ("json",)
+    json: str | None
 
 
 def frozen(fig: go.Figure, alt: str | None = None, what: str | None = None) -> FrozenFigure:
@@ -533,7 +538,7 @@ def frozen_json(spec: FrozenDict) -> str:
         from plotly.io.json import to_json  # plotly's encoder, never a replacement
 
         spec.json = to_json(spec, validate=False)
-    return spec.json
+    return spec.json or ""
 
 
 def _quarter(v) -> str | None:

@@ -152,7 +152,7 @@ class Projection:
     points: int = 0  # how many quarters the line was fitted to
 
     def value_at(self, quarter: str | int) -> float | None:
-        if self.slope is None:
+        if self.slope is None or self.intercept is None:
             return None
         return self.intercept + self.slope * qi(quarter)
 

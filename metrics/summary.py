@@ -31,12 +31,14 @@ import math
 import duckdb
 import pandas as pd
 
+from domain.geography import GROUP_LEVELS
 from metrics import config as mconfig
+from metrics import disclosure, methods
 from metrics import measures as M
 from metrics import progress as P
 from store import quarters as Q
 
-LEVELS = tuple(M.LEVELS)
+LEVELS = GROUP_LEVELS
 
 COLUMNS = [
     "id",
@@ -187,7 +189,7 @@ def _summaries(con, as_of, levels: list[str], config) -> dict[str | None, pd.Dat
         if lv:
             df.attrs["not_by_group"] = [mid for mid in cfg.measures if mid not in set(df["id"])]
         out[lv] = df
-    return out
+    return disclosure.protect_summary(con, cfg, out, q)  # figures on fewer than 5 people
 
 
 def _num(x):
@@ -248,18 +250,14 @@ def _row(
         row["status"] = P.milestone_status(bool(value))
         row["target"] = "achieved"
     else:
-        target = m.target
+        target = m.numeric_target
         if target is not None and level is not None and m.unit == "count":
             if m.split == "by_councils" and national_total and total is not None:
-                target = m.target * total / national_total
+                target = target * total / national_total
             elif m.split is None:
                 target = None
         row["target"] = target
-        bounds = {"percent": (0.0, 100.0), "score": (1.0, 5.0), "count": (0.0, None)}.get(
-            m.unit, (None, None)
-        )
-        if m.method == "workforce_uplift":
-            bounds = (-100.0, None)
+        bounds = methods.get(m.method).bounds(m.params)
         deadline = m.deadline or cfg.deadline
         proj = P.projection(
             series,
@@ -310,7 +308,7 @@ def _empty_rows(cfg, level) -> pd.DataFrame:
     rows = []
     for m in cfg.measures.values():
         st = "not_yet" if m.is_milestone else ("tracked" if m.target is None else "not_enough_data")
-        r = {c: None for c in COLUMNS}
+        r: dict[str, object] = {c: None for c in COLUMNS}
         r.update(
             id=m.id,
             theme=m.theme,
@@ -356,5 +354,5 @@ def series(
     long = M.compute(
         con, cfg, qs, [by] if by else [], [measure_id], first_data_quarter=available[0]
     )
-    part = long[long["level"] == (by or "national")]
-    return part[SERIES_COLUMNS].reset_index(drop=True)
+    part = long[long["level"] == (by or "national")][SERIES_COLUMNS].reset_index(drop=True)
+    return disclosure.protect_series(con, cfg, measure_id, by, part)  # (fewer than 5 people)

@@ -2,8 +2,9 @@
 
 Every function takes a connection first and hashable values after it, so
 ``metrics.app.read(views.fn, ...)`` can cache it per data version. Values are bound
-parameters; the only identifiers put into SQL come from the allow-lists of
-``metrics.config`` (the survey columns a measure may name).
+parameters; the only identifiers put into SQL come from allow-lists in code. A
+measure's figures (by group or per council) come from its method's one SQL
+(metrics.methods, metrics.sql), through metrics.summary and metrics.measures.
 
 Definitions shared with metrics.summary (targets.toml, spec/visions.md):
 
@@ -13,9 +14,10 @@ Definitions shared with metrics.summary (targets.toml, spec/visions.md):
 - A council's own value of a measure ("level: council") is the measure computed over
   that one council: a share of councils is 100 (yes) or 0 (no), a mean is the council's
   value, a count of councils is 1 or 0, a ratio of sums is the council's own ratio, the
-  workforce uplift is the council's own like-for-like relative change. Measures that
-  count things that do not belong to one council (milestones, exchanges, placements)
-  have no council level.
+  workforce uplift is the council's own like-for-like relative change; a council
+  without a value (nothing reported in the window, a zero denominator) has none.
+  Measures that count things that do not belong to one council (milestones,
+  exchanges, placements) have no council level.
 - Workforce figures resting on fewer than five people are "<5" (metrics.disclosure).
 """
 
@@ -23,32 +25,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain import geography
+from domain.standards import ADOPTED
 from metrics import config as mconfig
-from metrics import disclosure
+from metrics import disclosure, measures
+from metrics.methods import COUNCIL_METHODS
 from store import quarters as q
 
 REPORTING_KINDS = ("survey", "workforce")  # the returns every council sends each quarter
-PLACE_LEVELS = {
-    "region": "Region",
-    "footprint": "Footprint (combined or strategic authority)",
-    "centre": "Centre of Service Innovation",
-    "council": "Council",
-}
-COUNCIL_METHODS = (
-    "share_of_councils",
-    "mean_of_councils",
-    "councils_yes",
-    "ratio_of_sums",
-    "standards_all_core",
-    "workforce_uplift",
-)
-PLACE_LEVEL_SHORT = {
-    "region": "Region",
-    "footprint": "Footprint",
-    "centre": "Centre",
-    "council": "Council",
-}
-ADOPTED = ("adopted", "audited")
+PLACE_LEVELS = geography.PLACE_LEVELS
+PLACE_LEVEL_SHORT = geography.PLACE_LEVEL_SHORT
 MISSING_SINCE = "2025-Q2"
 
 
@@ -113,25 +99,9 @@ def measure_unit(measure_id: str, config=None) -> str:
     return _cfg(config).measure(measure_id).unit
 
 
-def _survey_latest_sql(columns: list[str]) -> str:
-    """Each council's latest survey row (within the window) that reports all ``columns``.
-    ``columns`` come from the config allow-lists only."""
-    for c in columns:
-        if c not in mconfig.SURVEY_COLUMNS_BOOL + mconfig.SURVEY_COLUMNS_NUM:
-            raise ValueError(f"{c!r} is not a survey column")
-    present = " AND ".join(f"s.{c} IS NOT NULL" for c in columns)
-    picked = ", ".join(f"s.{c}" for c in columns)
-    return (
-        f"SELECT council_code, quarter, {', '.join(columns)} FROM ("
-        f"  SELECT s.council_code, s.quarter, {picked}, row_number() OVER "
-        f"  (PARTITION BY s.council_code ORDER BY s.quarter DESC) AS rn"
-        f"  FROM survey s WHERE s.quarter <= ? AND s.quarter >= ? AND {present}"
-        f") WHERE rn = 1"
-    )
-
-
 def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFrame:
-    """Each council's own value of a measure at ``as_of``.
+    """Each council's own value of a measure at ``as_of`` (metrics.measures.council_values:
+    the measure's own SQL at the council level).
 
     Columns: council_code, name, council_type, region_name, footprint_name, centre,
     value (float or NaN), quarter (of the value used, or None), numerator, denominator,
@@ -144,66 +114,12 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
             f"The measure {m.title!r} counts things that do not belong to one council; "
             "it has no council level."
         )
-    start = _window_start(as_of, cfg)
-    base = (
-        "SELECT c.council_code, c.name, c.council_type, c.region_name, c.footprint_name, "
-        "c.centre, v.quarter, v.numerator, v.denominator FROM councils c LEFT JOIN ({inner}) v "
-        "USING (council_code) WHERE c.end_date IS NULL ORDER BY c.name"
-    )
-    params: list = []
-    if m.method in ("share_of_councils", "councils_yes", "mean_of_councils"):
-        col = m.params["column"]
-        if col in mconfig.SURVEY_COLUMNS_BOOL:
-            num = f"CASE WHEN {col} THEN 1.0 ELSE 0.0 END"
-        elif m.method == "mean_of_councils":
-            num = f"CAST({col} AS DOUBLE)"
-        else:
-            num = f"CASE WHEN {col} >= 1 THEN 1.0 ELSE 0.0 END"  # as metrics.measures
-        inner = f"SELECT council_code, quarter, {num} AS numerator, 1.0 AS denominator FROM ({_survey_latest_sql([col])})"
-        params = [as_of, start]
-    elif m.method == "ratio_of_sums":
-        n, d = m.params["numerator"], m.params["denominator"]
-        inner = (
-            f"SELECT council_code, quarter, CAST({n} AS DOUBLE) AS numerator, "
-            f"CAST({d} AS DOUBLE) AS denominator FROM ({_survey_latest_sql([n, d])}) WHERE {d} > 0"
-        )
-        params = [as_of, start]
-    elif m.method == "standards_all_core":
-        inner = (
-            "SELECT council_code, quarter, CASE WHEN count(DISTINCT standard_id) FILTER "
-            "(WHERE status IN ('adopted', 'audited')) = len(?) THEN 1.0 ELSE 0.0 END AS numerator, "
-            "1.0 AS denominator FROM (SELECT *, max(quarter) OVER (PARTITION BY council_code) AS latest "
-            "  FROM survey_standards WHERE quarter <= ? AND quarter >= ? AND list_contains(?, standard_id)) "
-            "WHERE quarter = latest GROUP BY council_code, quarter"
-        )
-        ids = cfg.core_standard_ids
-        params = [ids, as_of, start, ids]
-    else:  # workforce_uplift: the council's latest share now against its latest at the baseline
-        w = (
-            "SELECT council_code, quarter, "
-            "CASE WHEN bool_or(role_family = 'all') THEN sum(headcount) FILTER (WHERE role_family = 'all') "
-            "ELSE sum(headcount) END AS h, "
-            "CASE WHEN bool_or(role_family = 'all') THEN sum(underrepresented) FILTER (WHERE role_family = 'all') "
-            "ELSE sum(underrepresented) END AS u FROM workforce GROUP BY council_code, quarter"
-        )
-        latest = (
-            "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY council_code ORDER BY quarter DESC) "
-            "AS rn FROM w WHERE quarter <= ? AND quarter >= ?) WHERE rn = 1"
-        )
-        inner = (
-            "WITH w AS (" + w + "), now AS (" + latest + "), base AS (" + latest + ") "
-            "SELECT now.council_code, now.quarter, now.u AS numerator, now.h AS denominator, "
-            "base.u AS base_u, base.h AS base_h FROM now JOIN base USING (council_code) "
-            "WHERE now.h > 0 AND base.h > 0 AND base.u > 0"
-        )
-        params = [as_of, start, m.baseline_quarter, _window_start(m.baseline_quarter, cfg)]
-        base = base.replace("v.denominator FROM", "v.denominator, v.base_u, v.base_h FROM")
-    sql = base.format(inner=inner)
-    df = con.execute(sql, params).df()
-    if m.method == "workforce_uplift":
-        share_now = df["numerator"] / df["denominator"]
-        share_base = df["base_u"] / df["base_h"]
-        df["value"] = (share_now / share_base - 1.0) * 100.0
+    scoped = con.execute(
+        "SELECT council_code, name, council_type, region_name, footprint_name, centre "
+        "FROM councils WHERE end_date IS NULL ORDER BY name"
+    ).df()
+    df = scoped.merge(measures.council_values(con, cfg, m, as_of), on="council_code", how="left")
+    if "base_u" in df:  # workforce uplift: disclosed only if it rests on five people or more
         df["display"] = [
             disclosure.disclose(_fmt(v, m.unit), rests_on=(a, b, c, d))
             if pd.notna(v)
@@ -216,8 +132,6 @@ def council_values(con, measure_id: str, as_of: str, config=None) -> pd.DataFram
         df.loc[df["display"] == disclosure.SUPPRESSED, "value"] = float("nan")
         df = df.drop(columns=["base_u", "base_h"])
     else:
-        scale = 100.0 if m.unit == "percent" else 1.0
-        df["value"] = df["numerator"] / df["denominator"] * scale
         df["display"] = [_fmt(v, m.unit) for v in df["value"]]
     df["quarter"] = df["quarter"].astype(object).where(df["quarter"].notna(), None)
     return df[
@@ -480,14 +394,7 @@ def council_info(con, council_code: str) -> dict | None:
 def scope_labels(info: dict) -> dict[str, str]:
     """Legend names of the four profile lines for a council (from council_info)."""
     kind = str(info.get("council_type") or "")
-    plural = {
-        "city corporation": "city corporations",
-        "London borough": "London boroughs",
-        "county": "county councils",
-        "district": "district councils",
-        "unitary": "unitary councils",
-        "metropolitan district": "metropolitan districts",
-    }
+    plural = geography.COUNCIL_TYPES
     return {
         "council": str(info.get("name")),
         "region": f"{info.get('region_name')} (region)",
@@ -543,7 +450,7 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         "CASE WHEN s.digital_spend_gbp > 0 AND s.sme_spend_gbp IS NOT NULL THEN s.sme_spend_gbp END AS sme, "
         "CASE WHEN s.digital_spend_gbp > 0 AND s.sme_spend_gbp IS NOT NULL THEN s.digital_spend_gbp END AS dig, "
         "st.n AS standards FROM survey s JOIN c USING (council_code) LEFT JOIN ("
-        " SELECT council_code, quarter, count(*) FILTER (WHERE status IN ('adopted', 'audited') "
+        " SELECT council_code, quarter, count(*) FILTER (WHERE list_contains(?, status) "
         " AND list_contains(?, standard_id)) AS n FROM survey_standards GROUP BY ALL) st "
         "USING (council_code, quarter) WHERE s.quarter <= ?"
     )
@@ -553,7 +460,7 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         "100.0 * sum(sme) / sum(dig) AS sme_share, count(sme) AS n_sme"
     )
     sql = scope_sql.format(rows=survey_rows, agg=survey_agg)
-    s = con.execute(sql, [council_code, ids, up_to, council_code]).df()
+    s = con.execute(sql, [council_code, list(ADOPTED), ids, up_to, council_code]).df()
     wf_rows = (
         "SELECT w.council_code, c.region_code, c.council_type, w.quarter, "
         "sum(w.underrepresented) AS u, sum(w.headcount) AS h FROM workforce w "

@@ -43,9 +43,9 @@ if not code:
 url.set_url("council", code)
 
 header = cache.page_values(council.header, code, version=version)
-frame.set_title(header.name, "Council profile")
-st.header(header.name, anchor=False)
-st.caption(header.facts)
+frame.set_title(header.name, "Council profile")  # the tab's title is plain text
+st.header(header.name_md, anchor=False)
+st.caption(header.facts_md)
 
 if not quarter:
     st.info(
@@ -66,7 +66,7 @@ for col, chart in zip(
     with col:
         if not chart.reported:
             st.markdown(f"**{chart.title}**")
-            st.caption(f"{header.name} has not reported this up to {quarter}.")
+            st.caption(f"{header.name_md} has not reported this up to {quarter}.")
         if chart.figure is not None:
             st.plotly_chart(
                 chart.figure,

@@ -23,8 +23,9 @@ import duckdb
 import pandas as pd
 
 from store import kinds as _kinds
-from store import schema
-from store.db import StoreError, connect, transaction
+from store import schema, scratch
+from store.db import StoreError, connect, transaction, write_lock
+from store.reference import rebuild_names
 
 HISTORY_COLUMNS = [
     "batch_id",
@@ -100,6 +101,8 @@ def _tables(kind: _kinds.Kind) -> list[str]:
 def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
     """Undo a batch: delete its rows and restore the rows it replaced (one transaction)."""
     with connect(db) as con:
+        with write_lock():  # (what a killed load left behind: store.scratch)
+            scratch.clean(db, scratch.referenced_files(con))
         rows = con.execute(
             "SELECT kind, file_name, status, rolled_back_at, rolled_back_by "
             "FROM batches WHERE batch_id = ?",
@@ -160,8 +163,6 @@ def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
                 [_dt.datetime.now().replace(microsecond=0), user or "unknown", batch_id],
             )
             if kind.replaces_all:
-                from store.reference import rebuild_names
-
                 rebuild_names(con)
             schema.bump_data_version(con)
     return RollbackResult(batch_id, kind_name, file_name, removed, restored)

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "init":
-            from store.reference import cli_init as run
+            from store.init import cli_init as run
         elif args.command == "ingest":
             from store.ingest import cli_ingest as run
         elif args.command == "history":

@@ -28,11 +28,14 @@ import csv
 import datetime as dt
 import math
 import random
-import tempfile
 from pathlib import Path
+from typing import TypedDict
 
-from store import quarters
-from store.db import StoreError
+from domain.survey import SURVEY_COLUMN_NAMES
+from store import ingest, quarters
+from store.errors import StoreError
+from store.reference import read_councils
+from store.scratch import Scratch
 
 FIRST_QUARTER = "2025-Q2"  # the baseline: when the report was published
 
@@ -128,7 +131,7 @@ def components_share(k: int) -> float:
 
 # (id, name, lead council GSS, partners, partner types, standards, status by k, evidence)
 # A status list shorter than the number of quarters keeps its last value; None = not yet listed.
-EXCHANGES = [
+EXCHANGES: list[tuple[str, str, str, list[str], list[str], list[str], list[str | None], str]] = [
     (
         "EX-001",
         "Greater Manchester care records exchange",
@@ -260,7 +263,7 @@ EXCHANGES = [
 ]
 
 # (id, kind, title, region code, status by k; the last value holds afterwards)
-MILESTONES = [
+MILESTONES: list[tuple[str, str, str, str, list[str]]] = [
     (
         "CSI-N",
         "centre_of_service_innovation",
@@ -335,7 +338,7 @@ MILESTONES = [
 ]
 
 # (id, council GSS, destination, destination type, kind, start quarter, end quarter)
-PLACEMENTS = [
+PLACEMENTS: list[tuple[str, str, str, str, str, str, str]] = [
     (
         "PL-001",
         "E06000043",
@@ -376,7 +379,7 @@ PLACEMENTS = [
 ]
 
 
-def _at(statuses: list, k: int):
+def _at(statuses: list[str | None] | list[str], k: int) -> str | None:
     return statuses[min(k, len(statuses) - 1)]
 
 
@@ -426,6 +429,44 @@ def _nudge(values: list[int], caps: list[int], target_total: int, rng: random.Ra
             break
 
 
+class _Traits(TypedDict):
+    """A council's latent traits (fixed for a seed)."""
+
+    ready: float
+    std_a: dict[str, float]
+    gap: str
+    maturity: float
+    maturity_u: float
+    spend: float
+    sme: float
+    contracts: float
+    outcome: float
+    collective: float
+    components: float
+    headcount: float
+    ur: float
+    ur_family: dict[str, float]
+    mix: dict[str, float]
+    reports_all: bool
+    family_gap: list[bool]
+    blank_lse: bool
+    blank_disabled: bool
+    apprentice_rate: float
+
+
+class _SurveyRow(TypedDict):
+    std: dict[str, str | None]
+    maturity: int | None
+    ceo: bool | None
+    spend: float | None
+    sme_raw: float | None
+    sme: float
+    contracts: int
+    outcome: int
+    collective: bool
+    components: int
+
+
 class _World:
     """Per-council latent traits (fixed for a seed) from which every quarter is drawn."""
 
@@ -458,7 +499,7 @@ class _World:
             miss = set(mrng.sample(others, mrng.randint(8, 15)))
             self.missing_survey.append(self.never | miss)
             self.missing_workforce.append(self.never | miss | set(mrng.sample(others, 3)))
-        t = {}
+        t: dict[str, _Traits] = {}
         for c in councils:
             code, region, kind = c["code"], c["region"], c["type"]
             readiness, ur_eff, sme_eff = REGION_EFFECT[region]
@@ -501,7 +542,7 @@ class _World:
         }
         # data maturity: per quarter, the offset that makes the mean of the councils
         # reporting it maturity_mean(k); offsets rise, so no council's score falls.
-        self.maturity_offset = []
+        self.maturity_offset: list[float] = []
         for k in range(n_quarters):
             base = [
                 c for c in self.codes if c not in self.missing_survey[k] and c not in self.sparse
@@ -550,7 +591,7 @@ class _World:
     def standards(self, code: str, k: int) -> dict[str, str | None]:
         t = self.t[code]
         full = self.full_rank.get(code, 10**9) < self.full_n[k]
-        out = {}
+        out: dict[str, str | None] = {}
         for s in STANDARDS:
             level = min(max(math.floor(t["std_a"][s] + 0.22 * k), 0), 4)
             if full:
@@ -565,7 +606,7 @@ class _World:
 
 def _survey_rows(w: _World, k: int, rng: random.Random) -> list[list]:
     reporting = [c for c in w.codes if c not in w.missing_survey[k]]
-    rows = {}
+    rows: dict[str, _SurveyRow] = {}
     for code in reporting:
         t = w.t[code]
         ceo = None if code in w.ceo_blank else False
@@ -579,6 +620,7 @@ def _survey_rows(w: _World, k: int, rng: random.Random) -> list[list]:
         spend = None if sparse else t["spend"] * (1.01**k) * math.exp(rng.gauss(0, 0.05))
         contracts = max(1, round(t["contracts"] * math.exp(rng.gauss(0, 0.15))))
         rows[code] = {
+            "sme": 0.0,  # (set below, from the whole quarter's spend)
             "std": w.standards(code, k),
             "maturity": None if sparse else w._maturity(code, w.maturity_offset[k]),
             "ceo": ceo,
@@ -594,11 +636,12 @@ def _survey_rows(w: _World, k: int, rng: random.Random) -> list[list]:
             ),
         }
     # SME share of spend, summed over reporting councils: exactly sme_share(k) (to £100s)
-    money = [r for r in rows.values() if r["spend"] is not None]
-    factor = sme_share(k) * sum(r["spend"] for r in money) / sum(r["sme_raw"] for r in money)
-    for r in money:
-        r["spend"] = round(r["spend"], -2)
-        r["sme"] = min(round(r["sme_raw"] * factor, -2), r["spend"])
+    money = [(r, r["spend"], r["sme_raw"]) for r in rows.values()]
+    paid = [(r, spend, raw) for r, spend, raw in money if spend is not None and raw is not None]
+    factor = sme_share(k) * sum(s for _, s, _ in paid) / sum(raw for _, _, raw in paid)
+    for r, spend, raw in paid:
+        r["spend"] = round(spend, -2)
+        r["sme"] = min(round(raw * factor, -2), round(spend, -2))
     # outcome-based contracts: flat share
     codes = list(rows)
     outcome = [rows[c]["outcome"] for c in codes]
@@ -608,22 +651,23 @@ def _survey_rows(w: _World, k: int, rng: random.Random) -> list[list]:
         round(outcome_share(k) * sum(rows[c]["contracts"] for c in codes)),
         rng,
     )
-    out = []
+    out: list[list] = []
     for code, o in zip(codes, outcome):
         r = rows[code]
+        survey: dict[str, str | int | None] = {
+            "data_maturity": r["maturity"],
+            "ceo_digital_background": _yesno(r["ceo"]),
+            "digital_spend_gbp": None if r["spend"] is None else int(r["spend"]),
+            "sme_spend_gbp": None if r["spend"] is None else int(r["sme"]),
+            "contracts_total": r["contracts"],
+            "contracts_outcome_based": o,
+            "collective_buying": _yesno(r["collective"]),
+            "common_components": r["components"],
+        }
         out.append(
             [code, None]
             + [r["std"][s] for s in STANDARDS]
-            + [
-                r["maturity"],
-                _yesno(r["ceo"]),
-                None if r["spend"] is None else int(r["spend"]),
-                None if r["spend"] is None else int(r["sme"]),
-                r["contracts"],
-                o,
-                _yesno(r["collective"]),
-                r["components"],
-            ]
+            + [survey[c] for c in SURVEY_COLUMN_NAMES]
         )
     return out
 
@@ -686,8 +730,6 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
     Deterministic for a seed and a last complete quarter (from ``today``, a date or
     'YYYY-MM-DD', default store.quarters.today()).
     """
-    from store.reference import read_councils
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     qs = _quarter_list(today)
@@ -702,16 +744,7 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
     survey_header = (
         ["council_code", "quarter"]
         + [f"standard_{s}" for s in STANDARDS]
-        + [
-            "data_maturity",
-            "ceo_digital_background",
-            "digital_spend_gbp",
-            "sme_spend_gbp",
-            "contracts_total",
-            "contracts_outcome_based",
-            "collective_buying",
-            "common_components",
-        ]
+        + list(SURVEY_COLUMN_NAMES)
     )
     workforce_header = [
         "council_code",
@@ -843,34 +876,25 @@ def generate(out_dir, seed: int = 2030, today=None, reference_dir=None) -> list[
 
 
 def load_demo(db, seed: int = 2030, today=None) -> list:
-    """Generate the demo files and load each through store.ingest.ingest_file as a demo
-    batch (user 'demo'), as an upload would be. The database must hold the reference
-    geography. If any file is refused, the batches already written are rolled back and
-    StoreError names the file and its problems. Returns the ingest reports."""
-    from store import batches, ingest, schema
-    from store.db import connect
-
-    written = []
-    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp:
-        files = generate(tmp, seed=seed, today=today)
-        try:
-            for kind, path in files:
-                report = ingest.ingest_file(
-                    db, kind, path.read_bytes(), path.name, user="demo", demo=True
-                )
-                if not report.ok or report.batch_id is None:
-                    problems = "; ".join(
-                        f"row {p.row}, {p.column}: {p.message}" for p in report.errors[:5]
-                    )
-                    raise StoreError(
-                        f"The demo file {path.name} ({kind}) was not loaded: "
-                        f"{report.summary()} {problems}"
-                    )
-                written.append(report)
-        except BaseException:
-            for report in reversed(written):
-                batches.rollback(db, report.batch_id, user="demo")
-            raise
-    with connect(db) as con:
-        schema.set_meta(con, "demo", "true")
-    return written
+    """Generate the demo files and load them through store.ingest as demo batches (user
+    'demo'), as uploads would be, all in one transaction (store.ingest.ingest_files):
+    all or nothing, so a killed load leaves no part of the demo. The database must hold
+    the reference geography. If any file is refused, nothing is written and StoreError
+    names the file and its problems. Returns the ingest reports."""
+    with Scratch(db) as s:  # (the generated files: removed after, or by the next run)
+        files = generate(s.path("demo"), seed=seed, today=today)
+        reports = ingest.ingest_files(
+            db,
+            [(kind, path.read_bytes(), path.name) for kind, path in files],
+            user="demo",
+            demo=True,
+            meta={"demo": "true"},
+        )
+    refused = [(k, p, r) for (k, p), r in zip(files, reports) if not r.ok]
+    unwritten = [(k, p, r) for (k, p), r in zip(files, reports) if r.batch_id is None]
+    for kind, path, report in (refused or unwritten)[:1]:
+        problems = "; ".join(f"row {p.row}, {p.column}: {p.message}" for p in report.errors[:5])
+        raise StoreError(
+            f"The demo file {path.name} ({kind}) was not loaded: {report.summary()} {problems}"
+        )
+    return reports

@@ -7,8 +7,11 @@
 The whole file is checked before anything is written; any error and nothing is written.
 An accepted file becomes one batch: stored rows with the same key (for workforce: the
 same council and quarter) move to ``<table>_replaced`` with ``replaced_by`` = the batch,
-the new rows go in, data_version is bumped, and the original bytes are kept at
-``<db folder>/uploads/<sha256><ext>``, all in one transaction.
+the new rows go in and data_version is bumped, all in one transaction; once it is
+committed, the original bytes move to ``<db folder>/uploads/<sha256><ext>`` (until then
+they wait in the scratch folder: store.scratch, which also cleans up after a killed load).
+The file is checked against store.limits first, and read and checked without holding
+the database (see _run): only the final transaction does.
 """
 
 from __future__ import annotations
@@ -17,23 +20,29 @@ import datetime as _dt
 import getpass
 import hashlib
 import os
+import random
 import sys
-import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pandas as pd
 
 from store import kinds as _kinds
-from store import schema
-from store.db import connect, transaction
+from store import paths, schema, scratch
+from store.db import connect, transaction, write_lock
 from store.delivery import rules as delivery_rules
-from store.read import ReadError, headers_only, read, suffix
+from store.read import ReadError, headers_only, precheck, read, suffix
+from store.reference import rebuild_names
+from store.scratch import Scratch
 from store.validate import KEY_GROUPS, TYPED, Problem, staging_query, validate
 
-UPLOADS = "uploads"  # folder beside the database file
+UPLOADS = scratch.UPLOADS  # folder beside the database file
 KEYS = "_upload_keys"
+_ADDED = "_upload_added"
 
 # For the preview: which column gives a row's quarter, and which its region.
 # (quarter column, council column, region-code column)
@@ -139,14 +148,135 @@ def ingest_file(
     return _run(db, kind, data, file_name, write=not dry_run, user=user, demo=demo)
 
 
+# --- the three steps: reference data (short), the check (no database), the write (short)
+#
+# The database file is held only for two short moments: to copy the reference data the
+# rules need (councils, their names, regions: a few thousand rows) and, at the end, to
+# look for an identical batch, count what would be replaced and write the batch in one
+# transaction. Reading and checking the file, however long it takes, happens in a
+# private in-memory DuckDB (its spill files in the load's scratch folder), so a dry
+# run or a large check never keeps another process (a command-line load, the dashboard)
+# out of the database.
+
+# delivery: the due quarters in force, which the delivery rules compare with (small).
+_REFERENCE_TABLES = ("councils", "council_names", "regions", "delivery")
+
+
+def _check_memory_mb() -> int:
+    try:
+        return max(64, int(os.environ.get("TRACKER_CHECK_MEMORY_MB", "1024")))
+    except ValueError:
+        return 1024
+
+
+def _staging(scratch: Scratch) -> duckdb.DuckDBPyConnection:
+    """A private in-memory database for reading and checking one file."""
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "temp_directory": str(scratch.path("duckdb-tmp")),
+        "memory_limit": f"{_check_memory_mb()}MB",
+    }
+    return duckdb.connect(":memory:", config=config)
+
+
+def _reference(con) -> tuple[dict, tuple]:
+    """The reference tables (Arrow) and their fingerprint, read from the database."""
+    tables = {t: con.sql("SELECT * FROM " + t).to_arrow_table() for t in _REFERENCE_TABLES}
+    return tables, _fingerprint(con)
+
+
+def _fingerprint(con) -> tuple:
+    """Changes whenever the reference data the checks used changes (a councils upload)."""
+    sql = (
+        "SELECT (SELECT count(*) FROM councils), (SELECT sum(CAST(hash(c) AS HUGEINT)) FROM councils c), "
+        "(SELECT sum(CAST(hash(n) AS HUGEINT)) FROM council_names n), "
+        "(SELECT sum(CAST(hash(r) AS HUGEINT)) FROM regions r)"
+    )
+    return tuple(con.execute(sql).fetchall()[0])
+
+
+def _load_reference(stage, tables: dict) -> None:
+    for name, table in tables.items():
+        stage.register("_ref_in", table)
+        try:
+            stage.execute(f"CREATE TABLE {name} AS SELECT * FROM _ref_in")
+        finally:
+            stage.unregister("_ref_in")
+
+
+def _clean(db, con) -> None:
+    """What killed loads left behind (store.scratch.clean), under the write lock."""
+    with write_lock():
+        scratch.clean(db, scratch.referenced_files(con))
+
+
+@dataclass
+class _Prepared:
+    """A checked file, ready to be written: its report, and the staging database holding
+    its typed rows (or, once frozen, those rows as Arrow tables)."""
+
+    kind: _kinds.Kind
+    report: Report
+    data: bytes
+    file_format: str
+    stage: duckdb.DuckDBPyConnection | None
+    fingerprint: tuple
+    original: Path | None = None  # the bytes, in the scratch folder, for uploads/
+    frozen: dict[str, Any] = field(default_factory=dict)
+    owns_stage: bool = True  # (else shared by several files: ingest_files)
+
+    def source(self, name: str):
+        """An Arrow table or stream of rows to write: 'rows', 'keys', 'added', or
+        'standard:<id>'."""
+        if name in self.frozen:
+            return self.frozen[name]
+        assert self.stage is not None
+        return self.stage.sql(self._sql(name)).to_arrow_reader(65536)
+
+    def _sql(self, name: str) -> str:
+        kind = self.kind
+        if name == "rows":
+            cols = [c for c in schema.columns(kind.table) if c != "batch_id"]
+            return f"SELECT {', '.join(cols)} FROM {TYPED}"
+        if name == "keys":
+            return f"SELECT * FROM {KEYS}"
+        if name == "added":
+            return _added_sql(kind)
+        sid = name.split(":", 1)[1]
+        if sid not in _kinds.standard_ids():
+            raise ValueError(f"unknown standard {sid!r}")
+        col = f"standard_{sid}"
+        return (
+            f"SELECT council_code, quarter, status FROM (SELECT council_code, quarter, {col} AS status "
+            f"FROM {TYPED}) WHERE status IS NOT NULL"
+        )
+
+    def names(self) -> list[str]:
+        out = ["rows", "keys", "added"]
+        if self.kind.has_standards:
+            out += [f"standard:{sid}" for sid in _kinds.standard_ids()]
+        return out
+
+    def freeze(self) -> None:
+        """Keep the rows as Arrow tables and let the staging database go (small files)."""
+        if self.stage is None:
+            return
+        for name in self.names():
+            self.frozen[name] = self.stage.sql(self._sql(name)).to_arrow_table()
+        self.close()
+
+    def close(self) -> None:
+        if self.stage is not None and self.owns_stage:
+            self.stage.close()
+        self.stage = None
+
+
 def _run(
     db, kind_name: str, data: bytes, file_name: str, *, write: bool, user: str, demo: bool
 ) -> Report:
     kind = _kinds.get(kind_name)
     file_name = Path(str(file_name or "upload.csv")).name
     # The hash (is this file already loaded?) is worked out beside the read: hashlib and
-    # DuckDB both let go of the GIL. A file found identical to an active batch is then
-    # reported exactly as if that had been known first (nothing read is kept).
+    # DuckDB both let go of the GIL.
     hashed: dict[str, str] = {}
     hasher = threading.Thread(target=lambda: hashed.update(sha=_sha(data)), daemon=True)
     hasher.start()
@@ -156,36 +286,148 @@ def _run(
         return hashed["sha"]
 
     try:
+        try:
+            fmt = precheck(data, file_name)  # the limits, before anything else
+        except ReadError as exc:
+            report = Report(kind.name, file_name, sha(), dry_run=not write)
+            report.problems.append(Problem("error", None, None, None, str(exc)))
+            return report
         with connect(db) as con:
-            part = None
-            if write and suffix(file_name) not in (".xlsx", ".xlsm"):
-                # The original bytes, written once: read from here, and renamed into
-                # uploads/ if the batch is written (deleted below otherwise).
-                fd, name = tempfile.mkstemp(
-                    prefix=".tracker-", suffix=".upload-part", dir=_db_folder(db)
-                )
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                part = Path(name)
+            _clean(db, con)
+            tables, fingerprint = _reference(con)
+        with Scratch(db) as s:
+            prepared = _prepare(kind, data, file_name, fmt, sha, write, s, tables, fingerprint)
             try:
-                return _checked(con, kind, file_name, sha, data, db, write, user, demo, part)
+                with connect(db) as con:
+                    _finish(con, db, [prepared], write=write, user=user, demo=demo)
             finally:
-                if part is not None:
-                    part.unlink(missing_ok=True)
+                prepared.close()
+            return prepared.report
     finally:
         hasher.join()
 
 
-def _known(con, kind, file_name: str, sha: str, write: bool) -> Report:
-    """A new report, saying whether the file is identical to an active batch."""
-    report = Report(kind.name, file_name, sha, dry_run=not write)
-    dup = _active_duplicate(con, kind.name, sha)
-    if dup is not None:
-        report.duplicate_of = dup
+def _prepare(
+    kind: _kinds.Kind,
+    data: bytes,
+    file_name: str,
+    fmt: str,
+    sha,
+    write: bool,
+    s: Scratch,
+    tables: dict,
+    fingerprint: tuple,
+    stage: duckdb.DuckDBPyConnection | None = None,
+) -> _Prepared:
+    """Read and check the file in a staging database (its own, or ``stage`` holding the
+    reference tables already); no database file is held."""
+    report = Report(kind.name, file_name, "", dry_run=not write)
+    owns = stage is None
+    if stage is None:
+        stage = _staging(s)
+    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint, owns_stage=owns)
+    try:
+        if owns:
+            _load_reference(stage, tables)
+        original = None
+        if write and fmt == "csv":
+            # The original bytes, written once: DuckDB reads them from here, and they are
+            # moved into uploads/ once the batch is committed (removed otherwise).
+            original = s.path("upload")
+            with open(original, "wb") as f:
+                f.write(data)
+        try:
+            staged = read(
+                stage,
+                data,
+                file_name,
+                kind.name,
+                original=original,
+                query=staging_query(kind),
+                scratch=s.path,
+                fmt=fmt,
+            )
+        except ReadError as exc:
+            report.sha256 = sha()
+            report.problems.append(Problem("error", None, None, None, str(exc)))
+            prepared.close()
+            return prepared
+        v = validate(stage, kind, staged, _RULES.get(kind.name))
+        report.sha256 = sha()
+        report.notes += staged.notes
+        report.problems += v.problems
+        report.hidden = v.hidden
+        report.rows_in_file = v.rows
+        if not v.ok:
+            prepared.close()
+            return prepared
+        _make_keys(stage, kind, v.key_groups)
+        if kind.replaces_all:
+            stored = stage.execute(
+                "SELECT count(*) FROM councils WHERE end_date IS NULL"
+            ).fetchall()[0][0]
+            if v.rows < stored / 2:
+                report.problems.append(
+                    Problem(
+                        "warning",
+                        None,
+                        None,
+                        None,
+                        f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
+                        "a councils upload replaces the whole list. Check that the file is complete "
+                        "(the old list is kept, so the batch can be rolled back)",
+                    )
+                )
         if write:
-            report.notes.append(f"identical to batch {dup}, already loaded: nothing was written")
-        else:
-            report.problems.append(
+            ext = _stored_ext(report.file_name, fmt)
+            prepared.original = s.original(f"{report.sha256}{ext}")
+            if original is not None:
+                os.replace(original, prepared.original)
+            else:
+                with open(prepared.original, "wb") as f:
+                    f.write(data)
+        return prepared
+    except BaseException:
+        prepared.close()
+        raise
+
+
+def _stored_ext(file_name: str, file_format: str) -> str:
+    ext = suffix(file_name)
+    if ext not in (".csv", ".xlsx", ".xlsm", ".txt", ".tsv"):
+        ext = ".xlsx" if file_format == "xlsx" else ".csv"
+    return ext
+
+
+def _finish(
+    con,
+    db,
+    items: list[_Prepared],
+    *,
+    write: bool,
+    user: str,
+    demo: bool,
+    meta: dict[str, str] | None = None,
+) -> None:
+    """With the database: say whether each file is identical to an active batch, count
+    what it would replace, and (``write``) write every valid one as a batch, all in one
+    transaction."""
+    todo = []
+    for p in items:
+        report = p.report
+        dup = _active_duplicate(con, p.kind.name, report.sha256)
+        if dup is not None:
+            report.duplicate_of = dup
+            if write:
+                report.notes.append(
+                    f"identical to batch {dup}, already loaded: nothing was written"
+                )
+                if not report.ok:  # (identical to a loaded file: its problems were accepted)
+                    report.problems = [x for x in report.problems if x.severity != "error"]
+                p.close()
+                continue
+            report.problems.insert(
+                0,
                 Problem(
                     "warning",
                     None,
@@ -193,69 +435,33 @@ def _known(con, kind, file_name: str, sha: str, write: bool) -> Report:
                     None,
                     f"this file is identical to batch {dup}, already loaded; loading it again "
                     "would write nothing",
-                )
+                ),
             )
-    return report
+        if not report.ok or p.stage is None and not p.frozen:
+            continue
+        _put(con, p, "keys", KEYS)
+        _put(con, p, "added", _ADDED)
+        report.changes = _preview(con, p.kind)
+        _count(report)
+        if write and dup is None:
+            todo.append(p)
+    if todo:
+        _write_with_retry(con, db, todo, user, demo, meta or {})
 
 
-def _checked(
-    con,
-    kind,
-    file_name: str,
-    sha,
-    data: bytes,
-    db,
-    write: bool,
-    user: str,
-    demo: bool,
-    part: Path | None,
-) -> Report:
-    """Read and validate; write the batch when asked and there is no error. ``sha()``:
-    the file's hash (waits for it)."""
-    try:
-        staged = read(con, data, file_name, kind.name, original=part, query=staging_query(kind))
-    except ReadError as exc:
-        report = _known(con, kind, file_name, sha(), write)
-        if not (write and report.duplicate_of is not None):
-            report.problems.append(Problem("error", None, None, None, str(exc)))
-        return report
-    v = validate(con, kind, staged, _RULES.get(kind.name))
-    report = _known(con, kind, file_name, sha(), write)
-    if write and report.duplicate_of is not None:
-        return report
-    report.notes += staged.notes
-    report.problems += v.problems
-    report.hidden = v.hidden
-    report.rows_in_file = v.rows
-    if not v.ok:
-        return report
-    _make_keys(con, kind, v.key_groups)
-    if not write or report.duplicate_of is not None:
-        report.changes = _preview(con, kind)  # (a write counts inside its transaction)
-    if kind.replaces_all:
-        stored = con.execute("SELECT count(*) FROM councils WHERE end_date IS NULL").fetchall()[0][
-            0
-        ]
-        if v.rows < stored / 2:
-            report.problems.append(
-                Problem(
-                    "warning",
-                    None,
-                    None,
-                    None,
-                    f"the file lists {v.rows:,} councils but {stored:,} current councils are stored: "
-                    "a councils upload replaces the whole list. Check that the file is complete "
-                    "(the old list is kept, so the batch can be rolled back)",
-                )
-            )
+def _count(report: Report) -> None:
     report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
     report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
-    if not write or report.duplicate_of is not None:
-        return report
-    report.batch_id = _write_with_retry(
-        con, kind, report, data, staged.file_format, db, user, demo, part
-    )
-    return report
+
+
+def _put(con, p: _Prepared, name: str, table: str) -> None:
+    """A small staged table (keys, the preview's added rows) into ``con``'s temp tables."""
+    src = p.source(name)
+    con.register("_put_in", src)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _put_in")
+    finally:
+        con.unregister("_put_in")
 
 
 def _match(kind: _kinds.Kind, alias: str) -> str:
@@ -289,37 +495,42 @@ def _make_keys(con, kind: _kinds.Kind, key_groups: bool = False) -> None:
     con.execute(sql)
 
 
-def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
-    """What the upload will change, per quarter and region."""
+def _grouped(kind: _kinds.Kind, src: str, alias: str, n: str = "count(*)") -> str:
+    """Rows of ``src`` counted per quarter and region (the preview's grouping)."""
     qcol, ccol, rcol = _PREVIEW[kind.name]
-    table = kind.table
-
-    def grouped(src: str, alias: str, n: str = "count(*)") -> str:
-        q = f"{alias}.{qcol}" if qcol else "CAST(NULL AS VARCHAR)"
-        if ccol:
-            region = "c.region_name"
-            join = f"LEFT JOIN councils c ON c.council_code = {alias}.{ccol}"
-        elif rcol is None:
-            region, join = "CAST(NULL AS VARCHAR)", ""
-        else:
-            region = (
-                f"coalesce(g.region_name, {alias}.region_code)"
-                if kind.name != "councils"
-                else f"{alias}.region_name"
-            )
-            join = f"LEFT JOIN regions g ON g.region_code = {alias}.{rcol}"
-        return (
-            f"SELECT {q} AS quarter, coalesce({region}, '(no region)') AS region_name, "
-            f"{n} AS n FROM {src} {alias} {join} GROUP BY ALL"
+    q = f"{alias}.{qcol}" if qcol else "CAST(NULL AS VARCHAR)"
+    if ccol:
+        region = "c.region_name"
+        join = f"LEFT JOIN councils c ON c.council_code = {alias}.{ccol}"
+    elif rcol is None:
+        region, join = "CAST(NULL AS VARCHAR)", ""
+    else:
+        region = (
+            f"coalesce(g.region_name, {alias}.region_code)"
+            if kind.name != "councils"
+            else f"{alias}.region_name"
         )
+        join = f"LEFT JOIN regions g ON g.region_code = {alias}.{rcol}"
+    return (
+        f"SELECT {q} AS quarter, coalesce({region}, '(no region)') AS region_name, "
+        f"{n} AS n FROM {src} {alias} {join} GROUP BY ALL"
+    )
 
-    added = grouped(KEYS, "t", "sum(t._n)") if _counted(kind) else grouped(TYPED, "t")
-    replaced = grouped(f"(SELECT * FROM {table} s WHERE {_match(kind, 's')})", "r")
+
+def _added_sql(kind: _kinds.Kind) -> str:
+    """The upload's rows per quarter and region (run where the file was checked)."""
+    return _grouped(kind, KEYS, "t", "sum(t._n)") if _counted(kind) else _grouped(kind, TYPED, "t")
+
+
+def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
+    """What the upload will change, per quarter and region (with the upload's keys and
+    added rows in ``con``'s temp tables: see _put)."""
+    replaced = _grouped(kind, f"(SELECT * FROM {kind.table} s WHERE {_match(kind, 's')})", "r")
     sql = (
         f"SELECT coalesce(a.quarter, b.quarter) AS quarter, "
         f"coalesce(a.region_name, b.region_name) AS region_name, "
         f"CAST(coalesce(a.n, 0) AS BIGINT) AS rows_added, CAST(coalesce(b.n, 0) AS BIGINT) AS rows_replaced "
-        f"FROM ({added}) a FULL OUTER JOIN ({replaced}) b "
+        f"FROM {_ADDED} a FULL OUTER JOIN ({replaced}) b "
         f"ON a.quarter IS NOT DISTINCT FROM b.quarter AND a.region_name = b.region_name "
         f"ORDER BY quarter NULLS FIRST, region_name"
     )
@@ -327,158 +538,196 @@ def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
 
 
 def _db_folder(db) -> Path:
-    from store import paths
-
     return paths.db_path(db).resolve().parent
 
 
-class _Duplicate(Exception):
-    def __init__(self, batch_id: int):
-        super().__init__(batch_id)
-        self.batch_id = batch_id
+class _ReferenceChanged(Exception):
+    pass
 
 
 def _write_with_retry(
-    con,
-    kind: _kinds.Kind,
-    report: Report,
-    data: bytes,
-    file_format: str,
-    db,
-    user: str,
-    demo: bool,
-    part: Path | None = None,
-) -> int | None:
-    """Write the batch; retry when a concurrent upload's transaction got in the way."""
-    import random
-    import time
-
-    import duckdb
-
+    con, db, items: list[_Prepared], user: str, demo: bool, meta: dict[str, str]
+) -> None:
+    """Write the batches; retry when a concurrent upload's transaction got in the way."""
     for attempt in range(6):
         try:
-            return _write(con, kind, report, data, file_format, db, user, demo, part)
-        except _Duplicate as dup:
-            report.duplicate_of = dup.batch_id
-            report.notes.append(
-                f"identical to batch {dup.batch_id}, already loaded: nothing was written"
-            )
-            return None
+            _write(con, db, items, user, demo, meta)
+            return
+        except _ReferenceChanged:
+            for p in items:
+                p.report.problems.append(
+                    Problem(
+                        "error",
+                        None,
+                        None,
+                        None,
+                        "the reference geography (the council list) changed while this file "
+                        "was being checked, so it was not loaded. Upload it again.",
+                    )
+                )
+            return
         except (duckdb.TransactionException, duckdb.ConstraintException):
             if attempt == 5:
                 raise
             time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
-    return None
 
 
-def _write(
-    con,
-    kind: _kinds.Kind,
-    report: Report,
-    data: bytes,
-    file_format: str,
-    db,
-    user: str,
-    demo: bool,
-    part: Path | None = None,
-) -> int:
+def _write(con, db, items: list[_Prepared], user: str, demo: bool, meta: dict[str, str]) -> None:
+    """Every prepared file as one batch each, all in one transaction; then (still under
+    the write lock, so that no cleaning interleaves) each original moves into uploads/.
+    Counted again inside the transaction: another upload may have committed since the
+    preview (two analysts at once), and the same file may have landed meanwhile."""
+    folder = _db_folder(db)
+    done: list[tuple[_Prepared, int]] = []
+    with write_lock():
+        try:
+            with transaction(con):
+                if _fingerprint(con) != items[0].fingerprint:
+                    raise _ReferenceChanged
+                for p in items:
+                    dup = _active_duplicate(con, p.kind.name, p.report.sha256)
+                    if dup is not None:
+                        p.report.duplicate_of = dup
+                        p.report.notes.append(
+                            f"identical to batch {dup}, already loaded: nothing was written"
+                        )
+                        continue
+                    done.append((p, _write_one(con, p, user, demo)))
+                for name, value in meta.items():
+                    schema.set_meta(con, name, value)
+        finally:
+            con.execute("RESET SESSION preserve_insertion_order")  # (outside the transaction)
+        for p, batch_id in done:
+            p.report.batch_id = batch_id
+            if p.original is not None and p.original.exists():
+                target = (
+                    folder
+                    / f"{UPLOADS}/{p.report.sha256}{_stored_ext(p.report.file_name, p.file_format)}"
+                )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    p.original.unlink()
+                else:
+                    os.replace(p.original, target)
+
+
+def _write_one(con, p: _Prepared, user: str, demo: bool) -> int:
+    kind, report = p.kind, p.report
     table = kind.table
     cols = schema.columns(table)
     data_cols = [c for c in cols if c != "batch_id"]
-    ext = suffix(report.file_name)
-    if ext not in (".csv", ".xlsx", ".xlsm", ".txt", ".tsv"):
-        ext = ".xlsx" if file_format == "xlsx" else ".csv"
-    rel = f"{UPLOADS}/{report.sha256}{ext}"
-    target = _db_folder(db) / rel
-    created = False
+    rel = f"{UPLOADS}/{report.sha256}{_stored_ext(report.file_name, p.file_format)}"
+    _put(con, p, "keys", KEYS)
+    _put(con, p, "added", _ADDED)
+    report.changes = _preview(con, kind)
+    _count(report)
+    batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+    con.execute(
+        "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
+        "rows_replaced, warnings, uploaded_by, uploaded_at, status, demo, stored_file) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+        [
+            batch_id,
+            kind.name,
+            report.file_name,
+            report.sha256,
+            report.rows_in_file,
+            report.rows_added,
+            report.rows_replaced,
+            len(report.warnings),
+            user or "unknown",
+            _dt.datetime.now().replace(microsecond=0),
+            demo,
+            rel,
+        ],
+    )
+    # survey_standards are replaced with the survey row of the same council and quarter
+    for t in [table] + (["survey_standards"] if kind.has_standards else []):
+        col_list = ", ".join(schema.columns(t))
+        statement = (
+            f"INSERT INTO {t}_replaced SELECT {col_list}, ? FROM {t} s WHERE {_match(kind, 's')}"
+        )
+        con.execute(statement, [batch_id])
+        statement = f"DELETE FROM {t} s WHERE {_match(kind, 's')}"
+        con.execute(statement)
+    # The stored rows need no order (a row's place in the file is not stored): without it
+    # DuckDB inserts in parallel and writes finished, compressed row groups straight away,
+    # so the checkpoint when the connection closes has next to nothing left to do. Only for
+    # this statement, and for this connection only (SET SESSION): the plain SET is
+    # database-wide. Should the insert fail, the transaction refuses every statement until
+    # rolled back, so the setting is also put back after it (see _write).
+    rows = p.source("rows")
+    con.register("_rows_in", rows)
     try:
-        with transaction(con):
-            # Counted again inside the transaction: another upload may have committed since
-            # the preview (two analysts at once), and the same file may have landed meanwhile.
-            dup = _active_duplicate(con, kind.name, report.sha256)
-            if dup is not None:
-                raise _Duplicate(dup)
-            report.changes = _preview(con, kind)
-            report.rows_added = (
-                int(report.changes["rows_added"].sum()) if len(report.changes) else 0
-            )
-            report.rows_replaced = (
-                int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
-            )
-            batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[
-                0
-            ][0]
-            con.execute(
-                "INSERT INTO batches (batch_id, kind, file_name, file_sha256, rows_in_file, rows_added, "
-                "rows_replaced, warnings, uploaded_by, uploaded_at, status, demo, stored_file) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
-                [
-                    batch_id,
-                    kind.name,
-                    report.file_name,
-                    report.sha256,
-                    report.rows_in_file,
-                    report.rows_added,
-                    report.rows_replaced,
-                    len(report.warnings),
-                    user or "unknown",
-                    _dt.datetime.now().replace(microsecond=0),
-                    demo,
-                    rel,
-                ],
-            )
-            # survey_standards are replaced with the survey row of the same council and quarter
-            for t in [table] + (["survey_standards"] if kind.has_standards else []):
-                col_list = ", ".join(schema.columns(t))
-                statement = f"INSERT INTO {t}_replaced SELECT {col_list}, ? FROM {t} s WHERE {_match(kind, 's')}"
-                con.execute(statement, [batch_id])
-                statement = f"DELETE FROM {t} s WHERE {_match(kind, 's')}"
-                con.execute(statement)
-            statement = (
-                f"INSERT INTO {table} ({', '.join(cols)}) "
-                f"SELECT {', '.join(data_cols)}, ? FROM {TYPED}"
-            )
-            # The stored rows need no order (a row's place in the file is not stored):
-            # without it DuckDB inserts in parallel and writes finished, compressed row
-            # groups straight away, so the checkpoint when the connection closes has next
-            # to nothing left to do (1M workforce rows: insert + close 0.6 -> 0.2 s). Only
-            # for this statement, and for this connection only (SET SESSION): the plain SET
-            # is database-wide, and another thread's upload numbers its rows by the order
-            # its file is read in. Should the insert fail, the transaction refuses every
-            # statement until rolled back, so the setting is also put back after it (finally below).
-            con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
-            con.execute(statement, [batch_id])
-            con.execute("RESET SESSION preserve_insertion_order")
-            if kind.has_standards:
-                for sid in _kinds.standard_ids():
-                    col = f"standard_{sid}"
-                    statement = (
-                        "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
-                        f"batch_id) SELECT council_code, quarter, ?, {col}, ? FROM {TYPED} "
-                        f"WHERE {col} IS NOT NULL"
-                    )
-                    con.execute(statement, [sid, batch_id])
-            if kind.replaces_all:
-                from store.reference import rebuild_names
-
-                rebuild_names(con)
-            schema.bump_data_version(con)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if part is not None and part.exists():
-                    os.replace(part, target)
-                else:
-                    tmp = target.with_name(target.name + f".{os.getpid()}.part")
-                    tmp.write_bytes(data)
-                    tmp.replace(target)
-                created = True
-    except BaseException:
-        if created:
-            target.unlink(missing_ok=True)
-        raise
+        con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
+        statement = f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(data_cols)}, ? FROM _rows_in"
+        con.execute(statement, [batch_id])
+        con.execute("RESET SESSION preserve_insertion_order")
     finally:
-        con.execute("RESET SESSION preserve_insertion_order")  # (outside the transaction)
+        con.unregister("_rows_in")
+    if kind.has_standards:
+        for sid in _kinds.standard_ids():
+            con.register("_std_in", p.source(f"standard:{sid}"))
+            try:
+                statement = (
+                    "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
+                    "batch_id) SELECT council_code, quarter, ?, status, ? FROM _std_in"
+                )
+                con.execute(statement, [sid, batch_id])
+            finally:
+                con.unregister("_std_in")
+    if kind.replaces_all:
+        rebuild_names(con)
+    schema.bump_data_version(con)
     return batch_id
+
+
+def ingest_files(
+    db,
+    files: list[tuple[str, bytes, str]],
+    *,
+    user: str,
+    demo: bool = False,
+    meta: dict[str, str] | None = None,
+) -> list[Report]:
+    """Check several files and, when every one is valid, load each as a batch, all in
+    one transaction: all or nothing (store.demo's load). ``files``: (kind, bytes, file
+    name) in load order; ``meta``: entries of the meta table set in that transaction.
+    Returns the reports; when any is refused, nothing is written."""
+    with connect(db) as con:
+        _clean(db, con)
+        tables, fingerprint = _reference(con)
+    items: list[_Prepared] = []
+    with Scratch(db) as s:
+        stage = _staging(s)  # (one for every file: each file's rows are frozen in turn)
+        try:
+            _load_reference(stage, tables)
+            for kind_name, data, file_name in files:
+                kind = _kinds.get(kind_name)
+                name = Path(str(file_name or "upload.csv")).name
+                try:
+                    fmt = precheck(data, name)
+                except ReadError as exc:
+                    report = Report(kind.name, name, _sha(data))
+                    report.problems.append(Problem("error", None, None, None, str(exc)))
+                    items.append(_Prepared(kind, report, data, "csv", None, fingerprint))
+                    continue
+
+                def sha(data: bytes = data) -> str:
+                    return _sha(data)
+
+                p = _prepare(kind, data, name, fmt, sha, True, s, tables, fingerprint, stage)
+                items.append(p)
+                if p.report.ok and p.stage is not None:
+                    p.freeze()
+            if all(p.report.ok for p in items):
+                with connect(db) as con:
+                    _finish(con, db, items, write=True, user=user, demo=demo, meta=meta)
+        finally:
+            for p in items:
+                p.close()
+            stage.close()
+    return [p.report for p in items]
 
 
 def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:

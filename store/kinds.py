@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-STANDARD_STATUSES = ("none", "planned", "adopting", "adopted", "audited")
+from domain import standards as _standards
+from domain.milestones import MILESTONE_KINDS, MILESTONE_STATUSES
+from domain.standards import STANDARD_STATUSES
+from domain.survey import SURVEY_COLUMNS, SurveyColumn
 
 _STANDARD_ID = re.compile(r"^[a-z][a-z0-9_]{0,60}$")  # ids become column names in SQL
 
@@ -31,10 +34,7 @@ ROLE_FAMILIES = (
     "cyber_security",
 )
 
-MONEY_MAX = 10_000_000_000  # £10 billion: no council spends more on digital in a quarter
 PEOPLE_MAX = 100_000  # no council employs more digital staff
-CONTRACTS_MAX = 1_000_000
-COMPONENTS_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -139,11 +139,9 @@ def standard_column(standard_id: str) -> Column:
 
 
 def standard_ids() -> list[str]:
-    """The core standards' ids, read from the targets configuration at call time (so a
-    change to metrics/targets.toml takes effect on the next upload)."""
-    from metrics.config import load
-
-    ids = list(load().core_standard_ids)
+    """The core standards' ids, read from the targets file at call time (so a change to
+    metrics/targets.toml takes effect on the next upload)."""
+    ids = _standards.core_standard_ids()
     for sid in ids:
         if not _STANDARD_ID.match(sid):
             raise ValueError(
@@ -151,6 +149,12 @@ def standard_ids() -> list[str]:
                 "lower-case letters, digits and underscores"
             )
     return ids
+
+
+def _survey_column(c: SurveyColumn) -> Column:
+    return Column(
+        c.name, c.type, min=c.min, max=c.max, at_most=c.at_most, help=c.help, example=c.example
+    )
 
 
 def _q(name: str, *, key: bool = True, required: bool = True, help: str = "", **kw) -> Column:
@@ -199,68 +203,7 @@ _add(
         (
             _council(),
             _q("quarter"),
-            Column(
-                "data_maturity",
-                "whole",
-                min=1,
-                max=5,
-                example="3",
-                help="1 beginning, 2 emerging, 3 learning, 4 developing, 5 mastering",
-            ),
-            Column(
-                "ceo_digital_background",
-                "yesno",
-                example="no",
-                help="the chief executive comes from a digital, data or technology background",
-            ),
-            Column(
-                "digital_spend_gbp",
-                "number",
-                min=0,
-                max=MONEY_MAX,
-                example="£1,250,000",
-                help="digital spend in the quarter, in pounds",
-            ),
-            Column(
-                "sme_spend_gbp",
-                "number",
-                min=0,
-                max=MONEY_MAX,
-                at_most="digital_spend_gbp",
-                example="310000",
-                help="the part of digital spend that went to SMEs",
-            ),
-            Column(
-                "contracts_total",
-                "whole",
-                min=0,
-                max=CONTRACTS_MAX,
-                example="12",
-                help="digital contracts let in the quarter",
-            ),
-            Column(
-                "contracts_outcome_based",
-                "whole",
-                min=0,
-                max=CONTRACTS_MAX,
-                at_most="contracts_total",
-                example="4",
-                help="the part of those contracts that pay for outcomes",
-            ),
-            Column(
-                "collective_buying",
-                "yesno",
-                example="yes",
-                help="buys through a shared or collective procurement framework",
-            ),
-            Column(
-                "common_components",
-                "whole",
-                min=0,
-                max=COMPONENTS_MAX,
-                example="5",
-                help="shared common components in use",
-            ),
+            *(_survey_column(c) for c in SURVEY_COLUMNS),
         ),
         replace_by=("council_code", "quarter"),
         has_standards=True,
@@ -449,16 +392,7 @@ _add(
                 "kind",
                 "enum",
                 required=True,
-                choices=(
-                    "centre_of_service_innovation",
-                    "coordinating_institute",
-                    "workforce_plan",
-                    "apprenticeship_scheme",
-                    "audit_regime",
-                    "procurement_framework",
-                    "common_components_library",
-                    "other",
-                ),
+                choices=MILESTONE_KINDS,
                 example="centre_of_service_innovation",
             ),
             Column(
@@ -474,7 +408,7 @@ _add(
                 "status",
                 "enum",
                 required=True,
-                choices=("not_started", "in_progress", "achieved"),
+                choices=MILESTONE_STATUSES,
                 example="in_progress",
             ),
         ),

@@ -8,6 +8,12 @@ sees in a spreadsheet (header = row 1; a cell with a line break stays one row).
 XLSX goes through openpyxl in read-only mode: the sheet named after the kind, else the
 first; the header is the first non-empty row.
 
+Before any of that, ``precheck`` holds the file against store.limits (size, lines,
+columns, header length, the decompressed size of an .xlsx and its parts, a DTD in any of
+its XML parts, a password, NUL bytes, mixed encodings): a file over a limit is refused
+with a message naming the limit, in far less time and memory than reading it would take.
+Reading itself keeps to them too (the longest row, the cells of an .xlsx, its rows).
+
 Both become the temporary table ``_stage_raw``: one row per record of the file, in file
 order (so the spreadsheet row is ``rowid + 1``: header and blank lines included), built
 by one query over the file's text columns ``c0, c1, ...`` that the caller may give (store.validate
@@ -25,14 +31,18 @@ import io
 import os
 import re
 import tempfile
+import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 import duckdb
 
-from store.db import StoreError
+from store import limits
+from store.errors import StoreError
 from store.normalise import header_key
 
 STAGE = "_stage"  # the view validation reads
@@ -88,12 +98,18 @@ def sniff_format(data: bytes, file_name: str) -> str:
                 "'CSV UTF-8'."
             )
         return "xlsx"
+    if head.startswith(_OLE) and _ENCRYPTED in data:
+        raise ReadError(
+            f"{file_name} is protected with a password (an encrypted workbook), so it cannot "
+            "be read. Open it in Excel, remove the password (File > Info > Protect Workbook > "
+            "Encrypt with Password: clear it), save it as .xlsx and upload it again."
+        )
     if ext in XLSX_SUFFIXES:
         raise ReadError(
             f"{file_name} is named .xlsx but is not an Excel workbook. "
             "Save it again from Excel as .xlsx, or as 'CSV UTF-8'."
         )
-    if ext == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if ext == ".xls" or head.startswith(_OLE[:4]):
         raise ReadError(
             f"{file_name} is an old-style Excel file (.xls). Save it from Excel as "
             ".xlsx or as 'CSV UTF-8'."
@@ -113,6 +129,46 @@ def sniff_format(data: bytes, file_name: str) -> str:
     return "csv"
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: .xls, or an encrypted .xlsx
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted workbook
+
+
+def precheck(data: bytes, file_name: str) -> str:
+    """The limits every upload is held to before it is read (store.limits): 'csv' or
+    'xlsx', else ReadError naming the limit (and the row, column or part of the file)."""
+    size = len(data)
+    limit = limits.max_upload_bytes()
+    if size > limit:
+        raise ReadError(
+            f"{file_name} is {limits.size_text(size)}; the limit is {limits.max_upload_mb()} MB "
+            "per file. Split it by quarter or region and upload the parts. Nothing was read."
+        )
+    _refuse_empty(data, file_name)
+    fmt = sniff_format(data, file_name)
+    if fmt == "xlsx":
+        _check_xlsx(data, file_name)
+        return fmt
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ReadError(
+            f"{file_name} is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8' "
+            "(or plain 'CSV') and upload it again."
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        row = data.count(b"\n", 0, nul) + 1
+        raise ReadError(
+            f"{file_name} is not a text file: row {row:,} holds a NUL byte (binary data). "
+            "Upload a CSV saved as 'CSV UTF-8' or an .xlsx workbook."
+        )
+    lines = data.count(b"\n") + 1
+    if lines > limits.MAX_LINES:
+        raise ReadError(
+            f"{file_name} has {lines:,} lines; the limit is {limits.MAX_LINES:,} lines "
+            f"({limits.MAX_ROWS:,} rows). Split it by quarter or region and upload the parts."
+        )
+    return fmt
+
+
 def read(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
@@ -120,19 +176,22 @@ def read(
     kind: str | None = None,
     original: Path | None = None,
     query: Callable[[Staged], Callable[[str], str]] | None = None,
+    scratch: Callable[[str], Path] | None = None,
+    fmt: str | None = None,
 ) -> Staged:
     """Put the file into ``_stage_raw`` / the ``_stage`` view of ``con`` (temporary objects
     only). ``original``: a file already holding exactly ``data`` that the reader may use.
     ``query(staged)(source)``: the SELECT over ``source`` (a FROM item with the text
     columns c0, c1, ...) whose rows, one per record in file order, become ``_stage_raw``;
-    by default the text as read (keep_text)."""
-    _refuse_empty(data, file_name)
-    fmt = sniff_format(data, file_name)
+    by default the text as read (keep_text). ``scratch(what)``: a path for a temporary
+    file (store.scratch.Scratch.path), else the system's temporary folder. ``fmt``: what
+    ``precheck`` returned, when the caller ran it already."""
+    fmt = fmt or precheck(data, file_name)
     build = query or (lambda _staged: keep_text)
     if fmt == "xlsx":
         staged = _read_xlsx(con, data, file_name, kind, build)
     else:
-        staged = _read_csv(con, data, file_name, original, build)
+        staged = _read_csv(con, data, file_name, original, build, scratch)
     view = (
         f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, * "
         f"FROM {_RAW} WHERE rowid + 1 > {int(staged.header_row)}"
@@ -142,6 +201,11 @@ def read(
     n = con.execute(count).fetchall()[0][0]
     if n == 0:
         raise ReadError(f"{file_name} has a header row (row {staged.header_row}) but no data rows.")
+    if n > limits.MAX_ROWS:
+        raise ReadError(
+            f"{file_name} has {n:,} rows; the limit is {limits.MAX_ROWS:,}. Split it by "
+            "quarter or region and upload the parts."
+        )
     return staged
 
 
@@ -155,28 +219,46 @@ def _refuse_empty(data: bytes, file_name: str) -> None:
 
 
 def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
-    """UTF-8 bytes without a byte-order mark, and the encoding the file was in."""
+    """UTF-8 bytes without a byte-order mark, and the encoding the file was in.
+
+    The contract allows UTF-8 or Windows-1252. A file that is neither as a whole (UTF-8
+    text with a Windows-1252 byte in it: two programs wrote it) is refused, naming the
+    first row that is not UTF-8: reading it all as Windows-1252 would garble every
+    accented letter of the UTF-8 part ("Café" -> "CafÃ©")."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ReadError(
             f"{file_name} is saved as UTF-16 (Excel's 'Unicode Text'). Save it as 'CSV UTF-8' "
             "(or plain 'CSV') and upload it again."
         )
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise ReadError(
             f"{file_name} is not a text file (it holds binary data). Upload a CSV "
             "saved as 'CSV UTF-8' or an .xlsx workbook."
         )
-    if data.startswith(b"\xef\xbb\xbf"):
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
         data = data[3:]
-        encoding = "utf-8 (with byte-order mark)"
-    else:
-        encoding = "utf-8"
-    try:
-        if not data.isascii():  # (ASCII is UTF-8; isascii is far cheaper than decoding)
-            data.decode("utf-8")
+    encoding = "utf-8 (with byte-order mark)" if bom else "utf-8"
+    if data.isascii():  # (ASCII is UTF-8; isascii is far cheaper than decoding)
         return data, encoding
-    except UnicodeDecodeError:
-        pass
+    try:
+        data.decode("utf-8")
+        return data, encoding
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    # Valid UTF-8 beyond ASCII anywhere (or a byte-order mark) while this byte is not:
+    # a mix of the two encodings.
+    if bom or not data[:bad].isascii() or _has_utf8(data, bad):
+        row = data.count(b"\n", 0, bad) + 1
+        line_start = data.rfind(b"\n", 0, bad) + 1
+        byte = data[bad]
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        raise ReadError(
+            f"{file_name}: row {row:,} holds a byte (0x{byte:02X}, '{guess}' in Windows-1252) "
+            f"that is not UTF-8, at character {bad - line_start + 1:,} of the row, while the "
+            "rest of the file is UTF-8. A file must be one or the other: save the whole file "
+            "from Excel as 'CSV UTF-8' and upload it again."
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -187,19 +269,50 @@ def _decode(data: bytes, file_name: str) -> tuple[bytes, str]:
     return text.encode("utf-8"), "windows-1252"
 
 
-def _header_line(data: bytes) -> tuple[int, bytes]:
+_UTF8_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _has_utf8(data: bytes, after: int) -> bool:
+    """Is there a well-formed multi-byte UTF-8 character after ``after``?"""
+    return _UTF8_MULTI.search(data, after) is not None
+
+
+def _line_ends(data: bytes) -> bytes:
+    """One kind of line end: a file that mixes them (CRLF, LF, a carriage return alone as
+    old Mac files have) gets line feeds throughout; all-CRLF and all-LF files are left
+    as they are. (DuckDB's reader takes one kind of line end per file.)"""
+    cr = data.count(b"\r")
+    if not cr:
+        return data
+    crlf = data.count(b"\r\n")
+    if crlf == cr and data.count(b"\n") == crlf:
+        return data  # CRLF throughout
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _header_line(data: bytes, file_name: str = "The file") -> tuple[int, bytes]:
     """(spreadsheet row of the first non-blank line, that line)."""
     row = 0
-    for m in re.finditer(rb"([^\n]*)\n?", data):
-        if m.start() == len(data):
-            break
+    pos = 0
+    n = len(data)
+    while pos < n and row <= 1000:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            end = n
         row += 1
-        line = m.group(1).rstrip(b"\r")
+        if end - pos > limits.MAX_HEADER_LINE_BYTES:
+            raise ReadError(
+                f"{file_name}: row {row} (the header row) is {limits.size_text(end - pos)} long; "
+                f"the limit for the header row is {limits.size_text(limits.MAX_HEADER_LINE_BYTES)} "
+                "(column names, not data). Check that the file is a table with one header row."
+            )
+        line = data[pos:end].rstrip(b"\r")
         if line.strip(b" \t,;"):
             return row, line
-        if row > 1000:
-            break
-    raise ReadError("The file has no header row: the first 1,000 lines are blank.")
+        pos = end + 1
+    raise ReadError(f"{file_name} has no header row: the first 1,000 lines are blank.")
 
 
 def _pick_delimiter(line: str) -> str:
@@ -211,6 +324,40 @@ def _pick_delimiter(line: str) -> str:
             counts[d] = 0
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 1 else ","
+
+
+def _parse_header(text: str, file_name: str, row: int) -> tuple[str, list[str]]:
+    """(delimiter, header cells) of the header line, within the limits."""
+    delim = _pick_delimiter(text)
+    try:
+        headers = next(csv.reader([text], delimiter=delim))
+    except (csv.Error, StopIteration) as exc:
+        raise ReadError(
+            f"{file_name}: row {row} (the header row) cannot be read as CSV ({exc}). Check its "
+            "quotation marks."
+        ) from None
+    if len(headers) > limits.MAX_COLUMNS:
+        raise _too_many_columns(file_name, row, len(headers))
+    _check_header_cells(headers, file_name, row)
+    return delim, headers
+
+
+def _too_many_columns(file_name: str, row: int, n: int) -> ReadError:
+    return ReadError(
+        f"{file_name}: the header row (row {row}) has {n:,} columns; the limit is "
+        f"{limits.MAX_COLUMNS:,}. Keep the columns of the upload kind (see its template) "
+        "and delete the others."
+    )
+
+
+def _check_header_cells(headers: list[str], file_name: str, row: int) -> None:
+    for i, h in enumerate(headers):
+        if h is not None and len(str(h)) > limits.MAX_HEADER_CELL_CHARS:
+            raise ReadError(
+                f"{file_name}: row {row} (the header row), column {i + 1}: the column name is "
+                f"{len(str(h)):,} characters long; the limit is {limits.MAX_HEADER_CELL_CHARS}. "
+                "Check that the first row of the file is the header row."
+            )
 
 
 def _fill_blank_lines(data: bytes, filler: bytes) -> bytes:
@@ -240,13 +387,14 @@ def _read_csv(
     file_name: str,
     original: Path | None,
     build: Callable[[Staged], Callable[[str], str]],
+    scratch: Callable[[str], Path] | None = None,
 ) -> Staged:
     given = data
     data, encoding = _decode(data, file_name)
-    header_row, line = _header_line(data)
+    data = _line_ends(data)
+    header_row, line = _header_line(data, file_name)
     text = line.decode("utf-8")
-    delim = _pick_delimiter(text)
-    headers = next(csv.reader([text], delimiter=delim))
+    delim, headers = _parse_header(text, file_name, header_row)
     ncols = len(headers)
     notes = []
     if encoding == "windows-1252":
@@ -268,11 +416,17 @@ def _read_csv(
     # writing a large file twice); otherwise a temporary file.
     own = not (original is not None and data is given)
     if own:
-        fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="tracker-upload-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        if scratch is not None:
+            tmp = str(scratch("csv"))
+            with open(tmp, "wb") as f:
+                f.write(data)
+        else:
+            fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="tracker-upload-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
     else:
         tmp = str(original)
+    del data  # (the bytes may be a converted copy: not needed any more)
     query = build(staged)
     names = ", ".join(f"column{i} AS c{i}" for i in range(ncols))
     try:
@@ -280,9 +434,8 @@ def _read_csv(
         def source(extra: str) -> str:
             return (
                 f"(SELECT {names} FROM read_csv(?, auto_detect = false, header = false, "
-                "delim = ?, quote = '\"', escape = '\"', columns = ?, strict_mode = true"
-                + extra
-                + "))"
+                "delim = ?, quote = '\"', escape = '\"', columns = ?, strict_mode = true, "
+                f"max_line_size = {int(limits.MAX_ROW_BYTES)}" + extra + "))"
             )
 
         create = "CREATE OR REPLACE TEMP TABLE " + _RAW + " AS "
@@ -318,6 +471,7 @@ _IN_ORDER = {
     "FILTER",
     "READ_CSV",
     "TABLE_SCAN",
+    "SEQ_SCAN",
     "PANDAS_SCAN",
     "ARROW_SCAN",
     "PYTHON_SCAN",
@@ -331,6 +485,8 @@ def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> No
     list into a join, which reorders rows). A programming error otherwise."""
     import json
 
+    if sql in _ORDER_CHECKED:
+        return
     text = con.execute("EXPLAIN (FORMAT json) " + sql, params).fetchall()[-1][-1]
     names: list[str] = []
 
@@ -349,30 +505,62 @@ def _in_file_order(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> No
             f"store.read: the staging query would reorder rows ({', '.join(bad)} "
             "in its plan); use list_position instead of IN / list_contains"
         )
+    if len(_ORDER_CHECKED) < 512:
+        _ORDER_CHECKED.add(sql)
+
+
+_ORDER_CHECKED: set[str] = (
+    set()
+)  # staging queries whose plan was checked (the same per kind and header)
 
 
 def _found_fewer(msg: str, ncols: int) -> bool:
     m = re.search(r"Found: (\d+)", msg)
-    return bool(m) and int(m.group(1)) < ncols
+    return m is not None and int(m.group(1)) < ncols
 
 
 def _csv_error(file_name: str, msg: str, ncols: int) -> str:
-    line = re.search(r"Line: (\d+)", msg)
+    """DuckDB's reader error as a message for people: what it is, and where."""
+    line = re.search(r"CSV Error on Line: (\d+)", msg) or re.search(r"Line: (\d+)", msg)
     found = re.search(r"Found: (\d+)", msg)
     where = f" at row {line.group(1)}" if line else ""
-    if found:
+    if "Expected Number of Columns" in msg and found:
         return (
             f"{file_name}{where}: the row has {found.group(1)} cells but the header has "
             f"{ncols}. Check for an unquoted delimiter in a value (quote values that "
             "contain commas or semicolons)."
         )
-    if "quote" in msg.lower():
+    if "unterminated quote" in msg:
         return (
             f"{file_name}{where}: a quoted value is not closed. Check the quotation "
             "marks in that row."
         )
-    first = msg.strip().splitlines()[0] if msg.strip() else "unknown error"
+    if "Maximum line size" in msg:
+        return (
+            f"{file_name}{where}: the row is longer than "
+            f"{limits.size_text(limits.MAX_ROW_BYTES)}, the limit for one row. Check for a "
+            "quotation mark that is not closed, or a cell holding a whole document."
+        )
+    if "Invalid unicode" in msg:
+        return (
+            f"{file_name}{where}: the row holds bytes that are not UTF-8 text. Save the file "
+            "from Excel as 'CSV UTF-8' and upload it again."
+        )
+    if "invalid state" in msg:
+        return (
+            f"{file_name}{where} cannot be read as CSV: a quotation mark or a line end "
+            "appears where a value cannot have one (for example a quote after a closed "
+            "quoted value). Check the quotation marks in that row."
+        )
+    first = _first_line(msg)
     return f"{file_name}{where} cannot be read as CSV: {first}"
+
+
+def _first_line(msg: str) -> str:
+    lines = [ln for ln in msg.strip().splitlines() if ln.strip()]
+    first = lines[0] if lines else "unknown error"
+    first = re.sub(r"^[A-Za-z ]*Error: ", "", first)
+    return first if len(first) <= 200 else first[:197] + "..."
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -386,6 +574,8 @@ def _cell_text(v) -> str | None:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
+        if v == 0:
+            return "0"  # (-0.0 too)
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, _dt.datetime):
         return v.date().isoformat() if v.time() == _dt.time(0) else v.isoformat(sep=" ")
@@ -395,23 +585,215 @@ def _cell_text(v) -> str | None:
     return s if s.strip() else None
 
 
+class _Stop(Exception):
+    pass
+
+
+def _prologue_has_dtd(stream) -> bool:
+    """Does the XML document in ``stream`` declare a document type (DTD) before its first
+    element? Reads only as far as the first element (expat; nothing is expanded)."""
+    parser = expat.ParserCreate()
+    found = []
+
+    def doctype(*_args):
+        found.append(True)
+        raise _Stop
+
+    def element(*_args):
+        raise _Stop
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = element
+    read = 0
+    try:
+        while True:
+            chunk = stream.read(16384)
+            read += len(chunk)
+            parser.Parse(chunk, not chunk)
+            if not chunk or read > 4 * limits.MB:
+                return bool(found)
+    except _Stop:
+        return bool(found)
+    except expat.ExpatError:
+        return bool(found)  # (not well-formed: openpyxl reports it)
+
+
+def _check_xlsx(data: bytes, file_name: str) -> None:
+    """The .xlsx (a ZIP archive) against the limits, from its directory and the start of
+    each XML part only: nothing is decompressed in full."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ReadError(
+            f"{file_name} cannot be opened as an Excel workbook ({exc}). Save it "
+            "again from Excel as .xlsx, or as 'CSV UTF-8'."
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.MAX_XLSX_ENTRIES:
+            raise ReadError(
+                f"{file_name} holds {len(infos):,} parts; an Excel workbook has far fewer (the "
+                f"limit is {limits.MAX_XLSX_ENTRIES:,}). Save it again from Excel as .xlsx."
+            )
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise ReadError(
+                    f"{file_name} is protected with a password (its part {info.filename} is "
+                    "encrypted), so it cannot be read. Remove the password in Excel, save and "
+                    "upload it again."
+                )
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > limits.MB and ratio > limits.MAX_XLSX_RATIO:
+                raise ReadError(
+                    f"{file_name}: its part {info.filename} would decompress to "
+                    f"{limits.size_text(info.file_size)}, {ratio:,.0f} times its stored size (the "
+                    f"limit is {limits.MAX_XLSX_RATIO} times): a file built to exhaust the server "
+                    "(a 'ZIP bomb'), not a workbook Excel writes. It was not opened."
+                )
+            if (
+                info.filename.lower().endswith("sharedstrings.xml")
+                and info.file_size > limits.MAX_XLSX_SHARED_STRINGS
+            ):
+                raise ReadError(
+                    f"{file_name}: its table of texts ({info.filename}) is "
+                    f"{limits.size_text(info.file_size)} decompressed; the limit is "
+                    f"{limits.size_text(limits.MAX_XLSX_SHARED_STRINGS)}."
+                )
+        if total > limits.MAX_XLSX_UNCOMPRESSED:
+            raise ReadError(
+                f"{file_name} would decompress to {limits.size_text(total)}; the limit is "
+                f"{limits.size_text(limits.MAX_XLSX_UNCOMPRESSED)}. Split it by quarter or "
+                "region, or save it as 'CSV UTF-8'."
+            )
+        for info in infos:  # (every part: openpyxl finds them by reference, not by name)
+            if info.is_dir():
+                continue
+            try:
+                with zf.open(info) as stream:
+                    dtd = _prologue_has_dtd(stream)
+            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+                raise ReadError(
+                    f"{file_name} cannot be opened as an Excel workbook ({info.filename}: {exc}). "
+                    "Save it again from Excel as .xlsx, or as 'CSV UTF-8'."
+                ) from None
+            if dtd:
+                raise ReadError(
+                    f"{file_name}: its part {info.filename} declares an XML document type "
+                    "(a DTD, with entities). Excel never writes one, and it can be used to "
+                    "attack the server, so the workbook was not opened. Save it again from "
+                    "Excel as .xlsx."
+                )
+
+
+def _xlsx_rows(ws) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    """(row number, [(column number, value)]) of every row of a read-only worksheet that
+    has a cell, straight from openpyxl's parser: a row is as wide as its cells, not
+    padded to the sheet's width, and no per-row formatting is kept."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_row(self, row):  # as openpyxl's, without keeping row formatting
+            attrs = row.attrib
+            if "r" in attrs:
+                try:
+                    self.row_counter = int(attrs["r"])
+                except ValueError:
+                    self.row_counter = int(float(attrs["r"]))
+            else:
+                self.row_counter += 1
+            self.col_counter = 0
+            return self.row_counter, [self.parse_cell(el) for el in row]
+
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for idx, cells in parser.parse():
+            yield idx, [(c["column"], c["value"]) for c in cells if c["value"] is not None]
+
+
+_OPEN_LOCK = threading.Lock()
+
+
+def _open_workbook(data: bytes, file_name: str):
+    """openpyxl's read-only workbook. (Opening one parses every worksheet that has no
+    <dimension> element in full, only to size it, and _read_xlsx never asks its size:
+    that step is skipped.)"""
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    try:
+        with _OPEN_LOCK:
+            sizing = ReadOnlyWorksheet._get_size
+            ReadOnlyWorksheet._get_size = lambda self: None
+            try:
+                return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            finally:
+                ReadOnlyWorksheet._get_size = sizing
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
+        # (defusedxml's refusals are ValueErrors; a broken part is often a SyntaxError)
+        raise ReadError(
+            f"{file_name} cannot be opened as an Excel workbook ({_first_line(str(exc))}). "
+            "Save it again from Excel as .xlsx, or as 'CSV UTF-8'."
+        ) from None
+
+
+def _column_letter(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_CHUNK = 20_000  # worksheet rows put into DuckDB at a time
+
+
 def _read_xlsx(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
     file_name: str,
     kind: str | None,
     build: Callable[[Staged], Callable[[str], str]] | None = None,
+    header_only: bool = False,
 ) -> Staged:
-    import openpyxl
-    import pandas as pd
+    """The worksheet into ``_stage_raw`` (through a table of its cells, filled a chunk of
+    rows at a time, so memory does not grow with the file). ``header_only``: stop at the
+    header row (nothing is put into ``con``)."""
+    import pyarrow as pa
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(
-            f"{file_name} cannot be opened as an Excel workbook ({exc}). Save it "
-            "again from Excel as .xlsx, or as 'CSV UTF-8'."
-        ) from None
+    wb = _open_workbook(data, file_name)
+    header_row: int | None = None
+    headers: list[str] = []
+    width = 0
+    cells_table = "_xlsx_cells"
+    sheet = ""
+    names: list[str] = []
+    chunk: list[list[str | None]] = []
+    pending_blank = 0  # empty rows seen since the last row with a value
+    last = 0  # the last worksheet row put into the table
+
+    def flush() -> None:
+        if not chunk:
+            return
+        columns = list(zip(*chunk))
+        table = pa.table({f"c{i}": pa.array(columns[i], type=pa.string()) for i in range(width)})
+        con.register("_xlsx_chunk", table)
+        try:
+            con.execute(f"INSERT INTO {cells_table} SELECT * FROM _xlsx_chunk")
+        finally:
+            con.unregister("_xlsx_chunk")
+        chunk.clear()
+
     try:
         names = wb.sheetnames
         sheet = names[0]
@@ -420,30 +802,96 @@ def _read_xlsx(
                 if header_key(n) == kind:
                     sheet = n
         ws = wb[sheet]
-        ws.reset_dimensions()
-        header_row = None
-        headers: list[str] = []
-        rows: list[list] = []  # one per worksheet row from row 1 (row r is rows[r - 1])
-        for r, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
+        for r, cells in _xlsx_rows(ws):
+            texts: list[tuple[int, str]] = []
+            for col, v in cells:
+                text = _cell_text(v)
+                if text is not None:
+                    texts.append((col, text))
             if header_row is None:
-                if any(c is not None for c in cells):
-                    header_row = r
-                    while cells and cells[-1] is None:
-                        cells.pop()
-                    headers = ["" if c is None else c for c in cells]
-                rows.append([])
+                if not texts:
+                    continue
+                if r > 1000:
+                    raise ReadError(
+                        f"{file_name}: the worksheet '{sheet}' has no header row in its "
+                        "first 1,000 rows."
+                    )
+                far = max(col for col, _ in texts)
+                if far > limits.MAX_COLUMNS:
+                    raise ReadError(
+                        f"{file_name}: the header row (row {r}) has a value in column "
+                        f"{_column_letter(far)} (column {far:,}); the limit is "
+                        f"{limits.MAX_COLUMNS} columns. Delete the columns beyond the "
+                        "upload kind's (see its template)."
+                    )
+                header_row = r
+                width = far
+                row_cells: list[str] = [""] * width
+                for col, t in texts:
+                    row_cells[col - 1] = t
+                headers = row_cells
+                _check_header_cells(headers, file_name, r)
+                if header_only:
+                    break
+                cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {cells_table} ({cols})")
+                # Rows 1 .. header: placeholders, so that rowid + 1 is the worksheet row.
+                con.execute(
+                    f"INSERT INTO {cells_table} SELECT {', '.join(['NULL'] * width)} "
+                    f"FROM range({int(r)})"
+                )
+                last = r
                 continue
-            if any(c is not None for c in cells):
-                rows.append(cells[: len(headers)] + [None] * (len(headers) - len(cells)))
-            else:
-                rows.append([])
+            if r - header_row > limits.MAX_ROWS:
+                raise ReadError(
+                    f"{file_name}: the worksheet '{sheet}' has rows beyond row "
+                    f"{header_row + limits.MAX_ROWS:,} ({limits.MAX_ROWS:,} data rows, the "
+                    "limit). Split it by quarter or region and upload the parts."
+                )
+            values: list[str | None] = [None] * width
+            seen = False
+            for col, t in texts:
+                if col > limits.MAX_COLUMNS:
+                    raise ReadError(
+                        f"{file_name}: row {r:,} has a value in column {_column_letter(col)} "
+                        f"(column {col:,}); the limit is {limits.MAX_COLUMNS} columns. Delete "
+                        "what is beyond the table."
+                    )
+                if col <= width:
+                    if len(t) > limits.MAX_CELL_CHARS:
+                        raise ReadError(
+                            f"{file_name}: row {r:,}, column {headers[col - 1] or _column_letter(col)}: "
+                            f"the cell holds {len(t):,} characters; the limit is "
+                            f"{limits.MAX_CELL_CHARS:,}."
+                        )
+                    values[col - 1] = t
+                    seen = True
+            if not seen:
+                continue  # (an empty row: counted when a row with values follows)
+            pending_blank = r - last - 1
+            if pending_blank:
+                flush()
+                con.execute(
+                    f"INSERT INTO {cells_table} SELECT {', '.join(['NULL'] * width)} "
+                    f"FROM range({int(pending_blank)})"
+                )
+            chunk.append(values)
+            last = r
+            if len(chunk) >= _CHUNK:
+                flush()
+        if header_row is not None and not header_only:
+            flush()
+    except ReadError:
+        raise
+    except (ValueError, KeyError, TypeError, SyntaxError, zipfile.BadZipFile, OSError) as exc:
+        raise ReadError(
+            f"{file_name} cannot be read as an Excel workbook ({_first_line(str(exc))}). "
+            "Save it again from Excel as .xlsx, or as 'CSV UTF-8'."
+        ) from None
     finally:
         wb.close()
     if header_row is None:
         raise ReadError(f"{file_name}: the worksheet '{sheet}' is empty.")
-    while len(rows) > header_row and not rows[-1]:
-        rows.pop()  # empty rows below the data (formatting) are not rows
     notes = [f"read the worksheet '{sheet}'"] if len(names) > 1 else []
     staged = Staged(
         "xlsx",
@@ -453,39 +901,32 @@ def _read_xlsx(
         sheet=sheet,
         notes=notes,
     )
-    width = len(headers)
-    frame = pd.DataFrame(
-        [r or [None] * width for r in rows], columns=[f"c{i}" for i in range(width)], dtype="object"
-    )
-    con.register("_xlsx_frame", frame)
+    if header_only:
+        return staged
     try:
-        casts = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width))
         query = (build or (lambda _staged: keep_text))(staged)
         create = f"CREATE OR REPLACE TEMP TABLE {_RAW} AS " + query(
-            f"(SELECT {casts} FROM _xlsx_frame)"
+            f"(SELECT * FROM {cells_table})"
         )
         _in_file_order(con, create, [])
         con.execute(create)
     finally:
-        con.unregister("_xlsx_frame")
+        con.execute(f"DROP TABLE IF EXISTS {cells_table}")
     return staged
 
 
 def headers_only(data: bytes, file_name: str) -> list[str]:
     """The normalised header keys of a file, cheaply (for recognising its kind)."""
-    _refuse_empty(data, file_name)
-    fmt = sniff_format(data, file_name)
+    fmt = precheck(data, file_name)
     if fmt == "xlsx":
-        con = duckdb.connect()
-        try:
-            return _read_xlsx(con, data, file_name, None).keys
-        finally:
-            con.close()
+        return _read_xlsx(None, data, file_name, None, header_only=True).keys  # type: ignore[arg-type]
     head = data
-    if len(data) > 65536:
-        cut = data.rfind(b"\n", 0, 65536)
+    if len(data) > 65536 + limits.MAX_HEADER_LINE_BYTES:
+        cut = data.rfind(b"\n", 0, 65536 + limits.MAX_HEADER_LINE_BYTES)
         head = data[: cut + 1] if cut > 0 else data
     head, _ = _decode(head, file_name)
-    _, line = _header_line(head)
+    head = _line_ends(head)
+    row, line = _header_line(head, file_name)
     text = line.decode("utf-8", errors="replace")
-    return [header_key(h) for h in next(csv.reader([text], delimiter=_pick_delimiter(text)))]
+    _, headers = _parse_header(text, file_name, row)
+    return [header_key(h) for h in headers]

@@ -14,13 +14,14 @@ temporary objects of the connection.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 
 from store import kinds as _kinds
-from store import quarters
+from store import limits, quarters
 from store.kinds import Column, Kind
 from store.normalise import NAME_KEY_SQL
 from store.read import _RAW, STAGE, Staged
@@ -67,7 +68,69 @@ def personal_header(key: str) -> bool:
 
 _EMAIL_RE = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 _NINO_RE = r"\s*[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\s*"
-_FORMULA_RE = r"^\s*(=|@|[+\-][^0-9.\s])"
+# A formula, in SQL (RE2): =, @, + or - first, after anything invisible (spaces of any
+# kind, tabs, line breaks, control and format characters such as a zero-width space).
+# A sign is a formula unless the whole value (list item) is a plain number: "-5" and
+# "+1.5%" are values, "-2+3+cmd|' /C calc'!A0" is not.
+_INVISIBLE = r"[\s\pZ\pC]"
+_PLAIN_NUMBER = r"£?\s*([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+)?\s*%?"
+_FORMULA_START = f"^{_INVISIBLE}*[=@+\\-]"  # (the quick test: some rule below may apply)
+_FORMULA_RE = f"^{_INVISIBLE}*[=@]"
+_SIGN_RE = f"^{_INVISIBLE}*[+\\-]"
+_SIGNED_NUMBER_RE = f"{_INVISIBLE}*[+\\-]{_INVISIBLE}*{_PLAIN_NUMBER}{_INVISIBLE}*"
+
+
+def formula_sql(x: str, items: bool) -> str:
+    """SQL: does the text ``x`` look like a formula? ``items``: look at every item of a
+    ';'-separated list too (a list item becomes a cell of its own when a spreadsheet
+    splits the list, and ';' is a delimiter for CSV in much of Europe)."""
+
+    def one(v: str) -> str:
+        return (
+            f"(regexp_matches({v}, '{_FORMULA_RE}') OR (regexp_matches({v}, '{_SIGN_RE}') "
+            f"AND NOT regexp_full_match({v}, '{_SIGNED_NUMBER_RE}')))"
+        )
+
+    if not items:
+        return one(x)
+    return f"coalesce(list_bool_or(list_transform(string_split({x}, ';'), lambda v: {one('v')})), false)"
+
+
+def formula_start_sql(x: str, items: bool) -> str:
+    """SQL: a cheap test that is true for every value formula_sql is true for."""
+    start = "(^|;)" if items else "^"
+    return f"regexp_matches({x}, '{start}{_INVISIBLE}*[=@+\\-]')"
+
+
+_PLAIN_NUMBER_PY = re.compile(_PLAIN_NUMBER)
+
+
+def _visible_from(text: str) -> str:
+    """``text`` without what comes before its first visible character."""
+    i = 0
+    while i < len(text) and (text[i].isspace() or unicodedata.category(text[i])[0] in "ZC"):
+        i += 1
+    return text[i:]
+
+
+def formula_like(value: str, items: bool = True) -> bool:
+    """Python twin of formula_sql (and what metrics.export neutralises)."""
+    for item in value.split(";") if items else [value]:
+        s = _visible_from(item)
+        if not s:
+            continue
+        if s[0] in "=@":
+            return True
+        if s[0] in "+-":
+            rest = _visible_from(s[1:])
+            end = len(rest)
+            while end and (
+                rest[end - 1].isspace() or unicodedata.category(rest[end - 1])[0] in "ZC"
+            ):
+                end -= 1
+            if not _PLAIN_NUMBER_PY.fullmatch(rest[:end]):
+                return True
+    return False
 
 
 # --- SQL helpers -----------------------------------------------------------------------
@@ -79,6 +142,12 @@ def _trim(expr: str) -> str:
 
 def _nk(expr: str) -> str:
     return NAME_KEY_SQL.format(expr=expr)
+
+
+def _name_key_if_short(expr: str) -> str:
+    """The name key of a spelling no longer than any council's or region's name can be
+    (else NULL: it matches nothing, and the text is not worked on)."""
+    return f"CASE WHEN length({expr}) <= {int(limits.MAX_DID_YOU_MEAN_CHARS)} THEN {_nk(expr)} END"
 
 
 _Q_CAL = r"\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*"
@@ -127,7 +196,7 @@ def _number_sql(x: str, r: str, whole: bool, n: str | None = None) -> str:
     return (
         f"CASE WHEN CAST({n} AS VARCHAR) = {x} THEN CAST({n} AS {cast}) "
         f"WHEN regexp_full_match({r}, '{pattern}') THEN "
-        f"(CASE WHEN contains({r}, '-') THEN -1 ELSE 1 END) * "
+        f"(CASE WHEN contains({r}, '-') AND regexp_matches({r}, '[1-9]') THEN -1 ELSE 1 END) * "
         f"TRY_CAST(regexp_replace({r}, '[^0-9.]', '', 'g') AS {cast}) END"
     )
 
@@ -202,7 +271,7 @@ def _typing_sql(
     for c in columns:
         x = f"s.{col_of[c.name]}" if c.name in col_of else "CAST(NULL AS VARCHAR)"
         n = f"s.{casts[col_of[c.name]]}" if c.name in col_of and col_of[c.name] in casts else None
-        t = x if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
+        t = _capped(x) if c.type in ("council", "quarter", "region") else _typed_expr(c, x, n)
         inner += [f"{t} AS t_{c.name}", f"{x} AS x_{c.name}"]
     odd = []  # rows some rule of _value_checks / _coded may concern (see there)
     kept = []  # number cells in the file: kept as written, in _cells, on _odd rows only
@@ -254,6 +323,18 @@ def _typing_sql(
         pre = ", ".join(f"TRY_CAST(s0.{c} AS BIGINT) AS {a}" for c, a in casts.items())
         source = f"(SELECT s0.*, {pre} FROM {source} s0)"
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source} s)"
+
+
+_MAX_SPELLING = 200  # a council, quarter or region spelling longer than this matches nothing
+
+
+def _capped(x: str) -> str:
+    """A council, quarter or region as written, cut short when it is longer than any of
+    them can be (it is refused either way; the maps then never work on long texts)."""
+    return (
+        f"CASE WHEN length({x}) > {_MAX_SPELLING} THEN left({x}, {_MAX_SPELLING}) || '…' "
+        f"ELSE {x} END"
+    )
 
 
 def _number_odd(c: Column, by_name: dict[str, Column], prefix: str) -> list[str]:
@@ -407,7 +488,8 @@ def validate(
     # 2. Cell values anywhere in the file: formulas, e-mail addresses, NI numbers.
     label_of = {f"c{i}": (h.strip() or f"column {i + 1}") for i, h in enumerate(staged.headers)}
     # (Typed columns refuse such values anyway, and say why: see _classify.)
-    problems += _cell_checks(con, free, label_of)
+    text_only = {col for name, col in col_of.items() if known[name].type == "text" and col in free}
+    problems += _cell_checks(con, free, label_of, text_only)
 
     # 3. Resolve councils, quarters and regions once per distinct spelling (for a key
     # that ends in a choice column, from the rows grouped once by the rest of the key).
@@ -423,6 +505,20 @@ def validate(
     con.execute(view)
     count = "SELECT count(*) FROM " + TYPED
     rows = con.execute(count).fetchall()[0][0]
+    if rows == 0:
+        problems.append(
+            (
+                1,
+                Problem(
+                    "error",
+                    None,
+                    None,
+                    None,
+                    f"the file has a header row (row {hr}) but no rows of data: every row "
+                    "below it is blank. Nothing to load.",
+                ),
+            )
+        )
 
     # 5. Rules over the typed rows.
     if grouped:
@@ -460,17 +556,24 @@ def _collect(con, sql: str, params, make) -> list[tuple[int, Problem]]:
     return out
 
 
-def _cell_checks(con, free: dict[str, str], label_of: dict[str, str]) -> list[tuple[int, Problem]]:
-    """``free``: file column c<i> -> the staged column holding its text."""
+def _cell_checks(
+    con,
+    free: dict[str, str],
+    label_of: dict[str, str],
+    text_only: frozenset[str] | set[str] = frozenset(),
+) -> list[tuple[int, Problem]]:
+    """``free``: file column c<i> -> the staged column holding its text. ``text_only``:
+    the file columns that are a kind's text column (a formula is looked for at the start
+    of the value; elsewhere at the start of every ';'-separated item too)."""
     out = []
     for cell, c in free.items():
         label = label_of[cell]
+        items = cell not in text_only
         sql = (
-            f"SELECT _row, {c}, count(*) OVER (), "
-            f"regexp_matches({c}, '{_FORMULA_RE}') AS formula, "
+            f"SELECT _row, left({c}, {_SHOWN}), count(*) OVER (), "
+            f"{formula_sql(c, items)} AS formula, "
             f"contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}') AS email "
-            f"FROM {STAGE} WHERE (left(ltrim({c}), 1) IN ('=', '@', '+', '-') "
-            f"AND regexp_matches({c}, '{_FORMULA_RE}')) "
+            f"FROM {STAGE} WHERE ({formula_start_sql(c, items)} AND {formula_sql(c, items)}) "
             f"OR (contains({c}, '@') AND regexp_matches({c}, '{_EMAIL_RE}')) "
             f"OR (length({c}) BETWEEN 9 AND 15 AND regexp_full_match({c}, '{_NINO_RE}')) "
             f"ORDER BY _row LIMIT {MAX_LISTED}"
@@ -491,6 +594,9 @@ def _num(v) -> str:
     return str(v)
 
 
+_SHOWN = 1000  # characters of a refused cell fetched to report it (it is shown shorter: _short)
+
+
 def _short(v) -> str | None:
     if v is None:
         return None
@@ -498,13 +604,13 @@ def _short(v) -> str | None:
     return s if len(s) <= 80 else s[:77] + "..."
 
 
-_FORMULA_PY = re.compile(_FORMULA_RE)
 _EMAIL_PY = re.compile(_EMAIL_RE)
 _NINO_PY = re.compile(_NINO_RE)
 
 FORMULA_MSG = (
-    "looks like a spreadsheet formula (it starts with =, @, + or -). Formulas are "
-    "refused: paste the value instead"
+    "looks like a spreadsheet formula (it, or an item of the list, starts with =, @, + or - "
+    "after any spaces, and is not a plain number). Formulas are refused: paste the value "
+    "instead"
 )
 EMAIL_MSG = "looks like an e-mail address. The tracker must not hold personal data: remove it"
 NINO_MSG = (
@@ -517,7 +623,7 @@ def _classify(value) -> str | None:
     if value is None:
         return None
     v = str(value)
-    if _FORMULA_PY.search(v):
+    if formula_like(v):
         return FORMULA_MSG
     if "@" in v and _EMAIL_PY.search(v):
         return EMAIL_MSG
@@ -548,7 +654,7 @@ def _build_maps(
         "cand AS ("
         "  SELECT raw.r, c.council_code, c.end_date, 1 AS how FROM raw JOIN councils c ON c.council_code = upper(raw.r) "
         "  UNION ALL "
-        f"  SELECT raw.r, c.council_code, c.end_date, 2 FROM raw JOIN council_names n ON n.name_key = {_nk('raw.r')} "
+        f"  SELECT raw.r, c.council_code, c.end_date, 2 FROM raw JOIN council_names n ON n.name_key = {_name_key_if_short('raw.r')} "
         "  JOIN councils c ON c.council_code = n.council_code), "
         "best AS (SELECT * FROM cand QUALIFY how = min(how) OVER (PARTITION BY r)), "
         "g AS (SELECT r, list(DISTINCT council_code) FILTER (WHERE end_date IS NULL) AS cur, "
@@ -577,7 +683,7 @@ def _build_maps(
         "CREATE OR REPLACE TEMP TABLE _rmap AS "
         f"WITH raw AS MATERIALIZED (SELECT v, {_trim('v')} AS r FROM ({distinct(('region',))}) WHERE v IS NOT NULL) "
         "SELECT raw.v, raw.r, min(g.region_code) AS code FROM raw LEFT JOIN regions g "
-        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_nk('raw.r')} GROUP BY raw.v, raw.r"
+        f"ON g.region_code = upper(raw.r) OR {_nk('g.region_name')} = {_name_key_if_short('raw.r')} GROUP BY raw.v, raw.r"
     )
     con.execute(rmap)
 
@@ -725,8 +831,8 @@ def _value_checks(
                         f"the name matches more than one council ({', '.join(r[6])}); use the "
                         "GSS code"
                     )
-                elif _classify(r[1]):
-                    msg = _classify(r[1])
+                elif danger := _classify(r[1]):
+                    msg = danger
                 else:
                     hint = hints.get(r[1].strip())
                     msg = "no council has this GSS code or name"
@@ -875,8 +981,9 @@ def _coded(
     case = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for code, cond, _ in checks) + " END"
     anyof = " OR ".join(f"({cond})" for _, cond, _ in checks)
     sql = (
-        f"SELECT _row, {raw}, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
-        f"(SELECT _row, {raw}, {other} AS x, {case} AS code FROM {source} WHERE {anyof}) "
+        f"SELECT _row, v, code, x, count(*) OVER (PARTITION BY code) AS n FROM "
+        f"(SELECT _row, left({raw}, {_SHOWN}) AS v, {other} AS x, {case} AS code FROM {source} "
+        f"WHERE {anyof}) "
         f"QUALIFY row_number() OVER (PARTITION BY code ORDER BY _row) <= {MAX_LISTED} ORDER BY _row"
     )
     found = con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
@@ -897,7 +1004,11 @@ def _coded(
 
 
 def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
-    """Up to three current councils whose names are closest to each unknown spelling."""
+    """Up to three current councils whose names are closest to each unknown spelling.
+    Bounded: spellings longer than any council's name get no suggestion, and only the
+    first few distinct spellings are looked at (store.limits)."""
+    raws = [r for r in raws if 0 < len(r) <= limits.MAX_DID_YOU_MEAN_CHARS]
+    raws = raws[: limits.MAX_DID_YOU_MEAN_VALUES]
     if not raws:
         return {}
     sql = (
@@ -913,7 +1024,7 @@ def _did_you_mean(con, raws: list[str]) -> dict[str, str]:
         "SELECT r, list(name || ' (' || council_code || ')' ORDER BY score DESC, name)[1:3] "
         "FROM scored WHERE score >= 0.8 GROUP BY r"
     )
-    rows = con.execute(sql, {"raws": raws[:50]}).fetchall()
+    rows = con.execute(sql, {"raws": raws}).fetchall()
     return {r: " or ".join([", ".join(s[:-1]), s[-1]] if len(s) > 1 else s) for r, s in rows}
 
 

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import TARGETS
+
 # Every test sees the same "today", so quarters and demo data are reproducible.
 os.environ.setdefault("TRACKER_TODAY", "2026-11-26")
 os.environ.setdefault("TRACKER_LOCK_WAIT", "20")
+# ...and the test copy of the targets file, never the live metrics/targets.toml.
+os.environ["TRACKER_TARGETS"] = str(TARGETS)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -105,16 +105,28 @@ def sign_in_panel(key: str = "sign_in") -> Analyst | None:
         )
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
     if submitted:
-        analyst = auth.check_password(auth.accounts(secrets), username, password)
+        client = _client()
+        analyst = auth.check_password(auth.accounts(secrets), username, password, client=client)
         if analyst:
             st.session_state[SESSION_KEY] = {"name": analyst.name, "via": "password"}
             st.rerun()
+        wait = auth.THROTTLE.retry_after(auth.normalise_username(username), client)
         st.error(
             "The username or password is not right. Check both and try again; each "
-            "failed try makes the next answer slower.",
+            "failed try makes the next answer slower."
+            + (f" Wait {wait:.0f} seconds before the next try." if wait >= 1 else ""),
             icon=":material/error:",
         )
     return None
+
+
+def _client() -> str | None:
+    """Who is signing in, for the per-client throttle: the browser's address as the server
+    sees it (behind a load balancer, the balancer's unless it passes the client on)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (AppTest): no client throttle
+        return None
 
 
 def require_analyst(title: str) -> Analyst:

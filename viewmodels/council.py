@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import figures, views
+from viewmodels.text import escape_markdown
 
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter whose missing returns are listed
 
@@ -20,8 +21,12 @@ def choices(con: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Header:
+    """Names come from uploads (a councils return): ``*_md`` are escaped for st.markdown."""
+
     name: str
     facts: str  # type, region, footprint, Centre of Service Innovation and GSS code
+    name_md: str = ""
+    facts_md: str = ""
 
 
 def header(con: Any, code: str) -> Header:
@@ -33,7 +38,10 @@ def header(con: Any, code: str) -> Header:
         f"Centre of Service Innovation: {info.get('centre') or 'none'}",
         f"GSS code {code}",
     ]
-    return Header(name=str(info.get("name")), facts=" · ".join(facts))
+    name, text = str(info.get("name")), " · ".join(facts)
+    return Header(
+        name=name, facts=text, name_md=escape_markdown(name), facts_md=escape_markdown(text)
+    )
 
 
 STANDARDS_HEADINGS = {
@@ -48,7 +56,9 @@ MISSING_HEADINGS = {"kind": "Return", "quarter": "Quarter"}
 @dataclass(frozen=True)
 class Tables:
     """Small tables (a handful of rows), columns named for people: shown with st.table, a
-    real HTML table that scrolls sideways inside itself on a narrow screen."""
+    real HTML table that scrolls sideways inside itself on a narrow screen. st.table reads
+    each cell as markdown, and names come from uploads: every cell and heading is escaped
+    (as_text)."""
 
     standards: pd.DataFrame  # each core standard as last reported by the quarter shown
     missing: pd.DataFrame | None  # returns not sent since MISSING_SINCE; None when none is
@@ -64,9 +74,17 @@ def tables(con: Any, code: str, quarter: str) -> Tables:
 
 
 def _named(df: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
-    """The columns of ``headings``, renamed to its headings, as text (NaN as blank)."""
-    out = df.reindex(columns=list(headings)).rename(columns=headings)
-    return out.astype("object").where(out.notna(), "").astype(str).reset_index(drop=True)
+    """The columns of ``headings``, renamed to its headings, as text (as_text)."""
+    return as_text(df.reindex(columns=list(headings)).rename(columns=headings))
+
+
+def as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell and heading as text shown literally by st.table (which reads markdown):
+    escaped, NaN as blank."""
+    out = df.astype("object").where(df.notna(), "").astype(str).reset_index(drop=True)
+    out = out.map(escape_markdown)
+    out.columns = [escape_markdown(str(c)) for c in out.columns]
+    return out
 
 
 @dataclass(frozen=True)
@@ -77,7 +95,7 @@ class Chart:
     title: str
     reported: bool  # the council has a line in it
     figure: figures.FrozenFigure | None  # None without any line
-    table: pd.DataFrame | None  # its numbers: quarter rows, one column per line (texts)
+    table: pd.DataFrame | None  # its numbers: quarter rows, one column per line (as_text)
     note: str | None  # a caption under the chart
 
 
@@ -99,7 +117,7 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
             fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
             figure = figures.frozen(fig)
-            table = views.profile_table(series, key, labels)
+            table = as_text(views.profile_table(series, key, labels))
         out.append(
             Chart(
                 key=key,

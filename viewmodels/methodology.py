@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from metrics import config as mconfig
+from metrics import methods
 from metrics import summary as msummary
 from metrics.progress import format_value
 from viewmodels.text import Row, coverage_text, markdown_table, shown_status, status_label, val
@@ -57,35 +58,8 @@ def caption(quarter: str | None) -> str:
 
 
 def formula(m: mconfig.Measure, cfg: mconfig.Config) -> str:
-    """How a measure is computed, in words with its column names (from the configuration)."""
-    p = m.params
-    latest = (
-        f"each council's latest value at or before the quarter shown, carried forward "
-        f"at most {cfg.staleness_quarters} quarters"
-    )
-    texts = {
-        "milestones_achieved": f"number of milestones of kind `{p.get('milestone_kind')}` whose latest "
-        "status at or before the quarter shown is `achieved`",
-        "milestone": f"achieved when the latest status of the `{p.get('milestone_kind')}` milestone at "
-        "or before the quarter shown is `achieved`, otherwise not yet",
-        "share_of_councils": f"councils with `{p.get('column')}` yes (or at least 1) ÷ councils reporting "
-        f"`{p.get('column')}` × 100, using {latest}",
-        "mean_of_councils": f"mean of `{p.get('column')}` over reporting councils, using {latest}",
-        "councils_yes": f"number of councils whose `{p.get('column')}` is yes, using {latest}",
-        "ratio_of_sums": f"sum of `{p.get('numerator')}` ÷ sum of `{p.get('denominator')}` × 100 over "
-        f"reporting councils (both from the same return), using {latest}",
-        "exchanges_qualifying": "number of exchanges whose latest status at or before the quarter shown "
-        "is `successful`, that list at least one standard and at least one partner",
-        "placements_started": f"number of placements whose `start_quarter` is from {m.baseline_quarter} "
-        "up to the quarter shown",
-        "workforce_uplift": "(s_now − s_baseline) ÷ s_baseline × 100, where s = sum of `underrepresented` ÷ "
-        f"sum of `headcount`, over councils that reported in both {m.baseline_quarter} "
-        "and the quarter shown (like for like)",
-        "standards_all_core": f"councils whose latest return reports `adopted` or `audited` for every one of "
-        f"the {len(cfg.core_standards)} core standards ÷ all councils in scope × 100 "
-        "(a council that does not report counts as not adopting)",
-    }
-    return texts.get(m.method, m.method)
+    """How a measure is computed, in words (the one text, in metrics.methods' registry)."""
+    return methods.formula_text(m, cfg)
 
 
 @dataclass(frozen=True)

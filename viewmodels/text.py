@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from domain import geography
 from metrics.progress import (
     DIRECTION_LABELS,
     STATUS_LABELS,
@@ -24,14 +25,8 @@ from metrics.progress import (
 
 Row = Mapping[str, Any]
 
-# The geography levels of the shared filter: key -> label. "national" means no cut.
-LEVELS: dict[str, str] = {
-    "national": "England (all councils)",
-    "region": "Region",
-    "footprint": "Footprint (combined or strategic authority)",
-    "centre": "Centre of Service Innovation",
-    "council_type": "Council type",
-}
+# The geography levels of the shared filter: key -> label (one owner: domain.geography).
+LEVELS: dict[str, str] = geography.LEVELS
 
 
 SERVICE = "Blueprint Tracker"
@@ -268,11 +263,24 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str]) -> str:
-    """A markdown table of ``rows`` (dicts) with the given column keys -> headings."""
+def markdown_table(
+    rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str], *, escape: bool = False
+) -> str:
+    """A markdown table of ``rows`` (dicts) with the given column keys -> headings.
+    ``escape``: every cell shown literally (text that came from an upload or a person)."""
+
+    def cell(v: object) -> str:
+        return _cell(escape_inline(str(v)) if escape else v)
+
     lines = ["| " + " | ".join(headers.values()) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(_cell(r.get(k, "")) for k in headers) + " |" for r in rows]
+    lines += ["| " + " | ".join(cell(r.get(k, "")) for k in headers) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def escape_inline(text: str) -> str:
+    """Text shown literally inside a markdown table cell: the inline markup escaped (a
+    cell cannot start a list or a heading, so quarters keep their hyphen as written)."""
+    return re.sub(r"([\\`*_{}\[\]()<>!~$])", r"\\\1", text)
 
 
 def escape_markdown(text: str) -> str:

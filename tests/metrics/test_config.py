@@ -8,8 +8,9 @@ import time
 import pytest
 
 from metrics import config as C
+from tests.fixtures import TARGETS
 
-GOOD = C.DEFAULT_PATH.read_text(encoding="utf-8")
+GOOD = TARGETS.read_text(encoding="utf-8")
 
 
 def test_default_file_loads_with_the_spec_values():

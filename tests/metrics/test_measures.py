@@ -23,6 +23,7 @@ import pytest
 from metrics import config as C
 from metrics import summary as S
 from store.db import connect
+from tests.fixtures import TARGETS
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +241,7 @@ def test_by_footprint_centre_and_type_add_up(db):
 
 
 def test_split_rule_and_changed_target_flow_through(db):
-    text = C.DEFAULT_PATH.read_text(encoding="utf-8")
+    text = TARGETS.read_text(encoding="utf-8")
     cfg = C.loads(
         text.replace(
             'target = 10\nmethod = "councils_yes"',

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -13,9 +15,20 @@ def table_with(at, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def unescape(text: str) -> str:
+    """A cell as a reader sees it (st.table reads markdown: backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", str(text))
+
+
 def static_tables(at) -> list[pd.DataFrame]:
-    """Every st.table on the page (expanders included, open or not), in page order."""
-    return [t.value.reset_index(drop=True) for t in at.table]
+    """Every st.table on the page (expanders included, open or not), in page order, as a
+    reader sees the cells."""
+    out = []
+    for t in at.table:
+        df = t.value.reset_index(drop=True).map(unescape)
+        df.columns = [unescape(c) for c in df.columns]
+        out.append(df)
+    return out
 
 
 def static_table_with(at, column: str) -> pd.DataFrame:

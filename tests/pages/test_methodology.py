@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from tests.fixtures import TARGETS
 from tests.pages.helpers import has_text
 
 PAGE = "pages/methodology.py"
@@ -68,9 +67,7 @@ def test_sources_and_licences(app_at, make_db):
 
 def test_generated_from_the_configuration(app_at, make_db, monkeypatch, tmp_path):
     """Change a target and a band in the config file: the page follows, nothing to edit."""
-    from metrics import config
-
-    text = Path(config.DEFAULT_PATH).read_text(encoding="utf-8")
+    text = TARGETS.read_text(encoding="utf-8")
     changed = text.replace("target = 33\n", "target = 40\n").replace(
         "on_track = 0.95", "on_track = 0.9"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from viewmodels import council
@@ -13,8 +15,8 @@ def con(connected):
 
 
 def rows(table) -> list[list[str]]:
-    """The body rows of a table, as cell texts."""
-    return table.values.tolist()
+    """The body rows of a table, as cell texts a reader sees (escapes removed)."""
+    return [[re.sub(r"\\(.)", r"\1", c) for c in row] for row in table.values.tolist()]
 
 
 def test_choices_by_name_with_type(con):
@@ -82,3 +84,32 @@ def test_a_council_that_never_reported(con):
     charts = council.charts(con, "E09000002", "2026-Q3")
     assert not any(c.reported for c in charts)
     assert len(rows(council.tables(con, "E09000002", "2026-Q3").missing)) == 12  # 6 quarters x 2
+
+
+def test_uploaded_names_are_shown_as_text_not_markdown(con):
+    # A councils upload can carry any name: an image link would make every viewer's
+    # browser fetch it if the name reached st.markdown as it is.
+    con.execute(
+        "UPDATE councils SET name = ?, footprint_name = ? WHERE council_code = 'E06000001'",
+        ["![p](http://host/p.png) *Hartlepool*", "[Tees](http://host/) <b>Valley</b>"],
+    )
+    header = council.header(con, "E06000001")
+    assert header.name == "![p](http://host/p.png) *Hartlepool*"  # the value itself, as stored
+    assert header.name_md == r"\!\[p\]\(http://host/p\.png\) \*Hartlepool\*"
+    assert r"footprint: \[Tees\]\(http://host/\) \<b\>Valley\</b\>" in header.facts_md
+    for text in (header.name_md, header.facts_md):
+        assert "](" not in text and "<b>" not in text
+    # st.table reads markdown too: the chart tables' headings (the council's name) escaped
+    table = council.charts(con, "E06000001", "2026-Q3")[0].table
+    assert table is not None and header.name_md in table.columns
+
+
+def test_markdown_table_escapes_uploaded_cells_only_when_asked():
+    from viewmodels.text import markdown_table
+
+    rows_ = [{"a": "![x](http://h/x.png)", "b": "`code`"}]
+    shown = markdown_table(rows_, {"a": "A", "b": "B"}, escape=True)
+    assert shown.splitlines()[2] == r"| \!\[x\]\(http://h/x.png\) | \`code\` |"
+    assert markdown_table(rows_, {"a": "A", "b": "B"}).splitlines()[2] == (
+        "| ![x](http://h/x.png) | `code` |"
+    )

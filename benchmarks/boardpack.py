@@ -1,0 +1,97 @@
+"""Benchmark: the board pack (PDF) for England and for one footprint, on the demo database.
+
+    .venv/bin/python benchmarks/boardpack.py [--db PATH] [--as-of 2026-Q3]
+                                             [--scope footprint:E47000001] [--repeat 1]
+
+Builds the demo database (as `python -m store init --demo`) in a temporary folder unless
+--db names one, then times reports.boardpack.board_pack_pdf end to end: the summaries and
+series, every chart through one kaleido session, the HTML, Chromium's print through
+Playwright. Prints seconds per pack (best and each run), pages and size, and the load
+average. Target: under 15 s each on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TRACKER_TODAY", "2026-11-26")
+
+from reports import boardpack  # noqa: E402
+
+TARGET_SECONDS = 15.0
+
+
+def pages(pdf: bytes) -> int | None:
+    """Pages, from pdfinfo (poppler-utils) when it is there."""
+    try:
+        out = subprocess.run(
+            ["pdfinfo", "-"], input=pdf, capture_output=True, timeout=60, check=True
+        ).stdout.decode()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return None
+
+
+def time_pack(db: Path, as_of: str, scope: str | None, repeat: int) -> tuple[list[float], bytes]:
+    runs, pdf = [], b""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        pdf = boardpack.board_pack_pdf(db, as_of, scope)
+        runs.append(time.perf_counter() - start)
+    return runs, pdf
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="an existing database (default: build the demo)")
+    parser.add_argument("--as-of", default="2026-Q3")
+    parser.add_argument("--scope", default="footprint:E47000001", help="the scoped pack")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-boardpack-") as tmp:
+        db = args.db
+        if db is None:
+            db = Path(tmp) / "demo.duckdb"
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "store", "init", "--demo", "--db", str(db)],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            print(f"demo database built in {time.perf_counter() - start:.1f} s")
+        load = os.getloadavg()
+        results = []
+        for label, scope in (("England", None), (args.scope, args.scope)):
+            runs, pdf = time_pack(db, args.as_of, scope, args.repeat)
+            best = min(runs)
+            results.append(best)
+            each = ", ".join(f"{r:.1f}" for r in runs)
+            verdict = "ok" if best < TARGET_SECONDS else f"OVER the {TARGET_SECONDS:.0f} s target"
+            print(
+                f"board pack {args.as_of}, {label}: {best:.1f} s (runs: {each}); "
+                f"{pages(pdf) or '?'} pages, {len(pdf) / 1024:.0f} kB: {verdict}"
+            )
+        print(
+            "load average before / after: "
+            + ", ".join(f"{x:.2f}" for x in load)
+            + " / "
+            + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        )
+    return 0 if all(r < TARGET_SECONDS for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
