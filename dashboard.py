@@ -20,6 +20,7 @@ loaded, and the quarter shown. Without a database, every page shows how to creat
 import streamlit as st
 
 from ui import cache, frame, plotly_json, signin, url
+from viewmodels.overview import GEOGRAPHY_NOTE
 from viewmodels.text import LEVELS, quarter_label
 
 # A flag as a data URL: a Material-icon favicon would be fetched from fonts.gstatic.com,
@@ -37,6 +38,7 @@ PAGES = {
     "Progress": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/theme.py", title="Themes", icon=":material/trending_up:"),
+        st.Page("pages/delivery.py", title="Delivery", icon=":material/task_alt:"),
         st.Page("pages/places.py", title="Places", icon=":material/map:"),
         st.Page("pages/council.py", title="Council profile", icon=":material/account_balance:"),
     ],
@@ -94,13 +96,19 @@ with st.sidebar:
         st.session_state["quarter"] = None
         st.caption("No quarter to choose yet: no returns have been loaded.")
     url.url_filter("level", levels, "national")
+    on_overview = page.url_path == ""  # the default page: the overview shows England
     st.selectbox(
         "Geography",
         levels,
         key="level",
         format_func=LEVELS.get,
-        help="Cut each measure by region, footprint, Centre of Service Innovation or council type.",
+        disabled=on_overview,
+        help=GEOGRAPHY_NOTE
+        if on_overview
+        else "Cut each measure by region, footprint, Centre of Service Innovation or council type.",
     )
+    if on_overview:
+        st.caption(GEOGRAPHY_NOTE)
 
 for key in ("quarter", "level"):
     if st.session_state.get(key):
@@ -115,8 +123,7 @@ if cache.demo_loaded(version):
 
 shown = st.session_state.get("quarter")
 if shown:
-    st.caption(
-        f"Figures as at **{shown}** ({quarter_label(shown)}) · {LEVELS[st.session_state['level']]}"
-    )
+    where = "England" if on_overview else LEVELS[st.session_state["level"]]
+    st.caption(f"Figures as at **{shown}** ({quarter_label(shown)}) · {where}")
 
 page.run()

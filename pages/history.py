@@ -43,7 +43,7 @@ st.dataframe(
 )
 st.download_button(
     "Download the history (CSV)",
-    downloads.csv_bytes(table),
+    downloads.csv_bytes(table, shown.notes),
     file_name="upload_history.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -6,7 +6,7 @@ Page filters live in the URL too: ?measure=...&places_level=...&layer=...&compar
 
 import streamlit as st
 
-from ui import cache, downloads, frame, url
+from ui import boardpack, cache, downloads, frame, url
 from viewmodels import places
 
 frame.ensure_frame()
@@ -119,6 +119,7 @@ with rank_col:
         height="auto",
         key="places_ranking",
     )
+    downloads.file_buttons(view.download)
 
 if level != "council":
     st.header("Trends by group", anchor=False)
@@ -177,3 +178,13 @@ else:
                 hide_index=True,
                 key="places_compare_table",
             )
+
+st.header("Board pack", anchor="board-pack", divider="gray")
+pack_level = places.pack_level(level)
+st.caption(places.pack_caption(pack_level, quarter))
+boardpack.board_pack(
+    quarter,
+    boardpack.scope_options(pack_level),
+    key=f"places_pack_{pack_level}",
+    label=places.LEVEL_SHORT[pack_level],
+)

@@ -3,6 +3,7 @@
     history(con)                      -> DataFrame, newest first
     rollback(db, batch_id, user=...)  -> RollbackResult (StoreError says why not)
     demo_loaded(con)                  -> any active demo batch?
+    active_up_to(con, "2026-Q3")      -> the active batches holding rows up to a quarter
     original_file(con, batch_id)      -> the uploaded file as it was, or None
 
 A rollback deletes the batch's rows, puts back the rows it replaced, marks the batch
@@ -71,6 +72,40 @@ def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def demo_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     rows = con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'").fetchall()
     return rows[0][0] > 0
+
+
+# Tables that hold returns, each with the column saying which quarter a row is for (an
+# allow-list: the only identifiers active_up_to puts into its query).
+QUARTER_COLUMNS = {
+    "survey": "quarter",
+    "survey_standards": "quarter",
+    "workforce": "quarter",
+    "exchanges": "quarter",
+    "placements": "start_quarter",
+    "milestones": "quarter",
+}
+UP_TO_COLUMNS = ["batch_id", "kind", "file_name", "uploaded_at", "uploaded_by", "demo"]
+
+
+def active_up_to(
+    con: duckdb.DuckDBPyConnection, quarter: str, *, delivery: bool = False
+) -> list[tuple]:
+    """The active batches holding rows for ``quarter`` or earlier in the returns' tables
+    (``delivery``: the delivery register's updates too), and any councils upload; one
+    tuple of UP_TO_COLUMNS each, by batch number."""
+    columns = dict(QUARTER_COLUMNS)
+    if delivery:
+        columns["delivery"] = "quarter"
+    parts = [
+        "SELECT DISTINCT batch_id FROM " + table + " WHERE " + column + " <= ?"
+        for table, column in columns.items()
+    ]
+    parts.append("SELECT DISTINCT batch_id FROM councils WHERE batch_id IS NOT NULL")
+    sql = (
+        "SELECT " + ", ".join(UP_TO_COLUMNS) + " FROM batches WHERE status = 'active' "
+        "AND batch_id IN (" + " UNION ".join(parts) + ") ORDER BY batch_id"
+    )
+    return con.execute(sql, [quarter] * len(columns)).fetchall()
 
 
 def _db_folder(con: duckdb.DuckDBPyConnection) -> Path | None:

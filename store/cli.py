@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "init":
             from store.init import cli_init as run
         elif args.command == "ingest":
-            from store.ingest import cli_ingest as run
+            from store.ingest_cli import cli_ingest as run
         elif args.command == "history":
             from store.batches import cli_history as run
         elif args.command == "rollback":

@@ -1,12 +1,13 @@
 """The writes the analyst pages make, on the dashboard's database (ui.frame.db_path):
-check an upload (a dry run), load it, roll a batch back. Each raises the store's
+check an upload (a dry run), load it, roll a batch back, record one delivery update. Each raises the store's
 exceptions (ui.boundary.StoreBusy, StoreError) for the page to word; nothing here draws."""
 
 from __future__ import annotations
 
 from store import batches, ingest
 from store.batches import RollbackResult
-from store.ingest import Report
+from store.delivery import one_update_csv
+from store.ingest_report import Report
 from ui import frame
 
 
@@ -28,3 +29,12 @@ def load_upload(kind: str, data: bytes, file_name: str, *, user: str) -> Report:
 def roll_back(batch_id: int, *, user: str) -> RollbackResult:
     """Roll a batch back (raises StoreError with the reason when it cannot)."""
     return batches.rollback(frame.db_path(), batch_id, user=user)
+
+
+def record_update(values: dict[str, str | None], *, user: str) -> Report:
+    """One quarterly update of one action (the delivery columns: action_id, quarter,
+    status, ...), loaded exactly as an upload of the one-row file would be: the same rules,
+    batch and history. Refused (nothing written) when the report has errors."""
+    data = one_update_csv(**values)
+    name = f"update-{values.get('action_id')}-{values.get('quarter')}.csv"
+    return ingest.ingest_file(frame.db_path(), "delivery", data, name, user=user)

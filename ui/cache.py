@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -132,6 +133,8 @@ def clear() -> None:
     _VERSIONS.clear()
     _MEMO.clear()
     _CONFIG_STATES.clear()
+    _REGISTER_STATES.clear()
+    _DERIVED.clear()
 
 
 def quarters(version: int | None = None) -> list[str]:
@@ -182,6 +185,35 @@ def _config_state() -> tuple[str, int, int]:
     return state
 
 
+_REGISTER_STATES: set[tuple[str, int, int]] = set()
+
+
+def register_state() -> tuple[str, int, int]:
+    """The register file's path, modification time and size ($TRACKER_REGISTER or
+    metrics/register.toml): pass it to the view-models that read the register, so their
+    cached values follow an edit of the file without any upload. One stat per call; the
+    file is read (and validated: a broken register stops the page with its message, which
+    names the entry) only when this state has not been seen reading well before."""
+    from domain import register as dregister
+
+    path = str(dregister.path())
+    try:
+        st_ = os.stat(path)
+    except OSError:
+        boundary.register()  # says what is wrong with the file and stops
+        raise
+    state = (path, st_.st_mtime_ns, st_.st_size)
+    if state not in _REGISTER_STATES:
+        boundary.register()
+        _REGISTER_STATES.add(state)
+    return state
+
+
+def targets_state() -> tuple[str, int, int]:
+    """The targets file's state (path, modification time, size): part of a cache key."""
+    return _config_state()
+
+
 def _builder(module: str, name: str) -> Callable[..., Any]:
     fn = getattr(importlib.import_module(module), name)
     if not callable(fn):
@@ -216,3 +248,26 @@ def config_values(builder: Callable[..., T], *args: Any) -> T:
         ("config_values",) + key,
         lambda: boundary.guard(_builder(key[0], key[1]), boundary.config(), *args),
     )
+
+
+# Values worked out from a view-model's value by a pure function (a table filtered by the
+# page's widgets), per process, by the value's identity and the arguments: page_values
+# hands every rerun the same object, so a rerun with the same filters gets the same
+# result (and ui.downloads.arrow_table's conversion of it) for a dict lookup. A weak
+# reference checks the identity still names the same value.
+_DERIVED: dict[tuple[Any, ...], tuple[weakref.ref[Any], Any]] = {}
+_DERIVED_MAX = 256
+
+
+def derived(fn: Callable[..., T], value: Any, *args: Any) -> T:
+    """``fn(value, *args)`` for a ``value`` that page_values returned (``fn`` pure,
+    ``args`` hashable), computed once per value and arguments. Never change the result."""
+    key = (fn.__module__, fn.__qualname__, id(value), args)
+    hit = _DERIVED.get(key)
+    if hit is not None and hit[0]() is value:
+        return hit[1]
+    result = fn(value, *args)
+    if len(_DERIVED) >= _DERIVED_MAX:
+        _DERIVED.pop(next(iter(_DERIVED)), None)  # the oldest entry
+    _DERIVED[key] = (weakref.ref(value), result)
+    return result

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 
 from metrics import config as mconfig
-from metrics import figures, maps, views
+from metrics import disclosure, figures, maps, views
 from metrics.maps import BoundaryError
 from store.paths import ReferenceDataMissing
+from viewmodels.downloads import Download, demo_loaded, measure_notes, rounded_table, unit_header
 
 __all__ = ["BoundaryError", "ReferenceDataMissing"]
 
@@ -55,6 +56,43 @@ class PlacesView:
     group_name: str  # one group in words: 'footprint'
     short_name: str  # the ranking's column heading: 'Footprint'
     unit_label: str  # '%', 'score (1 to 5)'
+    download: Download  # the ranking as a file: values rounded as on screen, with its notes
+
+
+def ranking_download(
+    ranking: pd.DataFrame, measure: str, level: str, quarter: str, *, demo: bool
+) -> Download:
+    """The ranking as it leaves: rank, group (and code), the value rounded as on screen
+    with its unit in the header, what it rests on."""
+    m = mconfig.load().measure(measure)
+    table = pd.DataFrame(
+        {
+            "rank": ranking["rank"],
+            LEVEL_SHORT[level].lower(): ranking["group"],
+            "code": ranking["code"],
+            unit_header("value", m.unit): ranking["value"],
+            "based on": ranking["coverage"],
+        }
+    )
+    value = unit_header("value", m.unit)
+    table = rounded_table(table, {value: m.unit, "rank": "count"})
+    # A figure withheld on screen (fewer than five people) is withheld in the file too.
+    hidden = (ranking["display"] == disclosure.SUPPRESSED).to_numpy()
+    if hidden.any():
+        table[value] = [
+            disclosure.SUPPRESSED if h else v for h, v in zip(hidden, table[value], strict=True)
+        ]
+    return Download(
+        table=table,
+        name=f"{measure}-{quarter}-by-{level}",
+        notes=measure_notes(
+            m,
+            quarter,
+            f"every {LEVELS[level].lower()}",
+            f"{m.title} by {LEVELS[level].lower()}, {quarter}: ranking",
+            demo=demo,
+        ),
+    )
 
 
 def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesView:
@@ -72,6 +110,25 @@ def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesV
         group_name=LEVELS[level].split(" (")[0].lower(),
         short_name=LEVEL_SHORT[level],
         unit_label=figures.unit_label(unit),
+        download=ranking_download(ranking, measure, level, quarter, demo=demo_loaded(con)),
+    )
+
+
+PACK_LEVELS = ("region", "footprint", "centre")  # the levels a board pack can be made for
+
+
+def pack_level(level: str) -> str:
+    """The level of the board packs offered beside a level of the page (the council
+    level offers footprints)."""
+    return level if level in PACK_LEVELS else "footprint"
+
+
+def pack_caption(level: str, quarter: str) -> str:
+    group = LEVELS[level].split(" (")[0].lower()
+    return (
+        f"The {quarter} board pack for one {group}, to take to its own board: its "
+        "figures against England, every theme with its charts, coverage, the "
+        "methodology and the sources, as PDF or HTML."
     )
 
 

@@ -277,12 +277,19 @@ def markdown_table(
     return "\n".join(lines)
 
 
+def _entities(text: str) -> str:
+    """'&' and ':' as HTML entities: a ':' left alone lets ':material/x:' icons, ':smile:'
+    emoji and bare 'http://...' autolinks through Streamlit's markdown."""
+    return text.replace("&", "&amp;").replace(":", "&#58;")
+
+
 def escape_inline(text: str) -> str:
     """Text shown literally inside a markdown table cell: the inline markup escaped (a
     cell cannot start a list or a heading, so quarters keep their hyphen as written)."""
-    return re.sub(r"([\\`*_{}\[\]()<>!~$])", r"\\\1", text)
+    return _entities(re.sub(r"([\\`*_{}\[\]()<>!~$])", r"\\\1", text))
 
 
 def escape_markdown(text: str) -> str:
-    """Text from a file or a person, shown literally inside st.markdown (no links, no emphasis)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
+    """Text from a file or a person, shown literally inside st.markdown: no links, images,
+    icons, emoji or emphasis."""
+    return _entities(re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -16,8 +17,9 @@ def table_with(at, column: str):
 
 
 def unescape(text: str) -> str:
-    """A cell as a reader sees it (st.table reads markdown: backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", str(text))
+    """A cell as a reader sees it (st.table reads markdown: backslash escapes and
+    entities removed)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", str(text)))
 
 
 def static_tables(at) -> list[pd.DataFrame]:

@@ -86,32 +86,6 @@ def all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """downloads(at.download_button[i]) -> the bytes that button would download."""
-    from streamlit.testing.v1 import app_test
-
-    stores = []
-
-    class Recording(app_test.MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-
-    def content(button) -> bytes:
-        name = button.proto.url.rsplit("/", 1)[-1]
-        for store in reversed(stores):
-            try:
-                return store.get_file(name).content
-            except Exception:
-                continue
-        raise KeyError(f"no media file {name}")
-
-    return content
-
-
 def download(at, label_start: str):
     """The download button whose label starts with ``label_start``."""
     found = [b for b in at.download_button if b.label.startswith(label_start)]

@@ -62,9 +62,13 @@ def test_every_batch_is_listed_newest_first(open_history, downloads):
         hashlib.sha256(SECOND).hexdigest(),
         hashlib.sha256(FIRST).hexdigest(),
     ]
-    csv = downloads(download(at, "Download the history")).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("batch_id,kind,file_name,")
-    assert len(csv.splitlines()) == 3
+    from metrics.export import read_csv_notes
+
+    notes, csv = read_csv_notes(downloads(download(at, "Download the history")))
+    assert notes["Table"] == "Upload history: every batch, newest first"
+    assert notes["Demo data"].startswith("no")
+    assert list(csv.columns[:3]) == ["batch_id", "kind", "file_name"]
+    assert len(csv) == 2
 
 
 def test_original_file_downloads_as_uploaded(open_history, downloads):
