@@ -5,7 +5,7 @@ import itertools
 
 import streamlit as st
 
-from ui import cache, frame, url
+from ui import cache, downloads, frame, url
 from viewmodels import council
 
 frame.ensure_frame()
@@ -75,13 +75,13 @@ for col, chart in zip(
                 alt=chart.figure.alt,
             )
             with st.expander("Numbers"):
-                st.table(chart.table, hide_index=True)
+                downloads.scrolling_markdown(chart.table_markdown, f"{chart.title}: numbers")
         if chart.note:
             st.caption(chart.note)
 
 tables = cache.page_values(council.tables, code, quarter, version=version)
 st.subheader(f"Standards, as last reported by {quarter}", anchor=False)
-st.table(tables.standards, hide_index=True)
+downloads.scrolling_markdown(tables.standards, "Core standards")
 
 st.subheader(f"Returns not received since {council.MISSING_SINCE}", anchor=False)
 if tables.missing is None:
@@ -91,4 +91,4 @@ if tables.missing is None:
         icon=":material/check_circle:",
     )
 else:
-    st.table(tables.missing, hide_index=True)
+    downloads.scrolling_markdown(tables.missing, "Returns not received")

@@ -53,7 +53,7 @@ for m in shown.measures:
         " · ".join(t for t in (f"{card.value} in {quarter}", card.coverage, card.change) if t)
     )
     if m.id in acts.by_measure:
-        st.caption(acts.by_measure[m.id], unsafe_allow_html=True)
+        st.markdown(acts.by_measure[m.id], unsafe_allow_html=True)  # links: not faded
     # Tabs that rerun: only the open one is drawn (a table and its downloads cost a rerun
     # nothing until someone asks for them).
     chart_tab, table_tab = st.tabs(["Chart", "Table"], key=f"trend-view-{m.id}", on_change="rerun")

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import figures, views
-from viewmodels.text import escape_markdown
+from viewmodels.text import escape_markdown, markdown_table
 
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter whose missing returns are listed
 
@@ -55,36 +55,23 @@ MISSING_HEADINGS = {"kind": "Return", "quarter": "Quarter"}
 
 @dataclass(frozen=True)
 class Tables:
-    """Small tables (a handful of rows), columns named for people: shown with st.table, a
-    real HTML table that scrolls sideways inside itself on a narrow screen. st.table reads
-    each cell as markdown, and names come from uploads: every cell and heading is escaped
-    (as_text)."""
+    """Markdown tables (a handful of rows: cheaper to send than a dataframe)."""
 
-    standards: pd.DataFrame  # each core standard as last reported by the quarter shown
-    missing: pd.DataFrame | None  # returns not sent since MISSING_SINCE; None when none is
+    standards: str  # each core standard as last reported by the quarter shown
+    missing: str | None  # returns not sent since MISSING_SINCE; None when none is missing
 
 
 def tables(con: Any, code: str, quarter: str) -> Tables:
     standards = views.standards_status(con, code, quarter)
     missing = views.missing_returns(con, code, quarter)
     return Tables(
-        standards=_named(standards, STANDARDS_HEADINGS),
-        missing=_named(missing, MISSING_HEADINGS) if len(missing) else None,
+        standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS, escape=True),
+        missing=(
+            markdown_table(missing.to_dict("records"), MISSING_HEADINGS, escape=True)
+            if len(missing)
+            else None
+        ),
     )
-
-
-def _named(df: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
-    """The columns of ``headings``, renamed to its headings, as text (as_text)."""
-    return as_text(df.reindex(columns=list(headings)).rename(columns=headings))
-
-
-def as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Every cell and heading as text shown literally by st.table (which reads markdown):
-    escaped, NaN as blank."""
-    out = df.astype("object").where(df.notna(), "").astype(str).reset_index(drop=True)
-    out = out.map(escape_markdown)
-    out.columns = [escape_markdown(str(c)) for c in out.columns]
-    return out
 
 
 @dataclass(frozen=True)
@@ -95,7 +82,8 @@ class Chart:
     title: str
     reported: bool  # the council has a line in it
     figure: figures.FrozenFigure | None  # None without any line
-    table: pd.DataFrame | None  # its numbers: quarter rows, one column per line (as_text)
+    table: pd.DataFrame | None  # its numbers: quarter rows, one column per line
+    table_markdown: str | None  # the same as a markdown table
     note: str | None  # a caption under the chart
 
 
@@ -112,12 +100,15 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
     out = []
     for key, (chart_title, unit) in views.PROFILE_SERIES.items():
         lines = views.profile_lines(series, key, labels)
-        figure = table = None
+        figure = table = table_markdown = None
         if lines:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
             fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
             figure = figures.frozen(fig)
-            table = as_text(views.profile_table(series, key, labels))
+            table = views.profile_table(series, key, labels)
+            table_markdown = markdown_table(
+                table.to_dict("records"), {c: c for c in table.columns}, escape=True
+            )
         out.append(
             Chart(
                 key=key,
@@ -125,6 +116,7 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
                 reported=labels["council"] in lines,
                 figure=figure,
                 table=table,
+                table_markdown=table_markdown,
                 note=NOTES.get(key),
             )
         )

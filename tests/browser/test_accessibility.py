@@ -68,6 +68,22 @@ def pick_council(page) -> None:
     wait_for_app(page)
 
 
+def delivery_update_form(page) -> None:
+    """Signed in (a full page load would start a new session): the Delivery page by its
+    link, one action by its picker, with the analysts' update form."""
+    sign_in(page)
+    page.get_by_role("link", name="Delivery").click()
+    wait_for_app(page)
+    picker = page.get_by_role("combobox", name="Open one action")
+    picker.click()
+    picker.fill("REC-infrastructure-2")
+    page.get_by_role("option").filter(has_text="REC-infrastructure-2").first.click()
+    page.get_by_role("heading", name="Record an update for REC-infrastructure-2").wait_for(
+        timeout=30_000
+    )
+    wait_for_app(page)
+
+
 @dataclass(frozen=True)
 class View:
     name: str  # report and screenshot name
@@ -102,6 +118,8 @@ VIEWS = [
     View("upload-errors", "/upload", then=upload_with_errors, errors_expected=True),
     View("history", "/history", then=sign_in),
     View("delivery", "/delivery", needs="pages/delivery.py"),
+    View("delivery-action", "/delivery?action=ROLE-mhclg-standards", needs="pages/delivery.py"),
+    View("delivery-update", "/sign_in", then=delivery_update_form, needs="pages/delivery.py"),
 ]
 SCANNED = [v for v in VIEWS if v.needs is None or (ROOT / v.needs).is_file()]
 

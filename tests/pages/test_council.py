@@ -16,25 +16,29 @@ def table_with(at, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
-def unescape(text: str) -> str:
-    """A cell as a reader sees it (st.table reads markdown: backslash escapes and
-    entities removed)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", str(text)))
+def parse_markdown_table(text: str) -> pd.DataFrame | None:
+    """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts
+    as a reader sees them (backslash escapes removed); None when ``text`` is not one table.
+    The page puts each table in a box that scrolls sideways (a <div> around it)."""
+    text = re.sub(r"^<div [^>]*>\n\n(.*)\n\n</div>$", r"\1", text.strip(), flags=re.S)
+    lines = text.strip().split("\n")
+    if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
+        return None
+
+    def split(line):
+        cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+        return [html.unescape(re.sub(r"\\(.)", r"\1", c.strip())) for c in cells]
+
+    return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
 
-def static_tables(at) -> list[pd.DataFrame]:
-    """Every st.table on the page (expanders included, open or not), in page order, as a
-    reader sees the cells."""
-    out = []
-    for t in at.table:
-        df = t.value.reset_index(drop=True).map(unescape)
-        df.columns = [unescape(c) for c in df.columns]
-        out.append(df)
-    return out
+def markdown_tables(at) -> list[pd.DataFrame]:
+    """Every markdown table on the page (expanders included, open or not), in page order."""
+    return [t for t in (parse_markdown_table(m.value) for m in at.markdown) if t is not None]
 
 
-def static_table_with(at, column: str) -> pd.DataFrame:
-    return next(t for t in static_tables(at) if column in t.columns)
+def markdown_table_with(at, column: str) -> pd.DataFrame:
+    return next(t for t in markdown_tables(at) if column in t.columns)
 
 
 @pytest.fixture
@@ -66,18 +70,19 @@ def test_profile_of_hartlepool(db, monkeypatch):
     assert len({t["line"]["dash"] for t in dm["data"]}) == 4  # told apart without colour
     wf = figs[3]
     assert wf["data"][0]["y"] == [None, 40.0]  # 2025-Q2 rests on 4 people: not drawn
-    # each chart's numbers: a table in its (closed) "Numbers" expander
+    # each chart's numbers: a markdown table in its (closed) "Numbers" expander, in a box
+    # the keyboard can scroll sideways
     assert [e.label for e in at.expander] == ["Numbers"] * 4
-    tables = {tuple(t.columns): t for t in static_tables(at)}
+    tables = {tuple(t.columns): t for t in markdown_tables(at)}
     wf_table = [v for k, v in tables.items() if "Hartlepool" in k and "<5" in v.values][0]
     assert wf_table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
-    dm_table = static_tables(at)[0].set_index("Quarter")
+    dm_table = markdown_tables(at)[0].set_index("Quarter")
     # the data maturity chart's points: Hartlepool 2 (2025-Q2) and 4 (2026-Q3); unitaries 2.5 in 2025-Q2
     assert dm_table.loc["2026-Q3", "Hartlepool"] == "4.00"
     assert dm_table.loc["2025-Q2", "All unitary councils"] == "2.50"
-    standards = static_table_with(at, "Core standard")
+    standards = markdown_table_with(at, "Core standard")
     assert len(standards) == 7 and set(standards["Status"]) == {"adopted"}
-    missing = static_table_with(at, "Return")
+    missing = markdown_table_with(at, "Return")
     # survey missing 2025-Q3..2026-Q2 (4 quarters), workforce likewise (4)
     assert list(missing["Quarter"][missing["Return"] == "survey"]) == [
         "2025-Q3",
@@ -94,7 +99,7 @@ def test_choosing_another_council_updates_the_url(db, monkeypatch):
     at.selectbox(key="council").set_value("E06000002").run()
     assert not at.exception
     assert at.query_params["council"] == "E06000002"
-    standards = static_table_with(at, "Core standard").set_index("Core standard")
+    standards = markdown_table_with(at, "Core standard").set_index("Core standard")
     assert standards.loc["Service Standard for local services", "Status"] == "audited"
     assert standards.loc["Service Standard for local services", "Reported in"] == "2026-Q1"
     assert standards.loc["Open Referral UK", "Status"] == "not reported"
@@ -104,7 +109,7 @@ def test_council_that_never_reported(db, monkeypatch):
     at = open_dashboard(db, "pages/council.py", monkeypatch, council="E09000002")
     captions = " ".join(c.value for c in at.caption)
     assert "Barking and Dagenham has not reported this up to 2026-Q3" in captions
-    assert len(static_table_with(at, "Return")) == 12  # 6 quarters x 2 kinds
+    assert len(markdown_table_with(at, "Return")) == 12  # 6 quarters x 2 kinds
 
 
 def test_unknown_council_in_url_is_ignored(db, monkeypatch):

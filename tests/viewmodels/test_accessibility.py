@@ -43,6 +43,8 @@ def test_every_allowed_violation_is_in_the_statement():
     body = accessibility.statement().body
     non_compliance = body.split("### Non-compliance with the accessibility regulations")[1]
     for entry in allowed:
+        if entry.get("exempt"):  # WCAG asks nothing there: no non-compliance to state
+            continue
         assert f"success criterion {entry['wcag']}" in non_compliance, entry["rule"]
 
 
