@@ -45,6 +45,11 @@ PAGES = {
     "About the data": [
         st.Page("pages/coverage.py", title="Data coverage", icon=":material/fact_check:"),
         st.Page("pages/methodology.py", title="Methodology", icon=":material/menu_book:"),
+        st.Page(
+            "pages/accessibility.py",
+            title="Accessibility statement",
+            icon=":material/accessibility:",
+        ),
     ],
     "Analysts": [
         st.Page("pages/upload.py", title="Upload returns", icon=":material/upload_file:"),
@@ -54,6 +59,8 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+frame.set_title(page.title)  # each page its own <title>; a page names the view it shows
+frame.accessible_focus()  # a visible ring on whatever the keyboard focuses
 signin.require_viewer()  # stops here only when viewing needs sign-in (ui/signin.py)
 
 

@@ -33,6 +33,7 @@ def show_action(a: delivery_action.ActionView) -> None:
     if st.button("All actions", icon=":material/arrow_back:", key="delivery_back"):
         url.clear_url("action")
         st.rerun()
+    frame.set_title(a.heading, "Delivery")
     st.title(a.heading, anchor=False)
     st.markdown(f"**{a.text_markdown}**")
     for kind, text in st.session_state.pop("delivery_done", []):
@@ -44,7 +45,7 @@ def show_action(a: delivery_action.ActionView) -> None:
     if a.attention:
         st.markdown(f"**Needs attention, as at {a.quarter}:**\n\n{a.attention_markdown}")
 
-    st.subheader("Status over quarters", anchor=False)
+    st.header("Status over quarters", anchor=False)
     if a.timeline:
         st.markdown(a.timeline)
     else:
@@ -55,7 +56,7 @@ def show_action(a: delivery_action.ActionView) -> None:
             "choose a later quarter in the sidebar to see them counted."
         )
 
-    st.subheader("Due quarter", anchor=False)
+    st.header("Due quarter", anchor=False)
     st.markdown(a.original_due)
     if len(a.revisions):
         st.caption("Every revision of the due quarter, with the reason given")
@@ -63,7 +64,7 @@ def show_action(a: delivery_action.ActionView) -> None:
     else:
         st.caption("The due quarter has not moved.")
 
-    st.subheader("Latest evidence, reason and commentary", anchor=False)
+    st.header("Latest evidence, reason and commentary", anchor=False)
     if a.evidence:
         st.markdown(f"**Evidence** (given for {a.evidence_quarter})")
         st.text(a.evidence)
@@ -78,7 +79,7 @@ def show_action(a: delivery_action.ActionView) -> None:
     if not (a.evidence or a.reason or a.commentary):
         st.caption("No evidence, reason or commentary given yet.")
 
-    st.subheader("Every update, newest first", anchor=False)
+    st.header("Every update, newest first", anchor=False)
     if len(a.history):
         st.dataframe(
             downloads.arrow_table(a.history),
@@ -95,7 +96,7 @@ def show_action(a: delivery_action.ActionView) -> None:
     else:
         st.caption("None yet.")
 
-    st.subheader("Measures it is meant to move", anchor=False)
+    st.header("Measures it is meant to move", anchor=False)
     if a.measures:
         st.markdown("\n".join(f"- {m.markdown}" for m in a.measures), unsafe_allow_html=True)
     else:
@@ -114,7 +115,7 @@ def show_action(a: delivery_action.ActionView) -> None:
 def update_form(a: delivery_action.ActionView, user: str) -> None:
     """The analysts' form: one update of this action, loaded as a one-row upload."""
     f = a.form
-    st.subheader(f"Record an update for {a.id}", anchor=False)
+    st.header(f"Record an update for {a.id}", anchor=False)
     st.caption(
         "Checked by the same rules as an uploaded file and loaded as one batch (see Upload "
         "history). The form starts from the latest update; an update for a quarter already "
@@ -261,15 +262,15 @@ if v.attention:
         with why:
             st.markdown(v.attention_markdown, unsafe_allow_html=True)
 
-st.subheader("Who should be doing what", anchor="who-should-be-doing-what")
+st.header("Who should be doing what", anchor="who-should-be-doing-what")
 st.caption(
     "The report's table of responsibilities: each organisation's responsibility in each "
     "theme, its status and the owner's confidence of finishing on time. Select a status to "
     "open that responsibility. On a narrow screen the table scrolls sideways."
 )
-st.markdown(v.grid, unsafe_allow_html=True)
+downloads.scrolling_markdown(v.grid, "Who should be doing what")
 
-st.subheader("Every action", anchor="every-action")
+st.header("Every action", anchor="every-action")
 FILTERS = (
     ("delivery_owner", "owner", "Owner", v.owners),
     ("delivery_theme", "theme", "Theme", v.themes),

@@ -50,7 +50,7 @@ st.download_button(
     key="history_csv",
 )
 
-st.subheader("One batch", anchor=False)
+st.header("One batch", anchor=False)
 chosen = st.selectbox(
     "Batch",
     list(shown.batches),
@@ -87,6 +87,7 @@ if not confirming:
         st.rerun()
     st.stop()
 
+frame.set_title(f"Roll back batch {chosen}?", "Upload history")
 with st.container(border=True):
     st.warning(
         f"Roll back batch {chosen} ({md(row.kind)}, {md(row.file_name)})? "

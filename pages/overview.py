@@ -44,14 +44,14 @@ st.caption(top.table_caption)
 downloads.file_buttons(top.download)
 
 # ------------------------------------------------------------ the board pack
-st.subheader("Board pack", anchor="board-pack", divider="gray")
+st.header("Board pack", anchor="board-pack", divider="gray")
 boardpack.board_pack(quarter, boardpack.scope_choices(), key="overview_pack")
 
 # ------------------------------------------------------------ the cards
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
 
 for theme in cache.page_values(overview.themes, quarter, version=version):
-    st.subheader(theme.title, anchor=theme.id, divider="gray")
+    st.header(theme.title, anchor=theme.id, divider="gray")
     if not theme.cards:
         st.caption("No measures are configured for this theme.")
         continue
@@ -68,5 +68,5 @@ for theme in cache.page_values(overview.themes, quarter, version=version):
                     item.figure,
                     config=SPARK_CONFIG,
                     key=f"spark-{card.id}",
-                    alt=f"Trend of {card.title} up to {quarter}",
+                    alt=item.figure.alt,
                 )

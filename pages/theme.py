@@ -19,12 +19,14 @@ st.title(picker.titles[st.session_state["theme"]], anchor=False)
 vision = picker.visions[st.session_state["theme"]]
 theme_id = st.selectbox("Theme", picker.ids, key="theme", format_func=picker.titles.get)
 url.set_url("theme", theme_id)
+frame.set_title(picker.titles[theme_id], "Themes")
 if vision:
     st.markdown(f"*By 2030 our vision is:* {vision}")
 if not quarter:
     frame.no_data_yet()
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# No plotly toolbar: on a phone it covered the chart titles; the Table tab has the numbers.
+CHART_CONFIG = {"displayModeBar": False}
 
 shown = cache.page_values(
     themes.measures, theme_id, quarter, level, version=st.session_state.get("data_version")
@@ -44,14 +46,14 @@ if with_actions.open:  # drawn only when opened
         st.markdown(acts.table, unsafe_allow_html=True)
 for m in shown.measures:
     card = m.card
-    st.subheader(m.title, anchor=m.id, divider="gray")
+    st.header(m.title, anchor=m.id, divider="gray")
     st.markdown(card.headline)
     st.markdown(m.sentence)
     st.caption(
         " · ".join(t for t in (f"{card.value} in {quarter}", card.coverage, card.change) if t)
     )
     if m.id in acts.by_measure:
-        st.caption(acts.by_measure[m.id], unsafe_allow_html=True)
+        st.markdown(acts.by_measure[m.id], unsafe_allow_html=True)  # links: not faded
     # Tabs that rerun: only the open one is drawn (a table and its downloads cost a rerun
     # nothing until someone asks for them).
     chart_tab, table_tab = st.tabs(["Chart", "Table"], key=f"trend-view-{m.id}", on_change="rerun")
@@ -84,7 +86,7 @@ for m in shown.measures:
                 m.breakdown,
                 config=CHART_CONFIG,
                 key=f"breakdown-{m.id}",
-                alt=f"{m.title} by {shown.level_name} in {quarter}",
+                alt=m.breakdown.alt,
             )
             if m.note:
                 st.caption(m.note)

@@ -116,3 +116,18 @@ def compact_table(
     return styler.set_table_styles(
         [{"selector": "th", "props": "padding: 3px 8px; font-size: 0.9rem; line-height: 1.35"}]
     )
+
+
+# WCAG 2.1.1: a table wider than a phone scrolls inside its own box, which the keyboard
+# must be able to focus and scroll. (st.table's box gets a tabindex only with a pixel
+# width or height, which also stops its cells wrapping: markdown tables go in this box.)
+
+
+def scrolling_markdown(text: str, label: str) -> None:
+    """A wide markdown table (``text``, HTML allowed) in a box that scrolls sideways on a
+    narrow screen and that the keyboard can focus and scroll (named ``label``)."""
+    st.markdown(
+        f'<div role="region" tabindex="0" aria-label="{label} (scrolls sideways)" '
+        f'style="overflow-x: auto; max-width: 100%">\n\n{text}\n\n</div>',
+        unsafe_allow_html=True,
+    )

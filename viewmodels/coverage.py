@@ -39,7 +39,10 @@ def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     fig = None
     if trend:
         fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
-        fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
+        fig = figures.frozen(
+            fig.update_xaxes(nticks=4, tickangle=0),
+            what=f"Share of councils in scope sending each return, {MISSING_SINCE} to {quarter}",
+        )
     return Charts(
         now=tuple(
             Reporting(kind=r["kind"], label=f"{KINDS[r['kind']]}s for {quarter}", text=r["text"])
@@ -72,7 +75,10 @@ def kind(con: Any, kind: str, quarter: str) -> KindView:
     if regions:
         fig = figures.heatmap(regions, quarters_, z, text)
         fig.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
-        heat = figures.frozen(fig.update_xaxes(tickangle=-45))  # six quarters fit a phone
+        heat = figures.frozen(  # six quarters fit a phone
+            fig.update_xaxes(tickangle=-45),
+            what=f"Share of each region's councils sending the {kind} return, by quarter",
+        )
     missing = views.missing_for_quarter(con, kind, quarter)
     stale = views.stale_values(con, kind, quarter)
     by_region = views.coverage_by_region(con, kind, quarter) if regions else None

@@ -264,7 +264,7 @@ def measure_markdown(
     quarter: str | None,
 ) -> str:
     parts = [
-        f"#### {title}",
+        f"### {title}",
         definition,
         f"**Formula:** {formula_text}",
         markdown_table([asdict(x) for x in fact_rows], {"item": "Setting", "value": "Value"}),

@@ -15,6 +15,7 @@ from metrics import config as mconfig
 from metrics import export, figures
 from metrics import glance as G
 from metrics import summary as msummary
+from metrics.progress import format_value
 from viewmodels.downloads import TRACKER, Download, demo_loaded
 from viewmodels.text import BADGE_COLOURS, Card, card, escape_markdown, is_missing
 
@@ -328,6 +329,13 @@ def spark_values(
     return [None if is_missing(v) else float(v) for v in df["value"]] if len(df) else []
 
 
+def spark_alt(c: Card, drawn: list[float], quarters: int) -> str:
+    """The sparkline's text alternative: 'Data maturity, England: 2.40 to 2.82 over the 6
+    quarters shown' (the card beside it gives the value, target and status in words)."""
+    first, last = (format_value(v, c.unit) for v in (drawn[0], drawn[-1]))
+    return f"{c.title}, England: {first} to {last} over the {quarters} quarters shown"
+
+
 def themes(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> tuple[ThemeCards, ...]:
     """Every theme of the configuration with a card per measure that has a summary row."""
     cfg = cfg or mconfig.load()
@@ -342,9 +350,11 @@ def themes(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> tuple[T
             c = card(by_id[m.id], None if m.is_milestone else spark_values(con, m.id, quarter, cfg))
             spark: list[Any] = list(c.spark)  # None: a quarter without a figure (a gap)
             drawn = [v for v in spark if v is not None]
-            figure = (
-                figures.frozen(figures.sparkline(spark, unit=c.unit)) if len(drawn) > 1 else None
-            )
+            figure = None
+            if len(drawn) > 1:
+                figure = figures.frozen(
+                    figures.sparkline(spark, unit=c.unit), alt=spark_alt(c, drawn, len(spark))
+                )
             cards.append(OverviewCard(card=c, figure=figure))
         out.append(
             ThemeCards(id=theme.id, title=theme.title, vision=theme.vision, cards=tuple(cards))

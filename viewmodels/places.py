@@ -49,6 +49,8 @@ class PlacesView:
     empty: bool  # no groups at all
     has_values: bool  # any group has a value
     trends: figures.FrozenFigure | None  # small multiples (None at council level or without data)
+    trends_table: pd.DataFrame | None  # their numbers: group, quarter, value
+    map_key: str  # what the map's colours mean, in words (the colour bar is the scale)
     footprints: dict[str, str]  # footprint code -> "Name (n councils)"
     level_name: str  # 'footprint (combined or strategic authority)'
     group_name: str  # one group in words: 'footprint'
@@ -95,11 +97,14 @@ def ranking_download(
 
 def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesView:
     ranking = views.place_values(con, measure, level, quarter)
+    small = None if level == "council" else trends(con, measure, level, quarter, unit)
     return PlacesView(
         table=ranking[["rank", "group", "display", "coverage"]],
         empty=ranking.empty,
         has_values=views.has_values(ranking),
-        trends=None if level == "council" else trends(con, measure, level, quarter, unit),
+        trends=small,
+        trends_table=None if small is None else numbers(small, unit, LEVEL_SHORT[level]),
+        map_key=map_key(level),
         footprints=views.footprint_options(con),
         level_name=LEVELS[level].lower(),
         group_name=LEVELS[level].split(" (")[0].lower(),
@@ -125,6 +130,26 @@ def pack_caption(level: str, quarter: str) -> str:
         "figures against England, every theme with its charts, coverage, the "
         "methodology and the sources, as PDF or HTML."
     )
+
+
+def map_key(level: str) -> str:
+    """The map's key in words: darker means more, light grey means no value."""
+    key = (
+        "Darker blue: a higher value (the scale is under the map). Light grey: no data "
+        "for this quarter."
+    )
+    if level in ("footprint", "centre"):
+        group = LEVELS[level].split(" (")[0].lower()
+        key += (
+            f" Each {group} is drawn by colouring its member councils; light grey areas "
+            "have no value or are in no group."
+        )
+    return key + " The ranking gives every value in words."
+
+
+def numbers(fig: figures.FrozenFigure, unit: str, series: str = "series") -> pd.DataFrame:
+    """A line chart's table view (figures.chart_table), its first column named."""
+    return figures.chart_table(fig, unit=unit).rename(columns={"series": series})
 
 
 def map_figure(
@@ -161,7 +186,7 @@ def trends(
     fig.update_layout(showlegend=False, margin={"t": 40, "b": 10})
     fig.update_yaxes(range=views.series_range(found), title_text=None)
     fig.update_xaxes(nticks=4, tickangle=0)
-    return figures.frozen(fig)
+    return figures.frozen(fig, what=f"One small chart per {LEVEL_SHORT[level].lower()}")
 
 
 def compare(
@@ -170,5 +195,12 @@ def compare(
     """Two to four footprints against England: one line chart."""
     lines = views.compare_footprints(con, measure, footprints, quarter)
     fig = figures.lines(lines, unit=unit, title=f"{title}: footprints and England")
-    fig.update_xaxes(nticks=6, tickangle=0)  # readable on a phone
+    fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
     return figures.frozen(fig)
+
+
+def compare_table(
+    con: Any, measure: str, footprints: tuple[str, ...], quarter: str, title: str, unit: str
+) -> pd.DataFrame:
+    """The comparison chart's numbers: footprint (or England), quarter, value."""
+    return numbers(compare(con, measure, footprints, quarter, title, unit), unit, "footprint")

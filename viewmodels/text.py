@@ -29,6 +29,21 @@ Row = Mapping[str, Any]
 LEVELS: dict[str, str] = geography.LEVELS
 
 
+SERVICE = "Blueprint Tracker"
+
+
+def page_title(*parts: str | None) -> str:
+    """The browser tab's title of a view, most specific part first, then the service
+    (GOV.UK's pattern): page_title("Hartlepool", "Council profile") ->
+    'Hartlepool – Council profile – Blueprint Tracker'. Empty parts are left out."""
+    return " – ".join([p for p in parts if p] + [SERVICE])
+
+
+def error_title(*parts: str | None) -> str:
+    """The title of a view that shows an error message: 'Error: ' in front (GOV.UK)."""
+    return "Error: " + page_title(*parts)
+
+
 def by(level: str | None) -> str | None:
     """The ``by`` argument of metrics.summary for a level of the shared filter."""
     return None if level in (None, "national") else level
