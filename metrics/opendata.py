@@ -281,8 +281,13 @@ def write(
     pkg = Package(Path(out), demo=demo_loaded(con))
     pkg.folder.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
+    cut_by: dict[str, list[str]] = {m: [] for m in cfg.measures}  # the levels a measure has
     for by in (None, *GROUP_LEVELS):
-        rows += _records(msummary.summary(con, by=by, config=cfg))
+        part = msummary.summary(con, by=by, config=cfg)
+        rows += _records(part)
+        if by:
+            for mid in set(part["id"]):
+                cut_by[mid].append(by)
     pkg.quarter = next((r["quarter"] for r in rows if r.get("quarter")), None)
     resources = []
     meta = _write(
@@ -301,7 +306,7 @@ def write(
     )
     for m in cfg.measures.values():
         series: list[dict[str, Any]] = []
-        for by in (None, *GROUP_LEVELS):
+        for by in (None, *cut_by[m.id]):
             part = msummary.series(con, m.id, by=by, config=cfg)
             for rec in _records(part):
                 series.append({**rec, "id": m.id, "level": by or "national"})
