@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "rollback":
             from store.batches import cli_rollback as run
         elif args.command == "publish":
-            from store.releases import cli_publish as run
+            from store.publishing import cli_publish as run
         elif args.command == "releases":
-            from store.releases import cli_releases as run
+            from store.publishing import cli_releases as run
         elif args.command == "withdraw":
-            from store.releases import cli_withdraw as run
+            from store.publishing import cli_withdraw as run
         else:
             from store.auth import cli_add_analyst as run
         return run(args)

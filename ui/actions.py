@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store import batches, ingest, releases
+from store import batches, ingest, publishing, releases
 from store.batches import RollbackResult
 from store.ingest import Report
 from store.releases import Release
@@ -44,9 +44,9 @@ def _open_data(snapshot: Path, out: Path, release: Release) -> None:
 def publish(note: str, *, user: str) -> Release:
     """Publish what is loaded as the next release (its open data written in this process);
     every dashboard process shows it on its next rerun."""
-    return releases.publish(frame.db_path(), note=note, user=user, open_data=_open_data)
+    return publishing.publish(frame.db_path(), note=note, user=user, open_data=_open_data)
 
 
 def withdraw(*, user: str) -> tuple[Release, Release]:
     """Withdraw the current release: (the withdrawn one, the one viewers see again)."""
-    return releases.withdraw(frame.db_path(), user=user)
+    return publishing.withdraw(frame.db_path(), user=user)

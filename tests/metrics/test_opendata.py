@@ -14,7 +14,7 @@ import pytest
 from domain.geography import GROUP_LEVELS
 from metrics import __main__ as metrics_cli
 from metrics import config as mconfig
-from store import releases
+from store import publishing
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 NUMBERS = {
@@ -38,7 +38,7 @@ def published(tmp_path_factory):
     from tests import factory
 
     db = factory.build("pages_small", tmp_path_factory.mktemp("od") / "t.duckdb", demo=True)
-    release = releases.publish(db, note="open data", user="t")  # default: the command
+    release = publishing.publish(db, note="open data", user="t")  # default: the command
     return db, release
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from store import releases
+from store import publishing
 from store.cli import main
 
 
@@ -17,7 +17,7 @@ def db(make_db, monkeypatch):
     def stub(snapshot, out, release):
         out.mkdir(parents=True)
 
-    monkeypatch.setattr(releases, "run_open_data_command", stub)
+    monkeypatch.setattr(publishing, "run_open_data_command", stub)
     return make_db("pages_small")
 
 

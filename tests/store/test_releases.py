@@ -13,7 +13,7 @@ import textwrap
 import duckdb
 import pytest
 
-from store import ingest, releases
+from store import ingest, publishing, releases
 from store.db import StoreError
 from tests.conftest import ROOT
 
@@ -27,7 +27,7 @@ def no_open_data(snapshot, out, release):
 
 
 def publish(db, note="q3", **kw):
-    return releases.publish(db, note=note, user="alice", open_data=no_open_data, **kw)
+    return publishing.publish(db, note=note, user="alice", open_data=no_open_data, **kw)
 
 
 def ceos(path) -> float:
@@ -89,7 +89,7 @@ def test_a_load_changes_nothing_until_publish_and_withdraw_goes_back(db):
     assert [(r.release.number, r.current) for r in releases.listing(db)] == [(2, True), (1, False)]
     assert releases.previous(db) == first
 
-    gone, back = releases.withdraw(db, user="carol")
+    gone, back = publishing.withdraw(db, user="carol")
     assert (gone.number, back.number) == (2, 1)
     assert releases.current(db) == first and ceos(first.path) == 2
     listed = releases.listing(db)
@@ -99,10 +99,10 @@ def test_a_load_changes_nothing_until_publish_and_withdraw_goes_back(db):
     ]
     assert listed[0].withdrawn["user"] == "carol" and listed[0].withdrawn["back_to"] == 1
     with pytest.raises(StoreError, match="only release kept"):
-        releases.withdraw(db, user="carol")  # nothing before release 1
+        publishing.withdraw(db, user="carol")  # nothing before release 1
     third = publish(db)  # numbers are never reused
     assert third.number == 3 and ceos(third.path) == 3
-    gone, back = releases.withdraw(db, user="carol")
+    gone, back = publishing.withdraw(db, user="carol")
     assert (gone.number, back.number) == (3, 1)  # withdrawn release 2 is skipped
 
 
@@ -123,7 +123,7 @@ def test_keeps_the_newest_n_and_always_current_and_previous(db, monkeypatch):
     assert sorted(p.name.split("-")[0] for p in at.glob("*.duckdb")) == ["3", "4", "5"]
     assert not (at / "1").exists() and not (at / "2").exists()
     monkeypatch.setenv("TRACKER_KEEP_RELEASES", "1")  # taken as 2, the least
-    releases.withdraw(db, user="t")  # 5 -> 4
+    publishing.withdraw(db, user="t")  # 5 -> 4
     publish(db)  # 6: the two newest (6, 5), and 4, what withdrawing 6 goes back to
     assert [r.release.number for r in releases.listing(db)] == [6, 5, 4]
     assert releases.previous(db).number == 4
@@ -138,7 +138,7 @@ def test_failing_open_data_publishes_nothing(db):
         raise StoreError("the open data broke")
 
     with pytest.raises(StoreError, match="the open data broke"):
-        releases.publish(db, note="x", user="t", open_data=broken)
+        publishing.publish(db, note="x", user="t", open_data=broken)
     assert releases.current(db) == first
     assert sorted(p.name for p in releases.folder(db).iterdir()) == [
         ".lock",
@@ -151,7 +151,7 @@ def test_failing_open_data_publishes_nothing(db):
 KILLED = textwrap.dedent(
     """
     import os, sys, time
-    from store import releases
+    from store import publishing
 
     db, stage = sys.argv[1], sys.argv[2]
 
@@ -165,7 +165,7 @@ KILLED = textwrap.dedent(
         (out / "index.json").write_text("{}")
         wait("open_data")
 
-    seal, switch, write_json = releases._seal, releases._switch, releases._write_json
+    seal, switch, write_json = publishing._seal, publishing._switch, publishing._write_json
 
     def sealing(path):
         wait("copied")
@@ -180,8 +180,8 @@ KILLED = textwrap.dedent(
         if path.name.startswith(".CURRENT."):
             wait("pointer_written")
 
-    releases._seal, releases._switch, releases._write_json = sealing, switching, writing
-    releases.publish(db, note="killed", user="t", open_data=open_data)
+    publishing._seal, publishing._switch, publishing._write_json = sealing, switching, writing
+    publishing.publish(db, note="killed", user="t", open_data=open_data)
     print("finished", flush=True)
     """
 )

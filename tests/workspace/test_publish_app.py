@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from store import ingest, releases
+from store import ingest, publishing, releases
 from tests.workspace.conftest import RELEASE_BANNERS, all_text, texts
 
 # Middlesbrough now has a chief executive from a digital background: digital_ceos 2 -> 3.
@@ -21,7 +21,7 @@ def no_open_data(snapshot, out, release):
 
 
 def publish(db, note="q3"):
-    return releases.publish(db, note=note, user="alice", open_data=no_open_data)
+    return publishing.publish(db, note=note, user="alice", open_data=no_open_data)
 
 
 def ceos_card(at) -> str:
@@ -61,7 +61,7 @@ def test_a_viewer_sees_no_change_until_publish_then_the_new_figures(db, run_page
     assert ceos_card(at) == "3" and caption(at).endswith(second.label)
     assert "Release 2 (published" in caption(at)
 
-    releases.withdraw(db, user="carol")  # back to release 1
+    publishing.withdraw(db, user="carol")  # back to release 1
     at.run()
     assert ceos_card(at) == "2" and caption(at).endswith(first.label)
 
