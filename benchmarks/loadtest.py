@@ -284,6 +284,35 @@ def wait_ok(url: str, timeout: float = 120) -> None:
     raise SystemExit(f"{url} did not answer in {timeout:.0f} s")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def streamlit_children(parent: int) -> list[int]:
+    """The streamlit processes deploy/run-replicas.sh started."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (d / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and b"streamlit" in cmd:
+            found.append(int(d.name))
+    return found
+
+
 class Setup:
     """One process, or N replicas behind nginx (deploy/run-replicas.sh)."""
 
@@ -309,6 +338,7 @@ class Setup:
                 start_new_session=True,
             )
             wait_ok(self.url + "/_stcore/health")
+            self.server_pids = [self.proc.pid]
         else:
             base = free_base(replicas + 1)
             self.url = f"http://{HOST}:{base}"
@@ -327,6 +357,7 @@ class Setup:
                 self.stop()
                 raise SystemExit(f"deploy/run-replicas.sh did not start: {line!r}")
             wait_ok(self.url + "/_stcore/health")
+            self.server_pids = streamlit_children(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -426,14 +457,26 @@ def add_synthetic_councils(db: Path, csv_path: Path) -> None:
 def sweep(setup: Setup, counts: list[int], seconds: float) -> list[dict]:
     rows = []
     for n in counts:
+        server0, client0 = cpu_seconds(setup.server_pids), time.process_time()
         got = asyncio.run(crowd(setup.url, n, seconds, seed=1000 * n))
         s = stats([r for _, r in got])
-        s.update(setup=setup.name, viewers=n, load=os.getloadavg()[0])
+        server = cpu_seconds(setup.server_pids) - server0
+        client = time.process_time() - client0
+        s.update(
+            setup=setup.name,
+            viewers=n,
+            load=os.getloadavg()[0],
+            server_cpu=server / max(s["reruns"], 1),
+            server_share=server / seconds,
+            client_share=client / seconds,
+        )
         rows.append(s)
         print(
             f"  {setup.name:<12} {n:>3} viewers  {s['reruns']:>5} reruns  "
             f"p50 {s['p50'] * 1000:>6.0f} ms  p95 {s['p95'] * 1000:>6.0f} ms  "
-            f"max {s['max'] * 1000:>6.0f} ms  errors {s['errors']}  {s['first_error']}",
+            f"max {s['max'] * 1000:>6.0f} ms  errors {s['errors']}  "
+            f"server CPU {s['server_cpu'] * 1000:.0f} ms/rerun ({s['server_share']:.2f} cores), "
+            f"client {s['client_share']:.2f} cores, load avg {s['load']:.1f}  {s['first_error']}",
             flush=True,
         )
     return rows
@@ -621,11 +664,15 @@ def main() -> None:
     finally:
         two.stop()
 
-    print("\nviewers  setup        reruns   p50 ms   p95 ms   max ms  errors")
+    print(
+        "\nviewers  setup        reruns   p50 ms   p95 ms   max ms  errors  "
+        "server CPU ms/rerun  load avg"
+    )
     for r in rows_one + rows_two:
         print(
             f"{r['viewers']:>7}  {r['setup']:<11} {r['reruns']:>6} {r['p50'] * 1000:>8.0f} "
-            f"{r['p95'] * 1000:>8.0f} {r['max'] * 1000:>8.0f} {r['errors']:>7}"
+            f"{r['p95'] * 1000:>8.0f} {r['max'] * 1000:>8.0f} {r['errors']:>7}  "
+            f"{r['server_cpu'] * 1000:>19.0f}  {r['load']:>8.1f}"
         )
     at_twice = [r for r in rows_two if held and r["viewers"] == 2 * held]
     print(f"\none process held {held} viewers with p95 under 1 s and no errors")

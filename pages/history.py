@@ -179,7 +179,8 @@ with st.container(border=True):
     st.warning(
         f"Roll back batch {chosen} ({md(row.kind)}, {md(row.file_name)})? "
         f"Its {row.rows_added} added rows are removed and the {row.rows_replaced} "
-        "rows it replaced come back. Every page shows the figures without it.",
+        "rows it replaced come back. The loaded figures are without it at once; viewers "
+        "see the change with the next release.",
         icon=":material/warning:",
     )
     yes, no = st.columns(2)
