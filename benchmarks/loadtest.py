@@ -7,9 +7,10 @@ a publish happen.
 
 A viewer is what a browser does, without the browser: it opens /_stcore/stream (through
 nginx: after GET / for the sticky-route cookie), sends BackMsg rerun_script (a
-ClientState with the page's page_script_hash, its url path and the sidebar filters'
-widget states), reads ForwardMsgs until script_finished, and notes the time, any
-exception or error box, and the release the frame's caption names. Then it waits 0.5 to
+ClientState with the page's page_script_hash, its url path, the sidebar filters' widget
+states and the hashes of the messages it has cached, as the frontend's message cache
+does), reads ForwardMsgs until script_finished, and notes the time, any exception or
+error box, and the release the frame's caption names. Then it waits 0.5 to
 1.5 s (a person reading) and either opens another page or changes the quarter or the
 geography. Everything runs on 127.0.0.1, every loop stops after a fixed time, and the
 whole run gives up after --max-minutes.
@@ -79,6 +80,11 @@ class Viewer:
     values: dict[str, str] = field(default_factory=dict)  # widget id -> chosen option
     page: str = ""
     ws: object = None
+    # The browser's message cache: hash -> the run it was last seen in. A browser sends
+    # the hashes it holds with each rerun and the server sends big elements it already
+    # has as references (ref_hash), as Streamlit's frontend does.
+    cache: dict[str, int] = field(default_factory=dict)
+    runs: int = 0
 
     async def open(self) -> None:
         headers = {}
@@ -122,6 +128,9 @@ class Viewer:
             w.id = wid
             w.string_value = value
         cs.widget_states.CopyFrom(states)
+        self.runs += 1
+        self.cache = {h: r for h, r in self.cache.items() if self.runs - r <= 2}
+        cs.cached_message_hashes.extend(self.cache)
         start = time.monotonic()
         error = None
         release = None
@@ -132,7 +141,11 @@ class Viewer:
                 fm = ForwardMsg()
                 fm.ParseFromString(data)
                 kind = fm.WhichOneof("type")
-                if kind == "navigation":
+                if fm.metadata.cacheable and fm.hash:
+                    self.cache[fm.hash] = self.runs
+                if kind == "ref_hash":
+                    self.cache[fm.ref_hash] = self.runs
+                elif kind == "navigation":
                     for p in fm.navigation.app_pages:
                         self.pages[p.url_pathname] = p.page_script_hash
                 elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":

@@ -15,7 +15,9 @@ they apply (the disclosure of small groups included) applies here too.
                          described (units included), licence, sources, the demo flag
     index.json           the release and every file (rows, bytes, SHA-256), for tools
 
-Numbers are written in full (Python's shortest exact form), empty where there is none.
+Numbers are written in full (Python's shortest exact form), empty where there is none,
+and "<5" where the disclosure rule withholds a figure resting on fewer than five people
+(a declared missing value of the descriptor).
 `python -m store publish` runs this module's command on the new release's file; the
 dashboard's Publish button calls write() directly.
 """
@@ -79,6 +81,9 @@ UNIT_TEXT = {
 }
 
 _QUARTER = {"pattern": r"^\d{4}-Q[1-4]$"}
+# What summary/series put in place of a figure that rests on fewer than five people (the
+# disclosure rule, metrics.disclosure): written as it is, and declared a missing value.
+SUPPRESSED = "<5"
 
 
 def _f(name: str, type_: str, description: str, **constraints: Any) -> dict[str, Any]:
@@ -126,7 +131,12 @@ def series_fields(unit: str) -> list[dict[str, Any]]:
         ),
         _level_field(),
         GROUP,
-        _f("value", "number", f"The measure's value: {UNIT_TEXT.get(unit, unit)}"),
+        _f(
+            "value",
+            "number",
+            f"The measure's value: {UNIT_TEXT.get(unit, unit)}; '<5' where it rests on "
+            "fewer than five people (withheld)",
+        ),
         _f(
             "numerator",
             "number",
@@ -155,7 +165,11 @@ SUMMARY_FIELDS = [
     _f("quarter", "string", "The quarter the figures are as at, YYYY-Qn", **_QUARTER),
     _level_field(),
     GROUP,
-    _f("value", "number", "The measure's value in its unit"),
+    _f(
+        "value",
+        "number",
+        "The measure's value in its unit; '<5' where it rests on fewer than five people",
+    ),
     _f("numerator", "number", "What the value is counted from (see measures/<id>.csv)"),
     _f("denominator", "number", "What the value is divided by; empty for counts"),
     _f("baseline", "number", "The value at the baseline quarter, in the unit"),
@@ -216,6 +230,8 @@ def _cell(v: Any, type_: str) -> str:
         v = v.item()
     if isinstance(v, float) and math.isnan(v):
         return ""
+    if v == SUPPRESSED:  # a figure resting on fewer than five people, as the pages show it
+        return SUPPRESSED
     if type_ == "integer":
         return str(int(v))
     if type_ == "number":
@@ -382,7 +398,7 @@ def _resource(
         "bytes": meta["bytes"],
         "hash": "sha256:" + meta["sha256"],
         "description": description,
-        "schema": {"fields": fields, "missingValues": [""]},
+        "schema": {"fields": fields, "missingValues": ["", SUPPRESSED]},
     }
     if title:
         out["title"] = title

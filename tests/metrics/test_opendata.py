@@ -53,7 +53,9 @@ def summary_json(db, capsys, by=None) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-def num(text: str) -> float | None:
+def num(text: str) -> float | str | None:
+    if text == "<5":  # withheld by the disclosure rule, as in the JSON
+        return text
     return float(text) if text != "" else None
 
 
