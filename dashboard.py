@@ -9,17 +9,20 @@ What the frame gives every page (read these, do not set them):
 - ``st.session_state["level"]``: the geography level, one of viewmodels.text.LEVELS:
   'national', 'region', 'footprint', 'centre', 'council_type'. ``viewmodels.text.by(level)``
   turns it into the ``by`` argument of metrics.summary.
-- ``st.session_state["data_version"]``: the database's data version for this run (pass
-  it to ui.cache.page_values as ``version=`` to save a read).
+- ``st.session_state["data_version"]``: what this run reads (ui.cache.Source: the
+  current release, or the loaded data for an analyst who chose it) and its data version;
+  pass it to ui.cache.page_values as ``version=`` so the page shows the same release as
+  the frame. ``ui.cache.release_label(version)`` names it.
 
 Both filters live in the sidebar and in the URL (``?quarter=2026-Q3&level=region``) so
 a link reproduces the view. The frame also shows the demo-data banner while demo data is
-loaded, and the quarter shown. Without a database, every page shows how to create one.
+loaded, the "not yet published" banner when the figures are not a release (ui.publish),
+and the quarter and release shown. Without a database, every page shows how to create one.
 """
 
 import streamlit as st
 
-from ui import cache, frame, plotly_json, signin, url
+from ui import cache, frame, plotly_json, publish, signin, url
 from viewmodels.overview import GEOGRAPHY_NOTE
 from viewmodels.text import LEVELS, quarter_label
 
@@ -74,6 +77,7 @@ if not frame.db_exists():
     )
     st.stop()
 
+publish.choose_view()  # viewers: the current release; analysts may choose the loaded data
 version = cache.data_version()
 st.session_state["data_version"] = version
 available = cache.quarters(version)
@@ -109,6 +113,7 @@ with st.sidebar:
     )
     if on_overview:
         st.caption(GEOGRAPHY_NOTE)
+    publish.open_data_button(version)
 
 for key in ("quarter", "level"):
     if st.session_state.get(key):
@@ -120,10 +125,14 @@ if cache.demo_loaded(version):
         "and roll back the demo batch to replace them.",
         icon=":material/science:",
     )
+publish.banner(version)  # the figures shown are not a published release
 
 shown = st.session_state.get("quarter")
 if shown:
     where = "England" if on_overview else LEVELS[st.session_state["level"]]
-    st.caption(f"Figures as at **{shown}** ({quarter_label(shown)}) · {where}")
+    st.caption(
+        f"Figures as at **{shown}** ({quarter_label(shown)}) · {where}"
+        f" · {cache.release_label(version)}"
+    )
 
 page.run()

@@ -74,7 +74,7 @@ if not files:
     st.caption("Nothing checked yet: drop a file above.")
     st.stop()
 
-version = cache.data_version()
+version = cache.live_version()  # uploads check against the loaded data
 ready: list[tuple] = []  # (file name, kind, data) of files that passed
 blocked: list[str] = []  # names of files that cannot be loaded
 

@@ -62,7 +62,10 @@ def db_path() -> Path:
 
 
 def db_exists() -> bool:
-    return db_path().is_file()
+    """The database file exists, or a release has been published (a viewers-only replica
+    on another machine may have only the releases folder: docs/deployment.md)."""
+    path = db_path()
+    return path.is_file() or (paths.releases_dir(path) / "CURRENT").is_file()
 
 
 def no_data_yet() -> NoReturn:

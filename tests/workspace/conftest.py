@@ -68,6 +68,15 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+# The frame's banner when the figures shown are not a published release (ui.publish).
+RELEASE_BANNERS = ("**Nothing has been published yet.**", "**Not yet published.**")
+
+
+def page_warnings(at: AppTest) -> list[str]:
+    """The page's own warnings: every warning but the frame's release banner."""
+    return [w for w in texts(at.warning) if not w.startswith(RELEASE_BANNERS)]
+
+
 def all_text(at: AppTest) -> str:
     """Every markdown, alert, caption and title on the page, one string."""
     parts = []

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from tests.workspace.conftest import all_text, download, frame, query, texts
+from tests.workspace.conftest import all_text, download, frame, page_warnings, query, texts
 from ui import frame as ui_frame
 
 # Two councils of the real geography, both in the North East (E12000001).
@@ -57,7 +57,7 @@ def csv(name, data):
 def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page, accounts):
     at = run_page(db, "pages/upload.py", secrets=accounts)
     assert texts(at.title) == ["Upload returns"]
-    assert texts(at.warning) == [
+    assert page_warnings(at) == [
         "This page needs the analyst role. Sign in as an analyst to continue."
     ]
     # Nothing of the page itself (the frame's shared filters stay in the sidebar).
@@ -160,7 +160,7 @@ def test_fix_and_upload_again_replaces_rows(db, open_upload):
 def test_same_file_again_is_recognised_and_not_loaded(db, open_upload):
     confirm(drop(open_upload(), csv("q3.csv", GOOD)))
     at = drop(open_upload(), csv("copy of q3.csv", GOOD))
-    assert "already loaded as batch 1: there is nothing to load" in texts(at.warning)[0]
+    assert "already loaded as batch 1: there is nothing to load" in page_warnings(at)[0]
     assert at.button(key="upload_confirm").disabled
     assert query(db, "SELECT count(*) FROM batches") == [(1,)]
 
