@@ -42,7 +42,7 @@ ORDER: list[tuple[str, ...]] = [
     ("kinds",),
     ("schema",),
     ("db",),
-    ("scratch", "reference"),
+    ("scratch", "reference", "releases"),
     ("stage",),
     ("csv_text",),
     ("read_csv", "read_xlsx"),
@@ -65,7 +65,7 @@ ORDER: list[tuple[str, ...]] = [
     ("demo_world",),
     ("demo_files",),
     ("demo",),
-    ("init", "templates", "auth"),
+    ("init", "templates", "auth", "publishing"),
     ("cli",),
     ("__main__",),
 ]
