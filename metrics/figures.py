@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from metrics.progress import format_value
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 # Colours, in one place (maps.py uses them too): the Government Analysis Function's
 # palette. tests/metrics/test_palette.py checks each against white: marks need 3:1
@@ -271,51 +271,6 @@ def milestone_steps(
     return fig
 
 
-def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> go.Figure:
-    """A tiny line with the last value marked; no axes, no legend. Built in one pass
-    (a dozen sit on the overview, so each must be cheap)."""
-    ys = [_num(v) for v in values]
-    xs = list(range(len(ys)))
-    data = [
-        dict(
-            type="scatter",
-            x=xs,
-            y=ys,
-            mode="lines",
-            line=dict(color=DARK_BLUE, width=2),
-            hoverinfo="skip",
-            connectgaps=True,
-        )
-    ]
-    if ys and ys[-1] is not None:
-        data.append(
-            dict(
-                type="scatter",
-                x=[xs[-1]],
-                y=[ys[-1]],
-                mode="markers",
-                marker=dict(color=DARK_BLUE, size=6),
-                hoverinfo="skip",
-            )
-        )
-    axis = dict(visible=False, fixedrange=True)
-    return go.Figure(
-        dict(
-            data=data,
-            layout=dict(
-                template=TEMPLATE,
-                height=height,
-                margin=dict(l=2, r=2, t=2, b=2),
-                showlegend=False,
-                plot_bgcolor="white",
-                paper_bgcolor="white",
-                xaxis=axis,
-                yaxis=axis,
-            ),
-        )
-    )
-
-
 def breakdown(
     groups: Sequence[str],
     values: Sequence[float],
@@ -553,62 +508,3 @@ def _num(v) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if f != f else f
-
-
-def chart_table(fig: go.Figure, *, unit: str = "") -> pd.DataFrame:
-    """The table view of a chart: one row per plotted point (series, x, value), read from
-    the figure itself so the table always shows exactly what the chart shows."""
-    import pandas as pd
-
-    rows = []
-    for trace in fig.data:
-        name = trace.name or ""
-        horizontal = getattr(trace, "orientation", None) == "h"
-        xs, ys = list(trace.x or []), list(trace.y or [])
-        for x, y in zip(xs, ys):
-            where, value = (y, x) if horizontal else (x, y)
-            rows.append({"series": name, "quarter or group": where, "value": _num(value)})
-    table = pd.DataFrame(rows, columns=["series", "quarter or group", "value"])
-    if unit:
-        table = table.rename(columns={"value": f"value ({unit_label(unit)})"})
-    return table
-
-
-# ---------------------------------------------------------------- added by H4b (coverage page)
-
-
-def heatmap(
-    rows: Sequence[str],
-    columns: Sequence[str],
-    z: Sequence[Sequence[float]],
-    text: Sequence[Sequence[str]],
-    *,
-    title: str | None = None,
-    colour_title: str = "% reporting",
-    height: int | None = None,
-) -> go.Figure:
-    """A grid of percentages (0-100) with each cell's text written in it, so the numbers
-    read without colour (coverage by region and quarter)."""
-    fig = go.Figure(
-        go.Heatmap(
-            x=list(columns),
-            y=list(rows),
-            z=[list(r) for r in z],
-            text=[list(r) for r in text],
-            texttemplate="%{text}",
-            textfont=dict(size=12, color=TEXT),
-            zmin=0,
-            zmax=100,
-            colorscale=HEAT,
-            xgap=2,
-            ygap=2,
-            colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-        )
-    )
-    fig = _layout(
-        fig, title=title, unit="", height=height or max(260, 70 + 42 * len(rows)), legend=False
-    )
-    fig.update_yaxes(title_text=None, autorange="reversed", automargin=True, gridcolor=None)
-    fig.update_xaxes(type="category", title_text=None, tickangle=0)
-    return fig

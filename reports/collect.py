@@ -18,6 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from metrics import config as mconfig
+from metrics import coverage as mcoverage
 from metrics import figures as F
 from metrics import glance as G
 from metrics import summary as msummary
@@ -294,14 +295,14 @@ def _returns(con, quarter: str) -> list[dict[str, str]]:
     """Councils that sent each return for the quarter, by region and for England."""
     out: dict[str, dict[str, str]] = {}
     for kind in views.REPORTING_KINDS:
-        df = views.coverage_by_region(con, kind, quarter, since=quarter)
+        df = mcoverage.coverage_by_region(con, kind, quarter, since=quarter)
         for region, n, total, pct in zip(df["region"], df["reporting"], df["total"], df["percent"]):
             out.setdefault(str(region), {"region": str(region)})[kind] = (
                 f"{int(n)} of {int(total)} ({float(pct):.0f}%)"
             )
     rows = [out[k] for k in sorted(out)]
     england = {"region": "England"}
-    for c in views.coverage_at(con, quarter):
+    for c in mcoverage.coverage_at(con, quarter):
         england[c["kind"]] = c["text"]
     return rows + [england]
 

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 from metrics import config as mconfig
-from metrics import export, figures, views
+from metrics import coverage as mcoverage
+from metrics import export, figures, small_charts, views
 from viewmodels.downloads import RETURNS, TRACKER, demo_loaded, rounded_table
 
 KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
@@ -35,7 +36,7 @@ class Charts:
 
 def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     cfg = cfg or mconfig.load()
-    trend = views.coverage_lines(con, quarter)
+    trend = mcoverage.coverage_lines(con, quarter)
     fig = None
     if trend:
         fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
@@ -46,10 +47,10 @@ def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     return Charts(
         now=tuple(
             Reporting(kind=r["kind"], label=f"{KINDS[r['kind']]}s for {quarter}", text=r["text"])
-            for r in views.coverage_at(con, quarter)
+            for r in mcoverage.coverage_at(con, quarter)
         ),
         trend=fig,
-        table=rounded_table(views.coverage(con, quarter), {"percent": "percent"}),
+        table=rounded_table(mcoverage.coverage(con, quarter), {"percent": "percent"}),
         staleness_quarters=cfg.staleness_quarters,
     )
 
@@ -70,18 +71,18 @@ class KindView:
 
 
 def kind(con: Any, kind: str, quarter: str) -> KindView:
-    regions, quarters_, z, text = views.coverage_heatmap(con, kind, quarter)
+    regions, quarters_, z, text = mcoverage.coverage_heatmap(con, kind, quarter)
     heat = None
     if regions:
-        fig = figures.heatmap(regions, quarters_, z, text)
+        fig = small_charts.heatmap(regions, quarters_, z, text)
         fig.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
         heat = figures.frozen(  # six quarters fit a phone
             fig.update_xaxes(tickangle=-45),
             what=f"Share of each region's councils sending the {kind} return, by quarter",
         )
-    missing = views.missing_for_quarter(con, kind, quarter)
-    stale = views.stale_values(con, kind, quarter)
-    by_region = views.coverage_by_region(con, kind, quarter) if regions else None
+    missing = mcoverage.missing_for_quarter(con, kind, quarter)
+    stale = mcoverage.stale_values(con, kind, quarter)
+    by_region = mcoverage.coverage_by_region(con, kind, quarter) if regions else None
     return KindView(
         heatmap=heat,
         by_region=None if by_region is None else rounded_table(by_region, {"percent": "percent"}),

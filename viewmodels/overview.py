@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import config as mconfig
-from metrics import export, figures
+from metrics import export, figures, small_charts
 from metrics import glance as G
 from metrics import summary as msummary
 from metrics.progress import format_value
@@ -353,7 +353,7 @@ def themes(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> tuple[T
             figure = None
             if len(drawn) > 1:
                 figure = figures.frozen(
-                    figures.sparkline(spark, unit=c.unit), alt=spark_alt(c, drawn, len(spark))
+                    small_charts.sparkline(spark, unit=c.unit), alt=spark_alt(c, drawn, len(spark))
                 )
             cards.append(OverviewCard(card=c, figure=figure))
         out.append(

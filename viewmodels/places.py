@@ -12,8 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import chart_table as mchart_table
 from metrics import config as mconfig
 from metrics import disclosure, figures, maps, views
+from metrics import profile as mprofile
 from metrics.maps import BoundaryError
 from store.paths import ReferenceDataMissing
 from viewmodels.downloads import Download, demo_loaded, measure_notes, rounded_table, unit_header
@@ -105,7 +107,7 @@ def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesV
         trends=small,
         trends_table=None if small is None else numbers(small, unit, LEVEL_SHORT[level]),
         map_key=map_key(level),
-        footprints=views.footprint_options(con),
+        footprints=mprofile.footprint_options(con),
         level_name=LEVELS[level].lower(),
         group_name=LEVELS[level].split(" (")[0].lower(),
         short_name=LEVEL_SHORT[level],
@@ -148,8 +150,8 @@ def map_key(level: str) -> str:
 
 
 def numbers(fig: figures.FrozenFigure, unit: str, series: str = "series") -> pd.DataFrame:
-    """A line chart's table view (figures.chart_table), its first column named."""
-    return figures.chart_table(fig, unit=unit).rename(columns={"series": series})
+    """A line chart's table view (mchart_table.chart_table), its first column named."""
+    return mchart_table.chart_table(fig, unit=unit).rename(columns={"series": series})
 
 
 def map_figure(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import chart_table as mchart_table
 from metrics import config as mconfig
 from metrics import export, figures
 from metrics import summary as msummary
@@ -93,7 +94,7 @@ def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 def trend_table(trend: figures.FrozenFigure, unit: str) -> pd.DataFrame:
     """The trend chart's points (series, quarter, value), rounded as on screen."""
-    table = figures.chart_table(trend, unit=unit)
+    table = mchart_table.chart_table(trend, unit=unit)
     return rounded_table(table, {unit_header("value", unit): unit})
 
 

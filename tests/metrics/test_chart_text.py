@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import chart_text, figures, maps
+from metrics import chart_text, figures, maps, small_charts
 
 
 def test_lines_from_first_to_last_point():
@@ -36,7 +36,9 @@ def test_bars_highest_lowest_and_without_data():
 
 
 def test_heatmap():
-    fig = figures.heatmap(["North", "South"], ["2026-Q1", "2026-Q2"], [[50, 75], [100, None]], [])
+    fig = small_charts.heatmap(
+        ["North", "South"], ["2026-Q1", "2026-Q2"], [[50, 75], [100, None]], []
+    )
     assert chart_text.describe(fig) == (
         "Heatmap. 2 rows (North, South) by 2 columns (2026-Q1 to 2026-Q2). Values from 50% to 100%."
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics import figures, maps
+from metrics import figures, maps, small_charts
 
 WHITE = "#FFFFFF"
 
@@ -117,7 +117,7 @@ def test_builders_draw_only_palette_marks_and_text_colours():
         figures.breakdown(["a", "b"], [1, 2], unit="count", target=[2, 3]),
         figures.lines({str(i): [("2025-Q2", i)] for i in range(8)}, unit="count"),
         figures.milestone_steps([("2025-Q2", 0), ("2026-Q3", 1)]),
-        figures.sparkline([1, 2, 3]),
+        small_charts.sparkline([1, 2, 3]),
     ]
     allowed_marks = {c.upper() for c in figures.PALETTE + figures.TEXT_COLOURS}
     allowed_text = {c.upper() for c in figures.TEXT_COLOURS}
