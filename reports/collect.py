@@ -44,7 +44,7 @@ from reports.pack import (
 )
 from reports.scope import Scope, resolve
 from store import batches as sbatches
-from store.db import connect
+from store.releases import connect_reading as connect  # a release file: read-only
 from viewmodels import methodology
 from viewmodels.overview import delivery_attention
 

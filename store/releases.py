@@ -6,6 +6,7 @@ the pointer, reading; store.publishing writes them).
     previous(db) -> Release | None     what a withdrawal would go back to
     listing(db) -> [Listed]            every release kept, newest first
     connect(path)                      ``with connect(release.path) as con:`` read-only
+    connect_reading(db)                a release file read-only, else the live database
     of(con) -> Release | None          the release a connection reads (None: the live file)
     label_of(con) -> str               "Release 3 (published ...)" or "Loaded data, ..."
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -43,6 +45,7 @@ import duckdb
 
 from store import paths, schema
 from store.db import StoreError
+from store.db import connect as connect_live
 
 POINTER = "CURRENT"
 
@@ -251,6 +254,25 @@ def connect(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+_RELEASE_FILE = re.compile(r"^\d+-\d{8}T\d{6}Z\.duckdb$")
+
+
+def is_release_file(path: str | os.PathLike) -> bool:
+    """A release's snapshot, by its name ('3-20261126T140203Z.duckdb')."""
+    return bool(_RELEASE_FILE.match(Path(path).name))
+
+
+@contextmanager
+def connect_reading(db: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for reading what ``db`` names: a release file read-only (connect),
+    anything else as the live database (store.db.connect). The board pack and the command
+    lines read through this, so ``--db $(python -m store releases --current)`` works."""
+    path = paths.db_path(db)
+    opener = connect if is_release_file(path) else connect_live
+    with opener(path) as con:
+        yield con
 
 
 def of(con: duckdb.DuckDBPyConnection) -> Release | None:

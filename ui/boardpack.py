@@ -135,8 +135,8 @@ def make(quarter: str, scope: str, fmt: str) -> Made | None:
                 if k in _PACKS:  # made by another session meanwhile
                     made = _PACKS[k]
                 else:
-                    pack, data = boardpack.make(
-                        frame.db_path(), quarter, scope, fmt, progress=progress
+                    pack, data = boardpack.make(  # what this session shows: its release
+                        cache.data_version().path, quarter, scope, fmt, progress=progress
                     )
                     made = Made(
                         data=data,

@@ -116,6 +116,11 @@ def test_figures_equal_metrics_summary_json(published, capsys):
             assert num(have["coverage_total"]) == want["coverage_total"]
 
 
+def test_metrics_summary_reads_a_release_file(published, capsys):
+    db, release = published
+    assert summary_json(release.path, capsys) == summary_json(db, capsys)
+
+
 def test_each_series_ends_at_the_summary_figure(published, capsys):
     db, release = published
     latest = {r["id"]: r for r in summary_json(db, capsys)}

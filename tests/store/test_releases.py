@@ -106,6 +106,17 @@ def test_a_load_changes_nothing_until_publish_and_withdraw_goes_back(db):
     assert (gone.number, back.number) == (3, 1)  # withdrawn release 2 is skipped
 
 
+def test_connect_reading_opens_a_release_read_only_and_the_live_file_as_ever(db):
+    first = publish(db)
+    assert releases.is_release_file(first.path) and not releases.is_release_file(db)
+    with releases.connect_reading(first.path) as con:
+        assert releases.of(con) == first
+        with pytest.raises(duckdb.Error):
+            con.execute("DELETE FROM survey")
+    with releases.connect_reading(db) as con:
+        assert releases.of(con) is None
+
+
 def test_empty_note_and_missing_database_publish_nothing(db, tmp_path):
     with pytest.raises(StoreError, match="Say what is in the release"):
         publish(db, note="   ")

@@ -131,3 +131,22 @@ def test_publish_without_a_note_says_why(db, run_page, accounts):
     next(b for b in at.button if b.label == "Publish release 1").click().run()
     assert "Say what is in the release" in texts(at.error)[0]
     assert releases.current(db) is None
+
+
+def test_the_board_pack_is_made_from_the_release_shown(db, run_page, monkeypatch):
+    from reports import boardpack
+    from ui import boardpack as ui_pack
+
+    asked = []
+
+    def no_browser(source, *args, **kwargs):
+        asked.append(str(source))
+        raise RuntimeError("no browser in this test")
+
+    monkeypatch.setattr(boardpack, "make", no_browser)
+    ui_pack._PACKS.clear()
+    first = publish(db)
+    ingest.ingest_file(db, "survey", CEO, "ceo.csv", user="bob")  # not published
+    at = run_page(db, None)
+    at.main.button(key="overview_pack_make").click().run()
+    assert asked == [str(first.path)]  # never the live database a viewer must not see
