@@ -214,12 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "board-pack":
         return board_pack(args, parser)
     if args.command == "delivery":
-        from metrics.delivery import main as delivery_main
+        from metrics.delivery_cli import main as delivery_main
 
         return delivery_main(args)
     from metrics import config as mconfig
     from metrics import summary as msummary
-    from store.db import StoreError, connect
+    from store.db import StoreError
+    from store.releases import connect_reading as connect  # a release file: read-only
 
     try:
         by = msummary.check_level(args.by)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from metrics.figures import (
-    BLACK,
-    BLUE,
+    DARK_BLUE,
+    HEAT,
     PALETTE,
     TEMPLATE,
+    TEXT,
     count_dtick,
     data_span,
     layout,
@@ -52,8 +53,8 @@ def sparkline(values: Sequence[float | None], *, unit: str = "", height: int = 6
             x=xs,
             y=ys,
             mode="lines+markers",
-            line=dict(color=BLUE, width=2),
-            marker=dict(color=BLUE, size=3),
+            line=dict(color=DARK_BLUE, width=2),
+            marker=dict(color=DARK_BLUE, size=3),
             hoverinfo="skip",
             connectgaps=False,
         )
@@ -65,7 +66,7 @@ def sparkline(values: Sequence[float | None], *, unit: str = "", height: int = 6
                 x=[xs[-1]],
                 y=[ys[-1]],
                 mode="markers",
-                marker=dict(color=BLUE, size=6),
+                marker=dict(color=DARK_BLUE, size=6),
                 hoverinfo="skip",
             )
         )
@@ -105,7 +106,7 @@ def breakdown(
 ) -> go.Figure:
     """One horizontal bar per group, largest at the top, with the target marked.
 
-    ``target``: one number (a dashed line across all bars) or one per group (a black
+    ``target``: one number (a dashed line across all bars) or one per group (a dark
     diamond on each bar, named "Group target"). Groups without a value are listed at the
     bottom with the text "no data" so they are not lost. The value axis starts at zero.
     """
@@ -126,7 +127,7 @@ def breakdown(
             x=xs,
             y=labels,
             orientation="h",
-            marker=dict(color=BLUE),
+            marker=dict(color=DARK_BLUE),
             name="Value",
             text=[value_label(v, unit, relative) if v is not None else "no data" for v in xs],
             textposition="outside",
@@ -144,13 +145,13 @@ def breakdown(
                 mode="markers",
                 name="Group target",
                 orientation="h",
-                marker=dict(symbol="diamond", size=12, color=BLACK),
+                marker=dict(symbol="diamond", size=12, color=TEXT),
                 hovertemplate="%{y} target: %{x}<extra></extra>",
             )
         )
         top = max([top] + [t for _, _, t in ordered if t is not None])
     elif single is not None:
-        fig.add_vline(x=single, line=dict(color=BLACK, dash="dash", width=2))
+        fig.add_vline(x=single, line=dict(color=TEXT, dash="dash", width=2))
         fig.add_annotation(
             x=single,
             y=1,
@@ -261,7 +262,7 @@ def lines(
                 y=on_axis(series[name], axis),
                 mode="lines+markers",
                 name=str(name),
-                line=dict(color=BLUE),
+                line=dict(color=DARK_BLUE),
                 marker=dict(size=6),
                 connectgaps=False,
             ),
@@ -326,10 +327,10 @@ def heatmap(
             z=[list(r) for r in z],
             text=[list(r) for r in text],
             texttemplate="%{text}",
-            textfont=dict(size=12),
+            textfont=dict(size=12, color=TEXT),
             zmin=0,
             zmax=100,
-            colorscale="Cividis",
+            colorscale=HEAT,
             xgap=2,
             ygap=2,
             colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),

@@ -3,21 +3,21 @@
 Builders take plain values (lists, a summary row as a dict, a DataFrame) and return a
 ``plotly.graph_objects.Figure``; they never read the database. Every series is
 distinguishable without colour: line dash, marker symbol and a name in the legend or
-an annotation beside it. Colours are the Okabe-Ito colour-blind-safe palette.
+an annotation beside it. Colours come from PALETTE (the Analysis Function's palette,
+checked for contrast); every frozen figure carries a text alternative (``.alt``).
 
 - ``trajectory``: baseline, straight path to the target, actual series, projection to
   the deadline, target marker (the theme page, one per measure).
-- ``sparkline``: a tiny actual series (the overview cards).
-- ``breakdown``: one bar per group, sorted, with the target marked (theme page).
-- ``lines``: a generic line chart or small multiples (one line per group).
+- ``milestone_steps``: a milestone's 'not yet' / 'achieved' over time.
 
 The Government Analysis Function's chart guidance, applied by every builder: a rate on
 an axis from zero, a score on its whole scale (1 to 5), a count from zero in whole
 numbers; ticks on whole quarters (a short series) or whole years; a quarter without data
 is a gap in the line (never 0); a title that says the finding and a subtitle with the
 measure, scope and period; the values of the baseline, target and projection in the
-legend, so no label sits on a line. metrics.charts has the heatmap and the table view of
-a chart, metrics.frozen the frozen figures (re-exported here).
+legend, so no label sits on a line. metrics.charts has the sparkline, breakdown bars,
+line charts, the heatmap and the table view of a chart; metrics.frozen the frozen figures
+(re-exported here), metrics.chart_text their text alternatives.
 """
 
 from __future__ import annotations
@@ -37,31 +37,34 @@ if TYPE_CHECKING:
 
 __all__ = ["FrozenDict", "FrozenFigure", "frozen", "frozen_json"]
 
-# Okabe-Ito (colour-blind safe). Names say what each colour is used for.
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY = "#56B4E9"
-GREEN = "#009E73"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#6B6B6B"
-PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, BLACK, GREY]
+# Colours, in one place (maps.py uses them too): the Government Analysis Function's
+# palette. tests/metrics/test_palette.py checks each against white: marks need 3:1
+# (WCAG 1.4.11), text 4.5:1 (1.4.3). Turquoise, orange and plum pass for marks only:
+# text is drawn in TEXT_COLOURS (ORANGE_TEXT is orange darkened for text).
+DARK_BLUE, TURQUOISE, DARK_PINK = "#12436D", "#28A197", "#801650"
+ORANGE, DARK_GREY, PLUM = "#F46A25", "#3D3D3D", "#A285D1"
+PALETTE = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, PLUM]  # categorical, in order
+TEXT, ORANGE_TEXT = "#0B0C0C", "#B3461A"
+TEXT_COLOURS = [TEXT, DARK_BLUE, DARK_PINK, DARK_GREY, ORANGE_TEXT]
+# Heatmaps write each cell's number in it (TEXT: 4.5:1 or more on every step).
+HEAT = [[0.0, "#F3F8FC"], [1.0, "#5694CA"]]
 
 # Plotly's default template adds about 7 kB to every figure's JSON (and its copy to every
 # rerun); Streamlit's theme styles the chart in the browser, so the figures carry none.
 TEMPLATE = "none"
 
 # Maps (metrics.maps): classes of a sequential blue scale, light to dark (the Analysis
-# Function's dark, mid and light blues with a lighter and a darker step; colour-blind safe:
-# lightness alone orders them), two classes for yes/no, and "no data": a pale neutral grey
-# with a dark outline and its own legend entry, lighter than every class.
-MAP_CLASSES = ["#C6DBEF", "#6BACE6", "#2073BC", "#12436D", "#0A2540"]
-MAP_YES_NO = ["#C6DBEF", "#12436D"]  # no, yes
-NO_DATA_FILL = "#EBEBEB"
+# Function's mid and dark blues with steps between; colour-blind safe: lightness alone
+# orders them, about 11 points of lightness apart), two classes for yes/no, and "no
+# data": a pale neutral grey with a dark outline and its own legend entry. Every class
+# has 3:1 against white and 2.5:1 against the no-data grey, so an area with a value never
+# looks like one without (tests/metrics/test_palette.py).
+MAP_CLASSES = ["#5694CA", "#2073BC", "#195B95", "#12436D", "#0A2540"]
+MAP_YES_NO = ["#5694CA", "#12436D"]  # no, yes
+NO_DATA = "#E6E6E6"
 NO_DATA_LINE = "#505050"
 
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F1F1F")
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color=TEXT)
 
 UNIT_AXIS = {
     "percent": "%",
@@ -89,6 +92,10 @@ def wrap(text: str, width: int = 26) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
+TITLE_WIDTH = 34  # characters per line of a chart title (plotly does not wrap titles)
+SUBTITLE_WIDTH = 42  # the subtitle's smaller type
+
+
 def layout(
     fig: go.Figure,
     *,
@@ -101,8 +108,8 @@ def layout(
 ) -> go.Figure:
     """The common look; a title (the finding) and a subtitle (measure, scope, period),
     wrapped to fit a phone; the height grows by what they take."""
-    title_text = wrap(title, 40) if title else None  # about 340 px: a phone's width
-    sub_text = wrap(subtitle, 50) if subtitle else None
+    title_text = wrap(title, TITLE_WIDTH) if title else None  # a 320 px screen shows it all
+    sub_text = wrap(subtitle, SUBTITLE_WIDTH) if subtitle else None
     lines = title_text.count("<br>") + 1 if title_text else 0
     sub_lines = sub_text.count("<br>") + 1 if sub_text else 0
     extra = (22 * lines + 18 * sub_lines + 16) if lines else 0
@@ -121,7 +128,7 @@ def layout(
             font=dict(size=16),
         )
         if sub_text:
-            title_spec["subtitle"] = dict(text=sub_text, font=dict(size=13, color="#505050"))
+            title_spec["subtitle"] = dict(text=sub_text, font=dict(size=13, color=DARK_GREY))
     fig.update_layout(
         template=TEMPLATE,
         title=title_spec,
@@ -145,6 +152,10 @@ def layout(
         automargin=True,
     )
     fig.update_xaxes(gridcolor="#F0F0F0", automargin=True)
+    # Streamlit's chart theme draws tick labels and axis titles in a 3.8:1 grey: set them.
+    axis_text = dict(color=DARK_GREY, tickfont_color=DARK_GREY, title_font_color=DARK_GREY)
+    fig.update_xaxes(**axis_text)
+    fig.update_yaxes(**axis_text)
     return fig
 
 
@@ -352,7 +363,7 @@ def trajectory(
                 y=[baseline, target],
                 mode="lines",
                 name="Straight path to the target",
-                line=dict(color=GREY, dash="dash", width=2),
+                line=dict(color=DARK_GREY, dash="dash", width=2),
                 hovertemplate="Path to target %{x}: %{y}<extra></extra>",
             )
         )
@@ -363,8 +374,8 @@ def trajectory(
                 y=[v for _, v in points],
                 mode="lines+markers",
                 name="Actual",
-                line=dict(color=BLUE, width=3),
-                marker=dict(symbol="circle", size=8, color=BLUE),
+                line=dict(color=DARK_BLUE, width=3),
+                marker=dict(symbol="circle", size=8, color=DARK_BLUE),
                 connectgaps=False,
                 hovertemplate="Actual %{x}: %{y}<extra></extra>",
             )
@@ -376,11 +387,11 @@ def trajectory(
                 y=[v for _, v in projection],
                 mode="lines+markers",
                 name=f"Projection: {f(projection[-1][1])} by {deadline}",
-                line=dict(color=VERMILLION, dash="dot", width=3),
+                line=dict(color=ORANGE, dash="dot", width=3),
                 marker=dict(
                     symbol=["circle-open"] * (len(projection) - 1) + ["triangle-up"],
                     size=[1] * (len(projection) - 1) + [11],
-                    color=VERMILLION,
+                    color=ORANGE,
                 ),
                 hovertemplate="Projection %{x}: %{y}<extra></extra>",
             )
@@ -392,7 +403,7 @@ def trajectory(
                 y=[baseline],
                 mode="markers",
                 name=f"Baseline {baseline_q}" + ("" if relative else f": {f(baseline)}"),
-                marker=dict(symbol="diamond", size=12, color=BLACK),
+                marker=dict(symbol="diamond", size=12, color=DARK_GREY),
                 hovertemplate="Baseline %{x}: %{y}<extra></extra>",
             )
         )
@@ -403,7 +414,9 @@ def trajectory(
                 y=[target],
                 mode="markers",
                 name=f"Target {deadline}: {target_value(target, unit, relative)}",
-                marker=dict(symbol="star", size=16, color=GREEN, line=dict(color=BLACK, width=1)),
+                marker=dict(
+                    symbol="star", size=16, color=TURQUOISE, line=dict(color=TEXT, width=1)
+                ),
                 hovertemplate="Target %{x}: %{y}<extra></extra>",
             )
         )
@@ -448,7 +461,7 @@ def milestone_steps(
             y=ys,
             mode="lines+markers",
             name="Achieved?",
-            line=dict(color=BLUE, width=3, shape="hv"),
+            line=dict(color=DARK_BLUE, width=3, shape="hv"),
             marker=dict(size=9, symbol="circle"),
             connectgaps=False,
             customdata=[format_value(v, "milestone") for v in ys],

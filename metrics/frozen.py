@@ -1,6 +1,8 @@
-"""Frozen figures: a finished plotly figure whose dict and JSON are worked out once.
+"""Frozen figures: a finished plotly figure whose dict and JSON are worked out once, with
+its text alternative.
 
-    fig = frozen(figures.lines(...))      # change it no more
+    fig = frozen(charts.lines(...))       # change it no more
+    fig.alt                               # what it shows, in words (metrics.chart_text)
     frozen_json(fig.to_dict())            # plotly's own JSON, encoded once and kept
 
 metrics.figures re-exports these names (``figures.frozen``, ``figures.FrozenFigure``).
@@ -16,7 +18,14 @@ class FrozenFigure(go.Figure):
     out once and shared. st.plotly_chart calls plotly.io.to_json on every rerun, which
     deep-copies every value and encodes it again (for a map, every boundary coordinate:
     about 1.3 ms). Make one with ``frozen(fig)`` after the last change; change it no
-    more, and never change what to_dict() returns."""
+    more, and never change what to_dict() returns. ``alt``: its text alternative (a
+    summary metrics.chart_text makes from the figure, unless the builder gave one)."""
+
+    _alt = ""
+
+    @property
+    def alt(self) -> str:
+        return self._alt
 
     def to_dict(self):
         if self._frozen is None:
@@ -32,11 +41,16 @@ class FrozenDict(dict):
     json: str | None
 
 
-def frozen(fig: go.Figure) -> FrozenFigure:
-    """``fig`` as a FrozenFigure (its values are not validated again)."""
+def frozen(fig: go.Figure, alt: str | None = None, what: str | None = None) -> FrozenFigure:
+    """``fig`` as a FrozenFigure (its values are not validated again), with ``alt`` as
+    its text alternative (default: metrics.chart_text.describe of the figure, which says
+    what it shows with ``what`` or else the figure's title)."""
+    from metrics.chart_text import describe
+
     out = FrozenFigure(fig.to_dict(), _validate=False)
     out._frozen = None
     out.to_dict().json = None
+    out._alt = alt or describe(fig, what)
     return out
 
 

@@ -62,10 +62,12 @@ ZOOM = 4.75
 
 # Classed colours (metrics.figures holds the palette): about five classes of a
 # sequential blue scale, light to dark, with a ranged legend in the measure's unit; yes/no
-# figures of single councils in two classes; "no data" white with a dark outline and its
-# own legend entry. Hover text says "no data" too, so colour is never the only cue.
-NO_DATA_FILL = figures.NO_DATA_FILL
+# figures of single councils in two classes; "no data" pale grey with a dark outline and
+# its own legend entry (every class has 3:1 against white and stands apart from it).
+# Hover text says "no data" too, so colour is never the only cue.
+NO_DATA_FILL = figures.NO_DATA
 NO_DATA_LINE = figures.NO_DATA_LINE
+LEGEND_TEXT = figures.DARK_GREY  # not Streamlit's 3.8:1 grey
 
 _cache: dict[tuple[str, float], dict] = {}
 _lock = threading.Lock()
@@ -362,7 +364,7 @@ def choropleth(
     e.g. "62.5%" or "no data"). The values fall in about five classes (metrics.maps
     classify: ranges of a round width, a class per whole score, or yes/no), each a trace
     with its own legend entry (a range with its units); areas of the layer without a row
-    or without a value are white with a dark outline, keyed "No data" in the legend, and
+    or without a value are pale grey with a dark outline, keyed "No data" in the legend, and
     say "no data" in the hover.
 
     Each trace carries only the boundaries of its own areas, so the figure holds every
@@ -399,7 +401,8 @@ def choropleth(
                 marker_line_color="white",
                 marker_line_width=0.5,
                 text=list(part["name"]),
-                customdata=[[lbl] for lbl in part["label"]],
+                # the label the hover shows, the value the text alternative reads
+                customdata=[[lbl, v] for lbl, v in zip(part["label"], part["value"])],
                 hovertemplate="<b>%{text}</b><br>"
                 + unit_label
                 + ": %{customdata[0]}<extra></extra>",
@@ -429,16 +432,22 @@ def choropleth(
                 ],
                 hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
                 name=no_data_label,
+                meta="no data",  # metrics.chart_text counts these areas apart
                 legendrank=len(classes) + 1,
                 showlegend=True,
             )
         )
-    title_text = figures.wrap(title, 46)
-    sub = figures.wrap(subtitle, 60) if subtitle else None
+    title_text = figures.wrap(title, figures.TITLE_WIDTH)  # a 320 px screen shows it all
+    sub = figures.wrap(subtitle, figures.SUBTITLE_WIDTH) if subtitle else None
     top = 16 + 22 * (title_text.count("<br>") + 1) + (18 * (sub.count("<br>") + 1) if sub else 0)
-    title_spec: dict = {"text": title_text, "font": {"size": 15}, "x": 0, "xanchor": "left"}
+    title_spec: dict = {
+        "text": title_text,
+        "font": {"size": 15, "color": figures.TEXT},
+        "x": 0,
+        "xanchor": "left",
+    }
     if sub:
-        title_spec["subtitle"] = {"text": sub, "font": {"size": 12, "color": "#505050"}}
+        title_spec["subtitle"] = {"text": sub, "font": {"size": 12, "color": figures.DARK_GREY}}
     fig.update_layout(
         title=title_spec,
         map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM},
@@ -446,14 +455,18 @@ def choropleth(
         height=height,
         showlegend=True,
         legend={
-            "title": {"text": unit_label, "side": "top", "font": {"size": 12}},
+            "title": {
+                "text": unit_label,
+                "side": "top",
+                "font": {"size": 12, "color": LEGEND_TEXT},
+            },
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
             "y": 0,
             "yanchor": "top",
             "traceorder": "normal",
-            "font": {"size": 12},
+            "font": {"size": 12, "color": LEGEND_TEXT},
             "itemclick": False,
             "itemdoubleclick": False,
         },

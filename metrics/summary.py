@@ -44,9 +44,9 @@ import pandas as pd
 
 from domain.geography import GROUP_LEVELS
 from metrics import config as mconfig
+from metrics import disclosure, wording
 from metrics import measures as M
 from metrics import progress as P
-from metrics import wording
 from store import quarters as Q
 
 LEVELS = GROUP_LEVELS
@@ -207,7 +207,7 @@ def _summaries(con, as_of, levels: list[str], config) -> dict[str | None, pd.Dat
         if lv:
             df.attrs["not_by_group"] = [mid for mid in cfg.measures if mid not in set(df["id"])]
         out[lv] = df
-    return out
+    return disclosure.protect_summary(con, cfg, out, q)  # figures on fewer than 5 people
 
 
 def _num(x):
@@ -387,5 +387,5 @@ def series(
     long = M.compute(
         con, cfg, qs, [by] if by else [], [measure_id], first_data_quarter=available[0]
     )
-    part = long[long["level"] == (by or "national")]
-    return part[SERIES_COLUMNS].reset_index(drop=True)
+    part = long[long["level"] == (by or "national")][SERIES_COLUMNS].reset_index(drop=True)
+    return disclosure.protect_series(con, cfg, measure_id, by, part)  # (fewer than 5 people)

@@ -8,7 +8,7 @@ A value in the link that does not exist is said, not silently replaced.
 
 import streamlit as st
 
-from ui import cache, downloads, frame, url
+from ui import boardpack, cache, downloads, frame, url
 from viewmodels import places
 
 frame.ensure_frame()
@@ -104,7 +104,8 @@ for note in refused:
     if note:
         st.warning(note, icon=":material/link_off:")
 
-st.subheader(f"{title}, as at {quarter}", anchor=False)
+frame.set_title(f"{title} by {view.group_name}", "Places")
+st.header(f"{title}, as at {quarter}", anchor=False)
 if view.empty:
     st.info(
         f"There are no {view.level_name} groups with councils in the reference geography yet.",
@@ -125,7 +126,10 @@ with map_col:
             places.map_figure, measure, level, quarter, layer, title, unit, version=version
         )
         st.plotly_chart(
-            fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map"
+            fig,
+            config={"displayModeBar": False, "scrollZoom": False},
+            key="places_map",
+            alt=fig.alt,
         )
     except places.BoundaryError as exc:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
@@ -152,22 +156,26 @@ st.dataframe(
     height="auto",
     key="places_ranking",
 )
-downloads.download_buttons(view.download, view.download_name)
+downloads.file_buttons(view.download)
 
 if level != "council":
-    st.subheader("Trends by group", anchor=False)
+    st.header("Trends by group", anchor=False)
     if view.trends is not None:
         st.caption(
             f"{title} in each {view.short_name.lower()} up to {quarter}, "
             f"all on the same scale ({view.unit_label})."
         )
-        st.plotly_chart(view.trends, config={"displayModeBar": False}, key="places_trends")
+        st.plotly_chart(
+            view.trends, config={"displayModeBar": False}, key="places_trends", alt=view.trends.alt
+        )
+        with st.expander("Numbers"):
+            st.dataframe(view.trends_table, hide_index=True, key="places_trends_table")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:
     st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
 
-st.subheader(view.compare_heading, anchor=False)
+st.header(view.compare_heading, anchor=False)
 groups = view.groups
 if len(groups) < 2:
     st.info(
@@ -198,4 +206,31 @@ else:
         fig = cache.page_values(
             places.compare, measure, level, chosen, quarter, title, unit, version=version
         )
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")
+        st.plotly_chart(
+            fig, config={"displayModeBar": False}, key="places_compare_chart", alt=fig.alt
+        )
+        with st.expander("Numbers"):
+            st.dataframe(
+                cache.page_values(
+                    places.compare_table,
+                    measure,
+                    level,
+                    chosen,
+                    quarter,
+                    title,
+                    unit,
+                    version=version,
+                ),
+                hide_index=True,
+                key="places_compare_table",
+            )
+
+st.header("Board pack", anchor="board-pack", divider="gray")
+pack_level = places.pack_level(level)
+st.caption(places.pack_caption(pack_level, quarter))
+boardpack.board_pack(
+    quarter,
+    boardpack.scope_options(pack_level),
+    key=f"places_pack_{pack_level}",
+    label=places.LEVEL_SHORT[pack_level],
+)

@@ -21,6 +21,13 @@ from typing import Any
 import plotly.graph_objects as go
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
+CHART_WIDTH = 680
+CHART_HEIGHT = 270
+MILESTONE_HEIGHT = 150
+# Fixed margins (CSS px) with room for the axis titles and tick labels: the static image
+# must hold everything that plotly's automatic margins would add in a browser.
+CHART_MARGIN = dict(l=72, r=28, t=14, b=36)
+MILESTONE_MARGIN = dict(l=84, r=28, t=10, b=40)
 # Tabs kaleido renders in at once (the charts are independent).
 TABS = 2
 
@@ -130,3 +137,33 @@ def inline(svg: str, key: str, *, alt: str) -> str:
     head = re.sub(r'\sheight="[^"]*"', "", head, count=1)
     head += f' role="img" aria-label="{label}" class="chart" preserveAspectRatio="xMidYMid meet"'
     return head + f"><title>{html.escape(alt, quote=False)}</title>" + text[head_end + 1 :]
+
+
+# ---------------------------------------------------------------- the pack's charts
+
+
+def legend_text(figure: go.Figure | None) -> str:
+    """What each trace of a chart is and how it is drawn: 'actual (solid line with dots),
+    straight path to target (dashed), ...'."""
+    if figure is None:
+        return ""
+    parts = []
+    for trace in figure.data:
+        name = str(trace.name or "")
+        name = name[:1].lower() + name[1:]
+        line = getattr(trace, "line", None)
+        dash = getattr(line, "dash", None) if line is not None else None
+        mode = str(getattr(trace, "mode", "") or "")
+        marker = getattr(trace, "marker", None)
+        symbol = getattr(marker, "symbol", None) if marker is not None else None
+        if name == "achieved?":
+            parts.append("achieved (1) or not yet (0), quarter by quarter (solid line with dots)")
+        elif mode == "markers":
+            shape = {"diamond": "diamond", "star": "star"}.get(str(symbol), "marker")
+            parts.append(f"{name} ({shape})")
+        elif dash in ("dash", "dot"):
+            end = ", ending in a triangle" if name.startswith("projection") else ""
+            parts.append(f"{name} ({'dashed' if dash == 'dash' else 'dotted'}{end})")
+        else:
+            parts.append(f"{name} (solid line with dots)")
+    return ", ".join(parts)

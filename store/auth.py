@@ -8,7 +8,9 @@ Only analysts may change data (upload, roll back). Two ways to be an analyst:
 - **Password** (otherwise): accounts in ``[analysts]`` of the secrets file, each
   ``"username" = "<argon2id hash>"``, added with ``python -m store add-analyst NAME``.
   Every failed try is answered after a delay that doubles with each consecutive
-  failure for that username (``TRACKER_SIGNIN_DELAY`` seconds first, at most 30 s).
+  failure for that username and for that client (``TRACKER_SIGNIN_DELAY`` seconds
+  first, at most 30 s); a try while either is still waiting is refused unchecked, so
+  parallel sessions or many usernames gain nothing and cost no password hashing.
 
 Settings (secrets file or environment):
 
@@ -88,26 +90,67 @@ def signin_delay_base() -> float:
 
 
 class Throttle:
-    """Consecutive failed tries per username, shared by every session in the process."""
+    """Consecutive failed tries per user name and per client (the browser's address, or
+    whatever the sign-in form passes), shared by every session in the process.
 
-    def __init__(self) -> None:
-        self._failures: dict[str, int] = {}
+    After n consecutive failures of a key, a try with that key is refused without being
+    checked (no password hash is worked out) until base * 2**(n-1) seconds (at most 30)
+    have passed since the last failure: parallel sessions or many user names from one
+    client gain nothing, and a flood of tries costs the server no hashing."""
+
+    MAX_KEYS = 10_000  # the oldest are forgotten beyond this (a flood of names)
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._failures: dict[str, tuple[int, float]] = {}  # key -> (count, last failure)
         self._lock = threading.Lock()
+        self._clock = clock
 
-    def failures(self, username: str) -> int:
+    @staticmethod
+    def _keys(username: str, client: str | None) -> list[str]:
+        keys = [f"user:{username}"]
+        if client:
+            keys.append(f"client:{client}")
+        return keys
+
+    @staticmethod
+    def delay(n: int) -> float:
+        """The wait after n consecutive failures."""
+        return min(signin_delay_base() * 2 ** (n - 1), MAX_DELAY_SECONDS) if n else 0.0
+
+    def failures(self, username: str, client: str | None = None) -> int:
         with self._lock:
-            return self._failures.get(username, 0)
+            return max(self._failures.get(k, (0, 0.0))[0] for k in self._keys(username, client))
 
-    def failed(self, username: str) -> float:
+    def retry_after(self, username: str, client: str | None = None) -> float:
+        """Seconds until a try with this user name from this client may be checked (0: now)."""
+        now = self._clock()
+        with self._lock:
+            waits = [
+                last + self.delay(n) - now
+                for n, last in (
+                    self._failures.get(k, (0, 0.0)) for k in self._keys(username, client)
+                )
+                if n
+            ]
+        return max([0.0, *waits])
+
+    def failed(self, username: str, client: str | None = None) -> float:
         """Record a failure; return how long to wait before answering."""
+        now = self._clock()
         with self._lock:
-            n = self._failures.get(username, 0) + 1
-            self._failures[username] = n
-        return min(signin_delay_base() * 2 ** (n - 1), MAX_DELAY_SECONDS)
+            counts = []
+            for k in self._keys(username, client):
+                n = self._failures.pop(k, (0, 0.0))[0] + 1
+                self._failures[k] = (n, now)  # (re-inserted: the dict keeps the newest last)
+                counts.append(n)
+            while len(self._failures) > self.MAX_KEYS:
+                self._failures.pop(next(iter(self._failures)))
+        return self.delay(max(counts))
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str, client: str | None = None) -> None:
         with self._lock:
-            self._failures.pop(username, None)
+            for k in self._keys(username, client):
+                self._failures.pop(k, None)
 
     def reset(self) -> None:
         with self._lock:
@@ -115,6 +158,10 @@ class Throttle:
 
 
 THROTTLE = Throttle()
+# At most this many password hashes are worked out at once, whoever asks (argon2 is made
+# to be slow and to use memory): a try that cannot start within a few seconds is refused.
+_VERIFYING = threading.BoundedSemaphore(2)
+VERIFY_WAIT_SECONDS = 5.0
 
 
 def check_password(
@@ -122,17 +169,30 @@ def check_password(
     username: str,
     password: str,
     *,
+    client: str | None = None,
     throttle: Throttle = THROTTLE,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Analyst | None:
-    """The analyst when ``username``/``password`` match an account, else None after a delay."""
+    """The analyst when ``username``/``password`` match an account, else None after a delay.
+
+    ``client``: who is trying (the sign-in form passes the browser's address), throttled
+    as well as the user name. A try while either is still waiting after a failure is
+    refused at once without being checked (``throttle.retry_after`` says how long to
+    wait); so is one that finds the server already checking too many passwords."""
     name = normalise_username(username)
-    stored = {normalise_username(k): v for k, v in accounts.items()}.get(name)
-    ok = verify_password(stored if stored else _DUMMY_HASH, password or "") and bool(stored)
+    if throttle.retry_after(name, client) > 0:
+        return None
+    if not _VERIFYING.acquire(timeout=VERIFY_WAIT_SECONDS):
+        return None
+    try:
+        stored = {normalise_username(k): v for k, v in accounts.items()}.get(name)
+        ok = verify_password(stored if stored else _DUMMY_HASH, password or "") and bool(stored)
+    finally:
+        _VERIFYING.release()
     if ok:
-        throttle.succeeded(name)
+        throttle.succeeded(name, client)
         return Analyst(name=name, via="password")
-    sleep(throttle.failed(name))
+    sleep(throttle.failed(name, client))
     return None
 
 

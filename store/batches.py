@@ -3,6 +3,7 @@
     history(con)                      -> DataFrame, newest first
     rollback(db, batch_id, user=...)  -> RollbackResult (StoreError says why not)
     demo_loaded(con)                  -> any active demo batch?
+    active_up_to(con, "2026-Q3")      -> the active batches holding rows up to a quarter
     original_file(con, batch_id)      -> the uploaded file as it was, or None
 
 A rollback deletes the batch's rows, puts back the rows it replaced, marks the batch
@@ -23,8 +24,9 @@ import duckdb
 import pandas as pd
 
 from store import kinds as _kinds
-from store import schema
-from store.db import StoreError, connect, transaction
+from store import schema, scratch
+from store.db import StoreError, connect, transaction, write_lock
+from store.reference import rebuild_names
 
 HISTORY_COLUMNS = [
     "batch_id",
@@ -72,6 +74,40 @@ def demo_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     return rows[0][0] > 0
 
 
+# Tables that hold returns, each with the column saying which quarter a row is for (an
+# allow-list: the only identifiers active_up_to puts into its query).
+QUARTER_COLUMNS = {
+    "survey": "quarter",
+    "survey_standards": "quarter",
+    "workforce": "quarter",
+    "exchanges": "quarter",
+    "placements": "start_quarter",
+    "milestones": "quarter",
+}
+UP_TO_COLUMNS = ["batch_id", "kind", "file_name", "uploaded_at", "uploaded_by", "demo"]
+
+
+def active_up_to(
+    con: duckdb.DuckDBPyConnection, quarter: str, *, delivery: bool = False
+) -> list[tuple]:
+    """The active batches holding rows for ``quarter`` or earlier in the returns' tables
+    (``delivery``: the delivery register's updates too), and any councils upload; one
+    tuple of UP_TO_COLUMNS each, by batch number."""
+    columns = dict(QUARTER_COLUMNS)
+    if delivery:
+        columns["delivery"] = "quarter"
+    parts = [
+        "SELECT DISTINCT batch_id FROM " + table + " WHERE " + column + " <= ?"
+        for table, column in columns.items()
+    ]
+    parts.append("SELECT DISTINCT batch_id FROM councils WHERE batch_id IS NOT NULL")
+    sql = (
+        "SELECT " + ", ".join(UP_TO_COLUMNS) + " FROM batches WHERE status = 'active' "
+        "AND batch_id IN (" + " UNION ".join(parts) + ") ORDER BY batch_id"
+    )
+    return con.execute(sql, [quarter] * len(columns)).fetchall()
+
+
 def _db_folder(con: duckdb.DuckDBPyConnection) -> Path | None:
     rows = con.execute(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
@@ -100,6 +136,8 @@ def _tables(kind: _kinds.Kind) -> list[str]:
 def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
     """Undo a batch: delete its rows and restore the rows it replaced (one transaction)."""
     with connect(db) as con:
+        with write_lock():  # (what a killed load left behind: store.scratch)
+            scratch.clean(db, scratch.referenced_files(con))
         rows = con.execute(
             "SELECT kind, file_name, status, rolled_back_at, rolled_back_by "
             "FROM batches WHERE batch_id = ?",
@@ -160,8 +198,6 @@ def rollback(db, batch_id: int, *, user: str) -> RollbackResult:
                 [_dt.datetime.now().replace(microsecond=0), user or "unknown", batch_id],
             )
             if kind.replaces_all:
-                from store.reference import rebuild_names
-
                 rebuild_names(con)
             schema.bump_data_version(con)
     return RollbackResult(batch_id, kind_name, file_name, removed, restored)

@@ -21,23 +21,21 @@ from pathlib import Path
 
 import duckdb
 
-from store import paths
+from store import paths, schema
+from store.errors import SchemaError, StoreBusy, StoreError, StoreMissing
 
-
-class StoreError(Exception):
-    """Base of every error the store raises on purpose; the message is for people."""
-
-
-class StoreBusy(StoreError):
-    """Another process held the database for longer than we were willing to wait."""
-
-
-class StoreMissing(StoreError):
-    """The database file does not exist yet."""
-
-
-class SchemaError(StoreError):
-    """The database file's schema cannot be used or upgraded; the message says why."""
+__all__ = [
+    "SchemaError",
+    "StoreBusy",
+    "StoreError",
+    "StoreMissing",
+    "connect",
+    "db_file",
+    "lock_wait_seconds",
+    "open_connection",
+    "transaction",
+    "write_lock",
+]
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -91,8 +89,6 @@ def connect(
     """``with connect(db) as con:`` a short-lived connection, upgraded to the current schema."""
     con = open_connection(db, create=create, wait=wait)
     try:
-        from store import schema  # local import: schema imports this module
-
         schema.ensure(con)
         yield con
     finally:
@@ -107,18 +103,29 @@ _WRITE_LOCK = threading.RLock()
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing: commit when the block ends normally, roll back on any exception.
-
-    Waits (up to TRACKER_LOCK_WAIT seconds, then StoreBusy) while another thread of this
-    process is inside a write transaction.
-    """
+def write_lock() -> Iterator[None]:
+    """Hold this process's write lock (what ``transaction`` takes): for work that must
+    not interleave with another thread's write, such as moving a committed batch's
+    original into place or cleaning up after a killed load (store.scratch)."""
     if not _WRITE_LOCK.acquire(timeout=lock_wait_seconds()):
         raise StoreBusy(
             "Another load or rollback in this process did not finish in time; "
             "nothing was written. Try again in a minute."
         )
     try:
+        yield
+    finally:
+        _WRITE_LOCK.release()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: commit when the block ends normally, roll back on any exception.
+
+    Waits (up to TRACKER_LOCK_WAIT seconds, then StoreBusy) while another thread of this
+    process is inside a write transaction.
+    """
+    with write_lock():
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
@@ -127,8 +134,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             raise
         else:
             con.execute("COMMIT")
-    finally:
-        _WRITE_LOCK.release()
 
 
 def db_file(db: str | os.PathLike | None = None) -> Path:

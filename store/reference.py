@@ -4,7 +4,7 @@ by which an upload may name a council.
 
 Read from the mySociety council list in the shared reference folder
 (``store.paths.reference_dir()``), with the corrections its README (§3 caveats) calls
-for, fixed here in code. ``python -m store init`` runs ``cli_init``.
+for, fixed here in code. ``python -m store init`` (store.init) loads it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from store import paths, schema
-from store.db import StoreError, connect, transaction
+from store.db import StoreError, transaction
 from store.normalise import name_key
 
 CENTRES_FILE = Path(__file__).resolve().parent / "centres.toml"
@@ -201,6 +201,8 @@ def read_councils(reference_dir=None, centres: list[Centre] | None = None) -> pd
         ca = r["combined-authority"]
         if not ca and r["county-la"]:
             ca = by_registry.get(r["county-la"], {}).get("combined-authority", "")
+        footprint_code: str | None
+        footprint_name: str | None
         if code in NORTH_EAST_MCA_MEMBERS or ca in REPLACED_FOOTPRINTS:
             footprint_code, footprint_name = NORTH_EAST_MCA  # README §3 caveat 2
         elif ca:
@@ -299,15 +301,15 @@ def council_name_rows(
         add(code, code, "gss")
         add(name, code, "name")
         add(official, code, "official_name")
-        reg = gss_to_registry.get(code)
-        if reg is None:
+        registry = gss_to_registry.get(code)
+        if registry is None:
             continue
         for gss, other in gss_to_registry.items():
-            if other == reg and gss != code:
+            if other == registry and gss != code:
                 add(gss, code, "former_gss")
-        if len(registry_to_codes.get(reg, ())) > 1:
+        if len(registry_to_codes.get(registry, ())) > 1:
             continue  # two listed councils share this registry entry: its names would be ambiguous
-        for spelling, source in spellings.get(reg, []):
+        for spelling, source in spellings.get(registry, []):
             add(spelling, code, source)
     out = []
     for key, by_code in candidates.items():
@@ -418,66 +420,3 @@ def load_reference(
         schema.set_meta(con, "reference_source", source)
         schema.bump_data_version(con)
     return result
-
-
-def _non_demo_batches(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute(
-        "SELECT count(*) FROM batches WHERE NOT demo AND status = 'active'"
-    ).fetchall()[0][0]
-
-
-def _demo_batches(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'").fetchall()[
-        0
-    ][0]
-
-
-def cli_init(args) -> int:
-    """`python -m store init [--db PATH] [--demo] [--reference-dir DIR]`.
-
-    Creates the database (or upgrades it), loads or refreshes the reference geography and
-    leaves uploaded data alone; with --demo also loads the demo data (refused when the
-    file already holds real, non-demo uploads).
-    """
-    import time
-
-    started = time.monotonic()
-    folder = paths.reference_dir(getattr(args, "reference_dir", None))  # before creating anything
-    db = paths.db_path(getattr(args, "db", None))
-    existed = db.exists()
-    if getattr(args, "demo", False) and existed:
-        with connect(db) as con:
-            real = _non_demo_batches(con)
-        if real:
-            raise StoreError(
-                f"Refused: {db} already holds {real} uploaded batch(es) of real data, and demo "
-                "data must never mix with real returns. Nothing was changed. Use a new file "
-                "(--db PATH) for the demo."
-            )
-    with connect(db, create=True) as con:
-        result = load_reference(con, folder)
-        demo_already = _demo_batches(con)
-    verb = "Refreshed" if existed else "Created"
-    print(f"{verb} {db} (schema version {schema.SCHEMA_VERSION}).")
-    if result["kept_uploaded_batch"] is not None:
-        print(
-            f"Council list kept: it came from upload batch {result['kept_uploaded_batch']} "
-            "(roll that batch back to return to the reference list)."
-        )
-    else:
-        print(
-            f"Reference geography: {result['councils']} councils, {result['regions']} regions, "
-            f"{result['centres']} Centres of Service Innovation, {result['names']} council spellings."
-        )
-    print(f"Reference source: {result['source']}")
-    if getattr(args, "demo", False):
-        if demo_already:
-            print(f"Demo data already loaded ({demo_already} batches); nothing more to do.")
-        else:
-            from store import demo
-
-            reports = demo.load_demo(db)
-            rows = sum(r.rows_added for r in reports)
-            print(f"Demo data: {len(reports)} batches written ({rows} rows), marked as demo.")
-    print(f"Done in {time.monotonic() - started:.1f} s.")
-    return 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
-from store.db import SchemaError
+from store.errors import SchemaError
 
 SCHEMA_VERSION = 3
 

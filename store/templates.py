@@ -77,7 +77,14 @@ Analysts load returns on the dashboard's **Upload returns** page or with
   underscores (`Council Code` = `council_code`). A column the kind does not know is
   reported as a warning and ignored; a missing required column is an error.
 - Blank rows are skipped (but counted, so row numbers match the spreadsheet). Cell
-  values are trimmed.
+  values are trimmed. A file with a header and only blank rows below it is refused.
+- One encoding per file: a UTF-8 file with a Windows-1252 character in it (two programs
+  wrote it) is refused, naming the row. Line ends may be Windows, Unix or old Mac ones.
+- Limits, checked before the file is read: 50 MB per file, 200 columns, 1,048,576 rows,
+  a header row of at most 64 KB (256 characters per column name), 256 KB per CSV row,
+  32,767 characters per cell; an `.xlsx` may decompress to at most 400 MB. Workbooks
+  with a password, or with an XML document type (DTD), and files holding NUL bytes are
+  refused.
 
 ## Values
 
@@ -91,8 +98,9 @@ Analysts load returns on the dashboard's **Upload returns** page or with
 - **Numbers**: digits with optional thousands separators and a leading £. Negative
   counts and amounts are refused, and so is a part larger than its whole.
 - **Lists**: items separated by `;`.
-- Cells that a spreadsheet would run as a formula (starting `=`, `@`, or `+`/`-`
-  followed by something other than a digit) are refused.
+- Cells that a spreadsheet would run as a formula are refused: starting `=` or `@`, or
+  `+`/`-` followed by anything but a plain number, after any spaces, tabs, line breaks
+  or invisible characters; in a list, any item that does.
 - **No personal data**: a column that looks like a person's identity (a person's name,
   e-mail, National Insurance number, date of birth), or values that look like e-mail
   addresses or NI numbers, are refused.

@@ -15,6 +15,7 @@ import streamlit as st
 
 from store import auth
 from store.auth import Analyst
+from ui import frame
 from viewmodels.text import escape_markdown
 
 # The session state key of a password sign-in: {"name": username, "via": "password"}.
@@ -104,16 +105,28 @@ def sign_in_panel(key: str = "sign_in") -> Analyst | None:
         )
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
     if submitted:
-        analyst = auth.check_password(auth.accounts(secrets), username, password)
+        client = _client()
+        analyst = auth.check_password(auth.accounts(secrets), username, password, client=client)
         if analyst:
             st.session_state[SESSION_KEY] = {"name": analyst.name, "via": "password"}
             st.rerun()
+        wait = auth.THROTTLE.retry_after(auth.normalise_username(username), client)
         st.error(
             "The username or password is not right. Check both and try again; each "
-            "failed try makes the next answer slower.",
+            "failed try makes the next answer slower."
+            + (f" Wait {wait:.0f} seconds before the next try." if wait >= 1 else ""),
             icon=":material/error:",
         )
     return None
+
+
+def _client() -> str | None:
+    """Who is signing in, for the per-client throttle: the browser's address as the server
+    sees it (behind a load balancer, the balancer's unless it passes the client on)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (AppTest): no client throttle
+        return None
 
 
 def require_analyst(title: str) -> Analyst:
@@ -121,6 +134,7 @@ def require_analyst(title: str) -> Analyst:
     analyst = current_analyst()
     if analyst:
         return analyst
+    frame.set_title("Sign in", title)
     st.title(title)
     st.warning(
         "This page needs the analyst role. Sign in as an analyst to continue.",
@@ -134,6 +148,7 @@ def require_viewer() -> None:
     """When viewing needs sign-in (setting), stop anyone not signed in at the sign-in form."""
     if not auth.require_sign_in(_secrets()) or signed_in_viewer():
         return
+    frame.set_title("Sign in")
     st.title("Blueprint Tracker")
     st.warning("Viewing this dashboard needs sign-in.", icon=":material/lock:")
     secrets = _secrets()

@@ -12,7 +12,7 @@ import pandas as pd
 from metrics import charts as mcharts
 from metrics import council as mcouncil
 from metrics import figures
-from viewmodels.text import markdown_table
+from viewmodels.text import escape_markdown, markdown_table
 
 MISSING_SINCE = mcouncil.MISSING_SINCE  # the first quarter whose missing returns are listed
 
@@ -24,9 +24,14 @@ def choices(con: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Header:
+    """Names come from uploads (a councils return): ``*_md`` are escaped for st.markdown."""
+
     name: str
     facts: str  # type, region, footprint, Centre of Service Innovation and GSS code
     like: str  # which councils "like it" the charts compare it with, and how they were chosen
+    name_md: str = ""
+    facts_md: str = ""
+    like_md: str = ""
 
 
 def header(con: Any, code: str) -> Header:
@@ -41,10 +46,15 @@ def header(con: Any, code: str) -> Header:
         f"GSS code {code}",
     ]
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    name, text = str(info.get("name")), " · ".join(facts)
+    like_text = f"Councils like it: {how}" + (f": {shown}." if names else ".")
     return Header(
-        name=str(info.get("name")),
-        facts=" · ".join(facts),
-        like=f"Councils like it: {how}" + (f": {shown}." if names else "."),
+        name=name,
+        facts=text,
+        like=like_text,
+        name_md=escape_markdown(name),
+        facts_md=escape_markdown(text),
+        like_md=escape_markdown(like_text),
     )
 
 
@@ -69,9 +79,11 @@ def tables(con: Any, code: str, quarter: str) -> Tables:
     standards = mcouncil.standards_status(con, code, quarter)
     missing = mcouncil.missing_returns(con, code, quarter)
     return Tables(
-        standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS),
+        standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS, escape=True),
         missing=(
-            markdown_table(missing.to_dict("records"), MISSING_HEADINGS) if len(missing) else None
+            markdown_table(missing.to_dict("records"), MISSING_HEADINGS, escape=True)
+            if len(missing)
+            else None
         ),
     )
 
@@ -117,7 +129,9 @@ def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
             )
             figure = figures.frozen(fig)
             table = mcouncil.profile_table(series, key, labels)
-            table_markdown = markdown_table(table.to_dict("records"), {c: c for c in table.columns})
+            table_markdown = markdown_table(
+                table.to_dict("records"), {c: c for c in table.columns}, escape=True
+            )
         out.append(
             Chart(
                 key=key,

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import export
 from store import batches
+from viewmodels.downloads import TRACKER
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Batch:
 class HistoryView:
     table: pd.DataFrame  # store.batches.history: every batch, newest first
     batches: dict[int, Batch]  # the same batches by id, in the table's order
+    notes: export.Notes  # what the downloaded table is
 
 
 def _int(v: Any) -> int:
@@ -54,7 +57,15 @@ def view(con: Any) -> HistoryView:
             rows_added=_int(r["rows_added"]),
             rows_replaced=_int(r["rows_replaced"]),
         )
-    return HistoryView(table=table, batches=found)
+    notes = export.Notes(
+        title="Upload history: every batch, newest first",
+        measure="none: the log of uploads (each batch, its file, who loaded it, its status)",
+        quarter="every quarter loaded",
+        scope="the whole database",
+        source=f"{TRACKER}: the batch log",
+        demo=batches.demo_loaded(con),
+    )
+    return HistoryView(table=table, batches=found, notes=notes)
 
 
 def original(con: Any, batch_id: int) -> Path | None:

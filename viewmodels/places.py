@@ -13,11 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from metrics import charts, figures, maps, methods, wording
+from metrics import charts, disclosure, figures, maps, methods, wording
 from metrics import config as mconfig
 from metrics import places as mplaces
 from metrics.maps import BoundaryError
 from store.paths import ReferenceDataMissing
+from viewmodels.downloads import Download, demo_loaded, measure_notes, rounded_table, unit_header
 
 __all__ = ["BoundaryError", "ReferenceDataMissing"]
 
@@ -70,11 +71,11 @@ class PlacesView:
     table: (
         pd.DataFrame
     )  # the ranking, England first: rank, group, display, coverage, target, status
-    download: pd.DataFrame  # the ranking with headings for people, numbers as numbers
-    download_name: str  # its file name (without extension)
+    download: Download  # the ranking as a file: values rounded as on screen, with its notes
     empty: bool  # no groups at all
     has_values: bool  # any group has a value
     trends: figures.FrozenFigure | None  # small multiples (None at council level or without data)
+    trends_table: pd.DataFrame | None  # their numbers: group, quarter, value, note
     groups: dict[str, str]  # the groups of the level that can be compared: code -> label
     level_name: str  # 'footprint (combined or strategic authority)'
     group_name: str  # one group in words: 'footprint'
@@ -85,11 +86,6 @@ class PlacesView:
     compare_heading: str  # 'Compare regions with England'
     compare_label: str  # the picker's label: 'Regions (two to four)'
     compare_prompt: str  # what to do before two are chosen
-
-    @property
-    def footprints(self) -> dict[str, str]:
-        """The groups (kept for callers that compared footprints only)."""
-        return self.groups
 
 
 def _relative(measure: str, cfg: mconfig.Config) -> bool:
@@ -102,27 +98,59 @@ def _is_count(unit: str, level: str) -> bool:
     return unit == "count" and level != "council"
 
 
+def ranking_download(
+    table: pd.DataFrame, measure: str, level: str, quarter: str, *, demo: bool
+) -> Download:
+    """The ranking as it leaves, England first: rank, place (and code), the value rounded
+    as on screen with its unit in the header, what it rests on, target and status. A
+    figure withheld on screen (fewer than five people) is withheld in the file too; a
+    place without a figure has none (never 0)."""
+    cfg = mconfig.load()
+    m = cfg.measure(measure)
+    value = unit_header("value", m.unit, _relative(measure, cfg))
+    out = pd.DataFrame(
+        {
+            "rank": table["rank"],
+            LEVEL_SHORT[level].lower(): table["group"],
+            "code": table["code"],
+            value: pd.to_numeric(table["value"], errors="coerce"),
+            "based on": table["coverage"],
+            "target": table["target"],
+            "status": table["status"],
+        }
+    )
+    out = rounded_table(out, {value: m.unit})
+    hidden = (table["display"] == disclosure.SUPPRESSED).to_numpy()
+    if hidden.any():
+        out[value] = [
+            disclosure.SUPPRESSED if h else v for h, v in zip(hidden, out[value], strict=True)
+        ]
+    return Download(
+        table=out,
+        name=f"{measure}-{quarter}-by-{level}",
+        notes=measure_notes(
+            m,
+            quarter,
+            f"England and every {LEVELS[level].lower()}",
+            f"{m.title} by {LEVELS[level].lower()}, {quarter}: ranking",
+            demo=demo,
+        ),
+    )
+
+
 def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesView:
     cfg = mconfig.load()
     ranking = mplaces.place_values(con, measure, level, quarter, cfg)
     england = mplaces.england_row(con, measure, quarter, cfg)
     table = pd.concat([pd.DataFrame([england]), ranking], ignore_index=True)
-    download = table[["rank", "group", "value", "display", "coverage", "target", "status"]].rename(
-        columns={
-            "rank": "rank",
-            "group": LEVEL_SHORT[level].lower(),
-            "value": f"value ({figures.unit_label(unit, relative=_relative(measure, cfg))})",
-            "display": "value as shown",
-            "coverage": "based on",
-        }
-    )
+    small = None if level == "council" else trends(con, measure, level, quarter, unit)
     return PlacesView(
         table=table[["rank", "group", "display", "coverage", "target", "status"]],
-        download=download,
-        download_name=f"{measure}-{quarter}-by-{level}",
+        download=ranking_download(table, measure, level, quarter, demo=demo_loaded(con)),
         empty=ranking.empty,
         has_values=mplaces.has_values(ranking),
-        trends=None if level == "council" else trends(con, measure, level, quarter, unit),
+        trends=small,
+        trends_table=None if small is None else numbers(small, unit, LEVEL_SHORT[level]),
         groups=mplaces.group_options(con, level),
         level_name=LEVELS[level].lower(),
         group_name=LEVELS[level].split(" (")[0].lower(),
@@ -136,6 +164,31 @@ def view(con: Any, measure: str, level: str, quarter: str, unit: str) -> PlacesV
     )
 
 
+PACK_LEVELS = ("region", "footprint", "centre")  # the levels a board pack can be made for
+
+
+def pack_level(level: str) -> str:
+    """The level of the board packs offered beside a level of the page (the council
+    level offers footprints)."""
+    return level if level in PACK_LEVELS else "footprint"
+
+
+def pack_caption(level: str, quarter: str) -> str:
+    group = LEVELS[level].split(" (")[0].lower()
+    return (
+        f"The {quarter} board pack for one {group}, to take to its own board: its "
+        "figures against England, every theme with its charts, coverage, the "
+        "methodology and the sources, as PDF or HTML."
+    )
+
+
+def numbers(fig: figures.FrozenFigure, unit: str, series: str = "series") -> pd.DataFrame:
+    """A line chart's table view (metrics.charts.chart_table: a quarter without data is
+    "not reported"), its first column named, values rounded as on screen."""
+    table = charts.chart_table(fig, unit=unit).rename(columns={"series": series})
+    return rounded_table(table, {unit_header("value", unit): unit})
+
+
 def map_note(level: str, unit: str, measure: str, cfg: mconfig.Config) -> str | None:
     """One line under the map saying how it is drawn."""
     if _is_count(unit, level):
@@ -144,6 +197,13 @@ def map_note(level: str, unit: str, measure: str, cfg: mconfig.Config) -> str | 
             "by a number of things would make large areas look like more."
         )
     parts = []
+    if level == "council" and _yes_no(measure, cfg):
+        parts.append(
+            "Each council's own answer is yes or no: two classes, not a scale (dark blue: "
+            "yes, light blue: no)."
+        )
+    else:
+        parts.append("Darker blue: a higher value; the key under the map gives each class.")
     if level in ("footprint", "centre"):
         parts.append(
             f"Each {LEVEL_SHORT[level].lower()} is drawn by colouring its member councils; "
@@ -152,8 +212,7 @@ def map_note(level: str, unit: str, measure: str, cfg: mconfig.Config) -> str | 
         )
     else:
         parts.append("Pale grey areas with a dark outline have no value (no data).")
-    if level == "council" and _yes_no(measure, cfg):
-        parts.append("Each council's own answer is yes or no: two classes, not a scale.")
+    parts.append("The ranking gives every value in words.")
     return " ".join(parts)
 
 
@@ -273,7 +332,7 @@ def trends(
     )
     fig.update_layout(showlegend=False)
     fig.update_yaxes(title_text=None)
-    return figures.frozen(fig)
+    return figures.frozen(fig, what=f"One small chart per {LEVEL_SHORT[level].lower()}")
 
 
 def compare(
@@ -307,3 +366,17 @@ def compare(
         relative=_relative(measure, cfg),
     )
     return figures.frozen(fig)
+
+
+def compare_table(
+    con: Any,
+    measure: str,
+    level: str,
+    codes: tuple[str, ...],
+    quarter: str,
+    title: str,
+    unit: str,
+) -> pd.DataFrame:
+    """The comparison chart's numbers: place (or England), quarter, value, note."""
+    fig = compare(con, measure, level, codes, quarter, title, unit)
+    return numbers(fig, unit, LEVEL_SHORT[level].lower())

@@ -30,6 +30,21 @@ Row = Mapping[str, Any]
 LEVELS: dict[str, str] = geography.LEVELS
 
 
+SERVICE = "Blueprint Tracker"
+
+
+def page_title(*parts: str | None) -> str:
+    """The browser tab's title of a view, most specific part first, then the service
+    (GOV.UK's pattern): page_title("Hartlepool", "Council profile") ->
+    'Hartlepool – Council profile – Blueprint Tracker'. Empty parts are left out."""
+    return " – ".join([p for p in parts if p] + [SERVICE])
+
+
+def error_title(*parts: str | None) -> str:
+    """The title of a view that shows an error message: 'Error: ' in front (GOV.UK)."""
+    return "Error: " + page_title(*parts)
+
+
 def by(level: str | None) -> str | None:
     """The ``by`` argument of metrics.summary for a level of the shared filter."""
     return None if level in (None, "national") else level
@@ -216,13 +231,36 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str]) -> str:
-    """A markdown table of ``rows`` (dicts) with the given column keys -> headings."""
+def markdown_table(
+    rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str], *, escape: bool = False
+) -> str:
+    """A markdown table of ``rows`` (dicts) with the given column keys -> headings.
+    ``escape``: every cell shown literally (text that came from an upload or a person)."""
+
+    def cell(v: object) -> str:
+        return _cell(escape_inline(str(v)) if escape else v)
+
     lines = ["| " + " | ".join(headers.values()) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(_cell(r.get(k, "")) for k in headers) + " |" for r in rows]
+    lines += ["| " + " | ".join(cell(r.get(k, "")) for k in headers) + " |" for r in rows]
     return "\n".join(lines)
 
 
+def _entities(text: str) -> str:
+    """A ':' that touches the next character as an HTML entity (left alone, it lets
+    ':material/x:' icons, ':smile:' emoji and bare 'http://...' autolinks through
+    Streamlit's markdown; 'Batch 1: loaded' keeps its colon), and an '&' that would start
+    an entity as '&amp;'."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    return re.sub(r":(?=\S)", "&#58;", text)
+
+
+def escape_inline(text: str) -> str:
+    """Text shown literally inside a markdown table cell: the inline markup escaped (a
+    cell cannot start a list or a heading, so quarters keep their hyphen as written)."""
+    return _entities(re.sub(r"([\\`*_{}\[\]()<>!~$])", r"\\\1", text))
+
+
 def escape_markdown(text: str) -> str:
-    """Text from a file or a person, shown literally inside st.markdown (no links, no emphasis)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
+    """Text from a file or a person, shown literally inside st.markdown: no links, images,
+    icons, emoji or emphasis."""
+    return _entities(re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text))

@@ -98,7 +98,8 @@ def test_choropleth_is_offline_classed_and_keys_missing_areas():
     # a dark outline, in the legend, and the hover says so
     assert grey["name"] == "No data" and grey["showlegend"] is True
     assert len(grey["locations"]) == 7 and "E12000008" in grey["locations"]
-    assert grey["colorscale"][0][1] == "#EBEBEB" and grey["marker"]["line"]["color"] == "#505050"
+    assert grey["colorscale"][0][1] == maps.NO_DATA_FILL == "#E6E6E6"
+    assert grey["marker"]["line"]["color"] == "#505050"
     assert ["no data"] in grey["customdata"]
     assert spec["layout"]["legend"]["title"]["text"] == "score"
     assert "http" not in json.dumps(spec["layout"]["map"])

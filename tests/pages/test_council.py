@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -16,14 +17,17 @@ def table_with(at, column: str):
 
 
 def parse_markdown_table(text: str) -> pd.DataFrame | None:
-    """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts;
-    None when ``text`` is not one table."""
+    """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts
+    as a reader sees them (backslash escapes removed); None when ``text`` is not one table.
+    The page puts each table in a box that scrolls sideways (a <div> around it)."""
+    text = re.sub(r"^<div [^>]*>\n\n(.*)\n\n</div>$", r"\1", text.strip(), flags=re.S)
     lines = text.strip().split("\n")
     if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
         return None
 
     def split(line):
-        return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+        return [html.unescape(re.sub(r"\\(.)", r"\1", c.strip())) for c in cells]
 
     return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
@@ -51,7 +55,7 @@ def test_no_council_chosen_invites_a_search(db, monkeypatch):
 
 def test_profile_of_hartlepool(db, monkeypatch):
     at = open_dashboard(db, "pages/council.py", monkeypatch, council="E06000001")
-    assert at.subheader[0].value == "Hartlepool"
+    assert at.header[0].value == "Hartlepool"
     figs = figures_of(at)
     assert len(figs) == 4
     dm = figs[0]
@@ -70,7 +74,8 @@ def test_profile_of_hartlepool(db, monkeypatch):
     # 2025-Q2 rests on 4 people (and England's on 8 of 80 with Hartlepool's 4): not drawn,
     # so the chart starts at 2026-Q3; the table says "<5"
     assert (wf["data"][0]["x"], wf["data"][0]["y"]) == (["2026-Q3"], [40.0])
-    # each chart's numbers: a markdown table in its (closed) "Numbers" expander
+    # each chart's numbers: a markdown table in its (closed) "Numbers" expander, in a box
+    # the keyboard can scroll sideways
     assert [e.label for e in at.expander] == ["Numbers"] * 4
     tables = {tuple(t.columns): t for t in markdown_tables(at)}
     wf_table = [v for k, v in tables.items() if "Hartlepool" in k and "<5" in v.values][0]

@@ -94,7 +94,8 @@ def test_charts_one_per_series(con):
     # a score on its whole scale, ticks on whole quarters
     lo, hi = maturity.figure.layout.yaxis.range
     assert lo <= 1 and hi >= 5 and maturity.figure.layout.yaxis.dtick == 1
-    assert maturity.figure.layout.title.text.startswith("Data maturity (1 to 5): Hartlepool 4.00")
+    title = maturity.figure.layout.title.text.replace("<br>", " ")
+    assert title.startswith("Data maturity (1 to 5): Hartlepool 4.00")
     assert maturity.table_markdown.startswith("| Quarter | Hartlepool |")
     assert maturity.note is None
     assert charts[3].note == (
@@ -106,3 +107,29 @@ def test_a_council_that_never_reported(con):
     charts = council.charts(con, "E09000002", "2026-Q3")
     assert not any(c.reported for c in charts)
     assert len(rows(council.tables(con, "E09000002", "2026-Q3").missing)) == 12  # 6 quarters x 2
+
+
+def test_uploaded_names_are_shown_as_text_not_markdown(con):
+    # A councils upload can carry any name: an image link would make every viewer's
+    # browser fetch it if the name reached st.markdown as it is.
+    con.execute(
+        "UPDATE councils SET name = ?, footprint_name = ? WHERE council_code = 'E06000001'",
+        ["![p](http://host/p.png) *Hartlepool*", "[Tees](http://host/) <b>Valley</b>"],
+    )
+    header = council.header(con, "E06000001")
+    assert header.name == "![p](http://host/p.png) *Hartlepool*"  # the value itself, as stored
+    assert header.name_md == r"\!\[p\]\(http&#58;//host/p\.png\) \*Hartlepool\*"
+    assert r"footprint: \[Tees\]\(http&#58;//host/\) \<b\>Valley\</b\>" in header.facts_md
+    for text in (header.name_md, header.facts_md):
+        assert "](" not in text and "<b>" not in text and "http:" not in text
+
+
+def test_markdown_table_escapes_uploaded_cells_only_when_asked():
+    from viewmodels.text import markdown_table
+
+    rows_ = [{"a": "![x](http://h/x.png)", "b": "`code`"}]
+    shown = markdown_table(rows_, {"a": "A", "b": "B"}, escape=True)
+    assert shown.splitlines()[2] == r"| \!\[x\]\(http&#58;//h/x.png\) | \`code\` |"
+    assert markdown_table(rows_, {"a": "A", "b": "B"}).splitlines()[2] == (
+        "| ![x](http://h/x.png) | `code` |"
+    )

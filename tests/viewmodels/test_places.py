@@ -47,16 +47,31 @@ def test_region_view(con):
     # North East: 3.33 in 2026-Q1 and 2026-Q2 (Hartlepool 2, Middlesbrough 3, Newcastle 5
     # carried), 3.50 in 2026-Q3: +0.17 over the year, beyond the 0.1 tolerance
     assert view.table["status"][1] == "↑ Improving"
-    assert list(view.download.columns) == [
+    d = view.download
+    assert list(d.table.columns) == [
         "rank",
         "region",
+        "code",
         "value (score, 1 to 5)",  # never "(score (1 to 5))"
-        "value as shown",
         "based on",
         "target",
         "status",
     ]
-    assert view.download_name == "data_maturity-2026-Q3-by-region"
+    # England first, unranked; values rounded as on screen
+    assert d.table.iloc[0][["rank", "region", "value (score, 1 to 5)"]].tolist() == [
+        "",
+        "England",
+        2.8,
+    ]
+    assert list(d.table["value (score, 1 to 5)"][1:]) == [3.5, 3.0, 1.0]
+    assert d.name == "data_maturity-2026-Q3-by-region"
+    assert (d.notes.measure, d.notes.quarter) == ("Data maturity", "2026-Q3")
+    assert [t for t in view.trends_table.columns] == [
+        "Region",
+        "quarter or group",
+        "value (score, 1 to 5)",
+        "note",
+    ]
     assert not view.empty and view.has_values
     assert [t.name for t in view.trends.data] == ["London", "North East", "South East"]
     assert view.trends.data[1].y[-1] == 3.5
@@ -157,7 +172,7 @@ def test_map_of_regions(con):
     assert not {"E12000001", "E12000007", "E12000008"} & set(classes["No data"])
     assert all(t.showlegend for t in fig.data)
     no_data = fig.data[-1]
-    assert no_data.colorscale[0][1] == "#EBEBEB" and no_data.marker.line.color == "#505050"
+    assert no_data.colorscale[0][1] == "#E6E6E6" and no_data.marker.line.color == "#505050"
 
 
 def test_yes_no_at_council_level_is_two_classes(con):

@@ -26,39 +26,129 @@ def test_hash_is_argon2id_and_verifies(alice_hash):
     assert not auth.verify_password("not a hash", PASSWORD)
 
 
+class Clock:
+    """A clock that moves only when something sleeps (the delays, without waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 def test_failed_tries_are_answered_after_a_doubling_delay(alice_hash, monkeypatch):
     monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "1")
-    throttle, slept = auth.Throttle(), []
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
     accounts = {"alice": alice_hash}
 
     def check(user, pw):
-        return auth.check_password(accounts, user, pw, throttle=throttle, sleep=slept.append)
+        return auth.check_password(accounts, user, pw, throttle=throttle, sleep=clock.sleep)
 
     assert check("alice", "wrong") is None
     assert check("alice", "wrong") is None
     assert check("alice", "wrong") is None
-    assert slept == [1, 2, 4]  # 1 * 2**(n-1)
+    assert clock.slept == [1, 2, 4]  # 1 * 2**(n-1)
     assert check("ALICE ", PASSWORD) == auth.Analyst(name="alice", via="password")
-    assert slept == [1, 2, 4]  # success: no delay
+    assert clock.slept == [1, 2, 4]  # success: no delay
     assert throttle.failures("alice") == 0  # ... and the count starts again
     assert check("alice", "wrong") is None
-    assert slept[-1] == 1
+    assert clock.slept[-1] == 1
 
 
 def test_unknown_user_is_delayed_like_a_wrong_password(alice_hash, monkeypatch):
     monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "0.5")
-    throttle, slept = auth.Throttle(), []
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
     assert (
         auth.check_password(
-            {"alice": alice_hash}, "mallory", PASSWORD, throttle=throttle, sleep=slept.append
+            {"alice": alice_hash}, "mallory", PASSWORD, throttle=throttle, sleep=clock.sleep
         )
         is None
     )
     assert (
-        auth.check_password({"alice": alice_hash}, "", "", throttle=throttle, sleep=slept.append)
+        auth.check_password({"alice": alice_hash}, "", "", throttle=throttle, sleep=clock.sleep)
         is None
     )
-    assert slept == [0.5, 0.5]
+    assert clock.slept == [0.5, 0.5]
+
+
+def counting_hashes(monkeypatch) -> list:
+    calls: list = []
+    real = auth.verify_password
+
+    def counted(stored, password):
+        calls.append(1)
+        return real(stored, password)
+
+    monkeypatch.setattr(auth, "verify_password", counted)
+    return calls
+
+
+def test_a_try_during_the_wait_is_refused_without_hashing(alice_hash, monkeypatch):
+    """Parallel sessions: while the delay after a failure runs, another try with the same
+    user name (from anywhere) is refused at once, and costs no password hash."""
+    monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "1")
+    hashes = counting_hashes(monkeypatch)
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
+    accounts = {"alice": alice_hash}
+    assert (
+        auth.check_password(accounts, "alice", "x", throttle=throttle, sleep=lambda s: None) is None
+    )
+    assert hashes == [1]
+    for client in ("10.0.0.1", "10.0.0.2", None):
+        # even the right password is not checked before the wait is over
+        assert (
+            auth.check_password(
+                accounts, "alice", PASSWORD, client=client, throttle=throttle, sleep=clock.sleep
+            )
+            is None
+        )
+    assert hashes == [1] and clock.slept == []
+    assert throttle.retry_after("alice") == 1
+    clock.now += 1
+    assert auth.check_password(accounts, "alice", PASSWORD, throttle=throttle) is not None
+    assert hashes == [1, 1]
+
+
+def test_many_user_names_from_one_client_are_throttled_as_one(alice_hash, monkeypatch):
+    """A client trying name after name waits as one: the client's failures count too."""
+    monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "1")
+    hashes = counting_hashes(monkeypatch)
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
+    accounts = {"alice": alice_hash}
+
+    def attempt(name, client="203.0.113.9"):
+        return auth.check_password(
+            accounts, name, "guess", client=client, throttle=throttle, sleep=lambda s: None
+        )
+
+    assert attempt("user1") is None
+    assert attempt("user2") is None  # refused unchecked: the client waits 1 s
+    assert attempt("user3") is None
+    assert len(hashes) == 1
+    assert throttle.retry_after("user9", "203.0.113.9") == 1
+    assert throttle.retry_after("user9", "198.51.100.1") == 0  # another client is not held up
+    clock.now += 1
+    assert attempt("user2") is None
+    assert len(hashes) == 2
+    assert throttle.retry_after("user4", "203.0.113.9") == 2  # the client's delay doubles
+
+
+def test_the_throttle_forgets_beyond_its_size(monkeypatch):
+    monkeypatch.setattr(auth.Throttle, "MAX_KEYS", 10)
+    throttle = auth.Throttle()
+    for i in range(50):
+        throttle.failed(f"name{i}", client="c")
+    assert len(throttle._failures) <= 10
+    assert throttle.failures("name49") == 1 and throttle.failures("anyone", "c") == 50
 
 
 def test_delay_is_capped(monkeypatch):

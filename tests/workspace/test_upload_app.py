@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from tests.workspace.conftest import all_text, download, frame, query, texts
+from tests.workspace.conftest import all_text, download, frame, page_warnings, query, texts
 from ui import frame as ui_frame
 
 # Two councils of the real geography, both in the North East (E12000001).
@@ -57,7 +57,7 @@ def csv(name, data):
 def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page, accounts):
     at = run_page(db, "pages/upload.py", secrets=accounts)
     assert texts(at.title) == ["Upload returns"]
-    assert texts(at.warning) == [
+    assert page_warnings(at) == [
         "This page needs the analyst role. Sign in as an analyst to continue."
     ]
     # Nothing of the page itself (the frame's shared filters stay in the sidebar).
@@ -160,7 +160,7 @@ def test_fix_and_upload_again_replaces_rows(db, open_upload):
 def test_same_file_again_is_recognised_and_not_loaded(db, open_upload):
     confirm(drop(open_upload(), csv("q3.csv", GOOD)))
     at = drop(open_upload(), csv("copy of q3.csv", GOOD))
-    assert "already loaded as batch 1: there is nothing to load" in texts(at.warning)[0]
+    assert "already loaded as batch 1: there is nothing to load" in page_warnings(at)[0]
     assert at.button(key="upload_confirm").disabled
     assert query(db, "SELECT count(*) FROM batches") == [(1,)]
 
@@ -221,7 +221,10 @@ def test_text_from_uploads_is_shown_as_text(db, open_upload):
     data = b"council_code,quarter,data_maturity\n<b>Hartlepool</b>,2026-Q3,3\n"
     at = drop(open_upload(), csv(name, data))
     page = all_text(at)
-    assert "\\<img src=x onerror=alert\\(1\\)\\>\\[link\\]\\(http://evil\\.example\\)\\.csv" in page
+    assert (
+        "\\<img src=x onerror=alert\\(1\\)\\>\\[link\\]\\(http&#58;//evil\\.example\\)\\.csv"
+        in page
+    )
     assert "[link](http" not in page
     assert all(not m.allow_html for m in at.markdown)
     assert "<b>Hartlepool</b>" in frame(at, "severity")["value"].tolist()  # a table cell: text
@@ -232,7 +235,7 @@ def test_guidance_and_template_sit_beside_the_uploader(db, open_upload, download
     at.selectbox(key="upload_guide").set_value("workforce").run()
     from store import kinds
 
-    assert texts(at.subheader) == [kinds.KINDS["workforce"].title]
+    assert kinds.KINDS["workforce"].title in texts(at.header)  # a section: h2 under the h1
     assert texts(at.markdown)[0] == kinds.KINDS["workforce"].guidance
     columns = frame(at, "column", "required")["column"].tolist()
     assert columns[:3] == ["council_code", "quarter", "role_family"]
@@ -285,6 +288,6 @@ def test_loaded_file_with_an_unsafe_name_is_named_as_text(db, open_upload):
     name = "**bold** [x](javascript:alert(1)).csv"
     at = confirm(drop(open_upload(), csv(name, GOOD)))
     assert texts(at.success)[0].startswith(
-        "Batch 1: \\*\\*bold\\*\\* \\[x\\]\\(javascript:alert\\(1\\)\\)\\.csv loaded"
+        "Batch 1: \\*\\*bold\\*\\* \\[x\\]\\(javascript&#58;alert\\(1\\)\\)\\.csv loaded"
     )
     assert query(db, "SELECT file_name FROM batches") == [(name,)]
