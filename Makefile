@@ -59,12 +59,8 @@ lint: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# The kill tests fork worker processes; after the page tests have run in the same
-# interpreter the forked workers fail on Streamlit state they inherit (an open issue),
-# so they run in a fresh pytest process of their own.
 test: venv chromium lint
-	$(PY) -m pytest -q --deselect tests/store/test_kill.py
-	$(PY) -m pytest -q tests/store/test_kill.py
+	$(PY) -m pytest -q
 
 # nginx: the load test's balancer in front of two replicas (not needed by make test).
 nginx:
