@@ -59,12 +59,10 @@ lint: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# The kill tests fork worker processes; after the page tests have run in the same
-# interpreter the forked workers fail on Streamlit state they inherit (an open issue),
-# so they run in a fresh pytest process of their own.
+# Two workers (pytest-xdist; CI has two cores), a test file per worker at a time: the
+# browser files share a server per file.
 test: venv chromium lint
-	$(PY) -m pytest -q --deselect tests/store/test_kill.py
-	$(PY) -m pytest -q tests/store/test_kill.py
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # nginx: the load test's balancer in front of two replicas (not needed by make test).
 nginx:

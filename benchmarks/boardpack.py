@@ -6,8 +6,10 @@
 Builds the demo database (as `python -m store init --demo`) in a temporary folder unless
 --db names one, then times reports.boardpack.board_pack_pdf end to end: the summaries and
 series, every chart through one kaleido session, the HTML, Chromium's print through
-Playwright. Prints seconds per pack (best and each run), pages and size, and the load
-average. Target: under 15 s each on this machine.
+Playwright. Prints seconds per pack (best and each run), the time of each step of the
+last run, the ratio to a baseline measured in the same run (Playwright starting Chromium
+and printing a one-line page: the engine's floor), pages and size, and the load average.
+Target: under 15 s each on this machine.
 """
 
 from __future__ import annotations
@@ -43,13 +45,52 @@ def pages(pdf: bytes) -> int | None:
     return None
 
 
-def time_pack(db: Path, as_of: str, scope: str | None, repeat: int) -> tuple[list[float], bytes]:
-    runs, pdf = [], b""
+def time_pack(
+    db: Path, as_of: str, scope: str | None, repeat: int
+) -> tuple[list[float], bytes, list[tuple[str, float]]]:
+    """Seconds per run, the last PDF, and the last run's steps (when each began)."""
+    runs: list[float] = []
+    pdf = b""
+    steps: list[tuple[str, float]] = []
     for _ in range(repeat):
         start = time.perf_counter()
-        pdf = boardpack.board_pack_pdf(db, as_of, scope)
+        steps = [("Checking the quarter and scope", 0.0)]
+
+        def began(step: str, steps=steps, start=start) -> None:
+            steps.append((step, time.perf_counter() - start))
+
+        pdf = boardpack.board_pack_pdf(db, as_of, scope, progress=began)
         runs.append(time.perf_counter() - start)
-    return runs, pdf
+    return runs, pdf, steps
+
+
+async def _print_floor() -> None:
+    from playwright.async_api import async_playwright
+
+    from reports import charts
+    from reports.render import BROWSER_ARGS
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=charts.chromium_path(), args=BROWSER_ARGS, headless=True
+        )
+        page = await browser.new_page()
+        await page.set_content("<!doctype html><html lang=en><title>x</title><p>Floor</p>")
+        await page.pdf(format="A4", tagged=True)
+        await browser.close()
+
+
+def time_floor(repeat: int) -> float:
+    """The engine's floor, the baseline: Playwright starts Chromium and prints a one-line
+    page to PDF, nothing of the pack (best of ``repeat`` runs)."""
+    from reports import charts
+
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        charts.run(_print_floor())
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,17 +114,23 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"demo database built in {time.perf_counter() - start:.1f} s")
         load = os.getloadavg()
+        floor = time_floor(max(args.repeat, 2))
+        print(f"baseline: Chromium started by Playwright printing a one-line page: {floor:.2f} s")
         results = []
         for label, scope in (("England", None), (args.scope, args.scope)):
-            runs, pdf = time_pack(db, args.as_of, scope, args.repeat)
+            runs, pdf, steps = time_pack(db, args.as_of, scope, args.repeat)
             best = min(runs)
             results.append(best)
             each = ", ".join(f"{r:.1f}" for r in runs)
             verdict = "ok" if best < TARGET_SECONDS else f"OVER the {TARGET_SECONDS:.0f} s target"
             print(
-                f"board pack {args.as_of}, {label}: {best:.1f} s (runs: {each}); "
-                f"{pages(pdf) or '?'} pages, {len(pdf) / 1024:.0f} kB: {verdict}"
+                f"board pack {args.as_of}, {label}: {best:.1f} s (runs: {each}), "
+                f"{best / floor:.1f}x the baseline; {pages(pdf) or '?'} pages, "
+                f"{len(pdf) / 1024:.0f} kB: {verdict}"
             )
+            ends = [t for _, t in steps[1:]] + [runs[-1]]
+            for (step, began), end in zip(steps, ends):
+                print(f"    {step:<32} {end - began:5.1f} s")
         print(
             "load average before / after: "
             + ", ".join(f"{x:.2f}" for x in load)

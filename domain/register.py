@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from domain import declared
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "metrics" / "register.toml"
 DEFAULT_TARGETS = ROOT / "metrics" / "targets.toml"
@@ -103,10 +105,13 @@ class Register:
 
 
 def path(explicit: str | os.PathLike | None = None) -> Path:
-    """The register file: ``explicit``, else $TRACKER_REGISTER, else metrics/register.toml."""
+    """The register file: ``explicit``, else the release's copy being read
+    (domain.declared), else $TRACKER_REGISTER, else metrics/register.toml."""
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("TRACKER_REGISTER") or DEFAULT_PATH)
+    return declared.copy(declared.REGISTER) or Path(
+        os.environ.get("TRACKER_REGISTER") or DEFAULT_PATH
+    )
 
 
 def targets_vocabulary(
@@ -114,7 +119,12 @@ def targets_vocabulary(
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """(theme ids, measure ids, baseline quarter) of the targets file ($TRACKER_TARGETS or
     metrics/targets.toml), read without validating the rest of it."""
-    p = Path(targets) if targets else Path(os.environ.get("TRACKER_TARGETS") or DEFAULT_TARGETS)
+    p = (
+        Path(targets)
+        if targets
+        else declared.copy(declared.TARGETS)
+        or Path(os.environ.get("TRACKER_TARGETS") or DEFAULT_TARGETS)
+    )
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -162,7 +172,8 @@ def load(
         except (OSError, UnicodeDecodeError) as exc:
             raise RegisterError(f"The register file {p} cannot be read: {exc}") from exc
         reg = loads(text, p, themes=vocab[0], measures=vocab[1], baseline_quarter=vocab[2])
-        _cache.clear()
+        if len(_cache) >= 8:  # the live file and a few releases' copies
+            _cache.pop(next(iter(_cache)))
         _cache[key] = reg
     return reg
 

@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain import declared
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "metrics" / "targets.toml"
 ENV_VAR = "TRACKER_TARGETS"
 
@@ -43,8 +45,11 @@ class Standard:
 
 
 def targets_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """``path``, else $TRACKER_TARGETS, else metrics/targets.toml."""
-    return Path(path) if path else Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+    """``path``, else the release's copy being read (domain.declared), else
+    $TRACKER_TARGETS, else metrics/targets.toml."""
+    if path:
+        return Path(path)
+    return declared.copy(declared.TARGETS) or Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
 
 
 def parse(raw: object) -> list[Standard]:

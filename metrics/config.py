@@ -152,7 +152,8 @@ def load(path: str | os.PathLike | None = None) -> Config:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"The targets file {p} is not valid TOML: {exc}") from exc
         cfg = parse(data, p)
-        _cache.clear()
+        if len(_cache) >= 8:  # the live file and a few releases' copies
+            _cache.pop(next(iter(_cache)))
         _cache[key] = cfg
     return cfg
 

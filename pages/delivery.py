@@ -253,7 +253,7 @@ st.markdown(v.flags)
 st.caption(v.counts_note)
 if v.attention:
     why = st.expander(
-        f"Why {v.needs_attention} action{'s' if v.needs_attention != 1 else ''} need attention",
+        v.attention_title,
         icon=":material/flag:",
         key="delivery_why",
         on_change="rerun",

@@ -34,6 +34,8 @@ from typing import Any
 
 import duckdb
 
+from domain import declared, standards
+from domain import register as dregister
 from store import paths, releases, schema
 from store.db import StoreBusy, StoreError, lock_wait_seconds
 from store.db import connect as connect_live
@@ -216,6 +218,24 @@ def _prune(at: Path, cur: Release) -> list[int]:
     return gone
 
 
+def _declared_files() -> dict[str, bytes]:
+    """The targets file and the register as they are now: a release keeps its own copies,
+    so its figures, targets and statuses never change when a file is edited later."""
+    out: dict[str, bytes] = {}
+    for name, path in (
+        (declared.TARGETS, standards.targets_path()),
+        (declared.REGISTER, dregister.path()),
+    ):
+        try:
+            out[name] = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(
+                f"The {name} file {path} cannot be read ({exc.strerror or exc}): nothing was "
+                "published."
+            ) from exc
+    return out
+
+
 def publish(
     db: str | os.PathLike | None = None,
     *,
@@ -256,9 +276,12 @@ def publish(
         tmp = at / f".tmp-{n}-{os.getpid()}.duckdb"
         staging = at / f".tmp-{n}-{os.getpid()}"
         try:
+            files = _declared_files()
             release = _snapshot(live, tmp, release)
             _seal(tmp)
             staging.mkdir()
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
             writer(tmp, staging / "open-data", release)
             _zip(staging / "open-data", staging / "open-data.zip")
             _write_json(staging / "release.json", release.record())

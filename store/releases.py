@@ -24,6 +24,9 @@ The releases folder (store.paths.releases_dir: data/releases beside the database
     3/release.json               its record (number, file, note, user, time, data version,
                                  demo flag, the batches in it)
     3/open-data/, 3/open-data.zip   every measure as CSV + datapackage.json + index.json
+    3/targets.toml, 3/register.toml  the targets and register it was published with:
+                                 connect() reads them (domain.declared), so a later edit of
+                                 either file never changes what the release shows
     3/withdrawn.json             only once it was withdrawn
     .lock                        held while publishing or withdrawing (one at a time)
     .tmp-*                       a publish in progress, or one that was killed
@@ -43,6 +46,7 @@ from typing import Any
 
 import duckdb
 
+from domain import declared
 from store import paths, schema
 from store.db import StoreError
 from store.db import connect as connect_live
@@ -251,9 +255,17 @@ def connect(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
                 f"The release file {path} has schema version {found}; this code reads "
                 f"version {schema.SCHEMA_VERSION}. Publish again (python -m store publish)."
             )
-        yield con
+        with declared.reading(declared_folder(path)):
+            yield con
     finally:
         con.close()
+
+
+def declared_folder(path: str | os.PathLike) -> Path | None:
+    """The folder holding the targets and register a release file was published with
+    (its release folder, '3/' beside '3-20261126T140203Z.duckdb'); None for any other file."""
+    p = Path(path)
+    return p.parent / p.name.split("-", 1)[0] if is_release_file(p) else None
 
 
 _RELEASE_FILE = re.compile(r"^\d+-\d{8}T\d{6}Z\.duckdb$")

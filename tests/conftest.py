@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,17 @@ def _entry_script_always(monkeypatch):
         )
 
     monkeypatch.setattr(script_runner, "_mpa_v1", run_entry)
+
+
+# Streamlit's script runner installs each page it runs as sys.modules["__main__"] and
+# leaves it there. A process started later by multiprocessing (tests/store/killing.py's
+# forkserver) would then re-run that page as its main module and fail; the real main
+# module is put back after every test.
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

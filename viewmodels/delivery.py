@@ -152,6 +152,7 @@ class DeliveryView:
     intro: str = ""
     attention: tuple[str, ...] = ()  # ids of the actions needing attention
     attention_markdown: str = ""  # each linked to its page, with why (escaped): a list
+    attention_title: str = ""  # 'Why 1 action needs attention' (the list's heading)
     grid: str = ""  # the organisation x theme table, markdown with links
     cells: pd.DataFrame | None = None  # metrics.delivery's cells (for tests and downloads)
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TABLE_COLUMNS))
@@ -186,7 +187,8 @@ def view(con: Any, quarter: str | None, register_file: RegisterFile) -> Delivery
     counts = tuple(Count(s, status_label(s), status_icon(s), int(c[s])) for s in STATUSES)
     records = d.actions.to_dict("records")
     flags = (
-        f"{ATTENTION_ICON} **{c['needs_attention']}** need attention · "
+        f"{ATTENTION_ICON} **{c['needs_attention']}** "
+        f"{'needs' if c['needs_attention'] == 1 else 'need'} attention · "
         f":material/event_busy: **{c['overdue']}** overdue · "
         f":material/person_off: **{c['unassigned']}** nobody owns yet"
     )
@@ -245,6 +247,11 @@ def view(con: Any, quarter: str | None, register_file: RegisterFile) -> Delivery
             "update at or before that quarter."
         ),
         attention=tuple(r["id"] for r in records if r["needs_attention"]),
+        attention_title=(
+            f"Why {c['needs_attention']} action"
+            + (" needs" if c["needs_attention"] == 1 else "s need")
+            + " attention"
+        ),
         attention_markdown="\n".join(
             f"- {anchor(action_link(r['id'], q), plain(r['id']))}: "
             + plain("; ".join(r["attention_why"]))

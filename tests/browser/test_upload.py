@@ -36,13 +36,14 @@ def workspace(tmp_path_factory):
 def metric(page, label: str) -> str:
     """The value on the overview card titled ``label`` (the card's bold title and its
     value in large type sit in one markdown block)."""
-    values = page.evaluate(
-        """(label) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    script = """(label) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
         .filter(m => [...m.querySelectorAll('strong')].some(s => s.textContent.trim() === label))
         .map(m => m.querySelector('span[style*="font-size"]'))
-        .filter(v => v).map(v => v.textContent.trim())""",
-        label,
-    )
+        .filter(v => v).map(v => v.textContent.trim())"""
+    # (on a loaded machine the page a link leads to may start drawing after wait_for_app)
+    page.wait_for_function(f"(label) => ({script})(label).length > 0", arg=label, timeout=30_000)
+    wait_for_app(page)
+    values = page.evaluate(script, label)
     assert len(values) == 1, values
     return values[0]
 

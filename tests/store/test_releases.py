@@ -298,3 +298,45 @@ def test_two_processes_read_one_release_while_a_load_writes(db):
         holder.wait()
     assert ceos(first.path) == 2  # the load is not in the release
     assert ceos(publish(db).path) == 4  # every council now
+
+
+def test_a_release_keeps_the_targets_and_register_it_was_published_with(db, tmp_path, monkeypatch):
+    """Editing the targets file (or the register) after a publish changes the live figures
+    only: the release reads the copies it was published with (3/targets.toml)."""
+    from domain import register as dregister
+    from metrics import summary
+    from store.db import connect
+    from tests.fixtures import TARGETS
+
+    targets = tmp_path / "targets.toml"
+    targets.write_text(TARGETS.read_text())
+    register = tmp_path / "register.toml"
+    register.write_bytes(dregister.DEFAULT_PATH.read_bytes())
+    monkeypatch.setenv("TRACKER_TARGETS", str(targets))
+    monkeypatch.setenv("TRACKER_REGISTER", str(register))
+    first = publish(db)
+    assert (first.dir / "targets.toml").read_text() == targets.read_text()
+    assert (first.dir / "register.toml").read_bytes() == register.read_bytes()
+
+    edited = targets.read_text().replace(
+        'method = "councils_yes"\ncolumn = "ceo_digital_background"', "X"
+    )
+    assert "target = 10\nX" in edited  # (the digital_ceos entry, found)
+    targets.write_text(
+        edited.replace(
+            "target = 10\nX",
+            'target = 12\nmethod = "councils_yes"\ncolumn = "ceo_digital_background"',
+        )
+    )
+
+    def target(opener, path) -> float:
+        with opener(path) as con:
+            df = summary.summary(con)
+        return float(df.set_index("id").loc["digital_ceos", "target"])
+
+    assert target(releases.connect, first.path) == 10  # the release: as published
+    assert target(connect, db) == 12  # the live database: the file as it is now
+    assert target(releases.connect_reading, first.path) == 10
+    second = publish(db)
+    assert target(releases.connect, second.path) == 12
+    assert dregister.path() == register  # outside a release's connection: the file itself
