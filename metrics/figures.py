@@ -54,12 +54,13 @@ HEAT = [[0.0, "#F3F8FC"], [1.0, "#5694CA"]]
 TEMPLATE = "none"
 
 # Maps (metrics.maps): classes of a sequential blue scale, light to dark (the Analysis
-# Function's mid and dark blues with steps between; colour-blind safe: lightness alone
-# orders them, about 11 points of lightness apart), two classes for yes/no, and "no
+# Function's mid and dark blues with steps between, the darkest near black; colour-blind
+# safe: lightness alone orders them, 10 to 19 points of lightness apart, wider at the dark
+# end where the eye tells blues apart less well), two classes for yes/no, and "no
 # data": a pale neutral grey with a dark outline and its own legend entry. Every class
 # has 3:1 against white and 2.5:1 against the no-data grey, so an area with a value never
 # looks like one without (tests/metrics/test_palette.py).
-MAP_CLASSES = ["#5694CA", "#2073BC", "#195B95", "#12436D", "#0A2540"]
+MAP_CLASSES = ["#5694CA", "#2073BC", "#195B95", "#12436D", "#061A2E"]
 MAP_YES_NO = ["#5694CA", "#12436D"]  # no, yes
 NO_DATA = "#E6E6E6"
 NO_DATA_LINE = "#505050"
@@ -404,6 +405,7 @@ def trajectory(
                 mode="markers",
                 name=f"Baseline {baseline_q}" + ("" if relative else f": {f(baseline)}"),
                 marker=dict(symbol="diamond", size=12, color=DARK_GREY),
+                cliponaxis=False,  # drawn whole at the axis's end, even on a phone
                 hovertemplate="Baseline %{x}: %{y}<extra></extra>",
             )
         )
@@ -417,6 +419,7 @@ def trajectory(
                 marker=dict(
                     symbol="star", size=16, color=TURQUOISE, line=dict(color=TEXT, width=1)
                 ),
+                cliponaxis=False,
                 hovertemplate="Target %{x}: %{y}<extra></extra>",
             )
         )

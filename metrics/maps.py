@@ -69,6 +69,25 @@ NO_DATA_FILL = figures.NO_DATA
 NO_DATA_LINE = figures.NO_DATA_LINE
 LEGEND_TEXT = figures.DARK_GREY  # not Streamlit's 3.8:1 grey
 
+# An empty class's stand-in area: a speck in the South Atlantic, far outside England's
+# view (the map neither pans nor zooms), so its legend entry shows the class's colour.
+KEY_ONLY = "key-only"
+_KEY_SHAPE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": KEY_ONLY,
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[-30.0, -50.0], [-29.999, -50.0], [-30.0, -49.999], [-30.0, -50.0]]
+                ],
+            },
+        }
+    ],
+}
+
 _cache: dict[tuple[str, float], dict] = {}
 _lock = threading.Lock()
 
@@ -390,12 +409,16 @@ def choropleth(
     fig = go.Figure()
     for i, c in enumerate(classes):
         part = shown[shown["cls"] == i]  # an empty class is still keyed: the scale is whole
+        # plotly keys no trace without an area: an empty class draws a speck out of view
+        codes, shapes = (
+            (list(part["code"]), only(part["code"])) if len(part) else ([KEY_ONLY], _KEY_SHAPE)
+        )
         fig.add_trace(
             go.Choroplethmap(
-                geojson=only(part["code"]),
+                geojson=shapes,
                 featureidkey="id",
-                locations=list(part["code"]),
-                z=[1] * len(part),
+                locations=codes,
+                z=[1] * len(codes),
                 colorscale=[[0, c.colour], [1, c.colour]],
                 showscale=False,
                 marker_line_color="white",
@@ -406,6 +429,7 @@ def choropleth(
                 hovertemplate="<b>%{text}</b><br>"
                 + unit_label
                 + ": %{customdata[0]}<extra></extra>",
+                hoverinfo="skip" if part.empty else "all",
                 name=c.label,
                 legendrank=i + 1,
                 showlegend=True,

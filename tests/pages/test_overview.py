@@ -196,7 +196,7 @@ def test_top_table_of_every_measure_then_the_cards(app_at, make_db):
         "Status",
         "Target for 2030-Q4",
         "Change since 2026-Q2",
-        "Based on",
+        "Councils (or register)",
     ]
     first = list(df["Theme and measure"]).index("Organisational & political leadership")
     # 2 (Hartlepool and City of London), E = 2.27, R = 0.88; 1 in 2026-Q2
@@ -206,7 +206,7 @@ def test_top_table_of_every_measure_then_the_cards(app_at, make_db):
         "▲ Acceleration needed",
         "10",
         "+1",
-        "4 of 4 councils",
+        "4 of 4",
     ]
     # the table comes before the cards (which keep their values)
     assert cards(at)["digital_ceos"]["value"] == "2"

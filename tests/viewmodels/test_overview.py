@@ -178,7 +178,7 @@ def test_top_table_of_every_measure(top, cfg):
         "Status",
         "Target for 2030-Q4",
         "Change since 2026-Q2",
-        "Based on",
+        "Councils (or register)",
     ]
     # each theme's row (its title, nothing else), then its measures, in configured order
     expected = []
@@ -195,17 +195,23 @@ def test_top_table_of_every_measure(top, cfg):
         "Status": "✓ On track",
         "Target for 2030-Q4": "33%",
         "Change since 2026-Q2": "+2.5 points",
-        "Based on": "4 of 4 councils",
+        "Councils (or register)": "4 of 4",
     }
     # a measure without a target: its direction of travel; its target "none"
     assert rows["Data maturity"]["Status"] == "↑ Improving"
     assert rows["Data maturity"]["Target for 2030-Q4"] == "none"
     assert rows["A single coordinating institution"]["Target for 2030-Q4"] == "in place"
     # a register is not "councils reporting"
-    assert rows["Centres of Service Innovation"]["Based on"] == "milestones register (2 entries)"
-    # a quarter's change is from the latest earlier quarter with data (the uplift: 2025-Q2)
-    assert rows["Under-represented groups in the digital workforce"]["Change since 2026-Q2"] == (
-        "+25.0 points since 2025-Q2"
+    assert rows["Centres of Service Innovation"]["Councils (or register)"] == (
+        "register: 2 entries"
+    )
+    # a quarter's change is from the latest earlier quarter with data (the uplift: 2025-Q2);
+    # a relative change is 'up 25.0%' (20% -> 25% of the workforce), the caption says on what
+    uplift = rows["Under-represented groups in the digital workforce"]
+    assert uplift["Change since 2026-Q2"] == "+25.0 points since 2025-Q2"
+    assert (uplift["Value"], uplift["Target for 2030-Q4"]) == ("up 25.0%", "up 20%")
+    assert top.table_caption.endswith(
+        "'Up' or 'down' with a %: a relative change on the baseline (not points)."
     )
     # short cells do not break inside (non-breaking spaces)
     sme = list(top.table.iloc[:, 0]).index("Digital spend with SMEs")

@@ -167,7 +167,7 @@ def test_map_of_regions(con):
     ]
     assert classes["1.0 to under 1.5"] == ["E12000007"]
     assert classes["3.0 to 3.5"] == ["E12000001", "E12000008"]
-    assert classes["2.0 to under 2.5"] == []
+    assert classes["2.0 to under 2.5"] == ["key-only"]  # keyed, no area drawn
     assert len(classes["No data"]) == 6
     assert not {"E12000001", "E12000007", "E12000008"} & set(classes["No data"])
     assert all(t.showlegend for t in fig.data)
