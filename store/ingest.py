@@ -31,8 +31,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from domain.plausibility import PlausibilityError
 from store import kinds as _kinds
-from store import paths, schema, scratch
+from store import paths, plausibility, schema, scratch
 from store.db import connect, transaction, write_lock
 from store.delivery import rules as delivery_rules
 from store.read import ReadError, headers_only, precheck, read, suffix
@@ -75,6 +76,17 @@ class Report:
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    # the identical batch already loaded: when and by whom (with duplicate_of)
+    duplicate_loaded_at: _dt.datetime | None = None
+    duplicate_loaded_by: str | None = None
+    # A dry run's preview: the first rows as parsed (row = the spreadsheet's), and, for
+    # the first stored rows the file replaces, each value that changes: row, key,
+    # column, stored, new (a stored row with no row of the same key in the file: its key
+    # column with new "(not in the file: removed)").
+    sample: pd.DataFrame | None = None
+    comparison: pd.DataFrame | None = None
+    compared: int = 0  # replaced rows the comparison looked at (the first, by key)
+    unchanged: int = 0  # ... of which the file repeats unchanged
 
     @property
     def errors(self) -> list[Problem]:
@@ -91,10 +103,16 @@ class Report:
     def summary(self) -> str:
         """One line for people."""
         name = self.file_name
-        if self.duplicate_of is not None and self.batch_id is None and not self.dry_run:
+        if self.duplicate_of is not None and self.batch_id is None:
+            when = (
+                f", loaded on {self.duplicate_loaded_at:%Y-%m-%d %H:%M}"
+                if self.duplicate_loaded_at
+                else ""
+            )
+            who = f" by {self.duplicate_loaded_by}" if self.duplicate_loaded_by else ""
             return (
-                f"{name} is identical to batch {self.duplicate_of}, already loaded: "
-                "nothing was written."
+                f"{name} is identical to batch {self.duplicate_of}{when}{who}: nothing to load"
+                + ("." if self.dry_run else "; nothing was written.")
             )
         if not self.ok:
             more = f" (and {self.hidden:,} more problems not listed)" if self.hidden else ""
@@ -127,6 +145,16 @@ def _active_duplicate(con, kind: str, sha: str) -> int | None:
         [kind, sha],
     ).fetchall()
     return rows[0][0]
+
+
+def _note_duplicate(con, report: Report, batch_id: int) -> None:
+    """The identical batch on the report: its number, when and by whom it was loaded."""
+    report.duplicate_of = batch_id
+    rows = con.execute(
+        "SELECT uploaded_at, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchall()
+    if rows:
+        report.duplicate_loaded_at, report.duplicate_loaded_by = rows[0]
 
 
 def validate_file(db, kind: str, data: bytes, file_name: str) -> Report:
@@ -417,36 +445,203 @@ def _finish(
         report = p.report
         dup = _active_duplicate(con, p.kind.name, report.sha256)
         if dup is not None:
-            report.duplicate_of = dup
+            # One outcome: the file is loaded already, so there is nothing to load (its
+            # problems, if any, were accepted with it).
+            _note_duplicate(con, report, dup)
+            report.problems = [x for x in report.problems if x.severity != "error"]
+            report.hidden = 0
             if write:
                 report.notes.append(
                     f"identical to batch {dup}, already loaded: nothing was written"
                 )
-                if not report.ok:  # (identical to a loaded file: its problems were accepted)
-                    report.problems = [x for x in report.problems if x.severity != "error"]
-                p.close()
-                continue
-            report.problems.insert(
-                0,
-                Problem(
-                    "warning",
-                    None,
-                    None,
-                    None,
-                    f"this file is identical to batch {dup}, already loaded; loading it again "
-                    "would write nothing",
-                ),
-            )
+            p.close()
+            continue
         if not report.ok or p.stage is None and not p.frozen:
             continue
         _put(con, p, "keys", KEYS)
         _put(con, p, "added", _ADDED)
         report.changes = _preview(con, p.kind)
         _count(report)
-        if write and dup is None:
+        if write:
             todo.append(p)
+        elif p.stage is not None:
+            _look_closer(con, p)
     if todo:
         _write_with_retry(con, db, todo, user, demo, meta or {})
+
+
+SAMPLE_ROWS = 20  # rows of the file shown as parsed
+COMPARE_ROWS = 20  # replaced stored rows compared value by value with the file's
+_PLAUSIBLE = "_plausible_upload"  # the upload's rows the plausibility checks read
+REMOVED = "(not in the file: removed)"
+EMPTY = "(empty)"
+
+
+def _look_closer(con, p: _Prepared) -> None:
+    """A dry run's preview beyond the counts (with the upload's keys in ``con``): the first
+    rows as parsed, the values that change in the first stored rows the file replaces,
+    and the checks against each council's previous return (store.plausibility)."""
+    report, kind, stage = p.report, p.kind, p.stage
+    assert stage is not None
+    report.sample = _sample(stage, kind)
+    if report.rows_replaced:
+        _compare(con, stage, kind, report)
+    try:
+        cols = plausibility.upload_columns(kind)
+        if not cols:
+            return
+        rows = stage.sql(f"SELECT _row, {', '.join(cols)} FROM {TYPED}").to_arrow_reader(65536)
+        con.register("_plausible_in", rows)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_PLAUSIBLE} AS SELECT * FROM _plausible_in")
+        finally:
+            con.unregister("_plausible_in")
+        found, hidden = plausibility.check(con, kind, _PLAUSIBLE, KEYS)
+    except PlausibilityError as exc:
+        found, hidden = (
+            [
+                Problem(
+                    "warning",
+                    None,
+                    None,
+                    None,
+                    f"the checks against each council's previous return could not run: {exc}",
+                )
+            ],
+            0,
+        )
+    report.problems += found
+    report.hidden += hidden
+
+
+def _sample(stage, kind: _kinds.Kind) -> pd.DataFrame:
+    """The first rows of the file as parsed (typed, councils resolved), with the
+    spreadsheet row and, beside a council column, the council's name."""
+    council = _PREVIEW[kind.name][1]
+    out = ["t._row AS row"]
+    for c in kind.all_columns():
+        out.append(f"t.{c.name}")
+        if c.name == council:
+            out.append("n.name AS council_name")
+    join = f"LEFT JOIN councils n ON n.council_code = t.{council}" if council else ""
+    sql = (
+        f"SELECT {', '.join(out)} FROM (SELECT * FROM {TYPED} ORDER BY _row "
+        f"LIMIT {SAMPLE_ROWS}) t {join} ORDER BY t._row"
+    )
+    return stage.sql(sql).df()
+
+
+def value_text(v: Any) -> str:
+    """A stored or parsed value for people: empty, yes/no, 1,200, a; b."""
+    if v is None:
+        return EMPTY
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return plausibility.number_text(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v) or EMPTY
+    return str(v)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return list(a or []) == list(b or [])
+    return a == b
+
+
+def _compare(con, stage, kind: _kinds.Kind, report: Report) -> None:
+    """The first stored rows the file replaces (by key), each beside the file's row of
+    the same key: the values that change (report.comparison)."""
+    key = kind.key
+    stored = [c for c in schema.columns(kind.table) if c != "batch_id"]
+    old = con.execute(
+        f"SELECT {', '.join(stored)} FROM {kind.table} s WHERE {_match(kind, 's')} "
+        f"ORDER BY {', '.join(key)} LIMIT {COMPARE_ROWS}"
+    ).fetchall()
+    old_rows = [dict(zip(stored, r)) for r in old]
+    columns = [c for c in stored if c not in key]
+    if kind.has_standards and old_rows:
+        std = con.execute(
+            "SELECT council_code, quarter, standard_id, status FROM survey_standards "
+            "WHERE list_contains(?, council_code || '|' || quarter)",
+            [[f"{r['council_code']}|{r['quarter']}" for r in old_rows]],
+        ).fetchall()
+        ids = _kinds.standard_ids()
+        found = {(c, q, sid): status for c, q, sid, status in std}
+        for r in old_rows:
+            for sid in ids:
+                r[f"standard_{sid}"] = found.get((r["council_code"], r["quarter"], sid))
+        columns += [f"standard_{sid}" for sid in ids]
+    if not old_rows:
+        return
+    keys = pd.DataFrame([{c: r[c] for c in key} for r in old_rows])
+    stage.register("_compare_keys", keys)
+    try:
+        cond = " AND ".join(f"t.{c} = k.{c}" for c in key)
+        typed = [c for c in columns if c in {x.name for x in kind.all_columns()}]
+        new = stage.execute(
+            f"SELECT t._row, {', '.join(f't.{c}' for c in key + typed)} FROM {TYPED} t "
+            f"JOIN _compare_keys k ON {cond}"
+        ).fetchall()
+    finally:
+        stage.unregister("_compare_keys")
+    new_by_key = {
+        tuple(r[1 : 1 + len(key)]): (r[0], dict(zip(typed, r[1 + len(key) :]))) for r in new
+    }
+    names: dict[str, str] = {}
+    if "council_code" in key:
+        codes = sorted({r["council_code"] for r in old_rows})
+        names = dict(
+            con.execute(
+                "SELECT council_code, name FROM councils WHERE list_contains(?, council_code)",
+                [codes],
+            ).fetchall()
+        )
+    lines = []
+    unchanged = 0
+    for r in old_rows:
+        k = tuple(r[c] for c in key)
+        parts = []
+        for c in key:
+            v = r[c]
+            if c == "council_code" and (r.get("name") or names.get(v)):
+                parts.append(f"{r.get('name') or names.get(v)} ({v})")
+            else:
+                parts.append(str(v))
+        label = ", ".join(parts)
+        if k not in new_by_key:
+            lines.append(
+                {
+                    "row": None,
+                    "key": label,
+                    "column": key[-1],
+                    "stored": value_text(r[key[-1]]),
+                    "new": REMOVED,
+                }
+            )
+            continue
+        row, values = new_by_key[k]
+        diffs = [c for c in typed if not _same(r.get(c), values.get(c))]
+        if not diffs:
+            unchanged += 1
+        for c in diffs:
+            lines.append(
+                {
+                    "row": row,
+                    "key": label,
+                    "column": c,
+                    "stored": value_text(r.get(c)),
+                    "new": value_text(values.get(c)),
+                }
+            )
+    frame = pd.DataFrame(lines, columns=["row", "key", "column", "stored", "new"])
+    frame["row"] = frame["row"].astype("Int64")
+    report.comparison = frame
+    report.compared = len(old_rows)
+    report.unchanged = unchanged
 
 
 def _count(report: Report) -> None:
@@ -753,7 +948,18 @@ def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:
         return complete[0][0], (
             f"the headers match the {complete[0][0]} upload (all its required columns are present)"
         )
-    name, _, missing = max(scored, key=lambda s: (s[1], -len(s[2])))
+    best = max(scored, key=lambda s: (s[1], -len(s[2])))
+    name, matched, missing = best
+    rivals = [s for s in scored if s[1] == matched and len(s[2]) == len(missing)]
+    if matched >= 2 and len(rivals) == 1:
+        # Clearly this kind, with a required column missing: check it as this kind, so
+        # that the missing column is reported as such (not as an unknown kind).
+        gone = ", ".join(f"'{m}'" for m in sorted(missing))
+        return name, (
+            f"the headers look like the {name} upload ({matched} of its columns), but its "
+            f"required column{'s' if len(missing) > 1 else ''} {gone} "
+            f"{'are' if len(missing) > 1 else 'is'} missing"
+        )
     return None, (
         f"the headers match no upload kind; the closest is {name}, which also needs: "
         f"{', '.join(sorted(missing))}"

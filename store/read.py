@@ -41,6 +41,7 @@ from xml.parsers import expat
 
 import duckdb
 
+from store import kinds as _kinds
 from store import limits
 from store.errors import StoreError
 from store.normalise import header_key
@@ -191,7 +192,7 @@ def read(
     if fmt == "xlsx":
         staged = _read_xlsx(con, data, file_name, kind, build)
     else:
-        staged = _read_csv(con, data, file_name, original, build, scratch)
+        staged = _read_csv(con, data, file_name, original, build, scratch, kind)
     view = (
         f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, * "
         f"FROM {_RAW} WHERE rowid + 1 > {int(staged.header_row)}"
@@ -292,17 +293,57 @@ def _line_ends(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _header_line(data: bytes, file_name: str = "The file") -> tuple[int, bytes]:
-    """(spreadsheet row of the first non-blank line, that line)."""
+TITLE_ROWS_MAX = 10  # non-blank rows searched for the header row (title rows above it)
+
+
+def header_names(kind: str | None) -> tuple[frozenset[str], bool]:
+    """The header keys that make a row a header: ``kind``'s columns (every kind's when
+    None), and whether any ``standard_<id>`` column counts (the survey's standards)."""
+    chosen = [_kinds.KINDS[kind]] if kind in _kinds.KINDS else list(_kinds.KINDS.values())
+    names: set[str] = set()
+    for k in chosen:
+        names |= {c.name for c in k.columns}
+    return frozenset(names), any(k.has_standards for k in chosen)
+
+
+def header_score(keys: list[str], names: tuple[frozenset[str], bool]) -> int:
+    """How many distinct cells of a row are column names of the kind (see header_names)."""
+    known, standards = names
+    return len({k for k in keys if k and (k in known or (standards and k.startswith("standard_")))})
+
+
+def _line_keys(line: bytes) -> list[str]:
+    try:
+        text = line.decode("utf-8", errors="replace")
+        cells = next(csv.reader([text], delimiter=_pick_delimiter(text)))
+    except (csv.Error, StopIteration):
+        return []
+    return [header_key(c) for c in cells]
+
+
+def _header_line(
+    data: bytes,
+    file_name: str = "The file",
+    names: tuple[frozenset[str], bool] | None = None,
+) -> tuple[int, bytes, int, int]:
+    """(spreadsheet row of the header, the header line, the number of title rows skipped
+    above it, the byte offset where the header line starts).
+
+    The header is the first of the first TITLE_ROWS_MAX non-blank lines that has at least
+    two of the kind's column names (``names``: header_names); when none has, the first
+    non-blank line (whose missing columns validation then names)."""
     row = 0
     pos = 0
     n = len(data)
-    while pos < n and row <= 1000:
+    seen: list[tuple[int, bytes, int]] = []  # (row, line, offset) of the non-blank lines
+    while pos < n and row <= 1000 and len(seen) < TITLE_ROWS_MAX:
         end = data.find(b"\n", pos)
         if end < 0:
             end = n
         row += 1
         if end - pos > limits.MAX_HEADER_LINE_BYTES:
+            if seen:  # (a long line below a candidate: data, not the header)
+                break
             raise ReadError(
                 f"{file_name}: row {row} (the header row) is {limits.size_text(end - pos)} long; "
                 f"the limit for the header row is {limits.size_text(limits.MAX_HEADER_LINE_BYTES)} "
@@ -310,9 +351,23 @@ def _header_line(data: bytes, file_name: str = "The file") -> tuple[int, bytes]:
             )
         line = data[pos:end].rstrip(b"\r")
         if line.strip(b" \t,;"):
-            return row, line
+            seen.append((row, line, pos))
+            if names is None or header_score(_line_keys(line), names) >= 2:
+                return row, line, len(seen) - 1, pos
         pos = end + 1
-    raise ReadError(f"{file_name} has no header row: the first 1,000 lines are blank.")
+    if not seen:
+        raise ReadError(f"{file_name} has no header row: the first 1,000 lines are blank.")
+    first_row, first_line, first_pos = seen[0]
+    return first_row, first_line, 0, first_pos
+
+
+def title_note(skipped: int, header_row: int) -> str:
+    """The report's note on title rows above the header."""
+    rows = f"{skipped} title row{'' if skipped == 1 else 's'}"
+    return (
+        f"skipped {rows} above the header, which is row {header_row}: row numbers below are "
+        "the spreadsheet's"
+    )
 
 
 def _pick_delimiter(line: str) -> str:
@@ -388,17 +443,23 @@ def _read_csv(
     original: Path | None,
     build: Callable[[Staged], Callable[[str], str]],
     scratch: Callable[[str], Path] | None = None,
+    kind: str | None = None,
 ) -> Staged:
     given = data
     data, encoding = _decode(data, file_name)
     data = _line_ends(data)
-    header_row, line = _header_line(data, file_name)
+    header_row, line, skipped, start = _header_line(data, file_name, header_names(kind))
     text = line.decode("utf-8")
     delim, headers = _parse_header(text, file_name, header_row)
     ncols = len(headers)
     notes = []
     if encoding == "windows-1252":
         notes.append("read as Windows-1252 text (not UTF-8)")
+    if skipped:
+        notes.append(title_note(skipped, header_row))
+        # The lines above the header become empty records (record number == row stays).
+        filler = delim.encode() * (ncols - 1) + b"\n"
+        data = filler * (header_row - 1) + data[start:]
     staged = Staged(
         "csv",
         headers,
@@ -583,6 +644,10 @@ def _cell_text(v) -> str | None:
         return v.isoformat()
     s = str(v)
     return s if s.strip() else None
+
+
+def _keys(texts: list[tuple[int, str]]) -> list[str]:
+    return [header_key(t) for _, t in texts]
 
 
 class _Stop(Exception):
@@ -777,10 +842,10 @@ def _read_xlsx(
     width = 0
     cells_table = "_xlsx_cells"
     sheet = ""
-    names: list[str] = []
+    sheets: list[str] = []
     chunk: list[list[str | None]] = []
-    pending_blank = 0  # empty rows seen since the last row with a value
     last = 0  # the last worksheet row put into the table
+    skipped = 0  # title rows above the header
 
     def flush() -> None:
         if not chunk:
@@ -795,53 +860,54 @@ def _read_xlsx(
         chunk.clear()
 
     try:
-        names = wb.sheetnames
-        sheet = names[0]
+        sheets = wb.sheetnames
+        sheet = sheets[0]
         if kind:
-            for n in names:
+            for n in sheets:
                 if header_key(n) == kind:
                     sheet = n
         ws = wb[sheet]
-        for r, cells in _xlsx_rows(ws):
-            texts: list[tuple[int, str]] = []
-            for col, v in cells:
-                text = _cell_text(v)
-                if text is not None:
-                    texts.append((col, text))
-            if header_row is None:
-                if not texts:
-                    continue
-                if r > 1000:
-                    raise ReadError(
-                        f"{file_name}: the worksheet '{sheet}' has no header row in its "
-                        "first 1,000 rows."
-                    )
-                far = max(col for col, _ in texts)
-                if far > limits.MAX_COLUMNS:
-                    raise ReadError(
-                        f"{file_name}: the header row (row {r}) has a value in column "
-                        f"{_column_letter(far)} (column {far:,}); the limit is "
-                        f"{limits.MAX_COLUMNS} columns. Delete the columns beyond the "
-                        "upload kind's (see its template)."
-                    )
-                header_row = r
-                width = far
-                row_cells: list[str] = [""] * width
-                for col, t in texts:
-                    row_cells[col - 1] = t
-                headers = row_cells
-                _check_header_cells(headers, file_name, r)
-                if header_only:
-                    break
-                cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {cells_table} ({cols})")
-                # Rows 1 .. header: placeholders, so that rowid + 1 is the worksheet row.
-                con.execute(
-                    f"INSERT INTO {cells_table} SELECT {', '.join(['NULL'] * width)} "
-                    f"FROM range({int(r)})"
+        names = header_names(kind)
+        pending: list[tuple[int, list[tuple[int, str]]]] = []  # rows before the header is known
+
+        def settle() -> None:
+            """Choose the header among the pending rows (the first with two of the kind's
+            column names, else the first) and take the rows below it as data."""
+            nonlocal header_row, width, headers, last, skipped
+            pick = next(
+                (i for i, (_, t) in enumerate(pending) if header_score(_keys(t), names) >= 2), 0
+            )
+            r, texts = pending[pick]
+            far = max(col for col, _ in texts)
+            if far > limits.MAX_COLUMNS:
+                raise ReadError(
+                    f"{file_name}: the header row (row {r}) has a value in column "
+                    f"{_column_letter(far)} (column {far:,}); the limit is "
+                    f"{limits.MAX_COLUMNS} columns. Delete the columns beyond the "
+                    "upload kind's (see its template)."
                 )
-                last = r
-                continue
+            header_row, width, skipped = r, far, pick
+            row_cells: list[str] = [""] * width
+            for col, t in texts:
+                row_cells[col - 1] = t
+            headers = row_cells
+            _check_header_cells(headers, file_name, r)
+            if header_only:
+                return
+            cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {cells_table} ({cols})")
+            # Rows 1 .. header: placeholders, so that rowid + 1 is the worksheet row.
+            con.execute(
+                f"INSERT INTO {cells_table} SELECT {', '.join(['NULL'] * width)} "
+                f"FROM range({int(r)})"
+            )
+            last = r
+            for below, below_texts in pending[pick + 1 :]:
+                add(below, below_texts)
+
+        def add(r: int, texts: list[tuple[int, str]]) -> None:
+            nonlocal last
+            assert header_row is not None
             if r - header_row > limits.MAX_ROWS:
                 raise ReadError(
                     f"{file_name}: the worksheet '{sheet}' has rows beyond row "
@@ -867,7 +933,7 @@ def _read_xlsx(
                     values[col - 1] = t
                     seen = True
             if not seen:
-                continue  # (an empty row: counted when a row with values follows)
+                return  # (an empty row: counted when a row with values follows)
             pending_blank = r - last - 1
             if pending_blank:
                 flush()
@@ -879,6 +945,36 @@ def _read_xlsx(
             last = r
             if len(chunk) >= _CHUNK:
                 flush()
+
+        for r, cells in _xlsx_rows(ws):
+            texts: list[tuple[int, str]] = []
+            for col, v in cells:
+                text = _cell_text(v)
+                if text is not None:
+                    texts.append((col, text))
+            if header_row is None:
+                if not texts:
+                    continue
+                if r > 1000 and not pending:
+                    raise ReadError(
+                        f"{file_name}: the worksheet '{sheet}' has no header row in its "
+                        "first 1,000 rows."
+                    )
+                if r > 1000:  # (no clear header among the rows above: the first is)
+                    settle()
+                    if header_only:
+                        break
+                    add(r, texts)
+                    continue
+                pending.append((r, texts))
+                if header_score(_keys(texts), names) >= 2 or len(pending) >= TITLE_ROWS_MAX:
+                    settle()
+                    if header_only:
+                        break
+                continue
+            add(r, texts)
+        if header_row is None and pending:  # (fewer rows than the search, no clear header)
+            settle()
         if header_row is not None and not header_only:
             flush()
     except ReadError:
@@ -892,7 +988,9 @@ def _read_xlsx(
         wb.close()
     if header_row is None:
         raise ReadError(f"{file_name}: the worksheet '{sheet}' is empty.")
-    notes = [f"read the worksheet '{sheet}'"] if len(names) > 1 else []
+    notes = [f"read the worksheet '{sheet}'"] if len(sheets) > 1 else []
+    if skipped:
+        notes.append(title_note(skipped, header_row))
     staged = Staged(
         "xlsx",
         [str(h) for h in headers],
@@ -915,18 +1013,35 @@ def _read_xlsx(
     return staged
 
 
-def headers_only(data: bytes, file_name: str) -> list[str]:
-    """The normalised header keys of a file, cheaply (for recognising its kind)."""
+def header_only(data: bytes, file_name: str, kind: str | None = None) -> Staged:
+    """The header of a file, cheaply (for recognising its kind): only the first lines of a
+    CSV are decoded, and only the first rows of an .xlsx's worksheet are parsed (openpyxl
+    in read-only mode, stopped at the header). ``kind``: whose column names mark the header
+    row below any title rows (every kind's when None)."""
     fmt = precheck(data, file_name)
     if fmt == "xlsx":
-        return _read_xlsx(None, data, file_name, None, header_only=True).keys  # type: ignore[arg-type]
+        return _read_xlsx(None, data, file_name, kind, header_only=True)  # type: ignore[arg-type]
     head = data
     if len(data) > 65536 + limits.MAX_HEADER_LINE_BYTES:
         cut = data.rfind(b"\n", 0, 65536 + limits.MAX_HEADER_LINE_BYTES)
         head = data[: cut + 1] if cut > 0 else data
-    head, _ = _decode(head, file_name)
+    head, encoding = _decode(head, file_name)
     head = _line_ends(head)
-    row, line = _header_line(head, file_name)
+    row, line, skipped, _ = _header_line(head, file_name, header_names(kind))
     text = line.decode("utf-8", errors="replace")
-    _, headers = _parse_header(text, file_name, row)
-    return [header_key(h) for h in headers]
+    delim, headers = _parse_header(text, file_name, row)
+    notes = [title_note(skipped, row)] if skipped else []
+    return Staged(
+        "csv",
+        headers,
+        [header_key(h) for h in headers],
+        row,
+        encoding=encoding,
+        delimiter=delim,
+        notes=notes,
+    )
+
+
+def headers_only(data: bytes, file_name: str) -> list[str]:
+    """The normalised header keys of a file, cheaply (for recognising its kind)."""
+    return header_only(data, file_name).keys
