@@ -101,8 +101,8 @@ for key in ("quarter", "level"):
 
 if cache.demo_loaded(version):
     st.warning(
-        "**Demo data: generated figures, not real returns.** Upload real returns "
-        "and roll back the demo batch to replace them.",
+        "**Demo data: generated figures, not real returns.** An analyst removes it in "
+        "one step on the Upload history page (or `python -m store remove-demo`).",
         icon=":material/science:",
     )
 

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", metavar="NAME", help="who is rolling back (default: the login name)")
 
     p = sub.add_parser(
+        "remove-demo", help="remove the demo data: roll back every demo batch in one step"
+    )
+    db_option(p)
+    p.add_argument("--user", metavar="NAME", help="who is removing it (default: the login name)")
+
+    p = sub.add_parser(
         "add-analyst", help="add or change an analyst account (password hashed with argon2)"
     )
     p.add_argument("username", metavar="USERNAME")
@@ -80,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             from store.batches import cli_history as run
         elif args.command == "rollback":
             from store.batches import cli_rollback as run
+        elif args.command == "remove-demo":
+            from store.batches import cli_remove_demo as run
         else:
             from store.auth import cli_add_analyst as run
         return run(args)
