@@ -33,7 +33,7 @@ import pandas as pd
 
 from domain.plausibility import PlausibilityError
 from store import kinds as _kinds
-from store import paths, plausibility, schema, scratch
+from store import paths, plausibility, preview, schema, scratch
 from store.db import connect, transaction, write_lock
 from store.delivery import rules as delivery_rules
 from store.read import ReadError, headers_only, precheck, read, suffix
@@ -470,11 +470,7 @@ def _finish(
         _write_with_retry(con, db, todo, user, demo, meta or {})
 
 
-SAMPLE_ROWS = 20  # rows of the file shown as parsed
-COMPARE_ROWS = 20  # replaced stored rows compared value by value with the file's
 _PLAUSIBLE = "_plausible_upload"  # the upload's rows the plausibility checks read
-REMOVED = "(not in the file: removed)"
-EMPTY = "(empty)"
 
 
 def _look_closer(con, p: _Prepared) -> None:
@@ -483,9 +479,10 @@ def _look_closer(con, p: _Prepared) -> None:
     and the checks against each council's previous return (store.plausibility)."""
     report, kind, stage = p.report, p.kind, p.stage
     assert stage is not None
-    report.sample = _sample(stage, kind)
+    report.sample = preview.sample(stage, kind, _PREVIEW[kind.name][1])
     if report.rows_replaced:
-        _compare(con, stage, kind, report)
+        compared = preview.compare(con, stage, kind, _match(kind, "s"))
+        report.comparison, report.compared, report.unchanged = compared
     try:
         cols = plausibility.upload_columns(kind)
         if not cols:
@@ -512,136 +509,6 @@ def _look_closer(con, p: _Prepared) -> None:
         )
     report.problems += found
     report.hidden += hidden
-
-
-def _sample(stage, kind: _kinds.Kind) -> pd.DataFrame:
-    """The first rows of the file as parsed (typed, councils resolved), with the
-    spreadsheet row and, beside a council column, the council's name."""
-    council = _PREVIEW[kind.name][1]
-    out = ["t._row AS row"]
-    for c in kind.all_columns():
-        out.append(f"t.{c.name}")
-        if c.name == council:
-            out.append("n.name AS council_name")
-    join = f"LEFT JOIN councils n ON n.council_code = t.{council}" if council else ""
-    sql = (
-        f"SELECT {', '.join(out)} FROM (SELECT * FROM {TYPED} ORDER BY _row "
-        f"LIMIT {SAMPLE_ROWS}) t {join} ORDER BY t._row"
-    )
-    return stage.sql(sql).df()
-
-
-def value_text(v: Any) -> str:
-    """A stored or parsed value for people: empty, yes/no, 1,200, a; b."""
-    if v is None:
-        return EMPTY
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return plausibility.number_text(v)
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, (list, tuple)):
-        return "; ".join(str(x) for x in v) or EMPTY
-    return str(v)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        return list(a or []) == list(b or [])
-    return a == b
-
-
-def _compare(con, stage, kind: _kinds.Kind, report: Report) -> None:
-    """The first stored rows the file replaces (by key), each beside the file's row of
-    the same key: the values that change (report.comparison)."""
-    key = kind.key
-    stored = [c for c in schema.columns(kind.table) if c != "batch_id"]
-    old = con.execute(
-        f"SELECT {', '.join(stored)} FROM {kind.table} s WHERE {_match(kind, 's')} "
-        f"ORDER BY {', '.join(key)} LIMIT {COMPARE_ROWS}"
-    ).fetchall()
-    old_rows = [dict(zip(stored, r)) for r in old]
-    columns = [c for c in stored if c not in key]
-    if kind.has_standards and old_rows:
-        std = con.execute(
-            "SELECT council_code, quarter, standard_id, status FROM survey_standards "
-            "WHERE list_contains(?, council_code || '|' || quarter)",
-            [[f"{r['council_code']}|{r['quarter']}" for r in old_rows]],
-        ).fetchall()
-        ids = _kinds.standard_ids()
-        found = {(c, q, sid): status for c, q, sid, status in std}
-        for r in old_rows:
-            for sid in ids:
-                r[f"standard_{sid}"] = found.get((r["council_code"], r["quarter"], sid))
-        columns += [f"standard_{sid}" for sid in ids]
-    if not old_rows:
-        return
-    keys = pd.DataFrame([{c: r[c] for c in key} for r in old_rows])
-    stage.register("_compare_keys", keys)
-    try:
-        cond = " AND ".join(f"t.{c} = k.{c}" for c in key)
-        typed = [c for c in columns if c in {x.name for x in kind.all_columns()}]
-        new = stage.execute(
-            f"SELECT t._row, {', '.join(f't.{c}' for c in key + typed)} FROM {TYPED} t "
-            f"JOIN _compare_keys k ON {cond}"
-        ).fetchall()
-    finally:
-        stage.unregister("_compare_keys")
-    new_by_key = {
-        tuple(r[1 : 1 + len(key)]): (r[0], dict(zip(typed, r[1 + len(key) :]))) for r in new
-    }
-    names: dict[str, str] = {}
-    if "council_code" in key:
-        codes = sorted({r["council_code"] for r in old_rows})
-        names = dict(
-            con.execute(
-                "SELECT council_code, name FROM councils WHERE list_contains(?, council_code)",
-                [codes],
-            ).fetchall()
-        )
-    lines = []
-    unchanged = 0
-    for r in old_rows:
-        k = tuple(r[c] for c in key)
-        parts = []
-        for c in key:
-            v = r[c]
-            if c == "council_code" and (r.get("name") or names.get(v)):
-                parts.append(f"{r.get('name') or names.get(v)} ({v})")
-            else:
-                parts.append(str(v))
-        label = ", ".join(parts)
-        if k not in new_by_key:
-            lines.append(
-                {
-                    "row": None,
-                    "key": label,
-                    "column": key[-1],
-                    "stored": value_text(r[key[-1]]),
-                    "new": REMOVED,
-                }
-            )
-            continue
-        row, values = new_by_key[k]
-        diffs = [c for c in typed if not _same(r.get(c), values.get(c))]
-        if not diffs:
-            unchanged += 1
-        for c in diffs:
-            lines.append(
-                {
-                    "row": row,
-                    "key": label,
-                    "column": c,
-                    "stored": value_text(r.get(c)),
-                    "new": value_text(values.get(c)),
-                }
-            )
-    frame = pd.DataFrame(lines, columns=["row", "key", "column", "stored", "new"])
-    frame["row"] = frame["row"].astype("Int64")
-    report.comparison = frame
-    report.compared = len(old_rows)
-    report.unchanged = unchanged
 
 
 def _count(report: Report) -> None:

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from store import read
-from store.ingest import REMOVED, detect_kind, ingest_file, validate_file
+from store.ingest import detect_kind, ingest_file, validate_file
+from store.preview import REMOVED
 from tests.store.conftest import rows
 
 WF = "council_code,quarter,role_family,headcount,underrepresented\n"
