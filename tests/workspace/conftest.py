@@ -133,3 +133,60 @@ def frame(at, *columns: str):
     ]
     assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
     return found[0]
+
+
+def html_blocks(at) -> list[str]:
+    """The bodies of the st.html elements on the page, in order."""
+    return [e.proto.body for e in at.get("html")]
+
+
+def problem_table(at, n: int = 0) -> list[dict]:
+    """The ``n``-th problem table (viewmodels.upload.problems_html) as rows:
+    {id, problem, row, column, value, what_to_do}, cells as the browser shows them."""
+    from html.parser import HTMLParser
+
+    tables = [b for b in html_blocks(at) if 'class="tracker-problems"' in b]
+    assert len(tables) > n, tables
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows: list[dict] = []
+            self.cell: list[str] | None = None
+            self.cells: list[str] = []
+            self.row_id = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.row_id, self.cells = dict(attrs).get("id"), []
+            elif tag == "td":
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag == "td" and self.cell is not None:
+                self.cells.append("".join(self.cell).strip())
+                self.cell = None
+            elif tag == "tr" and self.row_id:
+                keys = ["problem", "row", "column", "value", "what_to_do"]
+                self.rows.append({"id": self.row_id, **dict(zip(keys, self.cells))})
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(tables[n])
+    return parser.rows
+
+
+def summary_links(at, n: int = 0) -> tuple[str, list[tuple[str, str]]]:
+    """The ``n``-th problem summary: (its heading, [(link target, link text)])."""
+    import re
+    from html import unescape
+
+    boxes = [b for b in html_blocks(at) if "tracker-summary" in b and "<h2" in b]
+    assert len(boxes) > n, boxes
+    box = boxes[n]
+    heading = unescape(re.search(r"<h2[^>]*>(.*?)</h2>", box).group(1))
+    links = [(t, unescape(x)) for t, x in re.findall(r'<a href="#([^"]+)">(.*?)</a>', box)]
+    return heading, links
