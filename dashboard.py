@@ -47,6 +47,7 @@ PAGES = {
     "Analysts": [
         st.Page("pages/upload.py", title="Upload returns", icon=":material/upload_file:"),
         st.Page("pages/history.py", title="Upload history", icon=":material/history:"),
+        st.Page("pages/accounts.py", title="Analyst accounts", icon=":material/manage_accounts:"),
         st.Page("pages/sign_in.py", title="Analyst sign-in", icon=":material/login:"),
     ],
 }

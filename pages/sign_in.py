@@ -11,8 +11,10 @@ st.title("Analyst sign-in")
 analyst = signin.current_analyst()
 if analyst:
     st.success(
-        f"Signed in as **{escape_markdown(analyst.name)}** (analyst). You can upload "
-        "returns and roll back batches.",
+        f"Signed in as **{escape_markdown(analyst.name)}** "
+        + ("(administrator)" if analyst.admin else "(analyst)")
+        + ". You can upload returns and roll back batches"
+        + (", and manage the analyst accounts." if analyst.admin else "."),
         icon=":material/verified_user:",
     )
     if st.button("Sign out", icon=":material/logout:", key="page_sign_out"):

@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    p.add_argument(
+        "--admin",
+        action="store_true",
+        help="also make the account an administrator (adds, disables and resets analysts)",
+    )
     return parser
 
 

@@ -24,8 +24,11 @@ def accounts(alice_hash) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle(monkeypatch):
+def _fresh_throttle(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "0.05")
+    # The secrets file the sign-in reads afresh and the account page writes: none yet
+    # (a test that wants one writes it here), never the developer's own.
+    monkeypatch.setenv("TRACKER_SECRETS_FILE", str(tmp_path / "secrets.toml"))
     monkeypatch.delenv("TRACKER_REQUIRE_SIGN_IN", raising=False)
     auth.THROTTLE.reset()
     yield
