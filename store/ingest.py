@@ -26,10 +26,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from domain.plausibility import PlausibilityError
 from store import kinds as _kinds
@@ -40,6 +39,9 @@ from store.read import ReadError, headers_only, precheck, read, suffix
 from store.reference import rebuild_names
 from store.scratch import Scratch
 from store.validate import KEY_GROUPS, TYPED, Problem, staging_query, validate
+
+if TYPE_CHECKING:  # (pandas only when a DataFrame is asked for: a load needs none)
+    import pandas as pd
 
 UPLOADS = scratch.UPLOADS  # folder beside the database file
 KEYS = "_upload_keys"
@@ -73,7 +75,8 @@ class Report:
     rows_added: int = 0
     rows_replaced: int = 0
     duplicate_of: int | None = None
-    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    # what the file changes: (quarter, region_name, rows_added, rows_replaced) per row
+    change_rows: list[tuple] = field(default_factory=list)
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
     # the identical batch already loaded: when and by whom (with duplicate_of)
@@ -87,6 +90,13 @@ class Report:
     comparison: pd.DataFrame | None = None
     compared: int = 0  # replaced rows the comparison looked at (the first, by key)
     unchanged: int = 0  # ... of which the file repeats unchanged
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """change_rows as a DataFrame (columns CHANGE_COLUMNS)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.change_rows, columns=CHANGE_COLUMNS)
 
     @property
     def errors(self) -> list[Problem]:
@@ -206,9 +216,25 @@ def _staging(scratch: Scratch) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(":memory:", config=config)
 
 
-def _reference(con) -> tuple[dict, tuple]:
-    """The reference tables (Arrow) and their fingerprint, read from the database."""
-    tables = {t: con.sql("SELECT * FROM " + t).to_arrow_table() for t in _REFERENCE_TABLES}
+def _literal(path: Path) -> str:
+    """A file path as an SQL string literal (COPY ... TO takes no parameter)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _handover(con, sql: str, path: Path) -> Path:
+    """The rows of ``sql`` written by ``con`` into a Parquet file at ``path``, for another
+    DuckDB (the staging database and the database file are separate instances): no row
+    passes through Python, and a load needs neither pyarrow nor pandas."""
+    con.execute(f"COPY ({sql}) TO {_literal(path)} (FORMAT parquet)")
+    return path
+
+
+def _reference(con, s: Scratch) -> tuple[dict[str, Path], tuple]:
+    """The reference tables (handed over as Parquet files of the load's scratch folder)
+    and their fingerprint, read from the database."""
+    tables = {
+        t: _handover(con, "SELECT * FROM " + t, s.path(f"{t}.parquet")) for t in _REFERENCE_TABLES
+    }
     return tables, _fingerprint(con)
 
 
@@ -222,13 +248,9 @@ def _fingerprint(con) -> tuple:
     return tuple(con.execute(sql).fetchall()[0])
 
 
-def _load_reference(stage, tables: dict) -> None:
-    for name, table in tables.items():
-        stage.register("_ref_in", table)
-        try:
-            stage.execute(f"CREATE TABLE {name} AS SELECT * FROM _ref_in")
-        finally:
-            stage.unregister("_ref_in")
+def _load_reference(stage, tables: dict[str, Path]) -> None:
+    for name, path in tables.items():
+        stage.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({_literal(path)})")
 
 
 def _clean(db, con) -> None:
@@ -240,7 +262,7 @@ def _clean(db, con) -> None:
 @dataclass
 class _Prepared:
     """A checked file, ready to be written: its report, and the staging database holding
-    its typed rows (or, once frozen, those rows as Arrow tables)."""
+    its typed rows (or, once frozen, those rows handed over as Parquet files)."""
 
     kind: _kinds.Kind
     report: Report
@@ -249,16 +271,19 @@ class _Prepared:
     stage: duckdb.DuckDBPyConnection | None
     fingerprint: tuple
     original: Path | None = None  # the bytes, in the scratch folder, for uploads/
-    frozen: dict[str, Any] = field(default_factory=dict)
+    frozen: dict[str, Path] = field(default_factory=dict)  # name -> its Parquet file
     owns_stage: bool = True  # (else shared by several files: ingest_files)
+    scratch: Scratch | None = None
 
-    def source(self, name: str):
-        """An Arrow table or stream of rows to write: 'rows', 'keys', 'added', or
-        'standard:<id>'."""
-        if name in self.frozen:
-            return self.frozen[name]
-        assert self.stage is not None
-        return self.stage.sql(self._sql(name)).to_arrow_reader(65536)
+    def source(self, name: str) -> str:
+        """A FROM item (in the database's connection) for the rows to write: 'rows',
+        'keys', 'added', or 'standard:<id>': a Parquet file the staging database writes
+        once (see _handover)."""
+        if name not in self.frozen:
+            assert self.stage is not None and self.scratch is not None
+            path = self.scratch.path(name.replace(":", "-") + ".parquet")
+            self.frozen[name] = _handover(self.stage, self._sql(name), path)
+        return f"read_parquet({_literal(self.frozen[name])})"
 
     def _sql(self, name: str) -> str:
         kind = self.kind
@@ -285,11 +310,11 @@ class _Prepared:
         return out
 
     def freeze(self) -> None:
-        """Keep the rows as Arrow tables and let the staging database go (small files)."""
+        """Hand every set of rows over (Parquet files) and let the staging database go."""
         if self.stage is None:
             return
         for name in self.names():
-            self.frozen[name] = self.stage.sql(self._sql(name)).to_arrow_table()
+            self.source(name)
         self.close()
 
     def close(self) -> None:
@@ -320,10 +345,10 @@ def _run(
             report = Report(kind.name, file_name, sha(), dry_run=not write)
             report.problems.append(Problem("error", None, None, None, str(exc)))
             return report
-        with connect(db) as con:
-            _clean(db, con)
-            tables, fingerprint = _reference(con)
         with Scratch(db) as s:
+            with connect(db) as con:
+                _clean(db, con)
+                tables, fingerprint = _reference(con, s)
             prepared = _prepare(kind, data, file_name, fmt, sha, write, s, tables, fingerprint)
             try:
                 with connect(db) as con:
@@ -353,7 +378,7 @@ def _prepare(
     owns = stage is None
     if stage is None:
         stage = _staging(s)
-    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint, owns_stage=owns)
+    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint, owns_stage=owns, scratch=s)
     try:
         if owns:
             _load_reference(stage, tables)
@@ -460,9 +485,11 @@ def _finish(
             continue
         _put(con, p, "keys", KEYS)
         _put(con, p, "added", _ADDED)
-        report.changes = _preview(con, p.kind)
+        report.change_rows = _preview(con, p.kind)
         _count(report)
         if write:
+            for name in p.names():  # (handed over before the write lock is taken)
+                p.source(name)
             todo.append(p)
         elif p.stage is not None:
             _look_closer(con, p)
@@ -487,12 +514,15 @@ def _look_closer(con, p: _Prepared) -> None:
         cols = plausibility.upload_columns(kind)
         if not cols:
             return
-        rows = stage.sql(f"SELECT _row, {', '.join(cols)} FROM {TYPED}").to_arrow_reader(65536)
-        con.register("_plausible_in", rows)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {_PLAUSIBLE} AS SELECT * FROM _plausible_in")
-        finally:
-            con.unregister("_plausible_in")
+        assert p.scratch is not None
+        path = _handover(
+            stage,
+            f"SELECT _row, {', '.join(cols)} FROM {TYPED}",
+            p.scratch.path("plausible.parquet"),
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_PLAUSIBLE} AS SELECT * FROM read_parquet({_literal(path)})"
+        )
         found, hidden = plausibility.check(con, kind, _PLAUSIBLE, KEYS)
     except PlausibilityError as exc:
         found, hidden = (
@@ -512,18 +542,13 @@ def _look_closer(con, p: _Prepared) -> None:
 
 
 def _count(report: Report) -> None:
-    report.rows_added = int(report.changes["rows_added"].sum()) if len(report.changes) else 0
-    report.rows_replaced = int(report.changes["rows_replaced"].sum()) if len(report.changes) else 0
+    report.rows_added = sum(int(r[2]) for r in report.change_rows)
+    report.rows_replaced = sum(int(r[3]) for r in report.change_rows)
 
 
 def _put(con, p: _Prepared, name: str, table: str) -> None:
     """A small staged table (keys, the preview's added rows) into ``con``'s temp tables."""
-    src = p.source(name)
-    con.register("_put_in", src)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _put_in")
-    finally:
-        con.unregister("_put_in")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {p.source(name)}")
 
 
 def _match(kind: _kinds.Kind, alias: str) -> str:
@@ -584,7 +609,7 @@ def _added_sql(kind: _kinds.Kind) -> str:
     return _grouped(kind, KEYS, "t", "sum(t._n)") if _counted(kind) else _grouped(kind, TYPED, "t")
 
 
-def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
+def _preview(con, kind: _kinds.Kind) -> list[tuple]:
     """What the upload will change, per quarter and region (with the upload's keys and
     added rows in ``con``'s temp tables: see _put)."""
     replaced = _grouped(kind, f"(SELECT * FROM {kind.table} s WHERE {_match(kind, 's')})", "r")
@@ -596,7 +621,7 @@ def _preview(con, kind: _kinds.Kind) -> pd.DataFrame:
         f"ON a.quarter IS NOT DISTINCT FROM b.quarter AND a.region_name = b.region_name "
         f"ORDER BY quarter NULLS FIRST, region_name"
     )
-    return con.execute(sql).df()
+    return con.execute(sql).fetchall()
 
 
 def _db_folder(db) -> Path:
@@ -681,7 +706,7 @@ def _write_one(con, p: _Prepared, user: str, demo: bool) -> int:
     rel = f"{UPLOADS}/{report.sha256}{_stored_ext(report.file_name, p.file_format)}"
     _put(con, p, "keys", KEYS)
     _put(con, p, "added", _ADDED)
-    report.changes = _preview(con, kind)
+    report.change_rows = _preview(con, kind)
     _count(report)
     batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
     con.execute(
@@ -718,26 +743,20 @@ def _write_one(con, p: _Prepared, user: str, demo: bool) -> int:
     # this statement, and for this connection only (SET SESSION): the plain SET is
     # database-wide. Should the insert fail, the transaction refuses every statement until
     # rolled back, so the setting is also put back after it (see _write).
-    rows = p.source("rows")
-    con.register("_rows_in", rows)
-    try:
-        con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
-        statement = f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(data_cols)}, ? FROM _rows_in"
-        con.execute(statement, [batch_id])
-        con.execute("RESET SESSION preserve_insertion_order")
-    finally:
-        con.unregister("_rows_in")
+    con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
+    statement = (
+        f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(data_cols)}, ? "
+        f"FROM {p.source('rows')}"
+    )
+    con.execute(statement, [batch_id])
+    con.execute("RESET SESSION preserve_insertion_order")
     if kind.has_standards:
         for sid in _kinds.standard_ids():
-            con.register("_std_in", p.source(f"standard:{sid}"))
-            try:
-                statement = (
-                    "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
-                    "batch_id) SELECT council_code, quarter, ?, status, ? FROM _std_in"
-                )
-                con.execute(statement, [sid, batch_id])
-            finally:
-                con.unregister("_std_in")
+            statement = (
+                "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
+                f"batch_id) SELECT council_code, quarter, ?, status, ? FROM {p.source('standard:' + sid)}"
+            )
+            con.execute(statement, [sid, batch_id])
     if kind.replaces_all:
         rebuild_names(con)
     schema.bump_data_version(con)
@@ -756,11 +775,11 @@ def ingest_files(
     one transaction: all or nothing (store.demo's load). ``files``: (kind, bytes, file
     name) in load order; ``meta``: entries of the meta table set in that transaction.
     Returns the reports; when any is refused, nothing is written."""
-    with connect(db) as con:
-        _clean(db, con)
-        tables, fingerprint = _reference(con)
     items: list[_Prepared] = []
     with Scratch(db) as s:
+        with connect(db) as con:
+            _clean(db, con)
+            tables, fingerprint = _reference(con, s)
         stage = _staging(s)  # (one for every file: each file's rows are frozen in turn)
         try:
             _load_reference(stage, tables)
@@ -845,11 +864,11 @@ def print_report(report: Report, out=None) -> None:
     if report.hidden:
         print(f"... and {report.hidden:,} more problems like these, not listed", file=out)
     print(report.summary(), file=out)
-    if report.ok and len(report.changes):
+    if report.ok and report.change_rows:
         print("what changes (quarter, region, rows added, stored rows replaced):", file=out)
-        for r in report.changes.itertuples(index=False):
+        for quarter, region, added, replaced in report.change_rows:
             print(
-                f"  {r.quarter or '-':8} {r.region_name:28} +{r.rows_added:<8,} replaces {r.rows_replaced:,}",
+                f"  {quarter or '-':8} {region:28} +{added:<8,} replaces {replaced:,}",
                 file=out,
             )
 

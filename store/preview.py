@@ -5,14 +5,15 @@ come from the database (a few, by key)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from store import kinds as _kinds
 from store import schema
 from store.plausibility import number_text
 from store.validate import TYPED
+
+if TYPE_CHECKING:  # (pandas is imported by the functions: a load needs none of this)
+    import pandas as pd
 
 SAMPLE_ROWS = 20  # rows of the file shown as parsed
 COMPARE_ROWS = 20  # replaced stored rows compared value by value with the file's
@@ -23,6 +24,8 @@ EMPTY = "(empty)"
 def sample(stage, kind: _kinds.Kind, council: str | None) -> pd.DataFrame:
     """The first rows of the file as parsed (typed, councils resolved), with the
     spreadsheet row and, beside a council column, the council's name."""
+    import pandas as pd  # noqa: F401 (DuckDB's .df() needs it)
+
     out = ["t._row AS row"]
     for c in kind.all_columns():
         out.append(f"t.{c.name}")
@@ -61,6 +64,8 @@ def compare(con, stage, kind: _kinds.Kind, replaced: str) -> tuple[pd.DataFrame,
     """The first stored rows the file replaces (``replaced``: the SQL condition on a
     stored row ``s``), by key, each beside the file's row of the same key: (a line per
     value that changes: row, key, column, stored, new; rows compared; rows unchanged)."""
+    import pandas as pd
+
     key = kind.key
     stored = [c for c in schema.columns(kind.table) if c != "batch_id"]
     old = con.execute(
