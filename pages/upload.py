@@ -49,7 +49,8 @@ with left:
         help=f"Each file up to {frame.upload_limit_mb()} MB (setting server.maxUploadSize).",
     )
 
-with right:
+# Once files are dropped, their results matter more than the guidance: it folds away.
+with right, st.expander("What each kind of return holds", expanded=not files):
     if chosen == RECOGNISE:
         guide = st.selectbox("Guidance for", KIND_NAMES, format_func=kind_label, key="upload_guide")
     else:
@@ -159,24 +160,15 @@ for n, f in enumerate(files, start=1):
         a.metric("Rows added", shown.rows_added)
         b.metric("Rows replaced", shown.rows_replaced)
         if shown.changes is not None:
-            st.caption("What will change, by quarter and region")
+            st.markdown("**What changes, by quarter and region**")
             st.dataframe(shown.changes, hide_index=True, width="stretch")
         if shown.comparison is not None:
+            st.markdown("**The stored rows it replaces: old and new values**")
             st.caption(md(shown.comparison_caption))
-            if len(shown.comparison):
-                st.dataframe(
-                    shown.comparison,
-                    hide_index=True,
-                    width="stretch",
-                    column_config={
-                        "row": st.column_config.NumberColumn("Row", format="%d"),
-                        "key": "Stored row",
-                        "column": "Column",
-                        "stored": "Stored now",
-                        "new": "In this file",
-                    },
-                )
+            if shown.comparison_html:
+                st.html(shown.comparison_html)
         if shown.sample is not None:
+            st.markdown("**The rows as read**")
             st.caption(md(shown.sample_caption))
             st.dataframe(
                 shown.sample,
@@ -206,7 +198,8 @@ elif ready and cache.demo_loaded(version):
 if not ready and not blocked:
     st.info("Nothing to load: every file dropped is loaded already.", icon=":material/done_all:")
     st.stop()
-label = "Load this file" if len(ready) == 1 else f"Load these {len(ready)} files"
+count = len(ready) + len(blocked)  # (files already loaded are skipped)
+label = "Load this file" if count == 1 else f"Load these {count} files"
 needs_choice = bool(ready) and not blocked and cache.demo_loaded(version) and demo_choice is None
 go = st.button(
     label,

@@ -120,21 +120,23 @@ STYLE = """<style>
 .tracker-summary ul{margin:0;padding-left:1.25rem}
 .tracker-summary li{margin:0.15rem 0}
 .tracker-summary a{color:inherit;font-weight:600;text-decoration:underline}
-.tracker-problems{width:100%;border-collapse:collapse;font-size:0.9rem}
-.tracker-problems caption{text-align:left;font-weight:600;padding:0 0 0.25rem}
-.tracker-problems th,.tracker-problems td{text-align:left;vertical-align:top;
+.tracker-table{width:100%;border-collapse:collapse;font-size:0.9rem}
+.tracker-table caption{text-align:left;font-weight:600;padding:0 0 0.25rem}
+.tracker-table th,.tracker-table td{text-align:left;vertical-align:top;
   padding:0.35rem 0.5rem;border-bottom:1px solid rgba(128,128,128,0.35)}
-.tracker-problems td.value{font-family:monospace;word-break:break-all}
-.tracker-problems tr:target{outline:3px solid #ffdd00;background:rgba(255,221,0,0.15)}
+.tracker-table td.value{min-width:6rem;overflow-wrap:anywhere}
+.tracker-table td.value span{font-family:monospace}
+.tracker-table tr:target{outline:3px solid #ffdd00;background:rgba(255,221,0,0.15)}
+.tracker-compare caption{position:absolute;left:-9999px}
 .tracker-tag{font-weight:700;white-space:nowrap}
 .tracker-tag.error{color:#d4351c}
 .tracker-tag.warning{color:#8a6100}
 @media (max-width:640px){
- .tracker-problems thead{position:absolute;left:-9999px}
- .tracker-problems tr{display:block;border-bottom:1px solid rgba(128,128,128,0.35);
+ .tracker-table thead{position:absolute;left:-9999px}
+ .tracker-table tr{display:block;border-bottom:1px solid rgba(128,128,128,0.35);
    padding:0.25rem 0}
- .tracker-problems td{display:block;border:0;padding:0.1rem 0.25rem}
- .tracker-problems td::before{content:attr(data-label) ": ";font-weight:600}
+ .tracker-table td{display:block;border:0;padding:0.1rem 0.25rem}
+ .tracker-table td::before{content:attr(data-label) ": ";font-weight:600}
 }
 </style>"""
 
@@ -175,10 +177,7 @@ def summary_html(file_no: int, file_name: str, problems: Sequence[Any], hidden: 
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         title, css = "There is a problem", "tracker-summary"
-        lead = (
-            f"{file_name} cannot be loaded until these are fixed: correct the file and drop "
-            "it again. Nothing was written."
-        )
+        lead = f"{file_name} cannot be loaded until these are fixed: correct the file and drop it again."
     else:
         title, css = "Check before loading", "tracker-summary warn"
         lead = (
@@ -219,7 +218,11 @@ def problems_html(file_no: int, problems: Sequence[Any]) -> str:
             ("Problem", f'<span class="tracker-tag {sev}">{sev.capitalize()}</span>', ""),
             ("Row", _e(f"{p.row:,}" if p.row is not None else "whole file"), ""),
             ("Column", _e(p.column or "—"), ""),
-            ("Value", _e(p.value if p.value not in (None, "") else "—"), "value"),
+            (
+                "Value",
+                f"<span>{_e(p.value)}</span>" if p.value not in (None, "") else "—",
+                "value",
+            ),
             ("What to do", _e(p.message), ""),
         ]
         tds = "".join(
@@ -228,9 +231,44 @@ def problems_html(file_no: int, problems: Sequence[Any]) -> str:
         )
         body.append(f'<tr id="{anchor(file_no, i)}">{tds}</tr>')
     return (
-        f'{STYLE}<table class="tracker-problems"><caption>Problems found</caption>'
+        f'{STYLE}<table class="tracker-table tracker-problems"><caption>Problems found</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def comparison_html(frame: pd.DataFrame) -> str:
+    """The stored and new values of replaced rows as a table that, on a phone, shows each
+    change as a block of labelled lines (a wide grid would hide the values)."""
+    labels = {
+        "key": "Stored row",
+        "column": "Column",
+        "stored": "Stored now",
+        "new": "In this file",
+        "row": "Row",
+    }
+    head = "".join(f'<th scope="col">{h}</th>' for h in labels.values())
+    body = []
+    for r in frame.to_dict("records"):
+        cells = []
+        for k, label in labels.items():
+            v = r.get(k)
+            text = "—" if v is None or v is pd.NA or v == "" else v
+            cls = ' class="value"' if k in ("stored", "new") else ""
+            inner = f"<span>{_e(text)}</span>" if cls else _e(text)
+            cells.append(f'<td data-label="{label}"{cls}>{inner}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'{STYLE}<table class="tracker-table tracker-compare"><caption>Stored and new '
+        f"values</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+CHANGE_LABELS = {
+    "quarter": "Quarter",
+    "region_name": "Region",
+    "rows_added": "Rows added",
+    "rows_replaced": "Rows replaced",
+}
 
 
 def cell_text(v: Any) -> str:
@@ -284,6 +322,7 @@ class Outcome:
     sample_caption: str = ""
     comparison: pd.DataFrame | None = None
     comparison_caption: str = ""
+    comparison_html: str | None = None
 
     @property
     def loadable(self) -> bool:
@@ -339,11 +378,14 @@ def outcome(report: Any, file_no: int) -> Outcome:
         rows,
         rows_added=report.rows_added,
         rows_replaced=report.rows_replaced,
-        changes=report.changes if report.changes is not None and len(report.changes) else None,
+        changes=report.changes.rename(columns=CHANGE_LABELS) if len(report.change_rows) else None,
         sample=sample,
         sample_caption=sample_caption,
         comparison=comparison,
         comparison_caption=comparison_caption,
+        comparison_html=comparison_html(comparison)
+        if comparison is not None and len(comparison)
+        else None,
     )
 
 

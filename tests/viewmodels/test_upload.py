@@ -54,7 +54,6 @@ def test_size_limit_message():
 
 def report(**kw):
     """A store.ingest.Report-like object for the outcome view-model."""
-    import pandas as pd
 
     base = dict(
         file_name="q3.csv",
@@ -66,7 +65,7 @@ def report(**kw):
         rows_in_file=2,
         rows_added=2,
         rows_replaced=0,
-        changes=pd.DataFrame(),
+        change_rows=[],
         sample=None,
         comparison=None,
         compared=0,

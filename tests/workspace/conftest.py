@@ -146,9 +146,16 @@ def html_blocks(at) -> list[str]:
 def problem_table(at, n: int = 0) -> list[dict]:
     """The ``n``-th problem table (viewmodels.upload.problems_html) as rows:
     {id, problem, row, column, value, what_to_do}, cells as the browser shows them."""
+    return html_table(
+        at, "tracker-problems", ["problem", "row", "column", "value", "what_to_do"], n
+    )
+
+
+def html_table(at, css: str, keys: list[str], n: int = 0) -> list[dict]:
+    """The ``n``-th HTML table of class ``css`` as rows ({id, key: cell text})."""
     from html.parser import HTMLParser
 
-    tables = [b for b in html_blocks(at) if 'class="tracker-problems"' in b]
+    tables = [b for b in html_blocks(at) if f'{css}"' in b and "<table" in b]
     assert len(tables) > n, tables
 
     class Rows(HTMLParser):
@@ -169,8 +176,7 @@ def problem_table(at, n: int = 0) -> list[dict]:
             if tag == "td" and self.cell is not None:
                 self.cells.append("".join(self.cell).strip())
                 self.cell = None
-            elif tag == "tr" and self.row_id:
-                keys = ["problem", "row", "column", "value", "what_to_do"]
+            elif tag == "tr" and self.cells:
                 self.rows.append({"id": self.row_id, **dict(zip(keys, self.cells))})
 
         def handle_data(self, data):

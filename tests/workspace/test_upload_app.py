@@ -10,6 +10,7 @@ from tests.workspace.conftest import (
     download,
     frame,
     html_blocks,
+    html_table,
     problem_table,
     query,
     summary_links,
@@ -95,9 +96,9 @@ def test_valid_file_preview_then_confirm(db, open_upload, downloads):
         "stored rows\\. Nothing was written\\."
     ]
     assert [m.value for m in at.metric] == ["2", "0"]  # rows added, rows replaced
-    preview = frame(at, "quarter", "region_name")
+    preview = frame(at, "Quarter", "Region")
     assert preview.to_dict("records") == [
-        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 2, "rows_replaced": 0}
+        {"Quarter": "2026-Q3", "Region": "North East", "Rows added": 2, "Rows replaced": 0}
     ]
     assert query(db, "SELECT count(*) FROM batches") == [(0,)]  # a preview writes nothing
     assert at.button(key="upload_confirm").label == "Load this file"
@@ -160,8 +161,8 @@ def test_fix_and_upload_again_replaces_rows(db, open_upload):
     at = drop(open_upload(), csv("q3-fixed.csv", FIX))
     # Hartlepool and Middlesbrough replace stored rows; Redcar is new: 3 added, 2 replaced.
     assert [m.value for m in at.metric] == ["3", "2"]
-    assert frame(at, "quarter", "region_name").to_dict("records") == [
-        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 3, "rows_replaced": 2}
+    assert frame(at, "Quarter", "Region").to_dict("records") == [
+        {"Quarter": "2026-Q3", "Region": "North East", "Rows added": 3, "Rows replaced": 2}
     ]
     confirm(at)
     assert texts(at.success)[0].startswith(
@@ -425,10 +426,17 @@ def test_the_preview_shows_the_rows_as_parsed(db, open_upload):
 def test_replaced_rows_show_stored_and_new_values_side_by_side(db, open_upload):
     confirm(drop(open_upload(), csv("q3.csv", GOOD)))
     at = drop(open_upload(), csv("q3-fixed.csv", FIX))
-    compared = frame(at, "row", "key", "column")
+    compared = html_table(at, "tracker-compare", ["key", "column", "stored", "new", "row"])
     # Hartlepool 3 -> 5; Middlesbrough 4 -> 4 unchanged; Redcar is new (nothing stored).
-    assert compared.values.tolist() == [
-        [2, "Hartlepool (E06000001), 2026-Q3", "data_maturity", "3", "5"],
+    assert compared == [
+        {
+            "id": None,
+            "key": "Hartlepool (E06000001), 2026-Q3",
+            "column": "data_maturity",
+            "stored": "3",
+            "new": "5",
+            "row": "2",
+        }
     ]
     assert (
         "The 2 stored rows this file replaces, beside the file's row with the same key; 1 of "
