@@ -68,7 +68,7 @@ try:
         password = accounts.reset(picked)
         st.session_state["accounts_password"] = (picked, password, False)
         done("ok", f"Reset the password of **{md(picked)}**; their old password no longer works.")
-    if cols[1].button(offer.toggle, key="accounts_toggle"):
+    if offer.toggle and cols[1].button(offer.toggle, key="accounts_toggle"):
         if offer.disable:
             accounts.disable(picked, by=admin.name)
             done("ok", f"Disabled **{md(picked)}**: they can no longer sign in.")

@@ -25,7 +25,7 @@ class Actions:
     """What the page offers for one account (labels; None: not offered)."""
 
     reset: str
-    toggle: str  # disable or enable
+    toggle: str | None  # disable or enable (None for yourself)
     disable: bool  # True: the toggle disables
     role: str | None  # make or remove administrator (None for yourself)
     make_admin: bool
@@ -35,7 +35,9 @@ def actions(account: Any, me: str) -> Actions:
     yourself = account.name == me
     return Actions(
         reset=f"Reset {account.name}'s password",
-        toggle=f"Enable {account.name}" if account.disabled else f"Disable {account.name}",
+        toggle=None
+        if yourself
+        else (f"Enable {account.name}" if account.disabled else f"Disable {account.name}"),
         disable=not account.disabled,
         role=None
         if yourself

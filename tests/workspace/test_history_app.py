@@ -57,16 +57,16 @@ def test_every_batch_is_listed_newest_first(open_history, downloads):
         "Kind of return",
         "File",
         "Quarters covered",
-        "Rows in file",
+        "Status",
+        "Uploaded by",
+        "Uploaded at",
         "Rows added",
         "Rows replaced",
         "Warnings",
-        "Uploaded by",
-        "Uploaded at",
-        "Status",
+        "Rows in file",
+        "Demo data",
         "Rolled back at",
         "Rolled back by",
-        "Demo data",
         "SHA-256 of the file",
     ]
     assert table[
@@ -93,7 +93,7 @@ def test_every_batch_is_listed_newest_first(open_history, downloads):
     ]
     assert "2 batches, newest first" in texts(at.caption)
     csv = downloads(download(at, "Download the history")).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Batch,Kind of return,File,Quarters covered,")
+    assert csv.splitlines()[0].startswith("Batch,Kind of return,File,Quarters covered,Status,")
     assert len(csv.splitlines()) == 3
 
 
