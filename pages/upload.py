@@ -23,6 +23,7 @@ KIND_NAMES = list(upload.KIND_NAMES)
 kind_label = upload.kind_label
 st.session_state.setdefault("upload_nonce", 0)
 checked: dict = st.session_state.setdefault("upload_checked", {})
+recognised: dict = st.session_state.setdefault("upload_recognised", {})
 
 for line in st.session_state.pop("upload_done", []):
     (st.success if line[0] == "ok" else st.error)(
@@ -92,7 +93,9 @@ for n, f in enumerate(files, start=1):
             continue
         data = f.getvalue()
         if chosen == RECOGNISE:
-            detected, why = actions.detect_kind(data, name)
+            if f.file_id not in recognised:  # (once per file: it reads only the header)
+                recognised[f.file_id] = actions.detect_kind(data, name)
+            detected, why = recognised[f.file_id]
             if detected is None:
                 st.error(
                     f"The kind could not be recognised: {md(why)} Choose the kind above.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from store.db import StoreError
+from store.errors import StoreError
 from store.paths import ReferenceDataMissing
 
 KINDS = ["survey", "workforce", "exchanges", "placements", "milestones", "councils", "delivery"]
