@@ -9,17 +9,21 @@ What the frame gives every page (read these, do not set them):
 - ``st.session_state["level"]``: the geography level, one of viewmodels.text.LEVELS:
   'national', 'region', 'footprint', 'centre', 'council_type'. ``viewmodels.text.by(level)``
   turns it into the ``by`` argument of metrics.summary.
-- ``st.session_state["data_version"]``: the database's data version for this run (pass
-  it to ui.cache.page_values as ``version=`` to save a read).
+- ``st.session_state["data_version"]``: what this run reads (ui.cache.Source: the
+  current release, or the loaded data for an analyst who chose it) and its data version;
+  pass it to ui.cache.page_values as ``version=`` so the page shows the same release as
+  the frame. ``ui.cache.release_label(version)`` names it.
 
 Both filters live in the sidebar and in the URL (``?quarter=2026-Q3&level=region``) so
 a link reproduces the view. The frame also shows the demo-data banner while demo data is
-loaded, and the quarter shown. Without a database, every page shows how to create one.
+loaded, the "not yet published" banner when the figures are not a release (ui.publish),
+and the quarter and release shown. Without a database, every page shows how to create one.
 """
 
 import streamlit as st
 
-from ui import cache, frame, plotly_json, signin, url
+from ui import cache, frame, plotly_json, publish, signin, url
+from viewmodels.overview import GEOGRAPHY_NOTE
 from viewmodels.text import LEVELS, quarter_label
 
 # A flag as a data URL: a Material-icon favicon would be fetched from fonts.gstatic.com,
@@ -37,12 +41,18 @@ PAGES = {
     "Progress": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/theme.py", title="Themes", icon=":material/trending_up:"),
+        st.Page("pages/delivery.py", title="Delivery", icon=":material/task_alt:"),
         st.Page("pages/places.py", title="Places", icon=":material/map:"),
         st.Page("pages/council.py", title="Council profile", icon=":material/account_balance:"),
     ],
     "About the data": [
         st.Page("pages/coverage.py", title="Data coverage", icon=":material/fact_check:"),
         st.Page("pages/methodology.py", title="Methodology", icon=":material/menu_book:"),
+        st.Page(
+            "pages/accessibility.py",
+            title="Accessibility statement",
+            icon=":material/accessibility:",
+        ),
     ],
     "Analysts": [
         st.Page("pages/upload.py", title="Upload returns", icon=":material/upload_file:"),
@@ -53,6 +63,8 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+frame.set_title(page.title)  # each page its own <title>; a page names the view it shows
+frame.accessible_focus()  # a visible ring on whatever the keyboard focuses
 signin.require_viewer()  # stops here only when viewing needs sign-in (ui/signin.py)
 
 
@@ -66,6 +78,7 @@ if not frame.db_exists():
     )
     st.stop()
 
+publish.choose_view()  # viewers: the current release; analysts may choose the loaded data
 version = cache.data_version()
 st.session_state["data_version"] = version
 available = cache.quarters(version)
@@ -88,13 +101,20 @@ with st.sidebar:
         st.session_state["quarter"] = None
         st.caption("No quarter to choose yet: no returns have been loaded.")
     url.url_filter("level", levels, "national")
+    on_overview = page.url_path == ""  # the default page: the overview shows England
     st.selectbox(
         "Geography",
         levels,
         key="level",
         format_func=LEVELS.get,
-        help="Cut each measure by region, footprint, Centre of Service Innovation or council type.",
+        disabled=on_overview,
+        help=GEOGRAPHY_NOTE
+        if on_overview
+        else "Cut each measure by region, footprint, Centre of Service Innovation or council type.",
     )
+    if on_overview:
+        st.caption(GEOGRAPHY_NOTE)
+    publish.open_data_button(version)
 
 for key in ("quarter", "level"):
     if st.session_state.get(key):
@@ -106,11 +126,14 @@ if cache.demo_loaded(version):
         "one step on the Upload history page (or `python -m store remove-demo`).",
         icon=":material/science:",
     )
+publish.banner(version)  # the figures shown are not a published release
 
 shown = st.session_state.get("quarter")
 if shown:
+    where = "England" if on_overview else LEVELS[st.session_state["level"]]
     st.caption(
-        f"Figures as at **{shown}** ({quarter_label(shown)}) · {LEVELS[st.session_state['level']]}"
+        f"Figures as at **{shown}** ({quarter_label(shown)}) · {where}"
+        f" · {cache.release_label(version)}"
     )
 
 page.run()

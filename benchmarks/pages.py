@@ -40,6 +40,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # clearing caches outs
 PAGES = [
     "pages/overview.py",
     "pages/theme.py",
+    "pages/delivery.py",
     "pages/places.py",
     "pages/council.py",
     "pages/coverage.py",
@@ -71,6 +72,9 @@ VIEWS = [(p, None) for p in PAGES] + [
         },
     ),
     ("pages/council.py", {"council": "E06000001"}),
+    # one action with its history and measures; the register filtered and searched
+    ("pages/delivery.py", {"action": "REC-infrastructure-2"}),
+    ("pages/delivery.py", {"owner": "institute", "search": "institute"}),
 ]
 
 

@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         return delivery_main(args)
     from metrics import config as mconfig
     from metrics import summary as msummary
-    from store.db import StoreError, connect
+    from store.db import StoreError
+    from store.releases import connect_reading as connect  # a release file: read-only
 
     try:
         by = msummary.check_level(args.by)

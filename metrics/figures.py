@@ -3,7 +3,8 @@
 Builders take plain values (lists, a summary row as a dict, a DataFrame) and return a
 ``plotly.graph_objects.Figure``; they never read the database. Every series is
 distinguishable without colour: line dash, marker symbol and a name in the legend or
-an annotation beside it. Colours are the Okabe-Ito colour-blind-safe palette.
+an annotation beside it. Colours come from PALETTE (the Analysis Function's palette,
+checked for contrast); every frozen figure carries a text alternative (``.alt``).
 
 - ``trajectory``: baseline, straight path to the target, actual series, projection to
   the deadline, target marker (the theme page, one per measure).
@@ -22,24 +23,29 @@ import plotly.graph_objects as go
 from metrics.progress import format_value
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
-# Okabe-Ito (colour-blind safe). Names say what each colour is used for.
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY = "#56B4E9"
-GREEN = "#009E73"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#6B6B6B"
-PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, BLACK, GREY]
+# Colours, in one place (maps.py uses them too): the Government Analysis Function's
+# palette. tests/metrics/test_palette.py checks each against white: marks need 3:1
+# (WCAG 1.4.11), text 4.5:1 (1.4.3). Turquoise, orange and plum pass for marks only:
+# text is drawn in TEXT_COLOURS (ORANGE_TEXT is orange darkened for text).
+DARK_BLUE, TURQUOISE, DARK_PINK = "#12436D", "#28A197", "#801650"
+ORANGE, DARK_GREY, PLUM = "#F46A25", "#3D3D3D", "#A285D1"
+PALETTE = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, PLUM]  # categorical, in order
+TEXT, ORANGE_TEXT = "#0B0C0C", "#B3461A"
+TEXT_COLOURS = [TEXT, DARK_BLUE, DARK_PINK, DARK_GREY, ORANGE_TEXT]
+# Maps: light to dark blue, every step 3:1 or more against white, so an area with a value
+# always stands apart from an area without one (NO_DATA, light grey, named in the key).
+SEQUENTIAL = [[0.0, "#5694CA"], [1.0, "#0B2A45"]]
+NO_DATA = "#e6e6e6"
+# Heatmaps write each cell's number in it (TEXT: 4.5:1 or more on every step).
+HEAT = [[0.0, "#F3F8FC"], [1.0, "#5694CA"]]
 
 # Plotly's default template adds about 7 kB to every figure's JSON (and its copy to every
 # rerun); Streamlit's theme styles the chart in the browser, so the figures carry none.
 TEMPLATE = "none"
 
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F1F1F")
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color=TEXT)
 
 UNIT_AXIS = {
     "percent": "%",
@@ -54,15 +60,19 @@ def unit_label(unit: str) -> str:
     return UNIT_AXIS.get(unit, unit or "")
 
 
+TITLE_WIDTH = 34  # characters per line of a chart title (plotly does not wrap titles)
+
+
 def _layout(
     fig: go.Figure, *, title: str | None, unit: str, height: int, legend: bool = True
 ) -> go.Figure:
+    shown = _wrap(title, TITLE_WIDTH) if title else None  # a 320 px screen shows it all
     fig.update_layout(
         template=TEMPLATE,
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)) if title else None,
+        title=dict(text=shown, x=0, xanchor="left", font=dict(size=16)) if shown else None,
         font=FONT,
         height=height,
-        margin=dict(l=10, r=10, t=50 if title else 10, b=10),
+        margin=dict(l=10, r=10, t=50 + 20 * shown.count("<br>") if shown else 10, b=10),
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=legend,
@@ -79,6 +89,10 @@ def _layout(
         ticksuffix="%" if unit == "percent" else None,
     )
     fig.update_xaxes(gridcolor="#F0F0F0")
+    # Streamlit's chart theme draws tick labels and axis titles in a 3.8:1 grey: set them.
+    axis_text = dict(color=DARK_GREY, tickfont_color=DARK_GREY, title_font_color=DARK_GREY)
+    fig.update_xaxes(**axis_text)
+    fig.update_yaxes(**axis_text)
     return fig
 
 
@@ -118,7 +132,8 @@ def trajectory(
             categoryorder="array",
             categoryarray=axis,
             range=[-0.5, len(axis) - 0.5],
-            nticks=6,
+            nticks=4,  # level labels that fit a 320 px screen
+            tickangle=0,
         )
     if baseline is not None and target is not None and baseline_q and deadline:
         fig.add_trace(
@@ -127,7 +142,7 @@ def trajectory(
                 y=[baseline, target],
                 mode="lines",
                 name="Straight path to target",
-                line=dict(color=GREY, dash="dash", width=2),
+                line=dict(color=DARK_GREY, dash="dash", width=2),
                 hovertemplate="Path to target %{x}: %{y}<extra></extra>",
             )
         )
@@ -138,8 +153,8 @@ def trajectory(
                 y=[v for _, v in points],
                 mode="lines+markers",
                 name="Actual",
-                line=dict(color=BLUE, width=3),
-                marker=dict(symbol="circle", size=8, color=BLUE),
+                line=dict(color=DARK_BLUE, width=3),
+                marker=dict(symbol="circle", size=8, color=DARK_BLUE),
                 hovertemplate="Actual %{x}: %{y}<extra></extra>",
             )
         )
@@ -151,8 +166,8 @@ def trajectory(
                 y=[last_v, projected],
                 mode="lines+markers",
                 name=f"Projection to {deadline} at recent pace",
-                line=dict(color=VERMILLION, dash="dot", width=3),
-                marker=dict(symbol=["circle-open", "triangle-up"], size=[1, 11], color=VERMILLION),
+                line=dict(color=ORANGE, dash="dot", width=3),
+                marker=dict(symbol=["circle-open", "triangle-up"], size=[1, 11], color=ORANGE),
                 hovertemplate="Projection %{x}: %{y}<extra></extra>",
             )
         )
@@ -164,7 +179,7 @@ def trajectory(
             xanchor="right",
             yanchor="top",
             yshift=-8,
-            font=dict(color=VERMILLION, size=13),
+            font=dict(color=ORANGE_TEXT, size=13),
         )
     if baseline is not None and baseline_q:
         fig.add_trace(
@@ -173,7 +188,7 @@ def trajectory(
                 y=[baseline],
                 mode="markers",
                 name=f"Baseline {baseline_q}",
-                marker=dict(symbol="diamond", size=12, color=BLACK),
+                marker=dict(symbol="diamond", size=12, color=DARK_GREY),
                 hovertemplate="Baseline %{x}: %{y}<extra></extra>",
             )
         )
@@ -194,7 +209,9 @@ def trajectory(
                 y=[target],
                 mode="markers",
                 name=f"Target {deadline}",
-                marker=dict(symbol="star", size=16, color=GREEN, line=dict(color=BLACK, width=1)),
+                marker=dict(
+                    symbol="star", size=16, color=TURQUOISE, line=dict(color=TEXT, width=1)
+                ),
                 hovertemplate="Target %{x}: %{y}<extra></extra>",
             )
         )
@@ -206,7 +223,7 @@ def trajectory(
             xanchor="right",
             yanchor="bottom",
             yshift=10,
-            font=dict(color=BLACK, size=13),
+            font=dict(color=TEXT, size=13),
         )
     fig = _layout(fig, title=title, unit=unit, height=height)
     if unit == "count":
@@ -233,7 +250,7 @@ def milestone_steps(
             y=[v for _, v in points],
             mode="lines+markers",
             name="Achieved?",
-            line=dict(color=BLUE, width=3, shape="hv"),
+            line=dict(color=DARK_BLUE, width=3, shape="hv"),
             marker=dict(size=9, symbol="circle"),
             customdata=[format_value(v, "milestone") for _, v in points],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
@@ -243,7 +260,8 @@ def milestone_steps(
         fig.update_xaxes(
             type="category",
             categoryorder="array",
-            nticks=6,
+            nticks=4,  # level labels that fit a 320 px screen
+            tickangle=0,
             categoryarray=quarter_axis(points[0][0], points[-1][0]),
         )
     fig = _layout(fig, title=title, unit="milestone", height=height, legend=False)
@@ -251,51 +269,6 @@ def milestone_steps(
         range=[-0.15, 1.15], tickvals=[0, 1], ticktext=["not yet", "achieved"], title_text=None
     )
     return fig
-
-
-def sparkline(values: Sequence[float], *, unit: str = "", height: int = 60) -> go.Figure:
-    """A tiny line with the last value marked; no axes, no legend. Built in one pass
-    (a dozen sit on the overview, so each must be cheap)."""
-    ys = [_num(v) for v in values]
-    xs = list(range(len(ys)))
-    data = [
-        dict(
-            type="scatter",
-            x=xs,
-            y=ys,
-            mode="lines",
-            line=dict(color=BLUE, width=2),
-            hoverinfo="skip",
-            connectgaps=True,
-        )
-    ]
-    if ys and ys[-1] is not None:
-        data.append(
-            dict(
-                type="scatter",
-                x=[xs[-1]],
-                y=[ys[-1]],
-                mode="markers",
-                marker=dict(color=BLUE, size=6),
-                hoverinfo="skip",
-            )
-        )
-    axis = dict(visible=False, fixedrange=True)
-    return go.Figure(
-        dict(
-            data=data,
-            layout=dict(
-                template=TEMPLATE,
-                height=height,
-                margin=dict(l=2, r=2, t=2, b=2),
-                showlegend=False,
-                plot_bgcolor="white",
-                paper_bgcolor="white",
-                xaxis=axis,
-                yaxis=axis,
-            ),
-        )
-    )
 
 
 def breakdown(
@@ -331,7 +304,7 @@ def breakdown(
             x=xs,
             y=labels,
             orientation="h",
-            marker=dict(color=BLUE),
+            marker=dict(color=DARK_BLUE),
             name="Value",
             text=[format_value(v, unit) for _, v, _ in ordered],
             textposition="outside",
@@ -348,13 +321,13 @@ def breakdown(
                 mode="markers",
                 name="Group target",
                 orientation="h",
-                marker=dict(symbol="diamond", size=12, color=BLACK),
+                marker=dict(symbol="diamond", size=12, color=TEXT),
                 hovertemplate="%{y} target: %{x}<extra></extra>",
             )
         )
         top = max([top] + [t for _, _, t in ordered if t is not None])
     elif single is not None:
-        fig.add_vline(x=single, line=dict(color=BLACK, dash="dash", width=2))
+        fig.add_vline(x=single, line=dict(color=TEXT, dash="dash", width=2))
         fig.add_annotation(
             x=single,
             y=1,
@@ -380,7 +353,7 @@ def breakdown(
         dtick=count_dtick(top * 1.25) if unit == "count" else None,
     )
     if target is not None and not per_group:
-        fig.update_layout(margin=dict(t=(50 if title else 10) + 24))
+        fig.update_layout(margin=dict(t=fig.layout.margin.t + 24))
     return fig
 
 
@@ -421,7 +394,8 @@ def lines(
             fig.update_xaxes(
                 type="category",
                 categoryorder="array",
-                nticks=6,
+                nticks=4,
+                tickangle=0,
                 categoryarray=quarter_axis(all_q[0], all_q[-1]),
             )
         return _layout(fig, title=title, unit=unit, height=height)
@@ -445,7 +419,7 @@ def lines(
                 y=[_num(v) for _, v in pts],
                 mode="lines+markers",
                 name=str(name),
-                line=dict(color=BLUE),
+                line=dict(color=DARK_BLUE),
                 marker=dict(size=6),
             ),
             row=i // columns + 1,
@@ -464,7 +438,7 @@ def lines(
 
 
 def _wrap(text: str, width: int = 26) -> str:
-    """A panel title on lines of at most ``width`` characters (plotly does not wrap)."""
+    """A title on lines of at most ``width`` characters (plotly does not wrap)."""
     import textwrap
 
     return "<br>".join(textwrap.wrap(text, width)) or text
@@ -475,7 +449,14 @@ class FrozenFigure(go.Figure):
     out once and shared. st.plotly_chart calls plotly.io.to_json on every rerun, which
     deep-copies every value and encodes it again (for a map, every boundary coordinate:
     about 1.3 ms). Make one with ``frozen(fig)`` after the last change; change it no
-    more, and never change what to_dict() returns."""
+    more, and never change what to_dict() returns. ``alt``: its text alternative (a
+    summary metrics.chart_text makes from the figure, unless the builder gave one)."""
+
+    _alt = ""
+
+    @property
+    def alt(self) -> str:
+        return self._alt
 
     def to_dict(self):
         if self._frozen is None:
@@ -491,11 +472,16 @@ class FrozenDict(dict):
     json: str | None
 
 
-def frozen(fig: go.Figure) -> FrozenFigure:
-    """``fig`` as a FrozenFigure (its values are not validated again)."""
+def frozen(fig: go.Figure, alt: str | None = None, what: str | None = None) -> FrozenFigure:
+    """``fig`` as a FrozenFigure (its values are not validated again), with ``alt`` as
+    its text alternative (default: metrics.chart_text.describe of the figure, which says
+    what it shows with ``what`` or else the figure's title)."""
+    from metrics.chart_text import describe
+
     out = FrozenFigure(fig.to_dict(), _validate=False)
     out._frozen = None
     out.to_dict().json = None
+    out._alt = alt or describe(fig, what)
     return out
 
 
@@ -522,62 +508,3 @@ def _num(v) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if f != f else f
-
-
-def chart_table(fig: go.Figure, *, unit: str = "") -> pd.DataFrame:
-    """The table view of a chart: one row per plotted point (series, x, value), read from
-    the figure itself so the table always shows exactly what the chart shows."""
-    import pandas as pd
-
-    rows = []
-    for trace in fig.data:
-        name = trace.name or ""
-        horizontal = getattr(trace, "orientation", None) == "h"
-        xs, ys = list(trace.x or []), list(trace.y or [])
-        for x, y in zip(xs, ys):
-            where, value = (y, x) if horizontal else (x, y)
-            rows.append({"series": name, "quarter or group": where, "value": _num(value)})
-    table = pd.DataFrame(rows, columns=["series", "quarter or group", "value"])
-    if unit:
-        table = table.rename(columns={"value": f"value ({unit_label(unit)})"})
-    return table
-
-
-# ---------------------------------------------------------------- added by H4b (coverage page)
-
-
-def heatmap(
-    rows: Sequence[str],
-    columns: Sequence[str],
-    z: Sequence[Sequence[float]],
-    text: Sequence[Sequence[str]],
-    *,
-    title: str | None = None,
-    colour_title: str = "% reporting",
-    height: int | None = None,
-) -> go.Figure:
-    """A grid of percentages (0-100) with each cell's text written in it, so the numbers
-    read without colour (coverage by region and quarter)."""
-    fig = go.Figure(
-        go.Heatmap(
-            x=list(columns),
-            y=list(rows),
-            z=[list(r) for r in z],
-            text=[list(r) for r in text],
-            texttemplate="%{text}",
-            textfont=dict(size=12),
-            zmin=0,
-            zmax=100,
-            colorscale="Cividis",
-            xgap=2,
-            ygap=2,
-            colorbar=dict(title=dict(text=colour_title), ticksuffix="%", thickness=12),
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-        )
-    )
-    fig = _layout(
-        fig, title=title, unit="", height=height or max(260, 70 + 42 * len(rows)), legend=False
-    )
-    fig.update_yaxes(title_text=None, autorange="reversed", automargin=True, gridcolor=None)
-    fig.update_xaxes(type="category", title_text=None, tickangle=0)
-    return fig

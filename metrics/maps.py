@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.figures import DARK_GREY, NO_DATA, SEQUENTIAL, TITLE_WIDTH, _wrap
 from store import paths
 
 # layer -> (code property, name property)
@@ -57,11 +58,12 @@ DECIMALS = 3  # about 70-110 m
 CENTRE = {"lat": 52.6, "lon": -1.9}
 ZOOM = 4.75
 
-# Colour-blind-safe sequential scale (cividis); "no data" areas are light grey with a
-# hatched-looking darker outline, and hover text says "no data", so colour is not the
+# The colours are metrics.figures' (one palette): a light-to-dark blue scale whose every
+# step has 3:1 contrast against white, and light grey for "no data" (with a darker
+# outline); the key under the map and the hover text say "no data", so colour is not the
 # only cue.
-COLOURSCALE = "Cividis"
-NO_DATA_FILL = "#e6e6e6"
+COLOURSCALE = SEQUENTIAL
+NO_DATA_FILL = NO_DATA
 
 _cache: dict[tuple[str, float], dict] = {}
 _lock = threading.Lock()
@@ -297,7 +299,8 @@ def choropleth(
                 + unit_label
                 + ": %{customdata[0]}<extra></extra>",
                 colorbar={
-                    "title": {"text": unit_label, "side": "top"},
+                    "title": {"text": unit_label, "side": "top", "font": {"color": DARK_GREY}},
+                    "tickfont": {"color": DARK_GREY},  # not Streamlit's 3.8:1 grey
                     "thickness": 10,
                     "orientation": "h",
                     "x": 0.5,
@@ -311,9 +314,9 @@ def choropleth(
             )
         )
     fig.update_layout(
-        title={"text": title, "font": {"size": 15}},
+        title={"text": _wrap(title, TITLE_WIDTH), "font": {"size": 15}},
         map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM},
-        margin={"l": 0, "r": 0, "t": 40, "b": 70},
+        margin={"l": 0, "r": 0, "t": 40 + 20 * _wrap(title, TITLE_WIDTH).count("<br>"), "b": 70},
         height=height,
         showlegend=False,
         dragmode=False,

@@ -5,7 +5,7 @@ import itertools
 
 import streamlit as st
 
-from ui import cache, frame, url
+from ui import cache, downloads, frame, url
 from viewmodels import council
 
 frame.ensure_frame()
@@ -43,7 +43,8 @@ if not code:
 url.set_url("council", code)
 
 header = cache.page_values(council.header, code, version=version)
-st.subheader(header.name_md, anchor=False)
+frame.set_title(header.name, "Council profile")  # the tab's title is plain text
+st.header(header.name_md, anchor=False)
 st.caption(header.facts_md)
 
 if not quarter:
@@ -68,16 +69,19 @@ for col, chart in zip(
             st.caption(f"{header.name_md} has not reported this up to {quarter}.")
         if chart.figure is not None:
             st.plotly_chart(
-                chart.figure, config={"displayModeBar": False}, key=f"council_{chart.key}"
+                chart.figure,
+                config={"displayModeBar": False},
+                key=f"council_{chart.key}",
+                alt=chart.figure.alt,
             )
             with st.expander("Numbers"):
-                st.markdown(chart.table_markdown)
+                downloads.scrolling_markdown(chart.table_markdown, f"{chart.title}: numbers")
         if chart.note:
             st.caption(chart.note)
 
 tables = cache.page_values(council.tables, code, quarter, version=version)
 st.subheader(f"Standards, as last reported by {quarter}", anchor=False)
-st.markdown(tables.standards)
+downloads.scrolling_markdown(tables.standards, "Core standards")
 
 st.subheader(f"Returns not received since {council.MISSING_SINCE}", anchor=False)
 if tables.missing is None:
@@ -87,4 +91,4 @@ if tables.missing is None:
         icon=":material/check_circle:",
     )
 else:
-    st.markdown(tables.missing)
+    downloads.scrolling_markdown(tables.missing, "Returns not received")

@@ -31,9 +31,11 @@ for col, now in zip(cols, charts.now):
         help="Councils in scope that sent this return for the quarter shown.",
     )
 
-st.subheader(f"Councils reporting each quarter since {coverage.MISSING_SINCE}", anchor=False)
+st.header(f"Councils reporting each quarter since {coverage.MISSING_SINCE}", anchor=False)
 if charts.trend is not None:
-    st.plotly_chart(charts.trend, config={"displayModeBar": False}, key="coverage_trend")
+    st.plotly_chart(
+        charts.trend, config={"displayModeBar": False}, key="coverage_trend", alt=charts.trend.alt
+    )
 with st.expander("Numbers"):
     st.dataframe(
         downloads.arrow_table(charts.table),
@@ -55,11 +57,17 @@ st.radio(
 )
 kind = st.session_state["coverage_kind"]
 url.set_url("kind", kind)
+frame.set_title(f"{kinds[kind]}s", "Data coverage")
 
-st.subheader(f"{kinds[kind]}: coverage by region", anchor=False)
+st.header(f"{kinds[kind]}: coverage by region", anchor=False)
 shown = cache.page_values(coverage.kind, kind, quarter, version=version)
 if shown.heatmap is not None:
-    st.plotly_chart(shown.heatmap, config={"displayModeBar": False}, key="coverage_heatmap")
+    st.plotly_chart(
+        shown.heatmap,
+        config={"displayModeBar": False},
+        key="coverage_heatmap",
+        alt=shown.heatmap.alt,
+    )
     st.caption("Each cell: share of the region's councils that sent this return in that quarter.")
     with st.expander("Numbers"):
         st.dataframe(
@@ -77,7 +85,7 @@ if shown.heatmap is not None:
 else:
     st.info("No councils in the reference geography.", icon=":material/location_off:")
 
-st.subheader(f"Missing {kind} returns for {quarter}", anchor=False)
+st.header(f"Missing {kind} returns for {quarter}", anchor=False)
 if not shown.missing_count:
     st.success(
         f"Every council in scope has sent its {kind} return for {quarter}.",
@@ -109,7 +117,7 @@ else:
         key="coverage_download",
     )
 
-st.subheader("Values carried forward", anchor=False)
+st.header("Values carried forward", anchor=False)
 st.caption(
     f"A council's latest value counts for up to {charts.staleness_quarters} quarters after "
     f"it was reported (the staleness window); older ones are not counted in {quarter}'s figures."

@@ -1,13 +1,15 @@
-"""Upload history: every batch (filtered by kind, quarter and uploader, in the URL), its
-original file, rollback behind a confirmation, and the demo data removed in one step.
+"""Upload history: publishing a release, every batch (filtered by kind, quarter and
+uploader, in the URL), its original file, rollback behind a confirmation, and the demo
+data removed in one step.
 
 Analysts only (the table names who uploaded what).
 """
 
 import streamlit as st
 
-from ui import actions, boundary, cache, downloads, frame, signin, url
+from ui import actions, boundary, cache, downloads, frame, publish, signin, url
 from viewmodels import history
+from viewmodels import publish as vpublish
 from viewmodels.text import escape_markdown as md
 
 frame.ensure_frame()
@@ -22,7 +24,93 @@ for kind, text in st.session_state.pop("history_done", []):
         text, icon=(":material/check_circle:" if kind == "ok" else ":material/error:")
     )
 
-version = cache.data_version()
+version = cache.live_version()  # this page is about what is loaded, published or not
+
+# ------------------------------------------------------------------ release
+st.header("Release", anchor=False)
+current = cache.current_release()
+release = cache.page_values(
+    vpublish.view,
+    publish.releases_folder(),
+    current.number if current else None,
+    version=version,
+)
+st.markdown(release.headline)
+st.markdown(release.changes)
+with st.form("publish_form", clear_on_submit=True, border=False):
+    note = st.text_input(
+        "What is in this release",
+        key="publish_note",
+        placeholder="e.g. 2026-Q3 returns, checked",
+        help="Kept with the release and shown with it.",
+    )
+    go = st.form_submit_button(
+        f"Publish release {release.next_number}",
+        type="primary",
+        icon=":material/publish:",
+        help="Every viewer sees the loaded figures from their next click; the open data "
+        "(CSV files and their descriptor) is written with the release.",
+    )
+if go:
+    try:
+        with st.spinner(f"Publishing release {release.next_number}..."):
+            made = actions.publish(note, user=analyst.name)
+        st.session_state["history_done"] = [
+            (
+                "ok",
+                f"Release {made.number} published: every viewer sees it on their next "
+                f"click (data version {made.data_version}).",
+            )
+        ]
+    except boundary.StoreBusy:
+        st.session_state["history_done"] = [
+            (
+                "error",
+                "Another publish or a long load held the database; nothing was published. Try again.",
+            )
+        ]
+    except boundary.StoreError as exc:
+        st.session_state["history_done"] = [("error", md(str(exc)))]
+    st.rerun()
+
+if release.current and release.previous:
+    back = release.previous.number
+    if st.session_state.get("withdraw_confirm") != release.current.number:
+        if st.button(
+            f"Withdraw release {release.current.number}...",
+            icon=":material/undo:",
+            key="withdraw_ask",
+            help=f"Viewers go back to release {back}.",
+        ):
+            st.session_state["withdraw_confirm"] = release.current.number
+            st.rerun()
+    else:
+        with st.container(border=True):
+            st.warning(
+                f"Withdraw release {release.current.number}? Every viewer sees release "
+                f"{back} again from their next click. The loaded data is not changed.",
+                icon=":material/warning:",
+            )
+            yes, no = st.columns(2)
+            withdraw_yes = yes.button("Yes, withdraw it", type="primary", key="withdraw_yes")
+            withdraw_no = no.button("Cancel", key="withdraw_no")
+        if withdraw_no or withdraw_yes:
+            st.session_state.pop("withdraw_confirm", None)
+        if withdraw_yes:
+            try:
+                gone, now = actions.withdraw(user=analyst.name)
+                st.session_state["history_done"] = [
+                    (
+                        "ok",
+                        f"Release {gone.number} withdrawn: viewers see release {now.number} again.",
+                    )
+                ]
+            except boundary.StoreError as exc:
+                st.session_state["history_done"] = [("error", md(str(exc)))]
+        if withdraw_no or withdraw_yes:
+            st.rerun()
+
+st.header("Batches", anchor=False)
 shown = cache.page_values(history.view, version=version)
 if not shown.batches:
     st.info(
@@ -91,7 +179,7 @@ st.dataframe(
 )
 st.download_button(
     "Download the history (CSV)",
-    downloads.csv_bytes(table),
+    downloads.csv_bytes(table, shown.notes),
     file_name="upload_history.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -101,7 +189,7 @@ if not ids:
     st.info("No batch matches these filters.", icon=":material/filter_alt_off:")
     st.stop()
 
-st.subheader("One batch", anchor=False)
+st.header("One batch", anchor=False)
 if st.session_state.get("history_batch") not in ids:
     st.session_state.pop("history_batch", None)
 chosen = st.selectbox(
@@ -140,11 +228,13 @@ if not confirming:
         st.rerun()
     st.stop()
 
+frame.set_title(f"Roll back batch {chosen}?", "Upload history")
 with st.container(border=True):
     st.warning(
         f"Roll back batch {chosen} ({md(row.kind)}, {md(row.file_name)})? "
         f"Its {row.rows_added} added rows are removed and the {row.rows_replaced} "
-        "rows it replaced come back. Every page shows the figures without it.",
+        "rows it replaced come back. The loaded figures are without it at once; viewers "
+        "see the change with the next release.",
         icon=":material/warning:",
     )
     yes, no = st.columns(2)

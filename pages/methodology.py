@@ -15,17 +15,17 @@ intro = cache.config_values(methodology.intro)
 st.title("Methodology", anchor=False)
 st.markdown(intro.definitions)
 
-st.subheader("How the status is judged", anchor="status", divider="gray")
+st.header("How the status is judged", anchor="status", divider="gray")
 st.markdown(intro.status_rules)
 st.caption(methodology.caption(quarter))
 
 for theme in cache.page_values(
     methodology.themes, quarter, version=st.session_state.get("data_version")
 ):
-    st.subheader(theme.title, anchor=theme.id, divider="gray")
+    st.header(theme.title, anchor=theme.id, divider="gray")
     for m in theme.measures:
         st.container(border=True).markdown(m.markdown)
 
-st.subheader("Data sources and licences", anchor="sources", divider="gray")
+st.header("Data sources and licences", anchor="sources", divider="gray")
 st.markdown(methodology.SOURCES_MARKDOWN)
 st.caption(methodology.OS_ATTRIBUTION)

@@ -1,8 +1,9 @@
-"""Overview (leadership, first page): every measure at a glance, grouped by theme."""
+"""Overview (leadership, first page): the quarter at a glance, every measure in one table,
+the board pack, then every measure's card, grouped by theme. England as a whole."""
 
 import streamlit as st
 
-from ui import cache, frame
+from ui import boardpack, cache, downloads, frame
 from viewmodels import overview
 
 frame.ensure_frame()
@@ -11,19 +12,46 @@ st.title("Progress towards the 2030 visions", anchor=False)
 quarter = st.session_state.get("quarter")
 if not quarter:
     frame.no_data_yet()
+version = st.session_state.get("data_version")
 
-if st.session_state.get("level", "national") != "national":
-    st.caption(
-        "The overview shows England as a whole. The Themes page breaks each measure "
-        "down by the geography chosen in the sidebar."
-    )
+# ------------------------------------------------------------ the quarter at a glance
+top = cache.page_values(overview.top, quarter, version=version)
+st.markdown(top.headline_markdown, unsafe_allow_html=True)
+st.markdown(top.tallies_markdown)
 
+attention, changes = st.columns([3, 2])
+with attention:
+    st.markdown(f"**{top.attention_title}**")
+    if top.attention:
+        st.markdown("\n".join(f"- {line.markdown}" for line in top.attention))
+    else:
+        st.caption(top.attention_empty)
+with changes:
+    st.markdown(f"**{top.changes_title}**")
+    if top.changes:
+        st.markdown("\n".join(f"- {line.markdown}" for line in top.changes))
+    else:
+        st.caption(top.changes_empty)
+    if top.actions:
+        with st.expander(top.actions_title, icon=":material/assignment_late:"):
+            st.markdown("\n".join(f"- {line.markdown}" for line in top.actions))
+    if top.actions_note:
+        st.caption(top.actions_note)
+
+# ------------------------------------------------------------ every measure
+st.table(downloads.compact_table(top.table, bold_rows=top.theme_rows))
+st.caption(top.table_caption)
+downloads.file_buttons(top.download)
+
+# ------------------------------------------------------------ the board pack
+st.header("Board pack", anchor="board-pack", divider="gray")
+boardpack.board_pack(quarter, boardpack.scope_choices(), key="overview_pack")
+
+# ------------------------------------------------------------ the cards
 SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
 
-for theme in cache.page_values(
-    overview.themes, quarter, version=st.session_state.get("data_version")
-):
-    st.subheader(theme.title, anchor=theme.id, divider="gray")
+for theme in cache.page_values(overview.themes, quarter, version=version):
+    st.header(theme.title, anchor=theme.id, divider="gray")
     if not theme.cards:
         st.caption("No measures are configured for this theme.")
         continue
@@ -40,5 +68,5 @@ for theme in cache.page_values(
                     item.figure,
                     config=SPARK_CONFIG,
                     key=f"spark-{card.id}",
-                    alt=f"Trend of {card.title} up to {quarter}",
+                    alt=item.figure.alt,
                 )

@@ -6,7 +6,7 @@ Page filters live in the URL too: ?measure=...&places_level=...&layer=...&compar
 
 import streamlit as st
 
-from ui import cache, downloads, frame, url
+from ui import boardpack, cache, downloads, frame, url
 from viewmodels import places
 
 frame.ensure_frame()
@@ -72,7 +72,8 @@ else:
 
 view = cache.page_values(places.view, measure, level, quarter, unit, version=version)
 
-st.subheader(f"{title}, as at {quarter}", anchor=False)
+frame.set_title(f"{title} by {view.group_name}", "Places")
+st.header(f"{title}, as at {quarter}", anchor=False)
 if view.empty:
     st.info(
         f"There are no {view.level_name} groups with councils in the reference geography yet.",
@@ -93,18 +94,17 @@ with map_col:
             places.map_figure, measure, level, quarter, layer, title, unit, version=version
         )
         st.plotly_chart(
-            fig, config={"displayModeBar": False, "scrollZoom": False}, key="places_map"
+            fig,
+            config={"displayModeBar": False, "scrollZoom": False},
+            key="places_map",
+            alt=fig.alt,
         )
     except places.BoundaryError as exc:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
     except places.ReferenceDataMissing as exc:  # reference folder missing: say where to put it
         st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
+    st.caption(view.map_key)
     st.caption(places.ATTRIBUTION)
-    if level in ("footprint", "centre"):
-        st.caption(
-            f"Each {view.group_name} is drawn by colouring "
-            "its member councils; grey areas have no value or are in no group."
-        )
 with rank_col:
     st.markdown("**Ranking**")
     st.dataframe(
@@ -119,21 +119,26 @@ with rank_col:
         height="auto",
         key="places_ranking",
     )
+    downloads.file_buttons(view.download)
 
 if level != "council":
-    st.subheader("Trends by group", anchor=False)
+    st.header("Trends by group", anchor=False)
     if view.trends is not None:
         st.caption(
             f"{title} in each {view.short_name.lower()} up to {quarter}, "
             f"all on the same scale ({view.unit_label})."
         )
-        st.plotly_chart(view.trends, config={"displayModeBar": False}, key="places_trends")
+        st.plotly_chart(
+            view.trends, config={"displayModeBar": False}, key="places_trends", alt=view.trends.alt
+        )
+        with st.expander("Numbers"):
+            st.dataframe(view.trends_table, hide_index=True, key="places_trends_table")
     else:
         st.info("No quarters with data up to this one yet.", icon=":material/hourglass_empty:")
 else:
     st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
 
-st.subheader("Compare footprints with England", anchor=False)
+st.header("Compare footprints with England", anchor=False)
 fps = view.footprints
 if not fps:
     st.info(
@@ -162,4 +167,24 @@ else:
         fig = cache.page_values(
             places.compare, measure, chosen, quarter, title, unit, version=version
         )
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="places_compare_chart")
+        st.plotly_chart(
+            fig, config={"displayModeBar": False}, key="places_compare_chart", alt=fig.alt
+        )
+        with st.expander("Numbers"):
+            st.dataframe(
+                cache.page_values(
+                    places.compare_table, measure, chosen, quarter, title, unit, version=version
+                ),
+                hide_index=True,
+                key="places_compare_table",
+            )
+
+st.header("Board pack", anchor="board-pack", divider="gray")
+pack_level = places.pack_level(level)
+st.caption(places.pack_caption(pack_level, quarter))
+boardpack.board_pack(
+    quarter,
+    boardpack.scope_options(pack_level),
+    key=f"places_pack_{pack_level}",
+    label=places.LEVEL_SHORT[pack_level],
+)

@@ -10,6 +10,7 @@ frame.ensure_frame()
 st.title("Analyst sign-in")
 analyst = signin.current_analyst()
 if analyst:
+    frame.set_title("Signed in", "Analyst sign-in")
     st.success(
         f"Signed in as **{escape_markdown(analyst.name)}** "
         + ("(administrator)" if analyst.admin else "(analyst)")

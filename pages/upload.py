@@ -57,7 +57,7 @@ with right, st.expander("What each kind of return holds", expanded=not files):
     else:
         guide = chosen
     guidance = upload.guidance(guide)
-    st.subheader(guidance.title, anchor=False)
+    st.header(guidance.title, anchor=False)
     st.write(guidance.text)
     st.dataframe(list(guidance.columns), hide_index=True, width="stretch")
     if guidance.template is not None:
@@ -76,7 +76,7 @@ if not files:
     st.caption("Nothing checked yet: drop a file above.")
     st.stop()
 
-version = cache.data_version()
+version = cache.live_version()  # uploads check against the loaded data
 ready: list[tuple] = []  # (file name, kind, data) of files that passed
 blocked: list[str] = []  # names of files that cannot be loaded
 replaced = 0  # stored rows the ready files replace
@@ -182,6 +182,7 @@ for n, f in enumerate(files, start=1):
 
 demo_choice = None
 if blocked:
+    frame.set_title("Upload returns", error=True)
     st.error(
         f"Nothing will be loaded until every file is valid: fix "
         f"{', '.join(md(n) for n in blocked)} and drop it again (or remove it).",

@@ -21,6 +21,13 @@ from typing import Any
 import plotly.graph_objects as go
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
+CHART_WIDTH = 680
+CHART_HEIGHT = 270
+MILESTONE_HEIGHT = 150
+# Fixed margins (CSS px) with room for the axis titles and tick labels: the static image
+# must hold everything that plotly's automatic margins would add in a browser.
+CHART_MARGIN = dict(l=72, r=28, t=14, b=36)
+MILESTONE_MARGIN = dict(l=84, r=28, t=10, b=40)
 # Tabs kaleido renders in at once (the charts are independent).
 TABS = 2
 
@@ -130,3 +137,70 @@ def inline(svg: str, key: str, *, alt: str) -> str:
     head = re.sub(r'\sheight="[^"]*"', "", head, count=1)
     head += f' role="img" aria-label="{label}" class="chart" preserveAspectRatio="xMidYMid meet"'
     return head + f"><title>{html.escape(alt, quote=False)}</title>" + text[head_end + 1 :]
+
+
+# ---------------------------------------------------------------- the pack's charts
+
+
+def place_labels(figure: go.Figure, actual: list[tuple[str, float]]) -> None:
+    """Move the 'baseline', 'projected' and 'target' labels of a trajectory to the side of
+    their point that the lines do not run through: the lines leave the baseline to the
+    right and arrive at the deadline from the left, rising or falling. When the projected
+    value and the target are too close for two labels, one label says both."""
+    first = actual[0][0] if actual else None
+    last = actual[-1][1] if actual else None
+    anns = list(figure.layout.annotations or ())
+    ys = [float(y) for t in figure.data for y in (t.y or []) if isinstance(y, (int, float))]
+    span = (max(ys) - min(ys)) if ys else 0.0
+    projected = next((a for a in anns if str(a.text or "").startswith("projected")), None)
+    target = next((a for a in anns if str(a.text or "").startswith("target")), None)
+    axis = list(figure.layout.xaxis.categoryarray or [])
+    plot_width = (figure.layout.width or CHART_WIDTH) - CHART_MARGIN["l"] - CHART_MARGIN["r"]
+    step = plot_width / max(len(axis), 1)  # pixels per quarter
+    for ann in anns:
+        text = str(ann.text or "")
+        if text.startswith("baseline"):
+            # Above and to the left of the point, where no line runs, when there is room
+            # before the y axis (about 7 px a character); else well above, to the right.
+            room = (axis.index(ann.x) + 0.5) * step if ann.x in axis else 0.0
+            if room >= 7.5 * len(text) + 8 and ann.x != first:
+                ann.update(xanchor="right", xshift=-8)
+            else:
+                ann.update(xanchor="left", yshift=18)
+    if projected is None or last is None or not isinstance(projected.y, (int, float)):
+        return
+    rising = projected.y >= last  # the line comes up from the lower left: write above it
+    projected.update(yanchor="bottom" if rising else "top", yshift=8 if rising else -8)
+    if target is None or not isinstance(target.y, (int, float)) or not span:
+        return
+    if abs(projected.y - target.y) < 0.3 * span:
+        y = max(projected.y, target.y) if rising else min(projected.y, target.y)
+        projected.update(text=f"{target.text} · {projected.text}", y=y, font=dict(color="#000000"))
+        figure.layout.annotations = [a for a in anns if a is not target]
+
+
+def legend_text(figure: go.Figure | None) -> str:
+    """What each trace of a chart is and how it is drawn: 'actual (solid line with dots),
+    straight path to target (dashed), ...'."""
+    if figure is None:
+        return ""
+    parts = []
+    for trace in figure.data:
+        name = str(trace.name or "")
+        name = name[:1].lower() + name[1:]
+        line = getattr(trace, "line", None)
+        dash = getattr(line, "dash", None) if line is not None else None
+        mode = str(getattr(trace, "mode", "") or "")
+        marker = getattr(trace, "marker", None)
+        symbol = getattr(marker, "symbol", None) if marker is not None else None
+        if name == "achieved?":
+            parts.append("achieved (1) or not yet (0), quarter by quarter (solid line with dots)")
+        elif mode == "markers":
+            shape = {"diamond": "diamond", "star": "star"}.get(str(symbol), "marker")
+            parts.append(f"{name} ({shape})")
+        elif dash in ("dash", "dot"):
+            end = ", ending in a triangle" if name.startswith("projection") else ""
+            parts.append(f"{name} ({'dashed' if dash == 'dash' else 'dotted'}{end})")
+        else:
+            parts.append(f"{name} (solid line with dots)")
+    return ", ".join(parts)

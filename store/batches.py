@@ -5,6 +5,7 @@
     remove_demo(db, user=...)         -> DemoRemoval: every demo batch rolled back at once
     demo_loaded(con)                  -> any active demo batch?
     demo_summary(con)                 -> DemoSummary: its batches, rows and quarters
+    active_up_to(con, "2026-Q3")      -> the active batches holding rows up to a quarter
     original_file(con, batch_id)      -> the uploaded file as it was, or None
 
 A rollback deletes the batch's rows, puts back the rows it replaced, marks the batch
@@ -162,7 +163,8 @@ class DemoRemoval:
         return (
             f"The demo data was removed: {n} demo batch{'es' if n != 1 else ''} rolled back "
             f"in one step ({self.rows_removed:,} row{'s' if self.rows_removed != 1 else ''} of "
-            "generated figures). Every page now shows only the returns uploaded."
+            "generated figures). The loaded figures now hold only the returns uploaded; viewers "
+            "see the change with the next release."
         )
 
 
@@ -217,6 +219,40 @@ def remove_demo(db, *, user: str) -> DemoRemoval:
                 rebuild_names(con)
             schema.bump_data_version(con)
     return DemoRemoval(ids, int(removed))
+
+
+# Tables that hold returns, each with the column saying which quarter a row is for (an
+# allow-list: the only identifiers active_up_to puts into its query).
+QUARTER_COLUMNS = {
+    "survey": "quarter",
+    "survey_standards": "quarter",
+    "workforce": "quarter",
+    "exchanges": "quarter",
+    "placements": "start_quarter",
+    "milestones": "quarter",
+}
+UP_TO_COLUMNS = ["batch_id", "kind", "file_name", "uploaded_at", "uploaded_by", "demo"]
+
+
+def active_up_to(
+    con: duckdb.DuckDBPyConnection, quarter: str, *, delivery: bool = False
+) -> list[tuple]:
+    """The active batches holding rows for ``quarter`` or earlier in the returns' tables
+    (``delivery``: the delivery register's updates too), and any councils upload; one
+    tuple of UP_TO_COLUMNS each, by batch number."""
+    columns = dict(QUARTER_COLUMNS)
+    if delivery:
+        columns["delivery"] = "quarter"
+    parts = [
+        "SELECT DISTINCT batch_id FROM " + table + " WHERE " + column + " <= ?"
+        for table, column in columns.items()
+    ]
+    parts.append("SELECT DISTINCT batch_id FROM councils WHERE batch_id IS NOT NULL")
+    sql = (
+        "SELECT " + ", ".join(UP_TO_COLUMNS) + " FROM batches WHERE status = 'active' "
+        "AND batch_id IN (" + " UNION ".join(parts) + ") ORDER BY batch_id"
+    )
+    return con.execute(sql, [quarter] * len(columns)).fetchall()
 
 
 def _db_folder(con: duckdb.DuckDBPyConnection) -> Path | None:

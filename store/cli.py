@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m store",
         description="Blueprint Tracker store: create the database, load quarterly returns, "
-        "list and roll back batches.",
+        "list and roll back batches, publish releases for viewers.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -63,6 +63,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", metavar="NAME", help="who is removing it (default: the login name)")
 
     p = sub.add_parser(
+        "publish", help="publish what is loaded as the next release (what viewers see)"
+    )
+    p.add_argument("--note", required=True, metavar="TEXT", help="what is in the release")
+    db_option(p)
+    p.add_argument("--user", metavar="NAME", help="who is publishing (default: the login name)")
+
+    p = sub.add_parser("releases", help="list the releases kept (the current one marked)")
+    db_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--current", action="store_true", help="print only the current release's file path"
+    )
+
+    p = sub.add_parser("withdraw", help="withdraw the current release: back to the previous one")
+    db_option(p)
+    p.add_argument("--user", metavar="NAME", help="who is withdrawing (default: the login name)")
+
+    p = sub.add_parser(
         "add-analyst", help="add or change an analyst account (password hashed with argon2)"
     )
     p.add_argument("username", metavar="USERNAME")
@@ -86,13 +104,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "init":
             from store.init import cli_init as run
         elif args.command == "ingest":
-            from store.ingest import cli_ingest as run
+            from store.ingest_cli import cli_ingest as run
         elif args.command == "history":
             from store.batches import cli_history as run
         elif args.command == "rollback":
             from store.batches import cli_rollback as run
         elif args.command == "remove-demo":
             from store.batches import cli_remove_demo as run
+        elif args.command == "publish":
+            from store.publishing import cli_publish as run
+        elif args.command == "releases":
+            from store.publishing import cli_releases as run
+        elif args.command == "withdraw":
+            from store.publishing import cli_withdraw as run
         else:
             from store.auth import cli_add_analyst as run
         return run(args)

@@ -26,7 +26,8 @@ import duckdb
 
 from domain import register as _register
 from store import quarters
-from store.validate import MAX_LISTED, TYPED, Problem, _collect, _short
+from store.problems import MAX_LISTED, Problem, _collect, _short
+from store.typed import TYPED
 
 AHEAD_MAX = 40  # quarters: a due quarter more than ten years ahead is a typing slip
 REGISTER = "_register"  # temporary: action_id, due_quarter of the register

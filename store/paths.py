@@ -1,7 +1,8 @@
 """Where things live: the database file, the reference data, generated files.
 
 Every default can be overridden: the database by ``TRACKER_DB`` (or ``--db`` on the
-command line), the reference data by ``TRACKER_REFERENCE_DIR``.
+command line), the reference data by ``TRACKER_REFERENCE_DIR``, the releases folder by
+``TRACKER_RELEASES_DIR``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get("TRACKER_DB")
     return Path(env) if env else DEFAULT_DB
+
+
+def releases_dir(db: str | os.PathLike | None = None) -> Path:
+    """The published releases (store.releases): ``$TRACKER_RELEASES_DIR``, else the folder
+    ``releases/`` beside the database (data/releases for the default database). Several
+    dashboard processes, on one machine or several, share it."""
+    env = os.environ.get("TRACKER_RELEASES_DIR")
+    return Path(env) if env else db_path(db).resolve().parent / "releases"
 
 
 def reference_dir(explicit: str | os.PathLike | None = None) -> Path:

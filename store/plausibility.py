@@ -27,7 +27,7 @@ import duckdb
 from domain import plausibility as _settings
 from store import quarters
 from store.kinds import Kind
-from store.validate import Problem
+from store.problems import Problem
 
 KINDS = ("survey", "workforce")  # the returns with a council's quarterly figures
 MAX_WARNINGS = 50  # value warnings listed per file (the rest are counted)

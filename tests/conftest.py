@@ -52,3 +52,29 @@ def make_db(tmp_path: Path):
         return factory.build(variant, tmp_path / f"{variant}.duckdb", **options)
 
     return build
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """downloads(at.download_button[i]) -> the bytes that button would download."""
+    from streamlit.testing.v1 import app_test
+
+    stores = []
+
+    class Recording(app_test.MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+
+    def content(button) -> bytes:
+        name = button.proto.url.rsplit("/", 1)[-1]
+        for store in reversed(stores):
+            try:
+                return store.get_file(name).content
+            except Exception:
+                continue
+        raise KeyError(f"no media file {name}")
+
+    return content

@@ -1,4 +1,8 @@
-"""Download buttons, and tables ready for st.dataframe."""
+"""Download buttons, and tables ready for st.dataframe.
+
+Every table leaves with its notes (metrics.export.Notes: measure, quarter, scope, source,
+demo flag) when the view-model gives them: ``file_buttons(download)`` takes a
+viewmodels.downloads.Download."""
 
 from __future__ import annotations
 
@@ -9,24 +13,28 @@ import pandas as pd
 import streamlit as st
 
 from metrics import export
+from viewmodels.downloads import Download
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download_specs(table: pd.DataFrame, name: str) -> list[dict[str, Any]]:
+def download_specs(
+    table: pd.DataFrame, name: str, notes: export.Notes | None = None
+) -> list[dict[str, Any]]:
     """The st.download_button arguments of a table's CSV and Excel files (named
-    ``name``.csv / .xlsx); the files are made when this is called."""
+    ``name``.csv / .xlsx, with ``notes`` as a title block / Notes sheet); the files are
+    made when this is called."""
     return [
         {
             "label": "CSV",
-            "data": export.to_csv_bytes(table),
+            "data": export.to_csv_bytes(table, notes),
             "file_name": f"{name}.csv",
             "mime": "text/csv",
             "icon": ":material/download:",
         },
         {
             "label": "Excel",
-            "data": export.to_xlsx_bytes(table, name[:31]),
+            "data": export.to_xlsx_bytes(table, name[:31], notes),
             "file_name": f"{name}.xlsx",
             "icon": ":material/download:",
             "mime": XLSX_MIME,
@@ -34,18 +42,27 @@ def download_specs(table: pd.DataFrame, name: str) -> list[dict[str, Any]]:
     ]
 
 
-def download_buttons(table: pd.DataFrame, name: str) -> None:
+def download_buttons(table: pd.DataFrame, name: str, notes: export.Notes | None = None) -> None:
     """CSV and Excel download buttons side by side (keys ``dl-<name>-CSV`` / ``-Excel``).
     Draw them only beside a table someone opened, so the files are made only then."""
-    columns = st.columns([1, 1, 6])
-    for column, spec in zip(columns, download_specs(table, name)):
-        column.download_button(key=f"dl-{name}-{spec['label']}", **spec)
+    # side by side at their own width (columns would squeeze them to an icon in a
+    # narrow column, such as the Places ranking's)
+    with st.container(horizontal=True):
+        for spec in download_specs(table, name, notes):
+            st.download_button(key=f"dl-{name}-{spec['label']}", on_click="ignore", **spec)
 
 
-def csv_bytes(table: pd.DataFrame | list[dict[str, Any]]) -> bytes:
+def file_buttons(download: Download) -> None:
+    """A view-model's table as CSV and Excel, with its notes."""
+    download_buttons(download.table, download.name, download.notes)
+
+
+def csv_bytes(
+    table: pd.DataFrame | list[dict[str, Any]], notes: export.Notes | None = None
+) -> bytes:
     """A table (or rows as dicts) as a CSV file safe to open in a spreadsheet."""
     frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
-    return export.to_csv_bytes(frame)
+    return export.to_csv_bytes(frame, notes)
 
 
 # Arrow tables of the DataFrames the pages show, by the DataFrame's identity: a view-model's
@@ -80,3 +97,37 @@ def arrow_table(df: pd.DataFrame) -> Any:
         return table
     _ARROW[key] = (ref, table)
     return table
+
+
+def compact_table(
+    df: pd.DataFrame, *, wrap: tuple[str, ...] = (), bold_rows: tuple[int, ...] = ()
+) -> Any:
+    """``df`` styled for st.table as a dense table: smaller type and padding, so a row of
+    short texts is one line; ``bold_rows``: the positions of rows in bold (a group's
+    heading row). (A cell's text wraps at its spaces whatever its style says: the
+    view-model writes non-breaking spaces where a cell must stay on one line.)"""
+    cell = {"padding": "3px 8px", "font-size": "0.9rem", "line-height": "1.35"}
+    styler = df.style.hide(axis="index").set_properties(**cell)
+    if bold_rows:
+        rows = [df.index[i] for i in bold_rows]
+        styler = styler.set_properties(
+            subset=pd.IndexSlice[rows, :], **{"font-weight": "600", "background-color": "#f0f2f6"}
+        )
+    return styler.set_table_styles(
+        [{"selector": "th", "props": "padding: 3px 8px; font-size: 0.9rem; line-height: 1.35"}]
+    )
+
+
+# WCAG 2.1.1: a table wider than a phone scrolls inside its own box, which the keyboard
+# must be able to focus and scroll. (st.table's box gets a tabindex only with a pixel
+# width or height, which also stops its cells wrapping: markdown tables go in this box.)
+
+
+def scrolling_markdown(text: str, label: str) -> None:
+    """A wide markdown table (``text``, HTML allowed) in a box that scrolls sideways on a
+    narrow screen and that the keyboard can focus and scroll (named ``label``)."""
+    st.markdown(
+        f'<div role="region" tabindex="0" aria-label="{label} (scrolls sideways)" '
+        f'style="overflow-x: auto; max-width: 100%">\n\n{text}\n\n</div>',
+        unsafe_allow_html=True,
+    )

@@ -9,6 +9,7 @@ from typing import NoReturn
 import streamlit as st
 
 from store import paths
+from viewmodels.text import error_title, page_title
 
 CREATE_HINT = (
     "Create it with `make run` (builds a demo database and starts the dashboard) "
@@ -33,13 +34,38 @@ def ensure_frame() -> None:
         st.rerun()
 
 
+# WCAG 2.4.7 (focus visible): Streamlit marks a focused sidebar link or tab only by a faint
+# background tint. Every control reached by the keyboard gets a solid ring in GOV.UK's
+# text colour instead (only for keyboard focus: :focus-visible). A style-only st.html
+# takes no space on the page.
+FOCUS_STYLE = """<style>
+:focus-visible { outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; }
+</style>"""
+
+
+def accessible_focus() -> None:
+    """The focus ring (FOCUS_STYLE); the frame calls it on every run."""
+    st.html(FOCUS_STYLE)
+
+
+def set_title(*parts: str | None, error: bool = False) -> None:
+    """The browser tab's title of the view shown, most specific part first:
+    set_title("Hartlepool", "Council profile") -> 'Hartlepool – Council profile –
+    Blueprint Tracker'; ``error``: the view shows an error message ('Error: ' in front).
+    The frame sets the page's own title; a page calls this for a view behind a choice."""
+    st.set_page_config(page_title=(error_title if error else page_title)(*parts))
+
+
 def db_path() -> Path:
     """The database file the dashboard reads: TRACKER_DB or data/tracker.duckdb."""
     return paths.db_path()
 
 
 def db_exists() -> bool:
-    return db_path().is_file()
+    """The database file exists, or a release has been published (a viewers-only replica
+    on another machine may have only the releases folder: docs/deployment.md)."""
+    path = db_path()
+    return path.is_file() or (paths.releases_dir(path) / "CURRENT").is_file()
 
 
 def no_data_yet() -> NoReturn:

@@ -35,6 +35,7 @@ import streamlit as st
 
 from store import auth, secrets_file, tokens
 from store.auth import Analyst
+from ui import frame
 from viewmodels.text import escape_markdown
 
 # The session state key of a password sign-in: {"name": username, "via": "password"}.
@@ -269,6 +270,7 @@ def require_analyst(title: str) -> Analyst:
     analyst = current_analyst()
     if analyst:
         return analyst
+    frame.set_title("Sign in", title)
     st.title(title)
     st.warning(
         "This page needs the analyst role. Sign in as an analyst to continue.",
@@ -298,6 +300,7 @@ def require_viewer() -> None:
     flush_cookie()
     if not auth.require_sign_in(_secrets()) or signed_in_viewer():
         return
+    frame.set_title("Sign in")
     st.title("Blueprint Tracker")
     st.warning("Viewing this dashboard needs sign-in.", icon=":material/lock:")
     secrets = _secrets()

@@ -29,6 +29,13 @@ def url_list_filter(
         st.session_state[key] = wanted
 
 
+def url_text(key: str, param: str | None = None, limit: int = 200) -> None:
+    """Start the text widget state ``key`` on a session's first run from ``?param=`` (at
+    most ``limit`` characters; empty when absent)."""
+    if key not in st.session_state:
+        st.session_state[key] = str(st.query_params.get(param or key) or "")[:limit]
+
+
 def set_url(key: str, value: Any) -> None:
     """Put a page filter in the URL (``?key=value``; a list repeats the key), only when it
     differs from what the URL holds: every write sends a message to the browser."""

@@ -9,14 +9,15 @@ from typing import Any
 import pandas as pd
 
 from metrics import figures, views
+from metrics import profile as mprofile
 from viewmodels.text import escape_markdown, markdown_table
 
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter whose missing returns are listed
 
 
 def choices(con: Any) -> dict[str, str]:
-    """The council picker: code -> "Name (type)", by name (views.council_options)."""
-    return views.council_options(con)
+    """The council picker: code -> "Name (type)", by name (mprofile.council_options)."""
+    return mprofile.council_options(con)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Header:
 
 
 def header(con: Any, code: str) -> Header:
-    info = views.council_info(con, code) or {}
+    info = mprofile.council_info(con, code) or {}
     facts = [
         f"{info.get('council_type')}",
         f"region: {info.get('region_name')}",
@@ -62,8 +63,8 @@ class Tables:
 
 
 def tables(con: Any, code: str, quarter: str) -> Tables:
-    standards = views.standards_status(con, code, quarter)
-    missing = views.missing_returns(con, code, quarter)
+    standards = mprofile.standards_status(con, code, quarter)
+    missing = mprofile.missing_returns(con, code, quarter)
     return Tables(
         standards=markdown_table(standards.to_dict("records"), STANDARDS_HEADINGS, escape=True),
         missing=(
@@ -76,7 +77,7 @@ def tables(con: Any, code: str, quarter: str) -> Tables:
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of the profile (views.PROFILE_SERIES)."""
+    """One chart of the profile (mprofile.PROFILE_SERIES)."""
 
     key: str
     title: str
@@ -93,19 +94,19 @@ NOTES = {
 
 
 def charts(con: Any, code: str, quarter: str) -> tuple[Chart, ...]:
-    """The profile's charts, one per views.PROFILE_SERIES entry, up to ``quarter``."""
-    info = views.council_info(con, code) or {}
-    labels = views.scope_labels(info)
-    series = views.council_series(con, code, quarter)
+    """The profile's charts, one per mprofile.PROFILE_SERIES entry, up to ``quarter``."""
+    info = mprofile.council_info(con, code) or {}
+    labels = mprofile.scope_labels(info)
+    series = mprofile.council_series(con, code, quarter)
     out = []
-    for key, (chart_title, unit) in views.PROFILE_SERIES.items():
-        lines = views.profile_lines(series, key, labels)
+    for key, (chart_title, unit) in mprofile.PROFILE_SERIES.items():
+        lines = mprofile.profile_lines(series, key, labels)
         figure = table = table_markdown = None
         if lines:
             fig = figures.lines(lines, unit=unit, title=chart_title, height=330)
             fig.update_xaxes(nticks=4, tickangle=0)  # readable on a phone
             figure = figures.frozen(fig)
-            table = views.profile_table(series, key, labels)
+            table = mprofile.profile_table(series, key, labels)
             table_markdown = markdown_table(
                 table.to_dict("records"), {c: c for c in table.columns}, escape=True
             )

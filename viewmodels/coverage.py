@@ -9,7 +9,9 @@ from typing import Any
 import pandas as pd
 
 from metrics import config as mconfig
-from metrics import export, figures, views
+from metrics import coverage as mcoverage
+from metrics import export, figures, small_charts, views
+from viewmodels.downloads import RETURNS, TRACKER, demo_loaded, rounded_table
 
 KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
 MISSING_SINCE = views.MISSING_SINCE  # the first quarter the trend and the heatmap show
@@ -28,24 +30,27 @@ class Reporting:
 class Charts:
     now: tuple[Reporting, ...]  # one per kind
     trend: figures.FrozenFigure | None  # percent reporting per quarter (None without data)
-    table: pd.DataFrame  # its numbers: kind, quarter, reporting, total, percent
+    table: pd.DataFrame  # its numbers: kind, quarter, reporting, total, percent (1 place)
     staleness_quarters: int  # how long a council's latest value counts
 
 
 def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     cfg = cfg or mconfig.load()
-    trend = views.coverage_lines(con, quarter)
+    trend = mcoverage.coverage_lines(con, quarter)
     fig = None
     if trend:
         fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
-        fig = figures.frozen(fig.update_xaxes(nticks=6, tickangle=0))
+        fig = figures.frozen(
+            fig.update_xaxes(nticks=4, tickangle=0),
+            what=f"Share of councils in scope sending each return, {MISSING_SINCE} to {quarter}",
+        )
     return Charts(
         now=tuple(
             Reporting(kind=r["kind"], label=f"{KINDS[r['kind']]}s for {quarter}", text=r["text"])
-            for r in views.coverage_at(con, quarter)
+            for r in mcoverage.coverage_at(con, quarter)
         ),
         trend=fig,
-        table=views.coverage(con, quarter),
+        table=rounded_table(mcoverage.coverage(con, quarter), {"percent": "percent"}),
         staleness_quarters=cfg.staleness_quarters,
     )
 
@@ -80,26 +85,47 @@ class KindView:
     by_region: pd.DataFrame | None  # its numbers
     missing: pd.DataFrame  # councils that have not sent it for the quarter, and their latest
     missing_count: int
-    missing_csv: bytes | None  # missing as a CSV file (None when nothing is missing)
+    missing_csv: bytes | None  # missing as a CSV file with its notes (None when none is missing)
     stale: pd.DataFrame  # councils whose latest return is older than the quarter
     stale_count: int
 
 
 def kind(con: Any, kind: str, quarter: str) -> KindView:
-    regions, quarters_, z, text = views.coverage_heatmap(con, kind, quarter)
+    regions, quarters_, z, text = mcoverage.coverage_heatmap(con, kind, quarter)
     heat = None
     if regions:
-        fig = figures.heatmap(regions, quarters_, z, text)
+        fig = small_charts.heatmap(regions, quarters_, z, text)
         fig.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
-        heat = figures.frozen(fig.update_xaxes(tickangle=-45))  # six quarters fit a phone
-    missing = _blanks(views.missing_for_quarter(con, kind, quarter), NEVER)
-    stale = _blanks(views.stale_values(con, kind, quarter), NEVER)
+        heat = figures.frozen(  # six quarters fit a phone
+            fig.update_xaxes(tickangle=-45),
+            what=f"Share of each region's councils sending the {kind} return, by quarter",
+        )
+    missing = _blanks(mcoverage.missing_for_quarter(con, kind, quarter), NEVER)
+    stale = _blanks(mcoverage.stale_values(con, kind, quarter), NEVER)
+    by_region = mcoverage.coverage_by_region(con, kind, quarter) if regions else None
     return KindView(
         heatmap=heat,
-        by_region=views.coverage_by_region(con, kind, quarter) if regions else None,
+        by_region=None if by_region is None else rounded_table(by_region, {"percent": "percent"}),
         missing=missing,
         missing_count=len(missing),
-        missing_csv=export.to_csv_bytes(missing) if len(missing) else None,
+        missing_csv=export.to_csv_bytes(missing, missing_notes(kind, quarter, demo_loaded(con)))
+        if len(missing)
+        else None,
         stale=stale,
         stale_count=len(stale),
+    )
+
+
+def missing_notes(kind: str, quarter: str, demo: bool) -> export.Notes:
+    """What the list of missing returns is (its title block)."""
+    return export.Notes(
+        title=f"Councils in scope that have not sent their {kind} return for {quarter}",
+        measure=f"none: the {KINDS[kind].lower()}s that are missing (every measure that "
+        f"rests on the {kind} return counts only the councils that sent one)",
+        quarter=quarter,
+        scope="England: every council in scope (the current English councils)",
+        source=f"{TRACKER}: {RETURNS[kind]}, as uploaded; the council list from UK Local "
+        "Authority Names and Codes (mySociety, CC BY 4.0)",
+        demo=demo,
+        values="latest_return: the quarter of the council's latest earlier return, if any",
     )

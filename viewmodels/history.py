@@ -11,8 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import export
 from store import batches
 from store.batches import DemoSummary
+from viewmodels.downloads import TRACKER
 
 ALL = ""  # a filter's "any" value (kept out of the URL)
 
@@ -56,6 +58,7 @@ class Batch:
 class HistoryView:
     table: pd.DataFrame  # store.batches.history: every batch, newest first
     batches: dict[int, Batch]  # the same batches by id, in the table's order
+    notes: export.Notes  # what the downloaded table is
     kinds: tuple[str, ...] = ()  # the filters' choices: kinds, quarters (newest first),
     quarters: tuple[str, ...] = ()  # uploaders
     uploaders: tuple[str, ...] = ()
@@ -92,9 +95,18 @@ def view(con: Any) -> HistoryView:
             demo=bool(r["demo"]),
         )
     quarters = sorted({q for b in found.values() for q in b.quarters}, reverse=True)
+    notes = export.Notes(
+        title="Upload history: every batch, newest first",
+        measure="none: the log of uploads (each batch, its file, who loaded it, its status)",
+        quarter="every quarter loaded",
+        scope="the whole database",
+        source=f"{TRACKER}: the batch log",
+        demo=batches.demo_loaded(con),
+    )
     return HistoryView(
         table=table,
         batches=found,
+        notes=notes,
         kinds=tuple(sorted({b.kind for b in found.values()})),
         quarters=tuple(quarters),
         uploaders=tuple(sorted({b.uploaded_by for b in found.values()}, key=str.lower)),

@@ -10,7 +10,7 @@ from typing import Any
 from metrics import config as mconfig
 from metrics import methods
 from metrics import summary as msummary
-from metrics.progress import format_value
+from metrics.progress import format_value, label
 from viewmodels.text import Row, coverage_text, markdown_table, shown_status, status_label, val
 
 
@@ -95,6 +95,29 @@ def band_text(row: Row, cfg: mconfig.Config) -> str:
     }.get(str(status), "")
 
 
+@dataclass(frozen=True)
+class Band:
+    """One status rule: '▲ Acceleration needed', '0.5 ≤ R < 0.95'."""
+
+    status: str  # glyph and words
+    rule: str
+
+
+def bands(cfg: mconfig.Config) -> tuple[Band, ...]:
+    """The status rules with the configured band edges, best first."""
+    out = [Band(label(s), band_text({"status": s}, cfg)) for s in BANDED]
+    return (
+        *out,
+        Band(
+            label("not_enough_data"),
+            "no baseline, fewer than two quarters with data, or the baseline quarter",
+        ),
+    )
+
+
+BANDED = ("achieved", "on_track", "acceleration_needed", "limited_progress", "deteriorating")
+
+
 def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
     """The exact numbers behind a summary row's status, step by step.
 
@@ -113,15 +136,25 @@ def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
     q, bq, d = row.get("quarter"), val(row, "baseline_quarter"), val(row, "deadline")
     out = [Step(f"Value in {q} (v)", f(v))]
     coverage = coverage_text(row)
+    records = val(row, "coverage_reporting")
     if coverage:
         out.append(Step("Councils the value rests on", coverage))
+    elif records is not None and unit != "milestone":
+        out.append(Step("Records the value rests on", f"{int(records)}"))
     if unit == "milestone":
         out.append(Step("Status", status_label(shown_status(row))))
         return tuple(out)
     out.append(Step(f"Baseline in {bq} (b)", f(b)))
     if t is None:
         direction = val(row, "direction")
-        out.append(Step("Target", "none: tracked measure"))
+        out.append(
+            Step(
+                "Target",
+                "none for this group: the national count is not split"
+                if row.get("status") == "no_group_target"
+                else "none: tracked measure",
+            )
+        )
         out.append(
             Step(
                 f"Direction of travel over the last {cfg.direction_quarters} quarters "
@@ -144,7 +177,7 @@ def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
             )
         )
         out.append(Step("Expected value by now (b + E)", f2(e_now)))
-    if ratio is not None:
+    if ratio is not None and e_now is not None and b is not None:
         out.append(
             Step(
                 "Progress ratio R = (v − b) ÷ E",
@@ -231,7 +264,7 @@ def measure_markdown(
     quarter: str | None,
 ) -> str:
     parts = [
-        f"#### {title}",
+        f"### {title}",
         definition,
         f"**Formula:** {formula_text}",
         markdown_table([asdict(x) for x in fact_rows], {"item": "Setting", "value": "Value"}),
@@ -302,26 +335,42 @@ OS_ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government "
     "Licence v.3.0. Contains OS data © Crown copyright and database right 2024."
 )
-SOURCES = [
-    {
-        "source": "Quarterly returns from councils (survey, workforce, data exchanges, placements, "
-        "milestones)",
-        "licence": "collected by the forum for this tracker",
-        "attribution": "Figures are as uploaded by the forum's analysts; see Upload history.",
-    },
-    {
-        "source": "UK Local Authority Names and Codes (the council list, names and types)",
-        "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
-        "attribution": "UK Local Authority Names and Codes, © mySociety, licensed under CC BY 4.0: "
-        "https://mysociety.github.io/uk_local_authority_names_and_codes/",
-    },
-    {
-        "source": "ONS Open Geography Portal boundaries (regions Dec 2023; local authority districts "
-        "May 2024; counties and unitary authorities Dec 2023)",
-        "licence": "Open Government Licence v3.0",
-        "attribution": OS_ATTRIBUTION,
-    },
-]
+VISIONS_SOURCE = {
+    "source": "The six visions and their targets: The Future Governance Forum, Digital local "
+    "government (2025)",
+    "licence": "quoted for reference",
+    "attribution": "The visions are quoted from the report; the targets file of this tracker "
+    "(metrics/targets.toml) turns each into measures.",
+}
+
+
+def sources(where_batches: str = "see Upload history") -> list[dict[str, str]]:
+    """The data sources with their licences and attributions; ``where_batches`` says
+    where the batches the figures rest on are listed."""
+    return [
+        {
+            "source": "Quarterly returns from councils (survey, workforce, data exchanges, "
+            "placements, milestones)",
+            "licence": "collected by the forum for this tracker",
+            "attribution": f"Figures are as uploaded by the forum's analysts; {where_batches}.",
+        },
+        {
+            "source": "UK Local Authority Names and Codes (the council list, names and types)",
+            "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
+            "attribution": "UK Local Authority Names and Codes, © mySociety, licensed under "
+            "CC BY 4.0: https://mysociety.github.io/uk_local_authority_names_and_codes/",
+        },
+        {
+            "source": "ONS Open Geography Portal boundaries (regions Dec 2023; local authority "
+            "districts May 2024; counties and unitary authorities Dec 2023)",
+            "licence": "Open Government Licence v3.0",
+            "attribution": OS_ATTRIBUTION,
+        },
+        dict(VISIONS_SOURCE),
+    ]
+
+
+SOURCES = sources()
 
 SOURCES_MARKDOWN = "\n".join(
     f"- **{s['source']}**: licence: {s['licence']}. {s['attribution']}" for s in SOURCES

@@ -29,6 +29,21 @@ Row = Mapping[str, Any]
 LEVELS: dict[str, str] = geography.LEVELS
 
 
+SERVICE = "Blueprint Tracker"
+
+
+def page_title(*parts: str | None) -> str:
+    """The browser tab's title of a view, most specific part first, then the service
+    (GOV.UK's pattern): page_title("Hartlepool", "Council profile") ->
+    'Hartlepool – Council profile – Blueprint Tracker'. Empty parts are left out."""
+    return " – ".join([p for p in parts if p] + [SERVICE])
+
+
+def error_title(*parts: str | None) -> str:
+    """The title of a view that shows an error message: 'Error: ' in front (GOV.UK)."""
+    return "Error: " + page_title(*parts)
+
+
 def by(level: str | None) -> str | None:
     """The ``by`` argument of metrics.summary for a level of the shared filter."""
     return None if level in (None, "national") else level
@@ -262,12 +277,22 @@ def markdown_table(
     return "\n".join(lines)
 
 
+def _entities(text: str) -> str:
+    """A ':' that touches the next character as an HTML entity (left alone, it lets
+    ':material/x:' icons, ':smile:' emoji and bare 'http://...' autolinks through
+    Streamlit's markdown; 'Batch 1: loaded' keeps its colon), and an '&' that would start
+    an entity as '&amp;'."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    return re.sub(r":(?=\S)", "&#58;", text)
+
+
 def escape_inline(text: str) -> str:
     """Text shown literally inside a markdown table cell: the inline markup escaped (a
     cell cannot start a list or a heading, so quarters keep their hyphen as written)."""
-    return re.sub(r"([\\`*_{}\[\]()<>!~$])", r"\\\1", text)
+    return _entities(re.sub(r"([\\`*_{}\[\]()<>!~$])", r"\\\1", text))
 
 
 def escape_markdown(text: str) -> str:
-    """Text from a file or a person, shown literally inside st.markdown (no links, no emphasis)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text)
+    """Text from a file or a person, shown literally inside st.markdown: no links, images,
+    icons, emoji or emphasis."""
+    return _entities(re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", text))

@@ -1,5 +1,6 @@
 """The theme page: each measure of one theme against its trajectory, its status in one
-sentence, and its breakdown by the geography level chosen in the frame."""
+sentence, and its breakdown by the geography level chosen in the frame; beside them the
+theme's actions of the register (``actions``, from viewmodels.delivery)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import chart_table as mchart_table
 from metrics import config as mconfig
-from metrics import figures
+from metrics import export, figures
 from metrics import summary as msummary
 from metrics.progress import explain
+from viewmodels import delivery
+from viewmodels.downloads import demo_loaded, measure_notes, rounded_table, unit_header
 from viewmodels.text import LEVELS, Card, Row, by, card, is_missing, status_label, target_text, val
 
 
@@ -39,13 +43,15 @@ class MeasureView:
     card: Card
     sentence: str  # why the status, with its numbers (metrics.progress.explain)
     trend: figures.FrozenFigure  # trajectory (a milestone: its steps)
-    trend_table: pd.DataFrame  # the trend chart's points
+    trend_table: pd.DataFrame  # the trend chart's points, rounded as on screen
     trend_file: str  # download name of trend_table
+    trend_notes: export.Notes  # what the downloaded trend_table is
     # The breakdown by the chosen level (all None for 'national'):
     groups: pd.DataFrame | None  # summary rows of each group, by value, largest first
     breakdown: figures.FrozenFigure | None  # its bar chart (None when there are no groups)
     group_table: pd.DataFrame | None  # its table view
     group_file: str | None  # download name of group_table
+    group_notes: export.Notes | None  # what the downloaded group_table is
     note: str | None  # what the breakdown's target mark means
 
 
@@ -67,19 +73,29 @@ GROUP_COLUMNS = {
 
 
 def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The breakdown's table view: group, value, target, status and direction in words,
-    coverage."""
+    """The breakdown's table view: group, value and target (rounded as on screen, the unit
+    in the header), status and direction in words, coverage."""
     table = groups[[c for c in GROUP_COLUMNS if c in groups.columns]].copy()
     for column in ("status", "direction"):
         if column in table:
             table[column] = [status_label(s) if not is_missing(s) else "" for s in table[column]]
+    table = rounded_table(
+        table,
+        {"value": unit, "target": unit, "coverage_reporting": "count", "coverage_total": "count"},
+    )
     return table.rename(
         columns={
             **GROUP_COLUMNS,
-            "value": f"value ({figures.unit_label(unit)})",
-            "target": f"target ({figures.unit_label(unit)})",
+            "value": unit_header("value", unit),
+            "target": unit_header("target", unit),
         }
     )
+
+
+def trend_table(trend: figures.FrozenFigure, unit: str) -> pd.DataFrame:
+    """The trend chart's points (series, quarter, value), rounded as on screen."""
+    table = mchart_table.chart_table(trend, unit=unit)
+    return rounded_table(table, {unit_header("value", unit): unit})
 
 
 def group_target(groups: pd.DataFrame, is_milestone: bool) -> float | list[float | None] | None:
@@ -125,6 +141,7 @@ def measures(
     level_by = by(level)
     cut = msummary.summary(con, as_of=quarter, by=level_by, config=cfg) if level_by else None
     level_name = LEVELS.get(level, str(level)).lower()
+    demo = demo_loaded(con)
     out = []
     for m in cfg.measures.values():
         if m.theme != theme_id or m.id not in national:
@@ -142,7 +159,7 @@ def measures(
             trend = figures.frozen(
                 figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
             )
-        groups = breakdown = table = note = group_file = None
+        groups = breakdown = table = note = group_file = group_notes = None
         if cut is not None:
             groups = (
                 cut[cut["id"] == m.id]
@@ -164,6 +181,13 @@ def measures(
                 table = group_table(groups, m.unit)
                 note = breakdown_note(row, target, level)
                 group_file = f"{row['id']}-{quarter}-by-{level}"
+                group_notes = measure_notes(
+                    m,
+                    quarter,
+                    f"by {level_name} (each group's own figure)",
+                    f"{m.title} by {level_name}, {quarter}",
+                    demo=demo,
+                )
         out.append(
             MeasureView(
                 id=str(row["id"]),
@@ -171,13 +195,29 @@ def measures(
                 card=card(row),
                 sentence=explain(row),
                 trend=trend,
-                trend_table=figures.chart_table(trend, unit=m.unit),
+                trend_table=trend_table(trend, m.unit),
                 trend_file=f"{row['id']}-{quarter}-trajectory",
+                trend_notes=measure_notes(
+                    m,
+                    quarter,
+                    "England",
+                    f"{m.title}: the trajectory chart's points up to {quarter}, England",
+                    demo=demo,
+                ),
                 groups=groups,
                 breakdown=breakdown,
                 group_table=table,
                 group_file=group_file,
+                group_notes=group_notes,
                 note=note,
             )
         )
     return ThemeView(level_name=level_name, measures=tuple(out))
+
+
+def actions(
+    con: Any, theme_id: str, quarter: str | None, register_file: tuple[Any, ...]
+) -> delivery.ThemeActions:
+    """The theme's actions of the register, beside its measures: each linked to its page
+    on the Delivery page (``register_file``: ui.cache.register_state())."""
+    return delivery.theme_actions(con, theme_id, quarter, register_file)

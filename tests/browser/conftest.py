@@ -173,9 +173,25 @@ def start_server(tmp_path_factory, request):
         server.stop()
 
 
+# The analyst account of the session's demo server (its secrets file).
+ANALYST = "alice"
+ANALYST_PASSWORD = "correct horse battery"
+
+
 @pytest.fixture(scope="session")
-def demo_server(start_server, demo_db) -> StreamlitServer:
-    return start_server(demo_db)
+def analyst_secrets(tmp_path_factory) -> Path:
+    """A secrets file with one analyst account (ANALYST, ANALYST_PASSWORD)."""
+    from store import auth
+
+    path = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    auth.set_account(path, ANALYST, auth.hash_password(ANALYST_PASSWORD))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_server(start_server, demo_db, analyst_secrets) -> StreamlitServer:
+    """One server on the demo database for the session; ANALYST can sign in."""
+    return start_server(demo_db, STREAMLIT_SECRETS_FILES=str(analyst_secrets))
 
 
 def _is_loopback(url: str) -> bool:

@@ -34,8 +34,12 @@ def test_theme(demo_server, viewport, request):
     with pg.expect_download() as download:
         buttons.filter(has_text="CSV").first.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
-    assert text.startswith("series,quarter or group,value (count)\n")
-    assert "Straight path to target,2030-Q4,15" in text
+    # a title block (what the table is), an empty row, then the table
+    notes, _, table = text.partition("\n\n")
+    assert notes.startswith("Table,") and "\nQuarter,20" in notes
+    assert '\nDemo data,"YES: generated demonstration figures' in notes
+    assert table.startswith("series,quarter or group,value (count)\n")
+    assert "Straight path to target,2030-Q4,15" in table
     width = pg.evaluate("() => document.documentElement.scrollWidth")
     assert width <= pg.viewport_size["width"]
     screenshot(pg, f"theme-{'desktop' if viewport == 'page' else 'mobile'}")

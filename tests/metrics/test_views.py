@@ -10,6 +10,8 @@ import math
 
 import pytest
 
+from metrics import coverage as mcoverage
+from metrics import profile as mprofile
 from metrics import views
 from store.db import connect
 
@@ -128,7 +130,7 @@ def test_group_trends_and_compare(con):
 
 
 def test_council_series_against_region_type_and_england(con):
-    s = views.council_series(con, "E06000001", Q)
+    s = mprofile.council_series(con, "E06000001", Q)
     dm = s[s["series"] == "data_maturity"].set_index(["scope", "quarter"])["value"]
     assert dm[("council", "2026-Q3")] == 4.0
     # region North East 2025-Q2: (2 + 3 + 5) / 3; unitary councils 2025-Q2: (2 + 3) / 2
@@ -148,19 +150,19 @@ def test_council_series_against_region_type_and_england(con):
 
 
 def test_profile_lines_and_table(con):
-    s = views.council_series(con, "E06000001", Q)
-    info = views.council_info(con, "E06000001")
-    labels = views.scope_labels(info)
+    s = mprofile.council_series(con, "E06000001", Q)
+    info = mprofile.council_info(con, "E06000001")
+    labels = mprofile.scope_labels(info)
     assert labels == {
         "council": "Hartlepool",
         "region": "North East (region)",
         "type": "All unitary councils",
         "england": "England",
     }
-    lines = views.profile_lines(s, "data_maturity", labels)
+    lines = mprofile.profile_lines(s, "data_maturity", labels)
     assert list(lines) == ["Hartlepool", "North East (region)", "All unitary councils", "England"]
     assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
-    table = views.profile_table(s, "workforce_share", labels)
+    table = mprofile.profile_table(s, "workforce_share", labels)
     assert list(table.columns) == [
         "Quarter",
         "Hartlepool",
@@ -172,12 +174,12 @@ def test_profile_lines_and_table(con):
 
 
 def test_standards_status_and_missing_returns(con):
-    st = views.standards_status(con, "E06000002", Q).set_index("standard_id")
+    st = mprofile.standards_status(con, "E06000002", Q).set_index("standard_id")
     assert len(st) == 7
     assert st.loc["service_standard", "status"] == "audited"
     assert st.loc["service_standard", "quarter"] == "2026-Q1"
     assert st.loc["open_referral", "status"] == "not reported"
-    miss = views.missing_returns(con, "E06000002", Q)
+    miss = mprofile.missing_returns(con, "E06000002", Q)
     # survey sent 2025-Q2 and 2026-Q1: missing 2025-Q3, 2025-Q4, 2026-Q2, 2026-Q3; no workforce (6 quarters)
     assert list(miss[miss["kind"] == "survey"]["quarter"]) == [
         "2025-Q3",
@@ -186,24 +188,24 @@ def test_standards_status_and_missing_returns(con):
         "2026-Q3",
     ]
     assert len(miss[miss["kind"] == "workforce"]) == 6
-    assert views.missing_returns(con, "E06000002", "2025-Q1").empty
+    assert mprofile.missing_returns(con, "E06000002", "2025-Q1").empty
 
 
 def test_coverage_counts_and_heatmap(con):
-    cov = views.coverage(con, Q).set_index(["kind", "quarter"])
+    cov = mcoverage.coverage(con, Q).set_index(["kind", "quarter"])
     # survey 2026-Q3: Hartlepool, City of London, East Hampshire = 3 of 7
     assert cov.loc[("survey", Q), "reporting"] == 3 and cov.loc[("survey", Q), "total"] == 7
     assert cov.loc[("survey", Q), "percent"] == pytest.approx(300 / 7)
     assert cov.loc[("survey", "2025-Q3"), "reporting"] == 0
     assert cov.loc[("workforce", Q), "reporting"] == 2
-    assert views.coverage_at(con, Q)[0] == {
+    assert mcoverage.coverage_at(con, Q)[0] == {
         "kind": "survey",
         "reporting": 3,
         "total": 7,
         "text": "3 of 7 (43%)",
         "percent": pytest.approx(300 / 7),
     }
-    regions, quarters, z, text = views.coverage_heatmap(con, "survey", Q)
+    regions, quarters, z, text = mcoverage.coverage_heatmap(con, "survey", Q)
     assert regions == ["London", "North East", "South East"]
     assert quarters[0] == "2025-Q2" and quarters[-1] == Q
     ne = regions.index("North East")
@@ -212,14 +214,14 @@ def test_coverage_counts_and_heatmap(con):
 
 
 def test_missing_and_stale_values(con):
-    miss = views.missing_for_quarter(con, "survey", Q)
+    miss = mcoverage.missing_for_quarter(con, "survey", Q)
     assert set(miss["council"]) == {
         "Middlesbrough",
         "Newcastle upon Tyne",
         "Barking and Dagenham",
         "Hampshire",
     }
-    stale = views.stale_values(con, "survey", Q)
+    stale = mcoverage.stale_values(con, "survey", Q)
     assert list(stale["council"]) == [
         "Hampshire",
         "Middlesbrough",
@@ -234,7 +236,7 @@ def test_missing_and_stale_values(con):
     ]
     assert list(stale["quarters_old"][:3]) == [1, 2, 5]
     # the shown quarter moves the window: at 2026-Q2, Hartlepool's 2025-Q2 survey is 4 quarters old
-    st2 = views.stale_values(con, "survey", "2026-Q2").set_index("council")
+    st2 = mcoverage.stale_values(con, "survey", "2026-Q2").set_index("council")
     assert (
         st2.loc["Hartlepool", "state"] == "carried forward"
         and st2.loc["Hartlepool", "quarters_old"] == 4

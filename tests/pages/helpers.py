@@ -48,9 +48,9 @@ def trace(fig: dict, name_start: str) -> dict:
 
 
 def texts(at) -> list[str]:
-    """Every markdown, caption, title, subheader, info and warning text, in order."""
+    """Every markdown, caption, title, header, subheader, info and warning text, in order."""
     out = []
-    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
         out += [e.value for e in getattr(at, kind)]
     return out
 

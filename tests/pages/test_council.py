@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -17,14 +18,16 @@ def table_with(at, column: str):
 
 def parse_markdown_table(text: str) -> pd.DataFrame | None:
     """A markdown table (viewmodels.text.markdown_table) back as a frame of its cell texts
-    as a reader sees them (backslash escapes removed); None when ``text`` is not one table."""
+    as a reader sees them (backslash escapes removed); None when ``text`` is not one table.
+    The page puts each table in a box that scrolls sideways (a <div> around it)."""
+    text = re.sub(r"^<div [^>]*>\n\n(.*)\n\n</div>$", r"\1", text.strip(), flags=re.S)
     lines = text.strip().split("\n")
     if len(lines) < 2 or not re.fullmatch(r"\|(---\|)+", lines[1]):
         return None
 
     def split(line):
         cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
-        return [re.sub(r"\\(.)", r"\1", c.strip()) for c in cells]
+        return [html.unescape(re.sub(r"\\(.)", r"\1", c.strip())) for c in cells]
 
     return pd.DataFrame([split(line) for line in lines[2:]], columns=split(lines[0]))
 
@@ -52,7 +55,7 @@ def test_no_council_chosen_invites_a_search(db, monkeypatch):
 
 def test_profile_of_hartlepool(db, monkeypatch):
     at = open_dashboard(db, "pages/council.py", monkeypatch, council="E06000001")
-    assert at.subheader[0].value == "Hartlepool"
+    assert at.header[0].value == "Hartlepool"
     figs = figures_of(at)
     assert len(figs) == 4
     dm = figs[0]
@@ -67,7 +70,8 @@ def test_profile_of_hartlepool(db, monkeypatch):
     assert len({t["line"]["dash"] for t in dm["data"]}) == 4  # told apart without colour
     wf = figs[3]
     assert wf["data"][0]["y"] == [None, 40.0]  # 2025-Q2 rests on 4 people: not drawn
-    # each chart's numbers: a markdown table in its (closed) "Numbers" expander
+    # each chart's numbers: a markdown table in its (closed) "Numbers" expander, in a box
+    # the keyboard can scroll sideways
     assert [e.label for e in at.expander] == ["Numbers"] * 4
     tables = {tuple(t.columns): t for t in markdown_tables(at)}
     wf_table = [v for k, v in tables.items() if "Hartlepool" in k and "<5" in v.values][0]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from metrics import figures
+from metrics import chart_table as mchart_table
+from metrics import figures, small_charts
 
 
 def test_breakdown_keeps_groups_without_data_and_marks_each_group_target():
@@ -16,7 +17,7 @@ def test_breakdown_keeps_groups_without_data_and_marks_each_group_target():
     # x axis to 1.25 x the largest of values and targets (5): 6.25, whole-number ticks of 2
     assert fig.layout.xaxis.range == (0, 6.25)
     assert fig.layout.xaxis.dtick == 2
-    table = figures.chart_table(fig, unit="count")
+    table = mchart_table.chart_table(fig, unit="count")
     assert list(table.columns) == ["series", "quarter or group", "value (count)"]
     assert table.iloc[1].tolist() == ["Value", "a", 3.0]
 
@@ -36,7 +37,7 @@ def test_trajectory_without_target_draws_no_path_projection_or_target():
 
 
 def test_sparkline_is_small_and_carries_no_template():
-    fig = figures.sparkline([1, None, 3])
+    fig = small_charts.sparkline([1, None, 3])
     assert list(fig.data[0].y) == [1, None, 3]
     assert list(fig.data[1].x) == [2]  # the last value is marked
     assert len(fig.to_json()) < 1000  # plotly's default template is ~7 kB

@@ -52,6 +52,8 @@ def test_default_quarter_is_latest_and_both_filters_go_to_the_url(app_at, make_d
     assert at.query_params["quarter"] == "2026-Q3"
     assert at.query_params["level"] == "national"
     assert has_text(at, "Figures as at **2026-Q3** (Jul-Sep 2026)")
+    # the overview shows England (its geography control is not offered): on Themes
+    at.switch_page("pages/theme.py").run()
     at.sidebar.selectbox(key="quarter").set_value("2026-Q2")
     at.sidebar.selectbox(key="level").set_value("region").run()
     assert at.query_params["quarter"] == "2026-Q2"

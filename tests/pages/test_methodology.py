@@ -10,7 +10,7 @@ PAGE = "pages/methodology.py"
 
 def section(at, title: str) -> str:
     """The markdown block of the measure whose heading is ``title``."""
-    found = [m.value for m in at.markdown if m.value.startswith(f"#### {title}\n")]
+    found = [m.value for m in at.markdown if m.value.startswith(f"### {title}\n")]
     assert len(found) == 1, title
     return found[0]
 

@@ -109,4 +109,160 @@ def test_quarter_selector_drives_every_figure(app_at, make_db):
 
 def test_level_other_than_england_is_explained(app_at, make_db):
     at = app_at(make_db("pages_small"), level="region")
-    assert has_text(at, "The overview shows England as a whole")
+    # the geography control says what it does here, and is not offered
+    geography = at.sidebar.selectbox(key="level")
+    assert geography.disabled
+    assert geography.help == "The overview shows England; choose a level on Themes or Places."
+    assert any(
+        c.value == "The overview shows England; choose a level on Themes or Places."
+        for c in at.sidebar.caption
+    )
+    assert has_text(at, "Figures as at **2026-Q3** (Jul-Sep 2026) · England")
+    # the level stays chosen for the pages that use it
+    at.switch_page("pages/theme.py").run()
+    assert not at.sidebar.selectbox(key="level").disabled
+    assert at.sidebar.selectbox(key="level").value == "region"
+
+
+# ---------------------------------------------------------------- the top (figures by hand in
+# tests/viewmodels/test_overview.py): counts by status, attention, changes, the table
+
+NBSP = "\u00a0"
+
+
+def test_top_counts_by_status_in_words_and_icons(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    md = [m.value for m in at.main.markdown]
+    assert any(
+        m.endswith(
+            ">4 of 7 measures with a target achieved or on track; 0 of 4 milestones in place."
+            "</span>"
+        )
+        for m in md
+    )
+    badges = next(m for m in md if m.startswith(":green-badge[:material/emoji_events:"))
+    for words, n in (
+        ("★ Achieved", 1),
+        ("✓ On track", 3),
+        ("▲ Acceleration needed", 2),
+        ("■ Limited progress", 1),
+        ("▼ Deteriorating", 0),
+    ):
+        assert f"{words}: **{n}**]" in badges
+
+
+def test_top_attention_and_changes(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    md = [m.value for m in at.main.markdown]
+    assert "**Needs attention: 1 measure**" in md
+    attention = md[md.index("**Needs attention: 1 measure**") + 1]
+    assert attention.startswith("- **Successful standards\\-enabled data exchanges** · ■ Limited")
+    assert (
+        "3\\.41 expected on the straight path to 15 by 2030\\-Q4 \\(29% of the pace needed\\)"
+        in attention
+    )
+    assert "**Status changed since 2026-Q2**" in md
+    changes = md[md.index("**Status changed since 2026-Q2**") + 1]
+    assert changes.count("\n- ") == 1 and "■ Limited progress → ★ Achieved (better)" in changes
+
+
+def test_top_table_of_every_measure_then_the_cards(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    [table] = at.main.table
+    df = table.value.map(lambda v: v.replace(NBSP, " "))
+    assert len(df) == 15 + 6  # every measure, under its theme's row
+    assert list(df.columns) == [
+        "Theme and measure",
+        "Value",
+        "Status",
+        "Target for 2030-Q4",
+        "Change since 2026-Q2",
+        "Councils (or records)",
+    ]
+    first = list(df["Theme and measure"]).index("Organisational & political leadership")
+    # 2 (Hartlepool and City of London), E = 2.27, R = 0.88; 1 in 2026-Q2
+    assert list(df.iloc[first + 1]) == [
+        "Chief executives from a digital background",
+        "2",
+        "▲ Acceleration needed",
+        "10",
+        "+1",
+        "4 of 4",
+    ]
+    # the table comes before the cards (which keep their values)
+    assert cards(at)["digital_ceos"]["value"] == "2"
+    labels = [b.label for b in at.main.download_button]
+    assert labels[:2] == ["CSV", "Excel"]
+
+
+def test_table_download_names_what_it_is(app_at, make_db, downloads):
+    from metrics.export import read_csv_notes
+
+    at = app_at(make_db("pages_small", demo=True))
+    csv = next(b for b in at.main.download_button if b.label == "CSV")
+    notes, table = read_csv_notes(downloads(csv))
+    assert notes["Table"] == "All measures, 2026-Q3, England"
+    assert notes["Quarter"] == "2026-Q3" and notes["Scope"] == "England"
+    assert notes["Demo data"].startswith("YES: generated demonstration figures")
+    assert "quarterly returns" in notes["Source"]
+    sme = table[table["measure"] == "Digital spend with SMEs"].iloc[0]
+    # a text cell starting with + is neutralised (a spreadsheet would take it for a formula)
+    assert (sme["value"], sme["change"]) == ("25.0%", "'+2.5 points since 2026-Q2")
+
+
+# ---------------------------------------------------------------- the board pack
+
+
+def test_board_pack_control_offers_every_scope(app_at, make_db):
+    at = app_at(make_db("pages_small"))
+    scope = at.main.selectbox(key="overview_pack_scope")
+    assert scope.options[0] == "England"
+    assert "Region: North East" in scope.options and "Footprint: Tees Valley" in scope.options
+    assert "Centre: North Centre" in scope.options
+    assert [b.label for b in at.main.button if b.key == "overview_pack_make"] == [
+        "Make the board pack (PDF)"
+    ]
+
+
+def test_board_pack_failure_is_a_message(app_at, make_db, monkeypatch):
+    from reports import boardpack
+
+    def no_browser(*args, **kwargs):
+        raise RuntimeError("BrowserType.launch: Executable doesn't exist at /nowhere/chrome")
+
+    monkeypatch.setattr(boardpack, "make", no_browser)
+    at = app_at(make_db("pages_small"))
+    at.main.button(key="overview_pack_make").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.main.error]
+    assert error.startswith("The board pack could not be made. It needs Chromium")
+    assert "apt-get install chromium" in error
+    assert not [b for b in at.main.download_button if b.label.startswith("Download the board")]
+    # the rest of the page is still there
+    assert cards(at)["digital_ceos"]["value"] == "2"
+
+
+def test_board_pack_is_made_with_progress_then_downloads_at_once(app_at, make_db, downloads):
+    """The one real pack build of the page tests (pages_small: about ten seconds)."""
+    from ui import boardpack as ui_pack
+
+    ui_pack._PACKS.clear()
+    db = make_db("pages_small")
+    at = app_at(db)
+    at.main.button(key="overview_pack_make").click().run(timeout=300)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.main.error
+    [status] = [e for e in at.main.get("status") if "Board pack ready" in e.label]
+    assert status.label.startswith("Board pack ready: England, 2026-Q3 (PDF, ")
+    steps = [m.value for m in status.markdown]
+    assert steps[:2] == ["Reading the figures…", "Drawing 15 charts…"]
+    assert steps[-1] == "Printing the PDF…"
+    [button] = [b for b in at.main.download_button if b.label.startswith("Download the board")]
+    assert button.label.startswith("Download the board pack (PDF, ")
+    pdf = downloads(button)
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000
+    # asked again (a new session, the same data): no button to press, the file is there
+    again = app_at(db)
+    assert not [b for b in again.main.button if b.key == "overview_pack_make"]
+    [button] = [b for b in again.main.download_button if b.label.startswith("Download the board")]
+    assert downloads(button) == pdf

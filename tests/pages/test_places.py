@@ -112,3 +112,43 @@ def test_no_returns_yet(make_db, monkeypatch):
     at = open_dashboard(make_db("reference"), "pages/places.py", monkeypatch)
     assert any("No returns have been loaded yet" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_ranking_downloads_say_what_they_are(db, monkeypatch, downloads):
+    from metrics.export import read_csv_notes
+
+    at = open_dashboard(
+        db, "pages/places.py", monkeypatch, measure="data_maturity", places_level="region"
+    )
+    csv = next(b for b in at.main.download_button if b.label == "CSV")
+    assert csv.key == "dl-data_maturity-2026-Q3-by-region-CSV"
+    notes, table = read_csv_notes(downloads(csv))
+    assert (notes["Measure"], notes["Quarter"], notes["Scope"]) == (
+        "Data maturity",
+        "2026-Q3",
+        "every region",
+    )
+    assert table[["region", "value (score (1 to 5))"]].values.tolist() == [
+        ["North East", 3.5],
+        ["South East", 3.0],
+        ["London", 1.0],
+    ]
+
+
+@pytest.mark.parametrize(
+    "level, label, options",
+    [
+        ("footprint", "Footprint", ["Greater London Authority", "North East MCA", "Tees Valley"]),
+        ("region", "Region", ["London", "North East", "South East"]),
+        ("council", "Footprint", ["Greater London Authority", "North East MCA", "Tees Valley"]),
+    ],
+)
+def test_board_pack_for_a_group_of_the_level_shown(db, monkeypatch, level, label, options):
+    at = open_dashboard(
+        db, "pages/places.py", monkeypatch, measure="data_maturity", places_level=level
+    )
+    pick = at.main.selectbox(key=f"places_pack_{label.lower()}_scope")
+    assert pick.label == label and pick.options == options
+    assert [b.label for b in at.main.button if b.key == f"places_pack_{label.lower()}_make"] == [
+        "Make the board pack (PDF)"
+    ]

@@ -75,10 +75,24 @@ def test_national_pdf_has_every_measure_as_the_summary_says(national, demo_db):
         r"DEMO DATA ?: the figures in this pack are generated demonstration data", flat
     )
     assert "Made 2026-11-26 09:30" in flat
+    # the returns' 25 batches and, since the glance lists the delivery register's
+    # actions that need attention, the register's 5 updates
     assert (
-        "25 batches (numbers 1 to 25: exchanges, milestones, placements, survey, workforce)" in flat
+        "30 batches (numbers 1 to 30: delivery, exchanges, milestones, placements, survey, "
+        "workforce)" in flat
     )
     assert pack.glance.headline in flat
+    # the glance ends with the delivery register's actions that need attention, as the
+    # Overview lists them
+    from metrics import delivery
+    from store.db import connect
+
+    with connect(demo_db) as con:
+        actions = delivery.compute(con, QUARTER).attention
+    extras = [a for a in pack.glance.attention if a.kind == "extra"]
+    assert len(extras) == len(actions) > 0
+    assert [a.title.split(":")[0] for a in extras] == list(actions["id"])
+    assert squash(extras[0].title)[:40] in flat
     # the running header and the page numbers on every page
     pages = text.split("\f")
     pages = [p for p in pages if p.strip()]
@@ -296,7 +310,7 @@ def test_small_pack_contents(small_db):
     ]
     sme = next(b for t in pack.themes for b in t.measures if b.id == "sme_spend_share")
     # b = 24.29% (170 / 700), E = (33 - 24.29) x 5 / 22 = 1.98, R = (26 - 24.29) / 1.98 = 0.87
-    assert {w["step"]: w["value"] for w in sme.workings}[
+    assert {w.step: w.value for w in sme.workings}[
         "Progress ratio R = (v − b) ÷ E"
     ] == "(26.0% − 24.3%) ÷ 1.98% = 0.87"
     assert sme.chart_caption == (

@@ -97,10 +97,10 @@ def run_and_kill(target, *args, after: float) -> bool:
 # --- the checks ----------------------------------------------------------------------------
 
 
-def check_database(db: Path, demo_batches: int = 25) -> dict:
+def check_database(db: Path, demo_batches: int = 30) -> dict:
     """Every batch whole or absent: an active batch's rows are all there (in force or
     replaced by a later one), a rolled-back batch has none, no row belongs to no batch,
-    and the demo is all there (25 batches and the flag) or not at all."""
+    and the demo is all there (30 batches and the flag) or not at all."""
     con = duckdb.connect(str(db))  # (a killed writer's log is replayed here)
     try:
         batches = con.execute(

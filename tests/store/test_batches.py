@@ -206,7 +206,8 @@ def test_remove_demo_rolls_back_every_demo_batch_in_one_step(ref_db):
     assert (result.batches, result.rows_removed) == ([1, 2], 2)
     assert result.summary() == (
         "The demo data was removed: 2 demo batches rolled back in one step (2 rows of "
-        "generated figures). Every page now shows only the returns uploaded."
+        "generated figures). The loaded figures now hold only the returns uploaded; viewers "
+        "see the change with the next release."
     )
     # Only the real upload is left; the demo row it replaced is gone for good.
     assert rows(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from store import demo, quarters
+from store import demo, demo_files, quarters
 from store.db import StoreError, connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,10 +46,10 @@ def digest(paths) -> dict[str, str]:
 
 def test_quarters_follow_today():
     assert quarters.last_complete() == "2026-Q3"  # TRACKER_TODAY=2026-11-26
-    assert demo._quarter_list(None) == QUARTERS
-    assert demo._quarter_list("2025-07-01") == ["2025-Q2"]
+    assert demo_files._quarter_list(None) == QUARTERS
+    assert demo_files._quarter_list("2025-07-01") == ["2025-Q2"]
     with pytest.raises(StoreError, match="starts at 2025-Q2"):
-        demo._quarter_list("2025-05-01")
+        demo_files._quarter_list("2025-05-01")
 
 
 def test_one_file_per_kind_and_quarter(files):

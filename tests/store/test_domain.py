@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from domain import milestones, standards, survey
-from store import kinds
+from store import columns, kinds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,5 +38,5 @@ def test_survey_kind_columns_come_from_domain():
         assert (c.type, c.min, c.max, c.at_most) == (d.type, d.min, d.max, d.at_most)
     assert {c.name for c in declared if c.type == "yesno"} == set(survey.SURVEY_COLUMNS_BOOL)
     assert kinds.get("milestones").column("kind").choices == milestones.MILESTONE_KINDS
-    assert kinds.standard_column("x").choices == standards.STANDARD_STATUSES
+    assert columns.standard_column("x").choices == standards.STANDARD_STATUSES
     assert kinds.standard_ids() == standards.core_standard_ids()

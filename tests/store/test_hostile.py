@@ -20,7 +20,7 @@ import pytest
 
 from store import ingest, limits
 from store.ingest import ingest_file, validate_file
-from store.validate import formula_like, formula_sql
+from store.unsafe import formula_like, formula_sql
 from tests.conftest import ROOT
 from tests.store import hostile
 from tests.store.conftest import content_digest, rows

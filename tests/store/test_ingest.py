@@ -8,7 +8,8 @@ import pytest
 
 from store import kinds, quarters, templates
 from store.ingest import detect_kind, ingest_file, validate_file
-from store.validate import MAX_LISTED, quarter_index_sql
+from store.problems import MAX_LISTED
+from store.value_sql import quarter_index_sql
 from tests.store.conftest import content_digest, rows
 
 WF = "council_code,quarter,role_family,headcount,underrepresented\n"
@@ -290,7 +291,7 @@ def test_detect_kind_explains_itself():
 )
 def test_personal_data_headers(header, personal):
     from store.normalise import header_key
-    from store.validate import personal_header
+    from store.unsafe import personal_header
 
     assert personal_header(header_key(header)) is personal
 

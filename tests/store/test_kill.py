@@ -36,7 +36,7 @@ def survey_file(folder, n: int):
     return path
 
 
-def after_kill(db, demo_batches: int = 25) -> dict:
+def after_kill(db, demo_batches: int = 30) -> dict:
     state = killing.check_database(db, demo_batches)
     killing.next_run(db)
     assert killing.check_folder(db) == []
@@ -83,10 +83,11 @@ def test_killed_rollbacks_leave_whole_batches_and_nothing_behind(db, tmp_path):
     assert landed == KILLS, f"only {landed} of {tries} kills landed before the rollback finished"
 
 
-# The demo as of early 2026: three quarters, 13 files (the full demo's 25 take twice as long
-# to load; what is checked is the same: one transaction for every batch).
+# The demo as of early 2026: three quarters, 15 files with the two quarters of delivery
+# updates (the full demo's 30 take twice as long to load; what is checked is the same: one
+# transaction for every batch).
 TODAY = "2026-02-15"
-DEMO = 13
+DEMO = 15
 
 
 def test_killed_init_demo_leaves_all_or_nothing_and_reruns_to_completion(tmp_path):

@@ -68,7 +68,7 @@ def test_negative_fast_and_slow_paths_agree(ref_db):
 
 
 # --- workforce keys: grouped once by council and quarter as written, then by the
-# resolved council and quarter (store.validate._group_keys / _regroup_keys) ---
+# resolved council and quarter (store.keys._group_keys / _regroup_keys) ---
 
 
 def test_workforce_repeat_across_spellings_of_council_and_quarter(ref_db):
@@ -126,9 +126,9 @@ def test_failed_insert_rolls_back_and_raises_its_own_error(ref_db, monkeypatch):
     import duckdb
     import pytest
 
-    from store import ingest
+    from store import ingest_write
 
-    monkeypatch.setattr(ingest, "TYPED", "_no_such_view")
+    monkeypatch.setattr(ingest_write, "TYPED", "_no_such_view")
     before = content_digest(ref_db)
     with pytest.raises(duckdb.CatalogException, match="_no_such_view"):
         ingest_file(

@@ -10,9 +10,9 @@ import io
 import openpyxl
 import pytest
 
-from store import read
+from store import read, read_xlsx
 from store.ingest import detect_kind, ingest_file, validate_file
-from store.preview import REMOVED
+from store.ingest_preview import REMOVED
 from tests.store.conftest import rows
 
 WF = "council_code,quarter,role_family,headcount,underrepresented\n"
@@ -118,14 +118,14 @@ def test_recognising_an_xlsx_parses_only_its_first_rows(monkeypatch):
         *[["E06000001", "2026-Q3", "all", i, 0] for i in range(5000)],
     )
     parsed = []
-    real = read._xlsx_rows
+    real = read_xlsx._xlsx_rows
 
     def counting(ws):
         for item in real(ws):
             parsed.append(item[0])
             yield item
 
-    monkeypatch.setattr(read, "_xlsx_rows", counting)
+    monkeypatch.setattr(read_xlsx, "_xlsx_rows", counting)
     assert detect_kind(data, "w.xlsx")[0] == "workforce"
     assert parsed == [1, 2]  # the title row and the header: none of the 5,000 data rows
     staged = read.header_only(data, "w.xlsx")

@@ -93,10 +93,10 @@ def test_uploaded_names_are_shown_as_text_not_markdown(con):
     )
     header = council.header(con, "E06000001")
     assert header.name == "![p](http://host/p.png) *Hartlepool*"  # the value itself, as stored
-    assert header.name_md == r"\!\[p\]\(http://host/p\.png\) \*Hartlepool\*"
-    assert r"footprint: \[Tees\]\(http://host/\) \<b\>Valley\</b\>" in header.facts_md
+    assert header.name_md == r"\!\[p\]\(http&#58;//host/p\.png\) \*Hartlepool\*"
+    assert r"footprint: \[Tees\]\(http&#58;//host/\) \<b\>Valley\</b\>" in header.facts_md
     for text in (header.name_md, header.facts_md):
-        assert "](" not in text and "<b>" not in text
+        assert "](" not in text and "<b>" not in text and "http:" not in text
 
 
 def test_markdown_table_escapes_uploaded_cells_only_when_asked():
@@ -104,7 +104,7 @@ def test_markdown_table_escapes_uploaded_cells_only_when_asked():
 
     rows_ = [{"a": "![x](http://h/x.png)", "b": "`code`"}]
     shown = markdown_table(rows_, {"a": "A", "b": "B"}, escape=True)
-    assert shown.splitlines()[2] == r"| \!\[x\]\(http://h/x.png\) | \`code\` |"
+    assert shown.splitlines()[2] == r"| \!\[x\]\(http&#58;//h/x.png\) | \`code\` |"
     assert markdown_table(rows_, {"a": "A", "b": "B"}).splitlines()[2] == (
         "| ![x](http://h/x.png) | `code` |"
     )

@@ -71,6 +71,15 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+# The frame's banner when the figures shown are not a published release (ui.publish).
+RELEASE_BANNERS = ("**Nothing has been published yet.**", "**Not yet published.**")
+
+
+def page_warnings(at: AppTest) -> list[str]:
+    """The page's own warnings: every warning but the frame's release banner."""
+    return [w for w in texts(at.warning) if not w.startswith(RELEASE_BANNERS)]
+
+
 def all_text(at: AppTest) -> str:
     """Every markdown, alert, caption and title on the page, one string."""
     parts = []
@@ -87,32 +96,6 @@ def all_text(at: AppTest) -> str:
     ):
         parts += [str(e.value) for e in group]
     return "\n".join(parts)
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """downloads(at.download_button[i]) -> the bytes that button would download."""
-    from streamlit.testing.v1 import app_test
-
-    stores = []
-
-    class Recording(app_test.MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-
-    def content(button) -> bytes:
-        name = button.proto.url.rsplit("/", 1)[-1]
-        for store in reversed(stores):
-            try:
-                return store.get_file(name).content
-            except Exception:
-                continue
-        raise KeyError(f"no media file {name}")
-
-    return content
 
 
 def download(at, label_start: str):

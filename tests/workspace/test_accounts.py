@@ -12,7 +12,7 @@ import pytest
 
 from store import accounts, auth, secrets_file, tokens
 from tests.conftest import ROOT
-from tests.workspace.conftest import PASSWORD, texts
+from tests.workspace.conftest import PASSWORD, page_warnings, texts
 from ui import signin
 
 
@@ -169,13 +169,13 @@ def click(at, key):
 
 def test_the_page_needs_the_administrator_role(db, run_page, secrets):
     at = run_page(db, "pages/accounts.py", analyst="bob")
-    assert texts(at.warning) == [
+    assert page_warnings(at) == [
         "This page needs the administrator role. Ask an administrator to give it to you (or, "
         "on the server: python -m store add-analyst NAME --admin)."
     ]
     assert len(at.dataframe) == 0 and not at.text_input
     at = run_page(db, "pages/accounts.py")  # signed out: the sign-in form
-    assert "This page needs the analyst role" in texts(at.warning)[0]
+    assert "This page needs the analyst role" in page_warnings(at)[0]
 
 
 def test_an_administrator_adds_an_analyst_who_can_then_sign_in(db, run_page, secrets):
@@ -190,7 +190,7 @@ def test_an_administrator_adds_an_analyst_who_can_then_sign_in(db, run_page, sec
     assert texts(at.success) == ["Added analyst **carol**."]
     password = at.code[0].value
     assert len(password) == 16
-    assert "shown this once" in texts(at.warning)[0]
+    assert "shown this once" in page_warnings(at)[0]
     stored = tomllib.loads(secrets.read_text())["analysts"]["carol"]
     assert auth.verify_password(stored, password)
     at.run()  # the password is shown once

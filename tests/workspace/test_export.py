@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from metrics import export
-from store.validate import formula_like
+from store.unsafe import formula_like
 
 # Every character below U+0020, and the other characters a workbook cannot hold.
 EVERY_CONTROL = "".join(chr(c) for c in range(0x20)) + "\ufffe\uffff\u200b\u00a0\u2028"

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from store import ingest
-from tests.workspace.conftest import download, frame, query, texts
+from tests.workspace.conftest import download, frame, page_warnings, query, texts
 
 FIRST = b"council_code,quarter,data_maturity\nE06000001,2026-Q3,3\nE06000002,2026-Q3,4\n"
 SECOND = b"council_code,quarter,data_maturity\nE06000001,2026-Q3,5\nE06000003,2026-Q3,2\n"
@@ -40,7 +40,7 @@ def click(at, key):
 def test_signed_out_sees_only_that_the_page_needs_the_analyst_role(db, run_page, accounts):
     at = run_page(db, "pages/history.py", secrets=accounts)
     assert texts(at.title) == ["Upload history"]
-    assert texts(at.warning) == [
+    assert page_warnings(at) == [
         "This page needs the analyst role. Sign in as an analyst to continue."
     ]
     # Nothing of the page itself (the frame's shared filters stay in the sidebar).
@@ -92,9 +92,19 @@ def test_every_batch_is_listed_newest_first(open_history, downloads):
         hashlib.sha256(FIRST).hexdigest(),
     ]
     assert "2 batches, newest first" in texts(at.caption)
-    csv = downloads(download(at, "Download the history")).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Batch,Kind of return,File,Quarters covered,Status,")
-    assert len(csv.splitlines()) == 3
+    from metrics.export import read_csv_notes
+
+    notes, csv = read_csv_notes(downloads(download(at, "Download the history")))
+    assert notes["Table"] == "Upload history: every batch, newest first"
+    assert notes["Demo data"].startswith("no")
+    assert list(csv.columns[:5]) == [
+        "Batch",
+        "Kind of return",
+        "File",
+        "Quarters covered",
+        "Status",
+    ]
+    assert len(csv) == 2
 
 
 def test_original_file_downloads_as_uploaded(open_history, downloads):
@@ -110,7 +120,7 @@ def test_rollback_needs_confirmation_then_restores(db, open_history):
     click(at, "rollback_ask")
     assert (
         "Roll back batch 2 (survey, second\\.csv)? Its 2 added rows are removed and the 1 "
-        "rows it replaced come back" in texts(at.warning)[0]
+        "rows it replaced come back" in page_warnings(at)[0]
     )
     assert query(db, "SELECT status FROM batches WHERE batch_id = 2") == [("active",)]  # not yet
     click(at, "rollback_yes")
@@ -136,7 +146,7 @@ def test_rollback_needs_confirmation_then_restores(db, open_history):
 def test_cancel_changes_nothing(db, open_history):
     at = click(open_history(), "rollback_ask")
     click(at, "rollback_no")
-    assert not at.warning
+    assert not page_warnings(at)
     assert query(db, "SELECT count(*) FROM batches WHERE status = 'active'") == [(2,)]
 
 
@@ -242,7 +252,7 @@ def demo_history(make_db):
 
 def test_the_demo_is_removed_in_one_step(demo_history, run_page, accounts):
     at = run_page(demo_history, "pages/history.py", secrets=accounts, analyst="alice")
-    notice = [w for w in texts(at.warning) if w.startswith("Demo data is loaded")]
+    notice = [w for w in page_warnings(at) if w.startswith("Demo data is loaded")]
     assert notice == [
         "Demo data is loaded: 2 generated batches (2 rows, 2026-Q2 to 2026-Q3). Removing it "
         "rolls back every demo batch in one step; uploaded returns stay."
@@ -264,7 +274,7 @@ def test_the_demo_is_removed_in_one_step(demo_history, run_page, accounts):
         ("E06000003", 3),
     ]
     assert query(demo_history, "SELECT count(*) FROM workforce") == [(0,)]
-    assert not [w for w in texts(at.warning) if w.startswith("Demo data is loaded")]
+    assert not [w for w in page_warnings(at) if w.startswith("Demo data is loaded")]
     assert not [b for b in at.button if b.key == "history_demo_ask"]
 
 
