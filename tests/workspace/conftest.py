@@ -122,8 +122,11 @@ def frame(at, *columns: str):
 
 
 def html_blocks(at) -> list[str]:
-    """The bodies of the st.html elements on the page, in order."""
-    return [e.proto.body for e in at.get("html")]
+    """The bodies of the page's own st.html elements, in order (not the frame's focus
+    ring: ui.frame.accessible_focus)."""
+    from ui.frame import FOCUS_STYLE
+
+    return [e.proto.body for e in at.get("html") if e.proto.body != FOCUS_STYLE]
 
 
 def problem_table(at, n: int = 0) -> list[dict]:

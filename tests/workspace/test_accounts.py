@@ -212,7 +212,7 @@ def test_an_administrator_disables_enables_and_resets(db, run_page, secrets):
     assert at.dataframe[0].value["Status"].tolist() == ["Enabled", "Disabled: cannot sign in"]
     # bob's open session is no longer an analyst's
     bob = run_page(db, "pages/upload.py", analyst="bob")
-    assert "This page needs the analyst role" in texts(bob.warning)[0]
+    assert "This page needs the analyst role" in page_warnings(bob)[0]
     click(at, "accounts_toggle")
     assert texts(at.success) == ["Enabled **bob**: they can sign in again."]
     click(at, "accounts_reset")
@@ -277,9 +277,9 @@ def test_sign_in_sets_a_signed_cookie_that_a_new_session_reads(db, run_page, sec
     again.button(key="sidebar_sign_out").click().run()
     cleared = [e.proto.body for e in again.get("html") if "document.cookie" in e.proto.body]
     assert cleared and "Max-Age=0" in cleared[0]
-    assert "This page needs the analyst role" in texts(again.warning)[0]
+    assert "This page needs the analyst role" in page_warnings(again)[0]
     after = run_page(db, "pages/upload.py")  # the browser kept a copy of the cookie
-    assert "This page needs the analyst role" in texts(after.warning)[0]
+    assert "This page needs the analyst role" in page_warnings(after)[0]
 
 
 def test_an_expired_or_foreign_cookie_signs_nobody_in(
@@ -288,10 +288,10 @@ def test_an_expired_or_foreign_cookie_signs_nobody_in(
     secret = tokens.secret(secrets, secrets_file.read(secrets), create=True)
     old = tokens.make(secret, "bob", alice_hash, hours=1, now=0)
     monkeypatch.setattr(signin, "_cookie", lambda: old)
-    assert "This page needs the analyst role" in texts(run_page(db, "pages/upload.py").warning)[0]
+    assert "This page needs the analyst role" in page_warnings(run_page(db, "pages/upload.py"))[0]
     forged = tokens.make("another server's secret, long enough", "alice", alice_hash, hours=1)
     monkeypatch.setattr(signin, "_cookie", lambda: forged)
-    assert "This page needs the analyst role" in texts(run_page(db, "pages/upload.py").warning)[0]
+    assert "This page needs the analyst role" in page_warnings(run_page(db, "pages/upload.py"))[0]
 
 
 def test_a_session_ends_when_its_sign_in_expires(db, run_page, secrets, monkeypatch):

@@ -186,7 +186,8 @@ def test_same_file_again_has_one_outcome_and_no_load_button(db, open_upload):
     # One message: which batch, when, by whom; nothing to load. No warning, no error, no
     # problem table, no preview, no load button.
     assert texts(at.info)[1:] == [
-        f"copy of q3\\.csv is identical to batch 1, loaded on {loaded_at:%Y\\-%m\\-%d %H:%M} "
+        # (escape_markdown writes a colon before a digit as an entity: it shows as ':')
+        f"copy of q3\\.csv is identical to batch 1, loaded on {loaded_at:%Y\\-%m\\-%d %H&#58;%M} "
         "by alice: nothing to load\\.",
         "Nothing to load: every file dropped is loaded already.",
     ]
