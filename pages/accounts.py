@@ -38,7 +38,7 @@ def done(kind: str, text: str) -> None:
 listed = accounts.listing()
 st.dataframe(vm.rows(listed, admin.name), hide_index=True, width="stretch", key="accounts_table")
 
-st.subheader("Add an analyst", anchor=False)
+st.header("Add an analyst", anchor=False)
 with st.form("accounts_add", clear_on_submit=True):
     username = st.text_input(
         "Username", help="1 to 64 letters, digits, '.', '_', '-' or '@' (e.g. a.smith)"
@@ -54,7 +54,7 @@ if add:
         st.session_state["accounts_password"] = (name, password, True)
         done("ok", f"Added {'administrator' if make_admin else 'analyst'} **{md(name)}**.")
 
-st.subheader("Change an account", anchor=False)
+st.header("Change an account", anchor=False)
 names = [a.name for a in listed]
 if not names:
     st.caption("No accounts yet.")
