@@ -57,6 +57,7 @@ PAGES = {
     "Analysts": [
         st.Page("pages/upload.py", title="Upload returns", icon=":material/upload_file:"),
         st.Page("pages/history.py", title="Upload history", icon=":material/history:"),
+        st.Page("pages/accounts.py", title="Analyst accounts", icon=":material/manage_accounts:"),
         st.Page("pages/sign_in.py", title="Analyst sign-in", icon=":material/login:"),
     ],
 }
@@ -126,8 +127,8 @@ for key in ("quarter", "level"):
 
 if cache.demo_loaded(version):
     st.warning(
-        "**Demo data: generated figures, not real returns.** Upload real returns "
-        "and roll back the demo batch to replace them.",
+        "**Demo data: generated figures, not real returns.** An analyst removes it in "
+        "one step on the Upload history page (or `python -m store remove-demo`).",
         icon=":material/science:",
     )
 publish.banner(version)  # the figures shown are not a published release

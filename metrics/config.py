@@ -18,7 +18,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain import plausibility as _plausibility
 from domain import standards as _standards
+from domain.plausibility import Plausibility
 from domain.standards import Standard
 from metrics import methods
 
@@ -120,6 +122,8 @@ class Config:
     core_standards: list[Standard]
     themes: dict[str, Theme]
     measures: dict[str, Measure]
+    # the upload's checks against the previous return (domain.plausibility; store reads them)
+    plausibility: Plausibility = _plausibility.DEFAULT
 
     @property
     def core_standard_ids(self) -> list[str]:
@@ -199,6 +203,7 @@ def parse(data: dict, path: Path) -> Config:
         "core_standards",
         "themes",
         "measures",
+        "plausibility",
     }
     for k in data:
         if k not in known_top:
@@ -263,6 +268,15 @@ def parse(data: dict, path: Path) -> Config:
     except _standards.StandardsError as exc:
         raise _err(path, exc.where, exc.what) from None
 
+    try:
+        plausible = (
+            _plausibility.parse(data["plausibility"])
+            if "plausibility" in data
+            else _plausibility.DEFAULT
+        )
+    except _plausibility.PlausibilityError as exc:
+        raise _err(path, exc.where, exc.what) from None
+
     raw_themes = data["themes"]
     if not isinstance(raw_themes, dict) or not raw_themes:
         raise _err(path, "themes", "expected at least one [themes.<id>] table")
@@ -302,6 +316,7 @@ def parse(data: dict, path: Path) -> Config:
         core_standards=standards,
         themes=themes,
         measures=measures,
+        plausibility=plausible,
     )
 
 

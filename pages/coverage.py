@@ -141,7 +141,7 @@ else:
             "council_code": "GSS code",
             "region": "Region",
             "latest_return": "Latest return",
-            "quarters_old": st.column_config.NumberColumn("Quarters old", format="%d"),
+            "quarters_old": "Quarters old",
             "state": "State",
         },
     )

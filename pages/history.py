@@ -1,12 +1,13 @@
-"""Upload history: publishing a release, every batch, its original file, and rollback
-behind a confirmation.
+"""Upload history: publishing a release, every batch (filtered by kind, quarter and
+uploader, in the URL), its original file, rollback behind a confirmation, and the demo
+data removed in one step.
 
 Analysts only (the table names who uploaded what).
 """
 
 import streamlit as st
 
-from ui import actions, boundary, cache, downloads, frame, publish, signin
+from ui import actions, boundary, cache, downloads, frame, publish, signin, url
 from viewmodels import history
 from viewmodels import publish as vpublish
 from viewmodels.text import escape_markdown as md
@@ -111,7 +112,6 @@ if release.current and release.previous:
 
 st.header("Batches", anchor=False)
 shown = cache.page_values(history.view, version=version)
-table = shown.table
 if not shown.batches:
     st.info(
         "No batches yet: load a return on the Upload returns page or with "
@@ -120,14 +120,62 @@ if not shown.batches:
     )
     st.stop()
 
+demo = history.demo_text(shown.demo)
+if demo:
+    with st.container(border=True):
+        st.warning(demo, icon=":material/science:")
+        if st.session_state.get("history_demo_confirm"):
+            st.markdown(
+                f"**Remove the demo data?** Its {len(shown.demo.batches)} batches are rolled "
+                "back together, in one step; uploaded returns are not touched."
+            )
+            yes, no = st.columns(2)
+            if yes.button("Yes, remove the demo data", type="primary", key="history_demo_yes"):
+                st.session_state.pop("history_demo_confirm", None)
+                try:
+                    with st.spinner("Removing the demo data..."):
+                        removed = actions.remove_demo(user=analyst.name)
+                    st.session_state["history_done"] = [("ok", md(removed.summary()))]
+                except boundary.StoreBusy:
+                    st.session_state["history_done"] = [
+                        ("error", "The database stayed busy with another load; try again.")
+                    ]
+                except boundary.StoreError as exc:
+                    st.session_state["history_done"] = [("error", md(str(exc)))]
+                st.rerun()
+            if no.button("Cancel", key="history_demo_no"):
+                st.session_state.pop("history_demo_confirm", None)
+                st.rerun()
+        elif st.button(
+            "Remove the demo data...", icon=":material/delete_sweep:", key="history_demo_ask"
+        ):
+            st.session_state["history_demo_confirm"] = True
+            st.rerun()
+
+filters = {
+    "history_kind": ("kind", shown.kinds, "Kind of return", "All kinds"),
+    "history_quarter": ("covers", shown.quarters, "Quarter covered", "All quarters"),
+    "history_uploader": ("by", shown.uploaders, "Uploaded by", "Everyone"),
+}
+picked = {}
+for col, (key, (param, options, label, anything)) in zip(st.columns(3), filters.items()):
+    choices = [history.ALL, *options]
+    url.url_filter(key, choices, history.ALL, param=param)
+    col.selectbox(label, choices, key=key, format_func=lambda v, a=anything: v or a)
+    value = st.session_state[key]
+    if value:
+        url.set_url(param, value)
+    else:
+        url.clear_url(param)
+    picked[key.removeprefix("history_")] = value
+ids = history.matching(shown, **picked)
+st.caption(history.filter_text(shown, ids, picked))
+table = history.table(shown, ids)
 st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={
-        "batch_id": st.column_config.NumberColumn("batch", format="%d"),
-        "file_sha256": st.column_config.TextColumn("SHA-256"),
-    },
+    column_config={"Batch": st.column_config.NumberColumn(format="%d")},
 )
 st.download_button(
     "Download the history (CSV)",
@@ -137,11 +185,16 @@ st.download_button(
     icon=":material/download:",
     key="history_csv",
 )
+if not ids:
+    st.info("No batch matches these filters.", icon=":material/filter_alt_off:")
+    st.stop()
 
 st.header("One batch", anchor=False)
+if st.session_state.get("history_batch") not in ids:
+    st.session_state.pop("history_batch", None)
 chosen = st.selectbox(
     "Batch",
-    list(shown.batches),
+    ids,
     key="history_batch",
     format_func=lambda b: shown.batches[b].label,
 )

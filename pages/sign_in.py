@@ -12,8 +12,10 @@ analyst = signin.current_analyst()
 if analyst:
     frame.set_title("Signed in", "Analyst sign-in")
     st.success(
-        f"Signed in as **{escape_markdown(analyst.name)}** (analyst). You can upload "
-        "returns and roll back batches.",
+        f"Signed in as **{escape_markdown(analyst.name)}** "
+        + ("(administrator)" if analyst.admin else "(analyst)")
+        + ". You can upload returns and roll back batches"
+        + (", and manage the analyst accounts." if analyst.admin else "."),
         icon=":material/verified_user:",
     )
     if st.button("Sign out", icon=":material/logout:", key="page_sign_out"):

@@ -23,6 +23,7 @@ KIND_NAMES = list(upload.KIND_NAMES)
 kind_label = upload.kind_label
 st.session_state.setdefault("upload_nonce", 0)
 checked: dict = st.session_state.setdefault("upload_checked", {})
+recognised: dict = st.session_state.setdefault("upload_recognised", {})
 
 for line in st.session_state.pop("upload_done", []):
     (st.success if line[0] == "ok" else st.error)(
@@ -49,7 +50,8 @@ with left:
         help=f"Each file up to {frame.upload_limit_mb()} MB (setting server.maxUploadSize).",
     )
 
-with right:
+# Once files are dropped, their results matter more than the guidance: it folds away.
+with right, st.expander("What each kind of return holds", expanded=not files):
     if chosen == RECOGNISE:
         guide = st.selectbox("Guidance for", KIND_NAMES, format_func=kind_label, key="upload_guide")
     else:
@@ -77,123 +79,154 @@ if not files:
 version = cache.live_version()  # uploads check against the loaded data
 ready: list[tuple] = []  # (file name, kind, data) of files that passed
 blocked: list[str] = []  # names of files that cannot be loaded
+replaced = 0  # stored rows the ready files replace
 
-with left:
-    for f in files:
-        name = f.name
-        with st.container(border=True):
-            st.markdown(f"**{md(name)}**")
-            too_large = upload.too_large(name, f.size, frame.upload_limit_mb())
-            if too_large:
-                st.error(md(too_large), icon=":material/error:")
-                blocked.append(name)
-                continue
-            data = f.getvalue()
-            if chosen == RECOGNISE:
-                detected, why = actions.detect_kind(data, name)
-                if detected is None:
-                    st.error(
-                        f"The kind could not be recognised: {md(why)} Choose the kind above.",
-                        icon=":material/help:",
-                    )
-                    blocked.append(name)
-                    continue
-                st.info(
-                    f"Recognised as **{kind_label(detected)}**: {md(why)}. If that is "
-                    "wrong, choose the kind above.",
-                    icon=":material/search:",
-                )
-                file_kind = detected
-            else:
-                file_kind = chosen
-            cache_key = (f.file_id, file_kind, version)
-            try:
-                if cache_key not in checked:
-                    with st.spinner(f"Checking {name}..."):
-                        checked[cache_key] = actions.check_upload(
-                            file_kind, data, name, user=analyst.name
-                        )
-                report = checked[cache_key]
-            except boundary.StoreBusy:
-                st.warning(
-                    "The database is busy with another load right now; this file has not "
-                    "been checked yet. Wait a moment and press R (or reload).",
-                    icon=":material/hourglass_top:",
-                )
-                blocked.append(name)
-                continue
-            except boundary.StoreError as exc:
-                st.error(str(exc), icon=":material/error:")
-                blocked.append(name)
-                continue
-            rows = upload.problem_rows(report.problems)
-            for note in report.notes:
-                st.caption(md(note))
-            if not report.ok:
+st.header("Files checked", anchor=False)
+for n, f in enumerate(files, start=1):
+    name = f.name
+    with st.container(border=True):
+        st.subheader(md(name), anchor=False)
+        too_large = upload.too_large(name, f.size, frame.upload_limit_mb())
+        if too_large:
+            st.error(md(too_large), icon=":material/error:")
+            blocked.append(name)
+            continue
+        data = f.getvalue()
+        if chosen == RECOGNISE:
+            if f.file_id not in recognised:  # (once per file: it reads only the header)
+                recognised[f.file_id] = actions.detect_kind(data, name)
+            detected, why = recognised[f.file_id]
+            if detected is None:
                 st.error(
-                    f"**{upload.problem_count(report.problems, report.hidden)}.** "
-                    + md(report.summary()),
-                    icon=":material/error:",
+                    f"The kind could not be recognised: {md(why)} Choose the kind above.",
+                    icon=":material/help:",
                 )
                 blocked.append(name)
-            elif report.duplicate_of is not None:
-                st.warning(
-                    f"This exact file (same SHA-256) is already loaded as batch "
-                    f"{report.duplicate_of}: there is nothing to load. Remove it from the "
-                    "list above.",
-                    icon=":material/content_copy:",
-                )
-                blocked.append(name)
-            else:
-                st.success(md(report.summary()), icon=":material/check_circle:")
-                ready.append((name, file_kind, data))
-            if rows:
-                if report.ok:
-                    st.caption(
-                        f"{upload.problem_count(report.problems, report.hidden)}: warnings do "
-                        "not stop the load"
+                continue
+            st.info(
+                f"Recognised as **{kind_label(detected)}**: {md(why)}. If that is "
+                "wrong, choose the kind above.",
+                icon=":material/search:",
+            )
+            file_kind = detected
+        else:
+            file_kind = chosen
+        cache_key = (f.file_id, file_kind, version)
+        try:
+            if cache_key not in checked:
+                with st.spinner(f"Checking {name}..."):
+                    checked[cache_key] = actions.check_upload(
+                        file_kind, data, name, user=analyst.name
                     )
-                st.dataframe(
-                    rows,
-                    hide_index=True,
-                    width="stretch",
-                    column_config={"row": st.column_config.NumberColumn(format="%d")},
-                )
-                st.download_button(
-                    "Download the problems (CSV)",
-                    downloads.csv_bytes(rows),
-                    file_name=f"problems_{report.sha256[:12]}.csv",
-                    mime="text/csv",
-                    icon=":material/download:",
-                    key=f"problems_{f.file_id}",
-                )
-            if report.ok and report.duplicate_of is None:
-                a, b = st.columns(2)
-                a.metric("Rows added", report.rows_added)
-                b.metric("Rows replaced", report.rows_replaced)
-                if report.changes is not None and len(report.changes):
-                    st.caption("What will change, by quarter and region")
-                    st.dataframe(report.changes, hide_index=True, width="stretch")
+            report = checked[cache_key]
+        except boundary.StoreBusy:
+            st.warning(
+                "The database is busy with another load right now; this file has not "
+                "been checked yet. Wait a moment and press R (or reload).",
+                icon=":material/hourglass_top:",
+            )
+            blocked.append(name)
+            continue
+        except boundary.StoreError as exc:
+            st.error(str(exc), icon=":material/error:")
+            blocked.append(name)
+            continue
+        shown = upload.outcome(report, n)
+        for note in shown.notes:
+            st.caption(md(note))
+        if shown.state == upload.REFUSED:
+            st.error(f"**{shown.count}.** " + md(shown.headline), icon=":material/error:")
+            blocked.append(name)
+        elif shown.state == upload.DUPLICATE:
+            st.info(md(shown.headline), icon=":material/content_copy:")
+            continue
+        elif shown.state == upload.WARNED:
+            st.warning(md(shown.headline), icon=":material/warning:")
+        else:
+            st.success(md(shown.headline), icon=":material/check_circle:")
+        if shown.summary_html:
+            st.html(shown.summary_html)
+            st.html(shown.problems_html)
+            st.download_button(
+                "Download the problems (CSV)",
+                downloads.csv_bytes(shown.problem_rows),
+                file_name=f"problems_{report.sha256[:12]}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key=f"problems_{f.file_id}",
+            )
+        if not shown.loadable:
+            continue
+        ready.append((name, file_kind, data))
+        replaced += shown.rows_replaced
+        a, b = st.columns(2)
+        a.metric("Rows added", shown.rows_added)
+        b.metric("Rows replaced", shown.rows_replaced)
+        if shown.changes is not None:
+            st.markdown("**What changes, by quarter and region**")
+            st.dataframe(shown.changes, hide_index=True, width="stretch")
+        if shown.comparison is not None:
+            st.markdown("**The stored rows it replaces: old and new values**")
+            st.caption(md(shown.comparison_caption))
+            if shown.comparison_html:
+                st.html(shown.comparison_html)
+        if shown.sample is not None:
+            st.markdown("**The rows as read**")
+            st.caption(md(shown.sample_caption))
+            st.dataframe(
+                shown.sample,
+                hide_index=True,
+                width="stretch",
+                column_config={"row": st.column_config.NumberColumn("Row", format="%d")},
+            )
 
-    if blocked:
-        frame.set_title("Upload returns", error=True)
-        st.error(
-            f"Nothing will be loaded until every file is valid: fix "
-            f"{', '.join(md(n) for n in blocked)} and drop it again (or remove it).",
-            icon=":material/block:",
-        )
-    label = "Load this file" if len(ready) == 1 else f"Load these {len(ready)} files"
-    go = st.button(
-        label,
-        type="primary",
-        icon=":material/upload:",
-        key="upload_confirm",
-        disabled=bool(blocked) or not ready,
+demo_choice = None
+if blocked:
+    frame.set_title("Upload returns", error=True)
+    st.error(
+        f"Nothing will be loaded until every file is valid: fix "
+        f"{', '.join(md(n) for n in blocked)} and drop it again (or remove it).",
+        icon=":material/block:",
     )
+elif ready and cache.demo_loaded(version):
+    st.warning(
+        md(upload.demo_notice(actions.demo_summary(version), replaced)), icon=":material/science:"
+    )
+    demo_choice = st.radio(
+        "What should happen to the demo data?",
+        list(upload.DEMO_CHOICES),
+        format_func=upload.DEMO_CHOICES.get,
+        index=None,
+        key="upload_demo_choice",
+    )
+if not ready and not blocked:
+    st.info("Nothing to load: every file dropped is loaded already.", icon=":material/done_all:")
+    st.stop()
+count = len(ready) + len(blocked)  # (files already loaded are skipped)
+label = "Load this file" if count == 1 else f"Load these {count} files"
+needs_choice = bool(ready) and not blocked and cache.demo_loaded(version) and demo_choice is None
+go = st.button(
+    label,
+    type="primary",
+    icon=":material/upload:",
+    key="upload_confirm",
+    disabled=bool(blocked) or not ready or needs_choice,
+    help="Choose what happens to the demo data first." if needs_choice else None,
+)
 
 if go:
     done, failed = [], False
     with st.status(f"Loading {len(ready)} file(s)...", expanded=True) as status:
+        if demo_choice == upload.REMOVE_DEMO:
+            st.markdown("Removing the demo data...")
+            try:
+                done.append(("ok", actions.remove_demo(user=analyst.name).summary()))
+            except boundary.StoreError as exc:
+                done.append(
+                    ("error", f"The demo data was not removed, so nothing was loaded: {exc}")
+                )
+                failed = True
+                ready = []
         bar = st.progress(0.0)
         for i, (name, file_kind, data) in enumerate(ready):
             st.markdown(f"Loading {md(name)} as {file_kind}...")

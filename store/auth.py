@@ -4,9 +4,16 @@ Only analysts may change data (upload, roll back). Two ways to be an analyst:
 
 - **OIDC** (used whenever ``.streamlit/secrets.toml`` has an ``[auth]`` section for
   ``st.login``): the provider signs the person in, and their e-mail must be on the
-  allow-list ``[tracker] analyst_emails = ["a@council.gov.uk", ...]``.
+  allow-list ``[tracker] analyst_emails = ["a@council.gov.uk", ...]`` (administrators:
+  also on ``[tracker] admin_emails``).
 - **Password** (otherwise): accounts in ``[analysts]`` of the secrets file, each
-  ``"username" = "<argon2id hash>"``, added with ``python -m store add-analyst NAME``.
+  ``"username" = "<argon2id hash>"``, added with ``python -m store add-analyst NAME``
+  or by an administrator on the Analyst accounts page (store.accounts). A hash written
+  with a leading ``!`` is a disabled account (it cannot sign in; enabling removes the
+  ``!``). ``[analyst_roles]`` gives a username the role ``"admin"``: administrators
+  add, disable, enable and reset analysts in the app (``add-analyst NAME --admin``).
+  A password sign-in survives a reload for ``[tracker] sign_in_hours`` (default 8)
+  through a signed, expiring cookie (store.tokens).
   Every failed try is answered after a delay that doubles with each consecutive
   failure for that username and for that client (``TRACKER_SIGNIN_DELAY`` seconds
   first, at most 30 s); a try while either is still waiting is refused unchecked, so
@@ -31,7 +38,6 @@ import re
 import sys
 import threading
 import time
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +46,16 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from store import secrets_file
 from store.db import StoreError
 from store.paths import ROOT
 
 DEFAULT_SECRETS = ROOT / ".streamlit" / "secrets.toml"
 MIN_PASSWORD_LENGTH = 12
+DISABLED = "!"  # before a stored hash: the account is disabled
+ADMIN = "admin"  # the role ([analyst_roles]) of an administrator
+DEFAULT_SIGN_IN_HOURS = 8.0
+MAX_SIGN_IN_HOURS = 24.0 * 30
 MAX_DELAY_SECONDS = 30.0
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 
@@ -62,6 +73,16 @@ class Analyst:
     name: str  # recorded as the batch's uploaded_by / rolled_back_by
     via: str  # "password" or "oidc"
     email: str | None = None
+    admin: bool = False  # may add, disable and reset analysts
+
+
+@dataclass(frozen=True)
+class Account:
+    """A password account as the administrators' page lists it."""
+
+    name: str
+    admin: bool
+    disabled: bool
 
 
 # ---------------------------------------------------------------- hashing, checking
@@ -215,7 +236,8 @@ def oidc_analyst(user: Mapping[str, Any], secrets: Mapping[str, Any]) -> Analyst
     email = user.get("email")
     if not email_allowed(email, tracker_setting(secrets, "analyst_emails", [])):
         return None
-    return Analyst(name=str(email).strip().lower(), via="oidc", email=str(email))
+    admin = email_allowed(email, tracker_setting(secrets, "admin_emails", []))
+    return Analyst(name=str(email).strip().lower(), via="oidc", email=str(email), admin=admin)
 
 
 # ---------------------------------------------------------------- settings
@@ -242,19 +264,61 @@ def oidc_provider(secrets: Mapping[str, Any]) -> str | None:
 
 
 def sign_in_method(secrets: Mapping[str, Any]) -> str | None:
-    """'oidc' when a provider is configured, else 'password' when accounts exist, else None."""
+    """'oidc' when a provider is configured, else 'password' when accounts exist (enabled
+    or not), else None."""
     if oidc_provider(secrets):
         return "oidc"
-    if accounts(secrets):
+    if _stored(secrets):
         return "password"
     return None
 
 
-def accounts(secrets: Mapping[str, Any]) -> dict[str, str]:
+def _stored(secrets: Mapping[str, Any]) -> dict[str, str]:
+    """Every password account: username -> the hash as stored (DISABLED first if so)."""
     section = secrets.get("analysts") if hasattr(secrets, "get") else None
     if not isinstance(section, Mapping):
         return {}
     return {normalise_username(k): str(v) for k, v in section.items() if isinstance(v, str)}
+
+
+def accounts(secrets: Mapping[str, Any]) -> dict[str, str]:
+    """The accounts that may sign in: username -> argon2 hash (disabled ones left out)."""
+    return {k: v for k, v in _stored(secrets).items() if not v.startswith(DISABLED)}
+
+
+def roles(secrets: Mapping[str, Any]) -> dict[str, str]:
+    section = secrets.get("analyst_roles") if hasattr(secrets, "get") else None
+    if not isinstance(section, Mapping):
+        return {}
+    return {normalise_username(k): str(v).strip().lower() for k, v in section.items()}
+
+
+def is_admin(secrets: Mapping[str, Any], username: str) -> bool:
+    """Whether an enabled password account has the administrator role."""
+    name = normalise_username(username)
+    return name in accounts(secrets) and roles(secrets).get(name) == ADMIN
+
+
+def account_list(secrets: Mapping[str, Any]) -> list[Account]:
+    """Every password account, by name."""
+    role = roles(secrets)
+    return [
+        Account(name, role.get(name) == ADMIN, stored.startswith(DISABLED))
+        for name, stored in sorted(_stored(secrets).items())
+    ]
+
+
+def sign_in_hours(secrets: Mapping[str, Any]) -> float:
+    """How long a password sign-in lasts across reloads: [tracker] sign_in_hours (a
+    number of hours above 0, at most 30 days), else 8."""
+    value = tracker_setting(secrets, "sign_in_hours", DEFAULT_SIGN_IN_HOURS)
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_SIGN_IN_HOURS
+    if isinstance(value, bool) or not 0 < hours <= MAX_SIGN_IN_HOURS:
+        return DEFAULT_SIGN_IN_HOURS
+    return hours
 
 
 def _truthy(value) -> bool:
@@ -273,84 +337,61 @@ def require_sign_in(secrets: Mapping[str, Any], environ: Mapping[str, str] = os.
 # ---------------------------------------------------------------- secrets file
 
 
-def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-_SECTION_RE = re.compile(r"^\s*\[\s*analysts\s*\]\s*(#.*)?$")
-_ANY_SECTION_RE = re.compile(r"^\s*\[")
-
-
 def set_account(secrets_path: Path, username: str, password_hash: str) -> bool:
     """Add or replace one account in the secrets file, keeping everything else as written.
 
     Returns True when the account was new. The file is checked to parse before and
     after, and replaced in one step (a crash leaves the old file).
     """
+    name = check_username(username)
+    path = Path(secrets_path)
+    try:
+        return secrets_file.set_entry(
+            path,
+            "analysts",
+            name,
+            password_hash,
+            comment="# username = argon2id hash; add or change with: python -m store add-analyst NAME",
+            check=lambda parsed: _stored(parsed).get(name) == password_hash,
+            refusal=(
+                f"Could not add {name!r} to {path} safely (its [analysts] section is "
+                "written in a form this command does not edit). Add the line by hand: "
+                f'{secrets_file.toml_string(name)} = "<hash>". The file was not changed.'
+            ),
+        )
+    except secrets_file.SecretsFileError as exc:
+        raise AuthError(str(exc)) from None
+
+
+def check_username(username: str) -> str:
+    """The normalised username, or AuthError saying what a username may hold."""
     name = normalise_username(username)
     if not USERNAME_RE.match(name):
         raise AuthError(
             f"The username {username!r} is not allowed: use 1 to 64 letters, "
             "digits, '.', '_', '-' or '@', starting with a letter or digit."
         )
-    path = Path(secrets_path)
-    text = (
-        path.read_text(encoding="utf-8")
-        if path.exists()
-        else ("# Blueprint Tracker secrets: never commit this file (see secrets.example.toml).\n")
-    )
+    return name
+
+
+def set_role(secrets_path: Path, username: str, admin: bool) -> None:
+    """Give ``username`` the administrator role, or take it away ([analyst_roles])."""
+    name = normalise_username(username)
     try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise AuthError(
-            f"{path} is not valid TOML ({exc}); fix it first. It was not changed."
-        ) from exc
-    lines = text.splitlines()
-    entry = f"{_toml_string(name)} = {_toml_string(password_hash)}"
-    key_re = re.compile(r'^\s*("?)' + re.escape(name) + r"\1\s*=")
-    start = next((i for i, line in enumerate(lines) if _SECTION_RE.match(line)), None)
-    new = True
-    if start is None:
-        if lines and lines[-1].strip():
-            lines.append("")
-        lines += [
-            "[analysts]",
-            "# username = argon2id hash; add or change with: python -m store add-analyst NAME",
-            entry,
-        ]
-    else:
-        end = next(
-            (j for j in range(start + 1, len(lines)) if _ANY_SECTION_RE.match(lines[j])), len(lines)
+        secrets_file.set_entry(
+            Path(secrets_path),
+            "analyst_roles",
+            name,
+            ADMIN if admin else None,
+            comment='# username = "admin": may add, disable and reset analysts in the app',
+            check=lambda parsed: (roles(parsed).get(name) == ADMIN) == admin,
         )
-        found = next((j for j in range(start + 1, end) if key_re.match(lines[j])), None)
-        if found is None:
-            lines.insert(start + 1, entry)
-        else:
-            lines[found] = entry
-            new = False
-    result = "\n".join(lines) + "\n"
-    try:
-        parsed = tomllib.loads(result)
-        ok = accounts(parsed).get(name) == password_hash
-    except tomllib.TOMLDecodeError:
-        ok = False
-    if not ok:
-        raise AuthError(
-            f"Could not add {name!r} to {path} safely (its [analysts] section is "
-            "written in a form this command does not edit). Add the line by hand: "
-            f'{_toml_string(name)} = "<hash>". The file was not changed.'
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(result)
-    os.replace(tmp, path)
-    return new
+    except secrets_file.SecretsFileError as exc:
+        raise AuthError(str(exc)) from None
 
 
 def cli_add_analyst(args) -> int:
-    """`python -m store add-analyst USERNAME [--secrets PATH] [--password-stdin]`."""
+    """`python -m store add-analyst USERNAME [--secrets PATH] [--password-stdin] [--admin]`."""
     path = Path(args.secrets) if args.secrets else DEFAULT_SECRETS
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -364,9 +405,13 @@ def cli_add_analyst(args) -> int:
             "nothing was written."
         )
     new = set_account(path, args.username, hash_password(password))
+    admin = bool(getattr(args, "admin", False))
+    if admin:
+        set_role(path, args.username, True)
     verb = "Added" if new else "Changed the password of"
+    role = "administrator" if admin else "analyst"
     print(
-        f"{verb} analyst {normalise_username(args.username)!r} in {path} (argon2id hash). "
-        "The dashboard reads it at the next sign-in; restart it if it does not."
+        f"{verb} {role} {normalise_username(args.username)!r} in {path} (argon2id hash). "
+        "The dashboard reads it at the next sign-in."
     )
     return 0

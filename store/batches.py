@@ -1,14 +1,20 @@
 """The batch log: history, rollback, the original files.
 
-    history(con)                      -> DataFrame, newest first
+    history(con)                      -> DataFrame, newest first (with the quarters each covers)
     rollback(db, batch_id, user=...)  -> RollbackResult (StoreError says why not)
+    remove_demo(db, user=...)         -> DemoRemoval: every demo batch rolled back at once
     demo_loaded(con)                  -> any active demo batch?
+    demo_summary(con)                 -> DemoSummary: its batches, rows and quarters
     active_up_to(con, "2026-Q3")      -> the active batches holding rows up to a quarter
     original_file(con, batch_id)      -> the uploaded file as it was, or None
 
 A rollback deletes the batch's rows, puts back the rows it replaced, marks the batch
 rolled back and bumps data_version, in one transaction. It is refused while a later
 active batch has replaced some of the batch's rows (roll that one back first).
+
+Removing the demo rolls back every active demo batch in one transaction: the demo's rows
+go, whether in force or replaced by a real upload since (so rolling that upload back
+later brings no demo row back), and the meta flag ``demo`` with them.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from store import kinds as _kinds
-from store import schema, scratch
+from store import quarters, schema, scratch
 from store.db import StoreError, connect, transaction, write_lock
 from store.reference import rebuild_names
 
@@ -32,6 +38,7 @@ HISTORY_COLUMNS = [
     "batch_id",
     "kind",
     "file_name",
+    "quarters",
     "rows_in_file",
     "rows_added",
     "rows_replaced",
@@ -63,15 +70,155 @@ class RollbackResult:
         )
 
 
+def _quarter_column(table: str) -> str | None:
+    cols = schema.columns(table)
+    return "quarter" if "quarter" in cols else "start_quarter" if "start_quarter" in cols else None
+
+
+def batch_quarters(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
+    """The quarters of each batch's rows, oldest first, from its rows in force and those a
+    later batch replaced (a rolled-back batch has none left: it is not in the result).
+    Placements count by their start quarter; a councils batch has no quarter."""
+    parts = []
+    for table in schema.DATA_TABLES:
+        col = _quarter_column(table)
+        if col is None or table == "survey_standards":
+            continue
+        for t in (table, table + "_replaced"):
+            parts.append(f"SELECT DISTINCT batch_id, {col} AS quarter FROM {t}")
+    sql = (
+        "SELECT batch_id, list(DISTINCT quarter ORDER BY quarter) FROM ("
+        + " UNION ALL ".join(parts)
+        + ") GROUP BY batch_id"
+    )
+    return {int(b): list(q) for b, q in con.execute(sql).fetchall()}
+
+
 def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every batch, newest first."""
-    sql = "SELECT " + ", ".join(HISTORY_COLUMNS) + " FROM batches ORDER BY batch_id DESC"
-    return con.execute(sql).df()
+    """Every batch, newest first; ``quarters``: the quarters its rows cover, as text
+    ("2026-Q2, 2026-Q3", "2024-Q1 to 2026-Q3"; empty for a councils batch or a rolled-back
+    one: its rows are gone)."""
+    cols = [c for c in HISTORY_COLUMNS if c != "quarters"]
+    sql = "SELECT " + ", ".join(cols) + " FROM batches ORDER BY batch_id DESC"
+    frame = con.execute(sql).df()
+    covered = batch_quarters(con)
+    frame.insert(
+        HISTORY_COLUMNS.index("quarters"),
+        "quarters",
+        [quarters.span_text(covered.get(int(b), [])) for b in frame["batch_id"]],
+    )
+    return frame
 
 
 def demo_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     rows = con.execute("SELECT count(*) FROM batches WHERE demo AND status = 'active'").fetchall()
     return rows[0][0] > 0
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """The demo data in force: its active batches, the rows they hold, the quarters."""
+
+    batches: tuple[int, ...]
+    rows: int  # rows of the demo in force (not counting rows a real upload replaced)
+    first_quarter: str | None
+    last_quarter: str | None
+
+
+def _demo_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = con.execute(
+        "SELECT batch_id FROM batches WHERE demo AND status = 'active' ORDER BY batch_id"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def demo_summary(con: duckdb.DuckDBPyConnection) -> DemoSummary:
+    ids = _demo_ids(con)
+    if not ids:
+        return DemoSummary((), 0, None, None)
+    rows = 0
+    quarters: set[str] = set()
+    for table in schema.DATA_TABLES:
+        if table == "survey_standards":
+            continue
+        rows += con.execute(
+            f"SELECT count(*) FROM {table} WHERE list_contains(?, batch_id)", [ids]
+        ).fetchall()[0][0]
+    covered = batch_quarters(con)
+    for b in ids:
+        quarters.update(covered.get(b, []))
+    ordered = sorted(quarters)
+    return DemoSummary(
+        tuple(ids), int(rows), ordered[0] if ordered else None, ordered[-1] if ordered else None
+    )
+
+
+@dataclass
+class DemoRemoval:
+    batches: list[int]
+    rows_removed: int  # rows of the demo that were in force
+
+    def summary(self) -> str:
+        n = len(self.batches)
+        return (
+            f"The demo data was removed: {n} demo batch{'es' if n != 1 else ''} rolled back "
+            f"in one step ({self.rows_removed:,} row{'s' if self.rows_removed != 1 else ''} of "
+            "generated figures). The loaded figures now hold only the returns uploaded; viewers "
+            "see the change with the next release."
+        )
+
+
+def remove_demo(db, *, user: str) -> DemoRemoval:
+    """Roll back every active demo batch in one transaction (see the module's text)."""
+    with connect(db) as con:
+        with write_lock():  # (what a killed load left behind: store.scratch)
+            scratch.clean(db, scratch.referenced_files(con))
+        ids = _demo_ids(con)
+        if not ids:
+            raise StoreError("There is no demo data to remove; nothing was changed.")
+        kinds_in = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT kind FROM batches WHERE list_contains(?, batch_id)", [ids]
+            ).fetchall()
+        }
+        tables: list[str] = []
+        for name in sorted(kinds_in):
+            tables += [t for t in _tables(_kinds.get(name)) if t not in tables]
+        for t in tables:
+            # A demo batch that replaced rows of a real upload (the demo is only ever
+            # loaded into a database without real data, so this is a foreign file):
+            # those rows would have to come back; roll the batches back one by one.
+            mixed = con.execute(
+                f"SELECT min(replaced_by) FROM {t}_replaced WHERE list_contains(?, replaced_by) "
+                "AND NOT list_contains(?, batch_id)",
+                [ids, ids],
+            ).fetchall()[0][0]
+            if mixed is not None:
+                raise StoreError(
+                    f"Demo batch {mixed} replaced rows of a real upload, so the demo cannot be "
+                    "removed in one step; roll its batches back one at a time, newest first. "
+                    "Nothing was changed."
+                )
+        removed = 0
+        with transaction(con):
+            for t in tables:
+                if t != "survey_standards":
+                    removed += con.execute(
+                        f"SELECT count(*) FROM {t} WHERE list_contains(?, batch_id)", [ids]
+                    ).fetchall()[0][0]
+                con.execute(f"DELETE FROM {t} WHERE list_contains(?, batch_id)", [ids])
+                con.execute(f"DELETE FROM {t}_replaced WHERE list_contains(?, batch_id)", [ids])
+            con.execute(
+                "UPDATE batches SET status = 'rolled_back', rolled_back_at = ?, "
+                "rolled_back_by = ? WHERE list_contains(?, batch_id)",
+                [_dt.datetime.now().replace(microsecond=0), user or "unknown", ids],
+            )
+            con.execute("DELETE FROM meta WHERE key = 'demo'")
+            if any(_kinds.get(k).replaces_all for k in kinds_in):
+                rebuild_names(con)
+            schema.bump_data_version(con)
+    return DemoRemoval(ids, int(removed))
 
 
 # Tables that hold returns, each with the column saying which quarter a row is for (an
@@ -224,6 +371,7 @@ def cli_history(args) -> int:
             "batch_id",
             "kind",
             "file_name",
+            "quarters",
             "rows_added",
             "rows_replaced",
             "warnings",
@@ -252,6 +400,13 @@ def _jsonable(v):
     if hasattr(v, "item"):
         return v.item()
     return v
+
+
+def cli_remove_demo(args) -> int:
+    """`python -m store remove-demo [--db PATH] [--user NAME]`."""
+    result = remove_demo(args.db, user=args.user or getpass.getuser())
+    print(result.summary(), file=sys.stdout)
+    return 0
 
 
 def cli_rollback(args) -> int:

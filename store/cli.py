@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from store.db import StoreError
+from store.errors import StoreError
 from store.paths import ReferenceDataMissing
 
 KINDS = ["survey", "workforce", "exchanges", "placements", "milestones", "councils", "delivery"]
@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", metavar="NAME", help="who is rolling back (default: the login name)")
 
     p = sub.add_parser(
+        "remove-demo", help="remove the demo data: roll back every demo batch in one step"
+    )
+    db_option(p)
+    p.add_argument("--user", metavar="NAME", help="who is removing it (default: the login name)")
+
+    p = sub.add_parser(
         "publish", help="publish what is loaded as the next release (what viewers see)"
     )
     p.add_argument("--note", required=True, metavar="TEXT", help="what is in the release")
@@ -84,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    p.add_argument(
+        "--admin",
+        action="store_true",
+        help="also make the account an administrator (adds, disables and resets analysts)",
+    )
     return parser
 
 
@@ -98,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             from store.batches import cli_history as run
         elif args.command == "rollback":
             from store.batches import cli_rollback as run
+        elif args.command == "remove-demo":
+            from store.batches import cli_remove_demo as run
         elif args.command == "publish":
             from store.publishing import cli_publish as run
         elif args.command == "releases":

@@ -1,13 +1,16 @@
 """A CSV upload's bytes before DuckDB reads them: the encoding (UTF-8, with or without a
 byte-order mark, else Windows-1252; a mix is refused), one kind of line end, the header
-line and its delimiter, the limits on the header, and blank lines kept as empty records."""
+line (below any title rows: header_names / header_score, which store.read_xlsx uses too)
+and its delimiter, the limits on the header, and blank lines kept as empty records."""
 
 from __future__ import annotations
 
 import csv
 import re
 
+from store import kinds as _kinds
 from store import limits
+from store.normalise import header_key
 from store.stage import ReadError
 
 
@@ -85,17 +88,57 @@ def _line_ends(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _header_line(data: bytes, file_name: str = "The file") -> tuple[int, bytes]:
-    """(spreadsheet row of the first non-blank line, that line)."""
+TITLE_ROWS_MAX = 10  # non-blank rows searched for the header row (title rows above it)
+
+
+def header_names(kind: str | None) -> tuple[frozenset[str], bool]:
+    """The header keys that make a row a header: ``kind``'s columns (every kind's when
+    None), and whether any ``standard_<id>`` column counts (the survey's standards)."""
+    chosen = [_kinds.KINDS[kind]] if kind in _kinds.KINDS else list(_kinds.KINDS.values())
+    names: set[str] = set()
+    for k in chosen:
+        names |= {c.name for c in k.columns}
+    return frozenset(names), any(k.has_standards for k in chosen)
+
+
+def header_score(keys: list[str], names: tuple[frozenset[str], bool]) -> int:
+    """How many distinct cells of a row are column names of the kind (see header_names)."""
+    known, standards = names
+    return len({k for k in keys if k and (k in known or (standards and k.startswith("standard_")))})
+
+
+def _line_keys(line: bytes) -> list[str]:
+    try:
+        text = line.decode("utf-8", errors="replace")
+        cells = next(csv.reader([text], delimiter=_pick_delimiter(text)))
+    except (csv.Error, StopIteration):
+        return []
+    return [header_key(c) for c in cells]
+
+
+def _header_line(
+    data: bytes,
+    file_name: str = "The file",
+    names: tuple[frozenset[str], bool] | None = None,
+) -> tuple[int, bytes, int, int]:
+    """(spreadsheet row of the header, the header line, the number of title rows skipped
+    above it, the byte offset where the header line starts).
+
+    The header is the first of the first TITLE_ROWS_MAX non-blank lines that has at least
+    two of the kind's column names (``names``: header_names); when none has, the first
+    non-blank line (whose missing columns validation then names)."""
     row = 0
     pos = 0
     n = len(data)
-    while pos < n and row <= 1000:
+    seen: list[tuple[int, bytes, int]] = []  # (row, line, offset) of the non-blank lines
+    while pos < n and row <= 1000 and len(seen) < TITLE_ROWS_MAX:
         end = data.find(b"\n", pos)
         if end < 0:
             end = n
         row += 1
         if end - pos > limits.MAX_HEADER_LINE_BYTES:
+            if seen:  # (a long line below a candidate: data, not the header)
+                break
             raise ReadError(
                 f"{file_name}: row {row} (the header row) is {limits.size_text(end - pos)} long; "
                 f"the limit for the header row is {limits.size_text(limits.MAX_HEADER_LINE_BYTES)} "
@@ -103,9 +146,23 @@ def _header_line(data: bytes, file_name: str = "The file") -> tuple[int, bytes]:
             )
         line = data[pos:end].rstrip(b"\r")
         if line.strip(b" \t,;"):
-            return row, line
+            seen.append((row, line, pos))
+            if names is None or header_score(_line_keys(line), names) >= 2:
+                return row, line, len(seen) - 1, pos
         pos = end + 1
-    raise ReadError(f"{file_name} has no header row: the first 1,000 lines are blank.")
+    if not seen:
+        raise ReadError(f"{file_name} has no header row: the first 1,000 lines are blank.")
+    first_row, first_line, first_pos = seen[0]
+    return first_row, first_line, 0, first_pos
+
+
+def title_note(skipped: int, header_row: int) -> str:
+    """The report's note on title rows above the header."""
+    rows = f"{skipped} title row{'' if skipped == 1 else 's'}"
+    return (
+        f"skipped {rows} above the header, which is row {header_row}: row numbers below are "
+        "the spreadsheet's"
+    )
 
 
 def _pick_delimiter(line: str) -> str:

@@ -32,7 +32,7 @@ from store.ingest_report import Report
 from store.ingest_write import _fingerprint, _finish, _Prepared, _stored_ext
 from store.problems import Problem
 from store.read import headers_only, precheck, read
-from store.scratch import Scratch
+from store.scratch import Scratch, handover, parquet_source
 from store.stage import ReadError
 from store.typed import staging_query
 from store.validate import validate
@@ -94,19 +94,18 @@ def _staging(scratch: Scratch) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(":memory:", config=config)
 
 
-def _reference(con) -> tuple[dict, tuple]:
-    """The reference tables (Arrow) and their fingerprint, read from the database."""
-    tables = {t: con.sql("SELECT * FROM " + t).to_arrow_table() for t in _REFERENCE_TABLES}
+def _reference(con, s: Scratch) -> tuple[dict[str, Path], tuple]:
+    """The reference tables (handed over as Parquet files of the load's scratch folder)
+    and their fingerprint, read from the database."""
+    tables = {
+        t: handover(con, "SELECT * FROM " + t, s.path(f"{t}.parquet")) for t in _REFERENCE_TABLES
+    }
     return tables, _fingerprint(con)
 
 
-def _load_reference(stage, tables: dict) -> None:
-    for name, table in tables.items():
-        stage.register("_ref_in", table)
-        try:
-            stage.execute(f"CREATE TABLE {name} AS SELECT * FROM _ref_in")
-        finally:
-            stage.unregister("_ref_in")
+def _load_reference(stage, tables: dict[str, Path]) -> None:
+    for name, path in tables.items():
+        stage.execute(f"CREATE TABLE {name} AS SELECT * FROM {parquet_source(path)}")
 
 
 def _clean(db, con) -> None:
@@ -137,10 +136,10 @@ def _run(
             report = Report(kind.name, file_name, sha(), dry_run=not write)
             report.problems.append(Problem("error", None, None, None, str(exc)))
             return report
-        with connect(db) as con:
-            _clean(db, con)
-            tables, fingerprint = _reference(con)
         with Scratch(db) as s:
+            with connect(db) as con:
+                _clean(db, con)
+                tables, fingerprint = _reference(con, s)
             prepared = _prepare(kind, data, file_name, fmt, sha, write, s, tables, fingerprint)
             try:
                 with connect(db) as con:
@@ -160,7 +159,7 @@ def _prepare(
     sha,
     write: bool,
     s: Scratch,
-    tables: dict,
+    tables: dict[str, Path],
     fingerprint: tuple,
     stage: duckdb.DuckDBPyConnection | None = None,
 ) -> _Prepared:
@@ -170,7 +169,7 @@ def _prepare(
     owns = stage is None
     if stage is None:
         stage = _staging(s)
-    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint, owns_stage=owns)
+    prepared = _Prepared(kind, report, data, fmt, stage, fingerprint, owns_stage=owns, scratch=s)
     try:
         if owns:
             _load_reference(stage, tables)
@@ -249,11 +248,11 @@ def ingest_files(
     one transaction: all or nothing (store.demo's load). ``files``: (kind, bytes, file
     name) in load order; ``meta``: entries of the meta table set in that transaction.
     Returns the reports; when any is refused, nothing is written."""
-    with connect(db) as con:
-        _clean(db, con)
-        tables, fingerprint = _reference(con)
     items: list[_Prepared] = []
     with Scratch(db) as s:
+        with connect(db) as con:
+            _clean(db, con)
+            tables, fingerprint = _reference(con, s)
         stage = _staging(s)  # (one for every file: each file's rows are frozen in turn)
         try:
             _load_reference(stage, tables)
@@ -308,7 +307,18 @@ def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:
         return complete[0][0], (
             f"the headers match the {complete[0][0]} upload (all its required columns are present)"
         )
-    name, _, missing = max(scored, key=lambda s: (s[1], -len(s[2])))
+    best = max(scored, key=lambda s: (s[1], -len(s[2])))
+    name, matched, missing = best
+    rivals = [s for s in scored if s[1] == matched and len(s[2]) == len(missing)]
+    if matched >= 2 and len(rivals) == 1:
+        # Clearly this kind, with a required column missing: check it as this kind, so
+        # that the missing column is reported as such (not as an unknown kind).
+        gone = ", ".join(f"'{m}'" for m in sorted(missing))
+        return name, (
+            f"the headers look like the {name} upload ({matched} of its columns), but its "
+            f"required column{'s' if len(missing) > 1 else ''} {gone} "
+            f"{'are' if len(missing) > 1 else 'is'} missing"
+        )
     return None, (
         f"the headers match no upload kind; the closest is {name}, which also needs: "
         f"{', '.join(sorted(missing))}"

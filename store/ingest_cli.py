@@ -20,11 +20,11 @@ def print_report(report: Report, out=None) -> None:
     if report.hidden:
         print(f"... and {report.hidden:,} more problems like these, not listed", file=out)
     print(report.summary(), file=out)
-    if report.ok and len(report.changes):
+    if report.ok and report.change_rows:
         print("what changes (quarter, region, rows added, stored rows replaced):", file=out)
-        for r in report.changes.itertuples(index=False):
+        for quarter, region, added, replaced in report.change_rows:
             print(
-                f"  {r.quarter or '-':8} {r.region_name:28} +{r.rows_added:<8,} replaces {r.rows_replaced:,}",
+                f"  {quarter or '-':8} {region:28} +{added:<8,} replaces {replaced:,}",
                 file=out,
             )
 

@@ -11,18 +11,18 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from store import kinds as _kinds
 from store import paths, schema, scratch
 from store.db import transaction, write_lock
-from store.ingest_preview import _ADDED, KEYS, _added_sql, _count, _match, _preview
+from store.ingest_preview import _ADDED, KEYS, _added_sql, _count, _match, _preview, look_closer
 from store.ingest_report import Report
 from store.problems import Problem
 from store.read import suffix
 from store.reference import rebuild_names
+from store.scratch import Scratch, handover, parquet_source
 from store.typed import TYPED
 
 UPLOADS = scratch.UPLOADS  # folder beside the database file
@@ -35,6 +35,16 @@ def _active_duplicate(con, kind: str, sha: str) -> int | None:
         [kind, sha],
     ).fetchall()
     return rows[0][0]
+
+
+def _note_duplicate(con, report: Report, batch_id: int) -> None:
+    """The identical batch on the report: its number, when and by whom it was loaded."""
+    report.duplicate_of = batch_id
+    rows = con.execute(
+        "SELECT uploaded_at, uploaded_by FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchall()
+    if rows:
+        report.duplicate_loaded_at, report.duplicate_loaded_by = rows[0]
 
 
 def _fingerprint(con) -> tuple:
@@ -50,7 +60,7 @@ def _fingerprint(con) -> tuple:
 @dataclass
 class _Prepared:
     """A checked file, ready to be written: its report, and the staging database holding
-    its typed rows (or, once frozen, those rows as Arrow tables)."""
+    its typed rows (or, once frozen, those rows handed over as Parquet files)."""
 
     kind: _kinds.Kind
     report: Report
@@ -59,16 +69,19 @@ class _Prepared:
     stage: duckdb.DuckDBPyConnection | None
     fingerprint: tuple
     original: Path | None = None  # the bytes, in the scratch folder, for uploads/
-    frozen: dict[str, Any] = field(default_factory=dict)
+    frozen: dict[str, Path] = field(default_factory=dict)  # name -> its Parquet file
     owns_stage: bool = True  # (else shared by several files: ingest_files)
+    scratch: Scratch | None = None
 
-    def source(self, name: str):
-        """An Arrow table or stream of rows to write: 'rows', 'keys', 'added', or
-        'standard:<id>'."""
-        if name in self.frozen:
-            return self.frozen[name]
-        assert self.stage is not None
-        return self.stage.sql(self._sql(name)).to_arrow_reader(65536)
+    def source(self, name: str) -> str:
+        """A FROM item (in the database's connection) for the rows to write: 'rows',
+        'keys', 'added', or 'standard:<id>': a Parquet file the staging database writes
+        once (store.scratch.handover)."""
+        if name not in self.frozen:
+            assert self.stage is not None and self.scratch is not None
+            path = self.scratch.path(name.replace(":", "-") + ".parquet")
+            self.frozen[name] = handover(self.stage, self._sql(name), path)
+        return parquet_source(self.frozen[name])
 
     def _sql(self, name: str) -> str:
         kind = self.kind
@@ -95,11 +108,11 @@ class _Prepared:
         return out
 
     def freeze(self) -> None:
-        """Keep the rows as Arrow tables and let the staging database go (small files)."""
+        """Hand every set of rows over (Parquet files) and let the staging database go."""
         if self.stage is None:
             return
         for name in self.names():
-            self.frozen[name] = self.stage.sql(self._sql(name)).to_arrow_table()
+            self.source(name)
         self.close()
 
     def close(self) -> None:
@@ -133,46 +146,37 @@ def _finish(
         report = p.report
         dup = _active_duplicate(con, p.kind.name, report.sha256)
         if dup is not None:
-            report.duplicate_of = dup
+            # One outcome: the file is loaded already, so there is nothing to load (its
+            # problems, if any, were accepted with it).
+            _note_duplicate(con, report, dup)
+            report.problems = [x for x in report.problems if x.severity != "error"]
+            report.hidden = 0
             if write:
                 report.notes.append(
                     f"identical to batch {dup}, already loaded: nothing was written"
                 )
-                if not report.ok:  # (identical to a loaded file: its problems were accepted)
-                    report.problems = [x for x in report.problems if x.severity != "error"]
-                p.close()
-                continue
-            report.problems.insert(
-                0,
-                Problem(
-                    "warning",
-                    None,
-                    None,
-                    None,
-                    f"this file is identical to batch {dup}, already loaded; loading it again "
-                    "would write nothing",
-                ),
-            )
+            p.close()
+            continue
         if not report.ok or p.stage is None and not p.frozen:
             continue
         _put(con, p, "keys", KEYS)
         _put(con, p, "added", _ADDED)
-        report.changes = _preview(con, p.kind)
+        report.change_rows = _preview(con, p.kind)
         _count(report)
-        if write and dup is None:
+        if write:
+            for name in p.names():  # (handed over before the write lock is taken)
+                p.source(name)
             todo.append(p)
+        elif p.stage is not None:
+            assert p.scratch is not None
+            look_closer(con, p.stage, p.kind, report, p.scratch.path("plausible.parquet"))
     if todo:
         _write_with_retry(con, db, todo, user, demo, meta or {})
 
 
 def _put(con, p: _Prepared, name: str, table: str) -> None:
     """A small staged table (keys, the preview's added rows) into ``con``'s temp tables."""
-    src = p.source(name)
-    con.register("_put_in", src)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _put_in")
-    finally:
-        con.unregister("_put_in")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {p.source(name)}")
 
 
 def _db_folder(db) -> Path:
@@ -257,7 +261,7 @@ def _write_one(con, p: _Prepared, user: str, demo: bool) -> int:
     rel = f"{UPLOADS}/{report.sha256}{_stored_ext(report.file_name, p.file_format)}"
     _put(con, p, "keys", KEYS)
     _put(con, p, "added", _ADDED)
-    report.changes = _preview(con, kind)
+    report.change_rows = _preview(con, kind)
     _count(report)
     batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
     con.execute(
@@ -294,26 +298,20 @@ def _write_one(con, p: _Prepared, user: str, demo: bool) -> int:
     # this statement, and for this connection only (SET SESSION): the plain SET is
     # database-wide. Should the insert fail, the transaction refuses every statement until
     # rolled back, so the setting is also put back after it (see _write).
-    rows = p.source("rows")
-    con.register("_rows_in", rows)
-    try:
-        con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
-        statement = f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(data_cols)}, ? FROM _rows_in"
-        con.execute(statement, [batch_id])
-        con.execute("RESET SESSION preserve_insertion_order")
-    finally:
-        con.unregister("_rows_in")
+    con.execute("SET SESSION preserve_insertion_order = false")  # this connection only
+    statement = (
+        f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(data_cols)}, ? "
+        f"FROM {p.source('rows')}"
+    )
+    con.execute(statement, [batch_id])
+    con.execute("RESET SESSION preserve_insertion_order")
     if kind.has_standards:
         for sid in _kinds.standard_ids():
-            con.register("_std_in", p.source(f"standard:{sid}"))
-            try:
-                statement = (
-                    "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
-                    "batch_id) SELECT council_code, quarter, ?, status, ? FROM _std_in"
-                )
-                con.execute(statement, [sid, batch_id])
-            finally:
-                con.unregister("_std_in")
+            statement = (
+                "INSERT INTO survey_standards (council_code, quarter, standard_id, status, "
+                f"batch_id) SELECT council_code, quarter, ?, status, ? FROM {p.source('standard:' + sid)}"
+            )
+            con.execute(statement, [sid, batch_id])
     if kind.replaces_all:
         rebuild_names(con)
     schema.bump_data_version(con)

@@ -87,3 +87,19 @@ def label(quarter: str) -> str:
     """For people: '2025-Q3' -> 'Jul-Sep 2025'."""
     year, q = quarter.split("-Q")
     return f"{['Jan-Mar', 'Apr-Jun', 'Jul-Sep', 'Oct-Dec'][int(q) - 1]} {year}"
+
+
+def span_text(quarters: list[str]) -> str:
+    """Quarters for people, runs of three or more as a range:
+    ['2024-Q1', ..., '2026-Q3', '2027-Q1'] -> '2024-Q1 to 2026-Q3, 2027-Q1'."""
+    ordered = sorted(set(quarters), key=index)
+    runs: list[list[str]] = []
+    for q in ordered:
+        if runs and index(q) == index(runs[-1][-1]) + 1:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    parts = []
+    for run in runs:
+        parts += [f"{run[0]} to {run[-1]}"] if len(run) >= 3 else run
+    return ", ".join(parts)

@@ -6,7 +6,8 @@ transcoded), the delimiter (comma, semicolon or tab) is taken from the header li
 and blank lines are kept as empty records so that row numbers are the ones a person
 sees in a spreadsheet (header = row 1; a cell with a line break stays one row).
 XLSX goes through openpyxl in read-only mode: the sheet named after the kind, else the
-first; the header is the first non-empty row.
+first. In both, the header is the first of the first ten non-blank rows with two of the
+kind's column names (title rows above it are skipped and noted), else the first.
 
 Before any of that, ``precheck`` holds the file against store.limits (size, lines,
 columns, header length, the decompressed size of an .xlsx and its parts, a DTD in any of
@@ -31,7 +32,14 @@ from pathlib import Path
 import duckdb
 
 from store import limits
-from store.csv_text import _decode, _header_line, _line_ends, _parse_header
+from store.csv_text import (
+    _decode,
+    _header_line,
+    _line_ends,
+    _parse_header,
+    header_names,
+    title_note,
+)
 from store.normalise import header_key
 from store.read_csv import _read_csv
 from store.read_xlsx import _check_xlsx, _read_xlsx
@@ -152,7 +160,7 @@ def read(
     if fmt == "xlsx":
         staged = _read_xlsx(con, data, file_name, kind, build)
     else:
-        staged = _read_csv(con, data, file_name, original, build, scratch)
+        staged = _read_csv(con, data, file_name, original, build, scratch, kind)
     view = (
         f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, * "
         f"FROM {_RAW} WHERE rowid + 1 > {int(staged.header_row)}"
@@ -176,18 +184,35 @@ def _refuse_empty(data: bytes, file_name: str) -> None:
         raise ReadError(f"{file_name} is empty: it has no header row and no data.")
 
 
-def headers_only(data: bytes, file_name: str) -> list[str]:
-    """The normalised header keys of a file, cheaply (for recognising its kind)."""
+def header_only(data: bytes, file_name: str, kind: str | None = None) -> Staged:
+    """The header of a file, cheaply (for recognising its kind): only the first lines of a
+    CSV are decoded, and only the first rows of an .xlsx's worksheet are parsed (openpyxl
+    in read-only mode, stopped at the header). ``kind``: whose column names mark the header
+    row below any title rows (every kind's when None)."""
     fmt = precheck(data, file_name)
     if fmt == "xlsx":
-        return _read_xlsx(None, data, file_name, None, header_only=True).keys  # type: ignore[arg-type]
+        return _read_xlsx(None, data, file_name, kind, header_only=True)  # type: ignore[arg-type]
     head = data
     if len(data) > 65536 + limits.MAX_HEADER_LINE_BYTES:
         cut = data.rfind(b"\n", 0, 65536 + limits.MAX_HEADER_LINE_BYTES)
         head = data[: cut + 1] if cut > 0 else data
-    head, _ = _decode(head, file_name)
+    head, encoding = _decode(head, file_name)
     head = _line_ends(head)
-    row, line = _header_line(head, file_name)
+    row, line, skipped, _ = _header_line(head, file_name, header_names(kind))
     text = line.decode("utf-8", errors="replace")
-    _, headers = _parse_header(text, file_name, row)
-    return [header_key(h) for h in headers]
+    delim, headers = _parse_header(text, file_name, row)
+    notes = [title_note(skipped, row)] if skipped else []
+    return Staged(
+        "csv",
+        headers,
+        [header_key(h) for h in headers],
+        row,
+        encoding=encoding,
+        delimiter=delim,
+        notes=notes,
+    )
+
+
+def headers_only(data: bytes, file_name: str) -> list[str]:
+    """The normalised header keys of a file, cheaply (for recognising its kind)."""
+    return header_only(data, file_name).keys

@@ -12,7 +12,15 @@ from pathlib import Path
 import duckdb
 
 from store import limits
-from store.csv_text import _decode, _fill_blank_lines, _header_line, _line_ends, _parse_header
+from store.csv_text import (
+    _decode,
+    _fill_blank_lines,
+    _header_line,
+    _line_ends,
+    _parse_header,
+    header_names,
+    title_note,
+)
 from store.normalise import header_key
 from store.stage import _RAW, ReadError, Staged, _first_line, _in_file_order
 
@@ -24,17 +32,23 @@ def _read_csv(
     original: Path | None,
     build: Callable[[Staged], Callable[[str], str]],
     scratch: Callable[[str], Path] | None = None,
+    kind: str | None = None,
 ) -> Staged:
     given = data
     data, encoding = _decode(data, file_name)
     data = _line_ends(data)
-    header_row, line = _header_line(data, file_name)
+    header_row, line, skipped, start = _header_line(data, file_name, header_names(kind))
     text = line.decode("utf-8")
     delim, headers = _parse_header(text, file_name, header_row)
     ncols = len(headers)
     notes = []
     if encoding == "windows-1252":
         notes.append("read as Windows-1252 text (not UTF-8)")
+    if skipped:
+        notes.append(title_note(skipped, header_row))
+        # The lines above the header become empty records (record number == row stays).
+        filler = delim.encode() * (ncols - 1) + b"\n"
+        data = filler * (header_row - 1) + data[start:]
     staged = Staged(
         "csv",
         headers,

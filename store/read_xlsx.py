@@ -16,7 +16,13 @@ from xml.parsers import expat
 import duckdb
 
 from store import limits
-from store.csv_text import _check_header_cells
+from store.csv_text import (
+    TITLE_ROWS_MAX,
+    _check_header_cells,
+    header_names,
+    header_score,
+    title_note,
+)
 from store.normalise import header_key
 from store.stage import _RAW, ReadError, Staged, _first_line, _in_file_order, keep_text
 
@@ -38,6 +44,10 @@ def _cell_text(v) -> str | None:
         return v.isoformat()
     s = str(v)
     return s if s.strip() else None
+
+
+def _keys(texts: list[tuple[int, str]]) -> list[str]:
+    return [header_key(t) for _, t in texts]
 
 
 class _Stop(Exception):
@@ -232,10 +242,10 @@ def _read_xlsx(
     width = 0
     cells_table = "_xlsx_cells"
     sheet = ""
-    names: list[str] = []
+    sheets: list[str] = []
     chunk: list[list[str | None]] = []
-    pending_blank = 0  # empty rows seen since the last row with a value
     last = 0  # the last worksheet row put into the table
+    skipped = 0  # title rows above the header
 
     def flush() -> None:
         if not chunk:
@@ -250,53 +260,54 @@ def _read_xlsx(
         chunk.clear()
 
     try:
-        names = wb.sheetnames
-        sheet = names[0]
+        sheets = wb.sheetnames
+        sheet = sheets[0]
         if kind:
-            for n in names:
+            for n in sheets:
                 if header_key(n) == kind:
                     sheet = n
         ws = wb[sheet]
-        for r, cells in _xlsx_rows(ws):
-            texts: list[tuple[int, str]] = []
-            for col, v in cells:
-                text = _cell_text(v)
-                if text is not None:
-                    texts.append((col, text))
-            if header_row is None:
-                if not texts:
-                    continue
-                if r > 1000:
-                    raise ReadError(
-                        f"{file_name}: the worksheet '{sheet}' has no header row in its "
-                        "first 1,000 rows."
-                    )
-                far = max(col for col, _ in texts)
-                if far > limits.MAX_COLUMNS:
-                    raise ReadError(
-                        f"{file_name}: the header row (row {r}) has a value in column "
-                        f"{_column_letter(far)} (column {far:,}); the limit is "
-                        f"{limits.MAX_COLUMNS} columns. Delete the columns beyond the "
-                        "upload kind's (see its template)."
-                    )
-                header_row = r
-                width = far
-                row_cells: list[str] = [""] * width
-                for col, t in texts:
-                    row_cells[col - 1] = t
-                headers = row_cells
-                _check_header_cells(headers, file_name, r)
-                if header_only:
-                    break
-                cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {cells_table} ({cols})")
-                # Rows 1 .. header: placeholders, so that rowid + 1 is the worksheet row.
-                con.execute(
-                    f"INSERT INTO {cells_table} SELECT {', '.join(['NULL'] * width)} "
-                    f"FROM range({int(r)})"
+        names = header_names(kind)
+        pending: list[tuple[int, list[tuple[int, str]]]] = []  # rows before the header is known
+
+        def settle() -> None:
+            """Choose the header among the pending rows (the first with two of the kind's
+            column names, else the first) and take the rows below it as data."""
+            nonlocal header_row, width, headers, last, skipped
+            pick = next(
+                (i for i, (_, t) in enumerate(pending) if header_score(_keys(t), names) >= 2), 0
+            )
+            r, texts = pending[pick]
+            far = max(col for col, _ in texts)
+            if far > limits.MAX_COLUMNS:
+                raise ReadError(
+                    f"{file_name}: the header row (row {r}) has a value in column "
+                    f"{_column_letter(far)} (column {far:,}); the limit is "
+                    f"{limits.MAX_COLUMNS} columns. Delete the columns beyond the "
+                    "upload kind's (see its template)."
                 )
-                last = r
-                continue
+            header_row, width, skipped = r, far, pick
+            row_cells: list[str] = [""] * width
+            for col, t in texts:
+                row_cells[col - 1] = t
+            headers = row_cells
+            _check_header_cells(headers, file_name, r)
+            if header_only:
+                return
+            cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {cells_table} ({cols})")
+            # Rows 1 .. header: placeholders, so that rowid + 1 is the worksheet row.
+            con.execute(
+                f"INSERT INTO {cells_table} SELECT {', '.join(['NULL'] * width)} "
+                f"FROM range({int(r)})"
+            )
+            last = r
+            for below, below_texts in pending[pick + 1 :]:
+                add(below, below_texts)
+
+        def add(r: int, texts: list[tuple[int, str]]) -> None:
+            nonlocal last
+            assert header_row is not None
             if r - header_row > limits.MAX_ROWS:
                 raise ReadError(
                     f"{file_name}: the worksheet '{sheet}' has rows beyond row "
@@ -322,7 +333,7 @@ def _read_xlsx(
                     values[col - 1] = t
                     seen = True
             if not seen:
-                continue  # (an empty row: counted when a row with values follows)
+                return  # (an empty row: counted when a row with values follows)
             pending_blank = r - last - 1
             if pending_blank:
                 flush()
@@ -334,6 +345,36 @@ def _read_xlsx(
             last = r
             if len(chunk) >= _CHUNK:
                 flush()
+
+        for r, cells in _xlsx_rows(ws):
+            texts: list[tuple[int, str]] = []
+            for col, v in cells:
+                text = _cell_text(v)
+                if text is not None:
+                    texts.append((col, text))
+            if header_row is None:
+                if not texts:
+                    continue
+                if r > 1000 and not pending:
+                    raise ReadError(
+                        f"{file_name}: the worksheet '{sheet}' has no header row in its "
+                        "first 1,000 rows."
+                    )
+                if r > 1000:  # (no clear header among the rows above: the first is)
+                    settle()
+                    if header_only:
+                        break
+                    add(r, texts)
+                    continue
+                pending.append((r, texts))
+                if header_score(_keys(texts), names) >= 2 or len(pending) >= TITLE_ROWS_MAX:
+                    settle()
+                    if header_only:
+                        break
+                continue
+            add(r, texts)
+        if header_row is None and pending:  # (fewer rows than the search, no clear header)
+            settle()
         if header_row is not None and not header_only:
             flush()
     except ReadError:
@@ -347,7 +388,9 @@ def _read_xlsx(
         wb.close()
     if header_row is None:
         raise ReadError(f"{file_name}: the worksheet '{sheet}' is empty.")
-    notes = [f"read the worksheet '{sheet}'"] if len(names) > 1 else []
+    notes = [f"read the worksheet '{sheet}'"] if len(sheets) > 1 else []
+    if skipped:
+        notes.append(title_note(skipped, header_row))
     staged = Staged(
         "xlsx",
         [str(h) for h in headers],

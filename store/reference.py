@@ -14,13 +14,16 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from store import paths, schema
 from store.db import StoreError, transaction
 from store.normalise import name_key
+
+if TYPE_CHECKING:  # (pandas is imported where frames are built: a load needs none)
+    import pandas as pd
 
 CENTRES_FILE = Path(__file__).resolve().parent / "centres.toml"
 
@@ -171,6 +174,8 @@ def read_councils(reference_dir=None, centres: list[Centre] | None = None) -> pd
     Filter (README §3): nation England, current-authority True, type not COMB/SRA.
     Pure: reads files, writes nothing. Raises ReferenceDataMissing when the folder is absent.
     """
+    import pandas as pd
+
     folder = paths.reference_dir(reference_dir)
     rows = _read_csv(folder / paths.COUNCILS_CSV)
     by_registry = {r["local-authority-code"]: r for r in rows}
@@ -280,6 +285,8 @@ def council_name_rows(
     Each key goes to one council: the one named by the key's best source; a tie between
     councils at that tier goes to the only current one among them, else the key is dropped.
     """
+    import pandas as pd
+
     codes = {c[0] for c in councils}
     ended = {c[0]: c[3] for c in councils}
     registry_to_codes: dict[str, set[str]] = {}
@@ -369,6 +376,8 @@ def load_reference(
     are refreshed); say so via the returned ``kept_uploaded_batch``. Bumps data_version.
     Returns counts: regions, centres, councils, names, kept_uploaded_batch, source.
     """
+    import pandas as pd
+
     folder = paths.reference_dir(reference_dir)
     centres = load_centres(centres_file)
     councils = read_councils(folder, centres)

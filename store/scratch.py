@@ -14,6 +14,9 @@ Originals are moved into ``uploads/`` only after their batch is committed, so a 
 never leaves a file there that no batch refers to. ``clean`` also removes such files
 (left by earlier versions, which moved them in before the commit) when the database is
 the only one in its folder (``uploads/`` is shared by the databases of a folder).
+
+``handover`` moves rows from one DuckDB to another (the private database a file is
+checked in, the database file) as a Parquet file of a claim.
 """
 
 from __future__ import annotations
@@ -207,3 +210,25 @@ def referenced_files(con) -> list[str]:
     """Every batch's stored original (``uploads/...``), for ``clean``."""
     rows = con.execute("SELECT DISTINCT stored_file FROM batches WHERE stored_file IS NOT NULL")
     return [r[0] for r in rows.fetchall()]
+
+
+# --- rows handed from one DuckDB to another ------------------------------------------------
+
+
+def literal(path: Path) -> str:
+    """A file path as an SQL string literal (COPY ... TO takes no parameter)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def handover(con, sql: str, path: Path) -> Path:
+    """The rows of ``sql`` written by ``con`` into a Parquet file at ``path`` (a file of a
+    claim: Scratch.path), for another DuckDB (the staging database and the database file
+    are separate instances): no row passes through Python, and a load needs neither
+    pyarrow nor pandas. Read them with ``parquet_source(path)``."""
+    con.execute(f"COPY ({sql}) TO {literal(path)} (FORMAT parquet)")
+    return path
+
+
+def parquet_source(path: Path) -> str:
+    """A FROM item reading the rows ``handover`` wrote to ``path``."""
+    return f"read_parquet({literal(path)})"

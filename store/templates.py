@@ -71,8 +71,11 @@ Analysts load returns on the dashboard's **Upload returns** page or with
 
 - CSV in UTF-8 (with or without a byte-order mark) or Windows-1252 (what Excel saves
   as "CSV"), separated by commas, semicolons or tabs: the separator is detected.
-- Excel `.xlsx`: the first worksheet, or the one named after the kind; the header is the
-  first non-empty row.
+- Excel `.xlsx`: the first worksheet, or the one named after the kind.
+- Title rows above the header are skipped, in a CSV as in a workbook: the header is the
+  first of the first ten non-blank rows that has two of the kind's column names (else
+  the first non-blank row). The report says how many were skipped; row numbers stay the
+  spreadsheet's.
 - Headers are matched ignoring case and surrounding spaces; spaces and hyphens count as
   underscores (`Council Code` = `council_code`). A column the kind does not know is
   reported as a warning and ignored; a missing required column is an error.
@@ -110,13 +113,23 @@ Analysts load returns on the dashboard's **Upload returns** page or with
 - The whole file is checked first. Every problem is listed with its row as the
   spreadsheet shows it (header = row 1), the column, the value and what was expected.
 - Any error: nothing is written. Warnings alone do not block.
+- Before loading (the Upload returns page, or `ingest --dry-run`) the file is also
+  compared with each council's previous return, and what looks unusual is a warning
+  that names the threshold it crossed: a value more than `factor` times (or under a
+  `factor`-th of) the council's previous one, fewer councils than the quarter before,
+  fewer workforce role families than the council's previous return. The thresholds are
+  the `[plausibility]` table of `metrics/targets.toml`. The page also shows the first
+  rows as read and, for the first rows the file replaces, the stored and new values.
 - An accepted file is one **batch**, written in one transaction. A row whose key is
   already stored replaces it; the replaced rows are kept, so rolling the batch back
   (`python -m store rollback ID` or the Upload history page) brings them back.
 - Two rows with the same key in one file: an error naming both rows.
 - Every batch is logged: kind, file name, SHA-256 of the file, rows added and
   replaced, who, when. The original file is kept, named by its hash. The same file
-  uploaded again is recognised and not loaded twice.
+  uploaded again is recognised: "identical to batch N, loaded on ... by ...: nothing to
+  load".
+- Demo data (`python -m store init --demo`) is removed in one step: the Upload history
+  page or `python -m store remove-demo`.
 
 ## The kinds
 

@@ -1,18 +1,18 @@
 """The writes the analyst pages make, on the dashboard's database (ui.frame.db_path):
-check an upload (a dry run), load it, roll a batch back, record one delivery update,
-publish a release, withdraw it. Each raises the store's exceptions (ui.boundary.StoreBusy,
-StoreError) for the page to word; nothing here draws."""
+check an upload (a dry run), load it, roll a batch back, remove the demo data, record one
+delivery update, publish a release, withdraw it. Each raises the store's exceptions
+(ui.boundary.StoreBusy, StoreError) for the page to word; nothing here draws."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from store import batches, ingest, publishing, releases
-from store.batches import RollbackResult
+from store.batches import DemoRemoval, DemoSummary, RollbackResult
 from store.delivery import one_update_csv
 from store.ingest_report import Report
 from store.releases import Release
-from ui import frame
+from ui import cache, frame
 
 
 def detect_kind(data: bytes, file_name: str) -> tuple[str | None, str]:
@@ -33,6 +33,17 @@ def load_upload(kind: str, data: bytes, file_name: str, *, user: str) -> Report:
 def roll_back(batch_id: int, *, user: str) -> RollbackResult:
     """Roll a batch back (raises StoreError with the reason when it cannot)."""
     return batches.rollback(frame.db_path(), batch_id, user=user)
+
+
+def remove_demo(*, user: str) -> DemoRemoval:
+    """Roll back every demo batch in one step (raises StoreError when there is none)."""
+    return batches.remove_demo(frame.db_path(), user=user)
+
+
+def demo_summary(version: cache.Source | None = None) -> DemoSummary:
+    """The demo data in force in the live database (its batches, rows, quarters), cached
+    per data version."""
+    return cache.read(batches.demo_summary, version=version or cache.live_version())
 
 
 def record_update(values: dict[str, str | None], *, user: str) -> Report:

@@ -59,6 +59,26 @@ def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     )
 
 
+NEVER = "never reported"  # a council's latest return, when it has sent none
+NOT_KNOWN = "—"  # any other value the reference data does not hold
+
+
+def _blanks(frame: pd.DataFrame, never: str) -> pd.DataFrame:
+    """No None or NaN shown: a council that never sent the return says so in the latest
+    return and in its age; anything else missing is a dash."""
+    out = frame.copy()
+    for col in out.columns:
+        missing = out[col].isna()
+        if not missing.any():
+            continue
+        fill = never if col in ("latest_return", "quarters_old") else NOT_KNOWN
+        values = out[col].astype(object)
+        if col == "quarters_old":
+            values = values.map(lambda v: v if pd.isna(v) else str(int(v)))
+        out[col] = values.where(~missing, fill)
+    return out
+
+
 @dataclass(frozen=True)
 class KindView:
     """One return's coverage, the quarter shown and the quarters before it."""
@@ -84,8 +104,8 @@ def kind(con: Any, kind: str, quarter: str) -> KindView:
             fig.update_xaxes(tickangle=-45),
             what=f"Share of each region's councils sending the {kind} return, by quarter",
         )
-    missing = mcoverage.missing_for_quarter(con, kind, quarter)
-    stale = mcoverage.stale_values(con, kind, quarter)
+    missing = _blanks(mcoverage.missing_for_quarter(con, kind, quarter), NEVER)
+    stale = _blanks(mcoverage.stale_values(con, kind, quarter), NEVER)
     by_region = mcoverage.coverage_by_region(con, kind, quarter) if regions else None
     return KindView(
         heatmap=heat,

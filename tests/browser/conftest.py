@@ -173,18 +173,21 @@ def start_server(tmp_path_factory, request):
         server.stop()
 
 
-# The analyst account of the session's demo server (its secrets file).
+# The analyst account of the session's demo server (its secrets file); an administrator,
+# so that the accessibility scan opens the Analyst accounts page too.
 ANALYST = "alice"
 ANALYST_PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
 def analyst_secrets(tmp_path_factory) -> Path:
-    """A secrets file with one analyst account (ANALYST, ANALYST_PASSWORD)."""
+    """A secrets file with one analyst account (ANALYST, ANALYST_PASSWORD), an
+    administrator."""
     from store import auth
 
     path = tmp_path_factory.mktemp("secrets") / "secrets.toml"
     auth.set_account(path, ANALYST, auth.hash_password(ANALYST_PASSWORD))
+    auth.set_role(path, ANALYST, True)
     return path
 
 

@@ -237,7 +237,7 @@ def test_a_refused_update_shows_the_message_and_writes_nothing(signed_in, db):
     assert at.error[0].value.startswith("**1 problem in 1 column.** update\\-ROLE")
     problems = rows(at, "delivery_problems")
     assert list(problems["column"]) == ["evidence"]
-    assert problems["expected"].iloc[0].startswith("status is completed, so evidence is required")
+    assert problems["what_to_do"].iloc[0].startswith("status is completed, so evidence is required")
     assert not at.success
 
 

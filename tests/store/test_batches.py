@@ -139,3 +139,149 @@ def test_history_newest_first_demo_flag_and_original_file(ref_db):
     batches.rollback(ref_db, 1, user="bo")
     with connect(ref_db) as con:
         assert not batches.demo_loaded(con)
+
+
+# --- the quarters of each batch, and the demo removed in one step (issue 14) -----------
+
+WF = "council_code,quarter,role_family,headcount,underrepresented\n"
+
+
+def demo_then_real(db):
+    """Two demo batches (survey 2026-Q2 and 2026-Q3, workforce 2026-Q3) and a real upload
+    that replaces one demo survey row (Hartlepool 2026-Q3) and adds one."""
+    from store.db import transaction
+
+    a = ingest_file(
+        db,
+        "survey",
+        (SV + "E06000001,2026-Q2,10\nE06000001,2026-Q3,20\n").encode(),
+        "d1.csv",
+        user="demo",
+        demo=True,
+    )
+    b = ingest_file(
+        db,
+        "workforce",
+        (WF + "E06000002,2026-Q3,all,40,4\n").encode(),
+        "d2.csv",
+        user="demo",
+        demo=True,
+    )
+    assert (a.batch_id, b.batch_id) == (1, 2)
+    with connect(db) as con, transaction(con):
+        con.execute("INSERT INTO meta VALUES ('demo', 'true')")
+    real = load(db, SV + "E06000001,2026-Q3,25\nE06000003,2026-Q3,30\n", "real.csv")
+    assert real == 3
+
+
+def test_history_says_which_quarters_each_batch_covers(ref_db):
+    demo_then_real(ref_db)
+    with connect(ref_db) as con:
+        # batch 1's Hartlepool 2026-Q3 row was replaced by batch 3: still batch 1's quarter
+        assert batches.batch_quarters(con) == {
+            1: ["2026-Q2", "2026-Q3"],
+            2: ["2026-Q3"],
+            3: ["2026-Q3"],
+        }
+        frame = batches.history(con)
+    assert frame[["batch_id", "quarters"]].values.tolist() == [
+        [3, "2026-Q3"],
+        [2, "2026-Q3"],
+        [1, "2026-Q2, 2026-Q3"],
+    ]
+
+
+def test_demo_summary(ref_db):
+    demo_then_real(ref_db)
+    with connect(ref_db) as con:
+        found = batches.demo_summary(con)
+    # in force: batch 1's 2026-Q2 row and batch 2's row (batch 3 replaced the other)
+    assert found == batches.DemoSummary((1, 2), 2, "2026-Q2", "2026-Q3")
+
+
+def test_remove_demo_rolls_back_every_demo_batch_in_one_step(ref_db):
+    demo_then_real(ref_db)
+    before = int(rows(ref_db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0])
+    result = batches.remove_demo(ref_db, user="alice")
+    assert (result.batches, result.rows_removed) == ([1, 2], 2)
+    assert result.summary() == (
+        "The demo data was removed: 2 demo batches rolled back in one step (2 rows of "
+        "generated figures). The loaded figures now hold only the returns uploaded; viewers "
+        "see the change with the next release."
+    )
+    # Only the real upload is left; the demo row it replaced is gone for good.
+    assert rows(
+        ref_db, "SELECT council_code, quarter, digital_spend_gbp, batch_id FROM survey ORDER BY 1"
+    ) == [("E06000001", "2026-Q3", 25.0, 3), ("E06000003", "2026-Q3", 30.0, 3)]
+    assert rows(ref_db, "SELECT count(*) FROM survey_replaced") == [(0,)]
+    assert rows(ref_db, "SELECT count(*) FROM workforce") == [(0,)]
+    assert rows(ref_db, "SELECT batch_id, status, rolled_back_by FROM batches ORDER BY 1") == [
+        (1, "rolled_back", "alice"),
+        (2, "rolled_back", "alice"),
+        (3, "active", None),
+    ]
+    assert rows(ref_db, "SELECT count(*) FROM meta WHERE key = 'demo'") == [(0,)]
+    # one change, in one transaction
+    assert (
+        int(rows(ref_db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0]) == before + 1
+    )
+    with connect(ref_db) as con:
+        assert not batches.demo_loaded(con)
+    # The real upload rolls back cleanly afterwards: no demo row comes back.
+    back = batches.rollback(ref_db, 3, user="alice")
+    assert back.rows_restored == 0
+    assert rows(ref_db, "SELECT count(*) FROM survey") == [(0,)]
+
+
+def test_remove_demo_without_demo_data_is_refused(ref_db):
+    load(ref_db, SV + "E06000001,2026-Q3,25\n")
+    before = content_digest(ref_db)
+    with pytest.raises(StoreError, match="There is no demo data to remove; nothing was changed"):
+        batches.remove_demo(ref_db, user="alice")
+    assert content_digest(ref_db) == before
+
+
+def test_remove_demo_from_the_command_line(ref_db):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    demo_then_real(ref_db)
+    out = subprocess.run(
+        [sys.executable, "-m", "store", "remove-demo", "--db", str(ref_db), "--user", "cli"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("The demo data was removed: 2 demo batches rolled back")
+    again = subprocess.run(
+        [sys.executable, "-m", "store", "remove-demo", "--db", str(ref_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 1
+    assert "error: There is no demo data to remove" in again.stderr
+
+
+def test_remove_the_whole_generated_demo(make_db):
+    db = make_db("demo")
+    with connect(db) as con:
+        n = len(batches.demo_summary(con).batches)
+    assert n > 20
+    result = batches.remove_demo(db, user="alice")
+    assert len(result.batches) == n
+    for table in (
+        "survey",
+        "survey_standards",
+        "workforce",
+        "exchanges",
+        "placements",
+        "milestones",
+        "delivery",
+    ):
+        assert rows(db, f"SELECT count(*) FROM {table}") == [(0,)], table
+        assert rows(db, f"SELECT count(*) FROM {table}_replaced") == [(0,)], table
+    assert rows(db, "SELECT count(*) FROM batches WHERE status = 'active'") == [(0,)]

@@ -104,9 +104,11 @@ def test_same_file_twice_is_recognised_and_writes_nothing(ref_db):
     assert again.ok and again.batch_id is None and again.duplicate_of == first.batch_id
     assert "identical to batch 1" in again.summary()
     assert content_digest(ref_db) == before
-    # validate_file says so too, as a warning
+    # validate_file gives the one outcome too: nothing to load (no warning, no preview)
     check = validate_file(ref_db, "survey", data.encode(), "x.csv")
-    assert check.duplicate_of == 1 and "identical to batch 1" in check.warnings[0].message
+    assert check.duplicate_of == 1 and check.problems == []
+    assert check.summary().startswith("x.csv is identical to batch 1, loaded on ")
+    assert check.summary().endswith(" by ana: nothing to load.")
 
 
 def test_original_file_is_kept_by_hash(ref_db):
@@ -249,8 +251,16 @@ def test_detect_kind_explains_itself():
     assert kind == "workforce" and "required columns" in why
     # council_code and quarter are all a survey needs
     assert detect_kind(b"Council Code;Quarter\nE06000001;2025-Q3\n", "x.csv")[0] == "survey"
+    # Clearly placements (two of its columns, no other kind as close), with required
+    # columns missing: recognised, so that the check names the missing columns.
     kind, why = detect_kind(b"placement_id,council_code\nP1,E06000001\n", "x.csv")
-    assert kind is None and "closest is placements, which also needs: destination" in why
+    assert kind == "placements"
+    assert why == (
+        "the headers look like the placements upload (2 of its columns), but its required "
+        "columns 'destination', 'destination_type', 'kind', 'start_quarter' are missing"
+    )
+    kind, why = detect_kind(b"placement_id,foo\nP1,x\n", "x.csv")
+    assert kind is None and "closest is placements, which also needs: council_code" in why
     kind, why = detect_kind(b"", "x.csv")
     assert kind is None and "empty" in why
 

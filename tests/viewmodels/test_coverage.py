@@ -66,3 +66,19 @@ def test_missing_csv_only_when_something_is_missing(connected):
     empty = coverage.kind(connected("empty"), "survey", "2026-Q3")
     assert empty.missing_count == 0 and empty.missing_csv is None and empty.heatmap is None
     assert empty.by_region is None
+
+
+def test_missing_returns_show_no_none(con):
+    """A council that never sent the return: 'never reported', not None (issue 14)."""
+    for kind in ("survey", "workforce"):
+        shown = coverage.kind(con, kind, "2026-Q3")
+        for table in (shown.missing, shown.stale):
+            cells = [str(v) for v in table.astype(object).values.ravel()]
+            assert "None" not in cells and "nan" not in cells and "<NA>" not in cells, table
+    shown = coverage.kind(con, "survey", "2026-Q3")
+    never = shown.missing.set_index("council").loc["Barking and Dagenham"]
+    assert never["latest_return"] == coverage.NEVER
+    stale = shown.stale.set_index("council")
+    assert stale.loc["Barking and Dagenham", "quarters_old"] == coverage.NEVER
+    assert stale.loc["Hampshire", "quarters_old"] == "1"
+    assert b"None" not in shown.missing_csv

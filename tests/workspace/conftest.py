@@ -24,8 +24,11 @@ def accounts(alice_hash) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle(monkeypatch):
+def _fresh_throttle(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_SIGNIN_DELAY", "0.05")
+    # The secrets file the sign-in reads afresh and the account page writes: none yet
+    # (a test that wants one writes it here), never the developer's own.
+    monkeypatch.setenv("TRACKER_SECRETS_FILE", str(tmp_path / "secrets.toml"))
     monkeypatch.delenv("TRACKER_REQUIRE_SIGN_IN", raising=False)
     auth.THROTTLE.reset()
     yield
@@ -116,3 +119,69 @@ def frame(at, *columns: str):
     ]
     assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
     return found[0]
+
+
+def html_blocks(at) -> list[str]:
+    """The bodies of the page's own st.html elements, in order (not the frame's focus
+    ring: ui.frame.accessible_focus)."""
+    from ui.frame import FOCUS_STYLE
+
+    return [e.proto.body for e in at.get("html") if e.proto.body != FOCUS_STYLE]
+
+
+def problem_table(at, n: int = 0) -> list[dict]:
+    """The ``n``-th problem table (viewmodels.upload.problems_html) as rows:
+    {id, problem, row, column, value, what_to_do}, cells as the browser shows them."""
+    return html_table(
+        at, "tracker-problems", ["problem", "row", "column", "value", "what_to_do"], n
+    )
+
+
+def html_table(at, css: str, keys: list[str], n: int = 0) -> list[dict]:
+    """The ``n``-th HTML table of class ``css`` as rows ({id, key: cell text})."""
+    from html.parser import HTMLParser
+
+    tables = [b for b in html_blocks(at) if f'{css}"' in b and "<table" in b]
+    assert len(tables) > n, tables
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows: list[dict] = []
+            self.cell: list[str] | None = None
+            self.cells: list[str] = []
+            self.row_id = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.row_id, self.cells = dict(attrs).get("id"), []
+            elif tag == "td":
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag == "td" and self.cell is not None:
+                self.cells.append("".join(self.cell).strip())
+                self.cell = None
+            elif tag == "tr" and self.cells:
+                self.rows.append({"id": self.row_id, **dict(zip(keys, self.cells))})
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(tables[n])
+    return parser.rows
+
+
+def summary_links(at, n: int = 0) -> tuple[str, list[tuple[str, str]]]:
+    """The ``n``-th problem summary: (its heading, [(link target, link text)])."""
+    import re
+    from html import unescape
+
+    boxes = [b for b in html_blocks(at) if "tracker-summary" in b and "<h2" in b]
+    assert len(boxes) > n, boxes
+    box = boxes[n]
+    heading = unescape(re.search(r"<h2[^>]*>(.*?)</h2>", box).group(1))
+    links = [(t, unescape(x)) for t, x in re.findall(r'<a href="#([^"]+)">(.*?)</a>', box)]
+    return heading, links

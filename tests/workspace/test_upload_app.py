@@ -5,7 +5,18 @@ import hashlib
 
 import pytest
 
-from tests.workspace.conftest import all_text, download, frame, page_warnings, query, texts
+from tests.workspace.conftest import (
+    all_text,
+    download,
+    frame,
+    html_blocks,
+    html_table,
+    page_warnings,
+    problem_table,
+    query,
+    summary_links,
+    texts,
+)
 from ui import frame as ui_frame
 
 # Two councils of the real geography, both in the North East (E12000001).
@@ -15,6 +26,7 @@ FIX = (
     b"council_code,quarter,data_maturity\nHartlepool,2026-Q3,5\nE06000002,2026-Q3,4\n"
     b"E06000003,2026-Q3,2\n"
 )
+NEW = b"council_code,quarter,data_maturity\nE06000003,2026-Q3,2\n"
 # 5 errors in 3 columns: row 2 maturity 7; row 3 unknown council, bad quarter, maturity x;
 # row 4 a formula in council_code.
 BAD = (
@@ -85,9 +97,9 @@ def test_valid_file_preview_then_confirm(db, open_upload, downloads):
         "stored rows\\. Nothing was written\\."
     ]
     assert [m.value for m in at.metric] == ["2", "0"]  # rows added, rows replaced
-    preview = frame(at, "quarter", "region_name")
+    preview = frame(at, "Quarter", "Region")
     assert preview.to_dict("records") == [
-        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 2, "rows_replaced": 0}
+        {"Quarter": "2026-Q3", "Region": "North East", "Rows added": 2, "Rows replaced": 0}
     ]
     assert query(db, "SELECT count(*) FROM batches") == [(0,)]  # a preview writes nothing
     assert at.button(key="upload_confirm").label == "Load this file"
@@ -114,20 +126,30 @@ def test_invalid_file_lists_every_problem_and_loads_nothing(db, open_upload, dow
     assert texts(at.error)[0].startswith(
         "**5 problems in 3 columns.** bad\\.csv was refused: 5 errors"
     )
-    problems = frame(at, "severity")
-    assert problems[["row", "column", "value"]].values.tolist() == [
-        [2, "data_maturity", "7"],
-        [3, "council_code", "Nowhere"],
-        [3, "quarter", "2026-Q9"],
-        [3, "data_maturity", "x"],
-        [4, "council_code", "=cmd()"],
+    # A full-width table: problem, row, column, value, what to do; each row has an id...
+    problems = problem_table(at)
+    assert [(p["problem"], p["row"], p["column"], p["value"]) for p in problems] == [
+        ("Error", "2", "data_maturity", "7"),
+        ("Error", "3", "council_code", "Nowhere"),
+        ("Error", "3", "quarter", "2026-Q9"),
+        ("Error", "3", "data_maturity", "x"),
+        ("Error", "4", "council_code", "=cmd()"),
     ]
-    assert "expected a whole number from 1 to 5" in problems["expected"][0]
+    assert problems[0]["what_to_do"] == "expected a whole number from 1 to 5"
+    # ... and the summary at the top links to each (GOV.UK's error summary)
+    heading, links = summary_links(at)
+    assert heading == "There is a problem"
+    assert [target for target, _ in links] == [p["id"] for p in problems]
+    assert links[0] == (
+        "upload-1-problem-1",
+        "Row 2, data_maturity: expected a whole number from 1 to 5",
+    )
+    assert links[2][1].startswith("Row 3, quarter: ")
     assert at.button(key="upload_confirm").disabled
     assert "Nothing will be loaded until every file is valid: fix bad\\.csv" in texts(at.error)[-1]
     # The report downloads as CSV with the formula neutralised.
     text = downloads(download(at, "Download the problems")).decode("utf-8-sig")
-    assert text.splitlines()[0] == "severity,row,column,value,expected"
+    assert text.splitlines()[0] == "severity,row,column,value,what_to_do"
     assert "error,4,council_code,'=cmd()," in text
     assert len(text.splitlines()) == 6
     assert query(db, "SELECT count(*) FROM batches") == [(0,)]
@@ -140,8 +162,8 @@ def test_fix_and_upload_again_replaces_rows(db, open_upload):
     at = drop(open_upload(), csv("q3-fixed.csv", FIX))
     # Hartlepool and Middlesbrough replace stored rows; Redcar is new: 3 added, 2 replaced.
     assert [m.value for m in at.metric] == ["3", "2"]
-    assert frame(at, "quarter", "region_name").to_dict("records") == [
-        {"quarter": "2026-Q3", "region_name": "North East", "rows_added": 3, "rows_replaced": 2}
+    assert frame(at, "Quarter", "Region").to_dict("records") == [
+        {"Quarter": "2026-Q3", "Region": "North East", "Rows added": 3, "Rows replaced": 2}
     ]
     confirm(at)
     assert texts(at.success)[0].startswith(
@@ -157,12 +179,34 @@ def test_fix_and_upload_again_replaces_rows(db, open_upload):
     ) == [("E06000001", 3, 2), ("E06000002", 4, 2)]
 
 
-def test_same_file_again_is_recognised_and_not_loaded(db, open_upload):
+def test_same_file_again_has_one_outcome_and_no_load_button(db, open_upload):
     confirm(drop(open_upload(), csv("q3.csv", GOOD)))
     at = drop(open_upload(), csv("copy of q3.csv", GOOD))
-    assert "already loaded as batch 1: there is nothing to load" in page_warnings(at)[0]
-    assert at.button(key="upload_confirm").disabled
+    (loaded_at,) = query(db, "SELECT uploaded_at FROM batches WHERE batch_id = 1")[0]
+    # One message: which batch, when, by whom; nothing to load. No warning, no error, no
+    # problem table, no preview, no load button.
+    assert texts(at.info)[1:] == [
+        # (escape_markdown writes a colon before a digit as an entity: it shows as ':')
+        f"copy of q3\\.csv is identical to batch 1, loaded on {loaded_at:%Y\\-%m\\-%d %H&#58;%M} "
+        "by alice: nothing to load\\.",
+        "Nothing to load: every file dropped is loaded already.",
+    ]
+    assert not page_warnings(at) and not at.error and not at.success
+    assert html_blocks(at) == [] and len(at.metric) == 0
+    assert not [b for b in at.button if b.key == "upload_confirm"]
     assert query(db, "SELECT count(*) FROM batches") == [(1,)]
+
+
+def test_a_duplicate_beside_a_new_file_is_skipped_not_blocking(db, open_upload):
+    confirm(drop(open_upload(), csv("q3.csv", GOOD)))
+    at = drop(open_upload(), csv("copy of q3.csv", GOOD), csv("redcar.csv", NEW))
+    assert at.button(key="upload_confirm").label == "Load this file"
+    assert not at.button(key="upload_confirm").disabled
+    confirm(at)
+    assert query(db, "SELECT batch_id, file_name FROM batches ORDER BY 1") == [
+        (1, "q3.csv"),
+        (2, "redcar.csv"),
+    ]
 
 
 def test_chosen_kind_overrides_recognition(db, open_upload):
@@ -171,7 +215,7 @@ def test_chosen_kind_overrides_recognition(db, open_upload):
     drop(at, csv("q3.csv", GOOD))
     assert not at.info  # no guess shown when the kind is chosen
     assert "was refused" in texts(at.error)[0]
-    assert "headcount" in frame(at, "severity")["column"].tolist()
+    assert "headcount" in [p["column"] for p in problem_table(at)]
 
 
 def test_unrecognised_headers_ask_for_the_kind(db, open_upload):
@@ -227,7 +271,10 @@ def test_text_from_uploads_is_shown_as_text(db, open_upload):
     )
     assert "[link](http" not in page
     assert all(not m.allow_html for m in at.markdown)
-    assert "<b>Hartlepool</b>" in frame(at, "severity")["value"].tolist()  # a table cell: text
+    # a table cell: text (escaped in the HTML, shown as written)
+    assert "<b>Hartlepool</b>" in [p["value"] for p in problem_table(at)]
+    assert "&lt;b&gt;Hartlepool&lt;/b&gt;" in html_blocks(at)[1]
+    assert "<b>Hartlepool" not in "".join(html_blocks(at))
 
 
 def test_guidance_and_template_sit_beside_the_uploader(db, open_upload, downloads):
@@ -291,3 +338,199 @@ def test_loaded_file_with_an_unsafe_name_is_named_as_text(db, open_upload):
         "Batch 1: \\*\\*bold\\*\\* \\[x\\]\\(javascript&#58;alert\\(1\\)\\)\\.csv loaded"
     )
     assert query(db, "SELECT file_name FROM batches") == [(name,)]
+
+
+# --- issue 14: the analyst's quarter ---------------------------------------------------
+
+WF = b"council_code,quarter,role_family,headcount,underrepresented\n"
+
+
+def test_title_rows_above_the_header_are_skipped_and_said(db, open_upload):
+    data = b"Quarterly return: data maturity,,\nHartlepool and neighbours,,\n" + BAD
+    at = drop(open_upload(), csv("titled.csv", data))
+    assert "Recognised as **Quarterly council return (survey)**" in texts(at.info)[0]
+    assert (
+        "skipped 2 title rows above the header, which is row 3: row numbers below are the "
+        "spreadsheet's" in [c.value.replace("\\", "") for c in at.caption]
+    )
+    # The same problems as without the title rows, two rows further down.
+    assert [(p["row"], p["column"]) for p in problem_table(at)] == [
+        ("4", "data_maturity"),
+        ("5", "council_code"),
+        ("5", "quarter"),
+        ("5", "data_maturity"),
+        ("6", "council_code"),
+    ]
+
+
+def test_title_rows_in_an_excel_workbook_too(db, open_upload):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in (["Data maturity return"], [], ["council_code", "quarter", "data_maturity"]):
+        ws.append(line)
+    ws.append(["E06000001", "2026-Q3", 3])
+    out = io.BytesIO()
+    wb.save(out)
+    at = drop(open_upload(), ("titled.xlsx", out.getvalue(), "application/octet-stream"))
+    assert "skipped 1 title row above the header, which is row 3" in all_text(at).replace("\\", "")
+    assert texts(at.success)[0].startswith("titled\\.xlsx is valid: loading it would write 1 row")
+    confirm(at)
+    assert query(db, "SELECT council_code, data_maturity FROM survey") == [("E06000001", 3)]
+
+
+def test_a_missing_quarter_column_is_reported_as_a_missing_column(db, open_upload):
+    data = WF.replace(b"quarter,", b"") + b"E06000001,all,40,12\n"
+    at = drop(open_upload(), csv("no quarter.csv", data))
+    assert texts(at.info)[0] == (
+        "Recognised as **Digital workforce (workforce)**: the headers look like the workforce "
+        "upload \\(4 of its columns\\), but its required column 'quarter' is missing. If that "
+        "is wrong, choose the kind above."
+    )
+    assert "could not be recognised" not in all_text(at)
+    assert [(p["row"], p["column"]) for p in problem_table(at)] == [("whole file", "quarter")]
+    assert problem_table(at)[0]["what_to_do"].startswith(
+        "the required column 'quarter' is missing (a quarter such as 2025-Q3"
+    )
+    heading, links = summary_links(at)
+    assert links == [
+        (
+            "upload-1-problem-1",
+            "Column quarter: the required column 'quarter' is missing (a quarter such as 2025-Q3, 2025Q3, 2025 Q3, Q3 2025 or 2025/26 Q2)",
+        )
+    ]
+    # the same when the kind is chosen
+    at.selectbox(key="upload_kind").set_value("workforce").run()
+    assert [(p["row"], p["column"]) for p in problem_table(at)] == [("whole file", "quarter")]
+
+
+def test_the_preview_shows_the_rows_as_parsed(db, open_upload):
+    data = b"council_code,quarter,data_maturity,ceo_digital_background\nHartlepool,Q3 2026,3,y\nE06000002,2026/27 Q2,,\n"
+    at = drop(open_upload(), csv("q3.csv", data))
+    sample = frame(at, "row", "council_code", "council_name", "quarter")
+    assert sample[
+        [
+            "row",
+            "council_code",
+            "council_name",
+            "quarter",
+            "data_maturity",
+            "ceo_digital_background",
+        ]
+    ].values.tolist() == [
+        [2, "E06000001", "Hartlepool", "2026-Q3", "3", "yes"],
+        [3, "E06000002", "Middlesbrough", "2026-Q3", "", ""],
+    ]
+    assert "All 2 rows as the tracker read them" in all_text(at)
+    assert "None" not in sample.astype(str).values.ravel().tolist()
+
+
+def test_replaced_rows_show_stored_and_new_values_side_by_side(db, open_upload):
+    confirm(drop(open_upload(), csv("q3.csv", GOOD)))
+    at = drop(open_upload(), csv("q3-fixed.csv", FIX))
+    compared = html_table(at, "tracker-compare", ["key", "column", "stored", "new", "row"])
+    # Hartlepool 3 -> 5; Middlesbrough 4 -> 4 unchanged; Redcar is new (nothing stored).
+    assert compared == [
+        {
+            "id": None,
+            "key": "Hartlepool (E06000001), 2026-Q3",
+            "column": "data_maturity",
+            "stored": "3",
+            "new": "5",
+            "row": "2",
+        }
+    ]
+    assert (
+        "The 2 stored rows this file replaces, beside the file's row with the same key; 1 of "
+        "them the file repeats unchanged" in all_text(at).replace("\\", "")
+    )
+
+
+def test_plausibility_warnings_are_shown_before_loading_and_do_not_block(db, open_upload):
+    from store.ingest import ingest_file
+
+    first = WF + b"E06000001,2026-Q2,all,120,12\nE06000002,2026-Q2,all,50,5\n"
+    assert ingest_file(db, "workforce", first, "q2.csv", user="alice").batch_id == 1
+    data = WF + b"E06000001,2026-Q3,all,1200,12\nE06000002,2026-Q3,all,50,5\n"
+    at = drop(open_upload(), csv("q3 workforce.csv", data))
+    assert page_warnings(at)[0].startswith("q3 workforce\\.csv is valid with 1 warning")
+    heading, links = summary_links(at)
+    assert heading == "Check before loading"
+    assert links == [
+        (
+            "upload-1-problem-1",
+            "Row 2, headcount: headcount 1,200 is 10.0x the previous return (120 in 2026-Q2)",
+        )
+    ]
+    assert problem_table(at) == [
+        {
+            "id": "upload-1-problem-1",
+            "problem": "Warning",
+            "row": "2",
+            "column": "headcount",
+            "value": "1,200",
+            "what_to_do": "headcount 1,200 is 10.0x the previous return (120 in 2026-Q2); the "
+            "check flags changes over 3x. Check the figure: if it is right, load the file anyway.",
+        }
+    ]
+    assert not at.button(key="upload_confirm").disabled
+    confirm(at)
+    assert query(db, "SELECT headcount FROM workforce WHERE quarter = '2026-Q3' ORDER BY 1") == [
+        (50,),
+        (1200,),
+    ]
+
+
+@pytest.fixture
+def demo_db(db):
+    """The reference database with a small demo (one survey batch marked as demo)."""
+    from store.db import connect, transaction
+    from store.ingest import ingest_file
+
+    demo = b"council_code,quarter,data_maturity\nE06000001,2026-Q3,1\nE06000004,2026-Q3,2\n"
+    assert ingest_file(db, "survey", demo, "demo.csv", user="demo", demo=True).batch_id == 1
+    with connect(db) as con, transaction(con):
+        con.execute("INSERT INTO meta VALUES ('demo', 'true')")
+    return db
+
+
+def test_loading_real_data_while_demo_data_is_in_asks_first(demo_db, open_upload):
+    at = drop(open_upload(), csv("q3.csv", GOOD))
+    notice = [w for w in page_warnings(at) if "demo data" in w][0].replace("\\", "")
+    assert notice.startswith(
+        "The dashboard holds demo data: 1 generated batch (2 rows, 2026-Q3). Loading these "
+        "files replaces the 1 stored row with the same keys; the rest of the demo would stay"
+    )
+    assert at.radio(key="upload_demo_choice").value is None
+    assert at.button(key="upload_confirm").disabled  # until the analyst chooses
+    at.radio(key="upload_demo_choice").set_value("remove").run()
+    assert not at.button(key="upload_confirm").disabled
+    confirm(at)
+    assert texts(at.success)[0].startswith(
+        "The demo data was removed: 1 demo batch rolled back in one step"
+    )
+    assert texts(at.success)[1].startswith("Batch 2: q3\\.csv loaded: 2 rows")
+    assert query(
+        demo_db, "SELECT council_code, data_maturity, batch_id FROM survey ORDER BY 1"
+    ) == [
+        ("E06000001", 3, 2),
+        ("E06000002", 4, 2),
+    ]
+    assert query(demo_db, "SELECT batch_id, status FROM batches ORDER BY 1") == [
+        (1, "rolled_back"),
+        (2, "active"),
+    ]
+
+
+def test_keeping_the_demo_loads_beside_it(demo_db, open_upload):
+    at = drop(open_upload(), csv("q3.csv", GOOD))
+    at.radio(key="upload_demo_choice").set_value("keep").run()
+    confirm(at)
+    assert query(demo_db, "SELECT council_code, batch_id FROM survey ORDER BY 1") == [
+        ("E06000001", 2),
+        ("E06000002", 2),
+        ("E06000004", 1),
+    ]
