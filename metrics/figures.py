@@ -125,7 +125,8 @@ def layout(
             xref="container",
             yref="paper",
             automargin=True,
-            pad=dict(b=26),
+            # a subtitle's further lines go down towards the plot: room for them
+            pad=dict(b=26 + 17 * max(0, sub_lines - 1)),
             font=dict(size=16),
         )
         if sub_text:
