@@ -84,11 +84,16 @@ st.session_state["data_version"] = version
 available = cache.quarters(version)
 levels = list(LEVELS)
 
+refused = []
 with st.sidebar:
     st.header("Show", anchor=False)
     if available:
         newest_first = available[::-1]
-        url.url_filter("quarter", newest_first, newest_first[0])
+        refused.append(
+            url.url_filter(
+                "quarter", newest_first, newest_first[0], what="quarter", missing="has no data"
+            )
+        )
         st.selectbox(
             "Quarter",
             newest_first,
@@ -100,7 +105,7 @@ with st.sidebar:
     else:
         st.session_state["quarter"] = None
         st.caption("No quarter to choose yet: no returns have been loaded.")
-    url.url_filter("level", levels, "national")
+    refused.append(url.url_filter("level", levels, "national", what="level", label=LEVELS.get))
     on_overview = page.url_path == ""  # the default page: the overview shows England
     st.selectbox(
         "Geography",
@@ -127,6 +132,10 @@ if cache.demo_loaded(version):
         icon=":material/science:",
     )
 publish.banner(version)  # the figures shown are not a published release
+
+for note in refused:
+    if note:
+        st.warning(note, icon=":material/link_off:")
 
 shown = st.session_state.get("quarter")
 if shown:

@@ -44,10 +44,14 @@ JSON_FIELDS = [
     "projected_quarter_reached",
     "direction",
     "previous_value",
+    "previous_quarter",
     "coverage",
     "coverage_reporting",
     "coverage_total",
     "explanation",
+    "method",
+    "projection_from",
+    "projection_points",
 ]
 
 
@@ -107,12 +111,9 @@ def _clean(v):
 
 
 def _coverage(row) -> str | None:
-    rep, tot = _clean(row.get("coverage_reporting")), _clean(row.get("coverage_total"))
-    if rep is None:
-        return None
-    if tot is None:
-        return f"{int(rep)} record{'s' if int(rep) != 1 else ''}"
-    return f"{int(rep)} of {int(tot)} councils"
+    from metrics import wording
+
+    return wording.coverage_text(row)
 
 
 def records(df) -> list[dict]:

@@ -101,16 +101,19 @@ def _heatmap(trace: Any) -> list[str]:
 
 
 def _map(fig: Any) -> list[str]:
+    """A classed map (metrics.maps): a trace per class, each area's label and value in
+    its customdata; the no-data areas in a trace of their own (meta "no data")."""
     shown, blank = [], 0
     for trace in fig.data:
-        labels = [
-            c[0] if isinstance(c, (list, tuple)) and c else "" for c in trace.customdata or []
-        ]
-        values = [_num(z) for z in trace.z or []]
-        names = list(trace.text or [])
-        if trace.name == "no data":
-            blank += len(values)
+        custom = [c if isinstance(c, (list, tuple)) else [c] for c in trace.customdata or []]
+        if trace.name == "no data" or trace.meta == "no data":
+            blank += len(trace.locations or custom)
             continue
+        labels = [str(c[0]) if c else "" for c in custom]
+        values = [_num(c[1]) if len(c) > 1 else None for c in custom] or [
+            _num(z) for z in trace.z or []
+        ]
+        names = list(trace.text or [])
         shown += [(v, n, lbl) for v, n, lbl in zip(values, names, labels) if v is not None]
     if not shown:
         return [f"no area has a value ({_count(blank, 'area')} without data)"]

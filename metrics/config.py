@@ -45,6 +45,7 @@ _MEASURE_FIELDS = {
     "method",
     "split",
     "tolerance",
+    "max",
 } | methods.ALL_PARAMS
 
 
@@ -75,6 +76,7 @@ class Measure:
     params: dict[str, str] = field(default_factory=dict)
     split: str | None = None
     tolerance: float = 1.0
+    max: float | None = None  # the most the vision allows (five centres): projections stop there
 
     @property
     def tracked(self) -> bool:
@@ -89,6 +91,15 @@ class Measure:
     def numeric_target(self) -> float | None:
         """The target of a measure that is not a milestone (None: tracked)."""
         return None if isinstance(self.target, str) else self.target
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The values the measure can take: its method's range (a share 0 to 100, a count
+        from 0), capped by ``max`` where the targets file sets one. Projections stay inside."""
+        lo, hi = methods.get(self.method).bounds(self.params)
+        if self.max is not None:
+            hi = self.max if hi is None else min(hi, self.max)
+        return lo, hi
 
 
 @dataclass(frozen=True)
@@ -412,6 +423,7 @@ def _measure(
     )
     if m_tol < 0:
         raise _err(path, f"{where}, field tolerance", f"expected a number >= 0, got {m_tol}")
+    m_max = _max(path, where, m.get("max"), unit, target, spec, params)
     return Measure(
         id=mid,
         theme=theme,
@@ -427,4 +439,22 @@ def _measure(
         params=params,
         split=split,
         tolerance=m_tol,
+        max=m_max,
     )
+
+
+def _max(path: Path, where: str, value, unit: str, target, spec, params) -> float | None:
+    """The optional ``max``: the most the vision allows, within the values the method can
+    give (the registry's bounds) and not below the target."""
+    if value is None:
+        return None
+    if unit == "milestone":
+        raise _err(path, f"{where}, field max", "a milestone is achieved or not: it takes no max")
+    cap = _number(path, f"{where}, field max", value)
+    lo, hi = spec.bounds(params)
+    if (lo is not None and cap < lo) or (hi is not None and cap > hi):
+        rule = spec.value_range(params).rule
+        raise _err(path, f"{where}, field max", f"{rule}, got {cap:g}")
+    if isinstance(target, float) and cap < target:
+        raise _err(path, f"{where}, field max", f"{cap:g} is below the target {target:g}")
+    return cap

@@ -1,13 +1,23 @@
-"""Data coverage: which councils sent their quarterly returns (survey, workforce), by
-quarter and region; the returns missing in a quarter; values carried forward (moved out
-of metrics.views, which keeps the places and council-profile shapes)."""
+"""Data coverage: which councils sent each kind of return in each quarter, by region;
+the missing returns of a quarter; the values carried forward (the Data coverage page and
+the board pack's coverage section).
+
+Councils in scope: ``councils.end_date IS NULL``. A council's latest value is carried
+forward at most ``staleness_quarters`` quarters (metrics.config). Coverage is a count of
+councils that sent a return: 0 of 317 in a quarter nobody reported is a real 0 (the
+returns were due), unlike a measure's value, which has none in such a quarter.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from metrics.views import MISSING_SINCE, REPORTING_KINDS, _cfg
+from metrics import config as mconfig
 from store import quarters as q
+
+REPORTING_KINDS = ("survey", "workforce")  # the returns every council sends each quarter
+MISSING_SINCE = "2025-Q2"
+
 
 _KIND_TABLE = {"survey": "survey", "workforce": "workforce"}
 
@@ -147,7 +157,7 @@ def stale_values(con, kind: str, as_of: str, config=None) -> pd.DataFrame:
     ('carried forward' when within the staleness window, 'too old: not counted' beyond
     it, 'never reported'), oldest first.
     """
-    cfg = _cfg(config)
+    cfg = config or mconfig.load()
     df = missing_for_quarter(con, kind, as_of)
     ages = [
         q.index(as_of) - q.index(x) if isinstance(x, str) else None for x in df["latest_return"]

@@ -128,6 +128,10 @@ _TREND = [
     "direction",
     "direction_change",
     "direction_from",
+    "projection_from",
+    "projection_from_value",
+    "projection_slope",
+    "projection_points",
 ]
 
 
@@ -227,9 +231,17 @@ def protect_summary(con, cfg, frames: dict, quarter: str | None) -> dict:
     grid = [f"{i // 4}-Q{i % 4 + 1}" for i in range(t - window + 1, t + 1)]
     out = dict(frames)
     for m in measures:
-        bases = people_bases(con, m.baseline_quarter, grid, levels, cfg.staleness_quarters)
+        # the previous value is of the latest earlier quarter with data (previous_quarter)
+        earlier = {
+            q
+            for df in frames.values()
+            if "previous_quarter" in df.columns
+            for q in df.loc[df["id"] == m.id, "previous_quarter"]
+            if isinstance(q, str)
+        }
+        quarters = sorted(set(grid) | earlier)
+        bases = people_bases(con, m.baseline_quarter, quarters, levels, cfg.staleness_quarters)
         small = _small_cells(bases)
-        previous = grid[-2]
         for lv, df in frames.items():
             level = lv or "national"
             rows = df.index[df["id"] == m.id]
@@ -246,12 +258,19 @@ def protect_summary(con, cfg, frames: dict, quarter: str | None) -> dict:
                 if is_out(quarter):
                     for col in _FIGURE + _TREND + ["baseline", "previous_value"]:
                         df.at[i, col] = None
+                    if "previous_quarter" in df.columns:
+                        df.at[i, "previous_quarter"] = None
                     df.at[i, "status"] = "not_enough_data"
                     df.at[i, "status_label"] = P.label("not_enough_data")
                     df.at[i, "status_reason"] = SUPPRESSED_REASON
                     df.at[i, "explanation"] = SUPPRESSED_EXPLANATION
                     suppressed.append((m.id, group))
                     continue
+                previous = (
+                    df.at[i, "previous_quarter"] if "previous_quarter" in df.columns else None
+                )
+                if not isinstance(previous, str):
+                    previous = grid[-2]
                 if is_out(previous):
                     df.at[i, "previous_value"] = None
                 if is_out(m.baseline_quarter):

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from metrics import progress as P
+from metrics import wording as W
 from store import quarters as Q
 
 # The statuses of a measure with a numeric target, best first. The first five are always
@@ -56,8 +57,6 @@ DIRECTION_ICONS = {
     "stable": "trending_flat",
     "worsening": "trending_down",
 }
-# Relative changes (the workforce uplift) are shown with their sign: +6.0%.
-SIGNED_MEASURES = ("underrepresented_uplift",)
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ class MeasureLine:
     unit: str
     group: str | None
     value: float | None
-    value_text: str  # '22.0%', '+6.0%', '3', 'not yet', 'no data'
+    value_text: str  # '22.0%', 'up 6.0% on the baseline', '3', 'not yet', 'no data'
     target_text: str  # 'target 33% by 2030-Q4', 'tracked: no target', ...
     status: str | None  # the summary's status
     status_label: str  # '▼ Deteriorating' (the summary's status_label, verbatim)
@@ -147,7 +146,7 @@ class MeasureLine:
     direction: str | None
     change_text: str  # '-0.4 points since 2026-Q2'
     coverage_text: str  # '305 of 317 councils', '1 record', 'no coverage'
-    explanation: str  # the status sentence (metrics.progress.explain)
+    explanation: str  # the status sentence (metrics.wording.explain)
 
 
 @dataclass(frozen=True)
@@ -308,7 +307,7 @@ def attention_reason(row: Mapping, worse: StatusChange | None, previous_quarter:
     """One line saying why a measure needs attention, with its numbers.
 
     'Deteriorating: 22.0% in 2026-Q3 against 26.0% expected on the straight path to 33%
-    by 2030-Q4 (-97% of the pace needed).'
+    by 2030-Q4 (down 2.0 points since 2025-Q2, away from the target).'
     """
     unit = row.get("unit") or ""
     st = row.get("status")
@@ -319,12 +318,11 @@ def attention_reason(row: Mapping, worse: StatusChange | None, previous_quarter:
     if unit == "milestone":
         return f"{lead}: the milestone is no longer recorded as achieved in {q}."
     v = value_text(row)
-    ratio, expected = _v(row, "ratio"), _v(row, "expected_now")
-    if ratio is not None and expected is not None:
+    pace, expected = W.pace_text(row), _v(row, "expected_now")
+    if pace is not None and expected is not None:
         return (
-            f"{lead}: {v} in {q} against {P.format_value(expected, unit)} expected on the "
-            f"straight path to {_target_short(row)} by {row.get('deadline')} "
-            f"({float(ratio):.0%} of the pace needed)."
+            f"{lead}: {v} in {q} against {W.expected_text(expected, unit)} expected on the "
+            f"straight path to {_target_short(row)} by {row.get('deadline')} ({pace})."
         )
     if st == "deteriorating":
         return (
@@ -359,64 +357,31 @@ def measure_line(row: Mapping) -> MeasureLine:
         direction=direction,
         change_text=change_text(row),
         coverage_text=coverage_text(row),
-        explanation=str(_v(row, "explanation") or P.explain(dict(row))),
+        explanation=str(_v(row, "explanation") or W.explain(dict(row))),
     )
 
 
 def value_text(row: Mapping) -> str:
-    """The value as shown: '22.0%', '+6.0%' (a relative change), '3', 'not yet'."""
-    v = _num(row.get("value"))
-    text = P.format_value(v, row.get("unit") or "")
-    if row.get("id") in SIGNED_MEASURES and v is not None and v >= 0:
-        return "+" + text
-    return text
+    """The value as shown: '22.0%', 'up 6.0% on the baseline', '3', 'not yet'."""
+    return W.value_text(row)
 
 
 def target_text(row: Mapping) -> str:
     """'target 33% by 2030-Q4', 'target: in place by 2030-Q4', 'tracked: no target',
-    'no target for this group'."""
-    unit = row.get("unit")
-    if unit == "milestone":
-        return f"target: in place by {row.get('deadline') or '2030'}"
-    if row.get("status") == "no_group_target":
-        return "no target for this group"
-    if _num(row.get("target")) is None:
-        return "tracked: no target"
-    return f"target {_target_short(row)} by {row.get('deadline')}"
+    'no target for this group' (metrics.wording)."""
+    return W.target_text(row)
 
 
 def change_text(row: Mapping) -> str:
-    """What changed since the quarter before the one shown: '+2 since 2026-Q2',
+    """What changed since the previous quarter with data: '+2 since 2026-Q2',
     '-0.4 points since 2026-Q2', 'no change since 2026-Q2', 'achieved since 2026-Q2'."""
-    unit, v, prev = row.get("unit"), _num(row.get("value")), _num(row.get("previous_value"))
-    q = _v(row, "quarter")
-    before = Q.shift(q, -1) if q else None
-    since = f"since {before}" if before else "since last quarter"
-    if v is None:
-        return "no figure for this quarter yet"
-    if prev is None:
-        return f"nothing to compare with in {before}" if before else "nothing to compare with"
-    if unit == "milestone":
-        if (v >= 1) == (prev >= 1):
-            return f"no change {since}"
-        return f"achieved {since}" if v >= 1 else f"no longer achieved {since}"
-    diff = v - prev
-    if abs(diff) < 1e-9:
-        return f"no change {since}"
-    shown = P.format_value(abs(diff), unit or "")
-    if unit == "percent":
-        shown = shown.replace("%", " points")
-    return f"{'+' if diff > 0 else '-'}{shown} {since}"
+    return W.change_text(row)
 
 
 def coverage_text(row: Mapping) -> str:
-    """'305 of 317 councils' (as `python -m metrics summary --json` says it), '1 record'."""
-    rep, tot = _num(row.get("coverage_reporting")), _num(row.get("coverage_total"))
-    if rep is None:
-        return "no coverage"
-    if tot is None:
-        return f"{int(rep)} record{'s' if int(rep) != 1 else ''}"
-    return f"{int(rep)} of {int(tot)} councils"
+    """'305 of 317 councils reporting', 'the exchanges register (12 lead councils)';
+    'no coverage' for a quarter without data (metrics.wording)."""
+    return W.coverage_text(row) or "no coverage"
 
 
 def previous_quarter(quarter: str) -> str:
@@ -427,11 +392,7 @@ def previous_quarter(quarter: str) -> str:
 
 
 def _target_short(row: Mapping) -> str:
-    t, unit = _num(row.get("target")), row.get("unit")
-    if t is None:
-        return "no target"
-    sign = "+" if row.get("id") in SIGNED_MEASURES else ""
-    return sign + (f"{t:g}%" if unit == "percent" else P.format_value(t, unit or ""))
+    return W.target_short(row)
 
 
 def _words(status: str | None) -> str:

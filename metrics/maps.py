@@ -31,12 +31,14 @@ import json
 import math
 import os
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.figures import DARK_GREY, NO_DATA, SEQUENTIAL, TITLE_WIDTH, _wrap
+from metrics import figures
 from store import paths
 
 # layer -> (code property, name property)
@@ -58,12 +60,33 @@ DECIMALS = 3  # about 70-110 m
 CENTRE = {"lat": 52.6, "lon": -1.9}
 ZOOM = 4.75
 
-# The colours are metrics.figures' (one palette): a light-to-dark blue scale whose every
-# step has 3:1 contrast against white, and light grey for "no data" (with a darker
-# outline); the key under the map and the hover text say "no data", so colour is not the
-# only cue.
-COLOURSCALE = SEQUENTIAL
-NO_DATA_FILL = NO_DATA
+# Classed colours (metrics.figures holds the palette): about five classes of a
+# sequential blue scale, light to dark, with a ranged legend in the measure's unit; yes/no
+# figures of single councils in two classes; "no data" pale grey with a dark outline and
+# its own legend entry (every class has 3:1 against white and stands apart from it).
+# Hover text says "no data" too, so colour is never the only cue.
+NO_DATA_FILL = figures.NO_DATA
+NO_DATA_LINE = figures.NO_DATA_LINE
+LEGEND_TEXT = figures.DARK_GREY  # not Streamlit's 3.8:1 grey
+
+# An empty class's stand-in area: a speck in the South Atlantic, far outside England's
+# view (the map neither pans nor zooms), so its legend entry shows the class's colour.
+KEY_ONLY = "key-only"
+_KEY_SHAPE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": KEY_ONLY,
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[-30.0, -50.0], [-29.999, -50.0], [-30.0, -49.999], [-30.0, -50.0]]
+                ],
+            },
+        }
+    ],
+}
 
 _cache: dict[tuple[str, float], dict] = {}
 _lock = threading.Lock()
@@ -220,6 +243,124 @@ def payload_bytes(collection: dict) -> int:
     return len(json.dumps(collection, separators=(",", ":")))
 
 
+# ---------------------------------------------------------------- classes
+
+
+@dataclass(frozen=True)
+class MapClass:
+    """One class of a classed map: its legend label (with units), colour and range
+    (``lo`` <= value < ``hi``; the last class includes its top)."""
+
+    label: str
+    colour: str
+    lo: float
+    hi: float
+
+    def holds(self, value: float, last: bool = False) -> bool:
+        return self.lo <= value < self.hi or (last and value == self.hi)
+
+
+_NICE = (1.0, 2.0, 2.5, 5.0)
+
+
+# The narrowest class a unit's figures are worth: finer would show noise as difference.
+MIN_STEP = {"percent": 1.0, "score": 0.1, "count": 1.0}
+
+
+def _edges(lo_v: float, hi_v: float, most: int, least: float = 0.0) -> tuple[float, float, float]:
+    """(low edge, high edge, step): the smallest step of 1, 2, 2.5 or 5 times a power of
+    ten, and at least ``least``, whose whole classes from below ``lo_v`` to above ``hi_v``
+    number at most ``most``."""
+    span = max(hi_v - lo_v, least, 1e-9)
+    power = 10 ** math.floor(math.log10(span / most))
+    for p in (power, power * 10, power * 100):
+        for k in _NICE:
+            step = k * p
+            if step < least:
+                continue
+            lo = math.floor(lo_v / step + 1e-9) * step
+            hi = math.ceil(hi_v / step - 1e-9) * step
+            if hi <= lo:
+                hi = lo + step
+            if round((hi - lo) / step) <= most:
+                return lo, hi, step
+    step = span
+    return lo_v, hi_v, step
+
+
+def _decimals(step: float) -> int:
+    """Decimals that show every edge of classes ``step`` wide (0.2 -> 1, 2.5 -> 1)."""
+    for d in range(0, 6):
+        if abs(step * 10**d - round(step * 10**d)) < 1e-9:
+            return d
+    return 6
+
+
+def _number(x: float, unit: str, decimals: int = 0) -> str:
+    text = f"{x:.{decimals}f}"
+    return f"{text}%" if unit == "percent" else text
+
+
+def _colours(n: int) -> list[str]:
+    """``n`` colours of the sequential scale, spread from light to dark."""
+    ramp = figures.MAP_CLASSES
+    if n == 1:
+        return [ramp[2]]
+    return [ramp[round(i * (len(ramp) - 1) / (n - 1))] for i in range(n)]
+
+
+def classify(
+    values: Sequence[float], unit: str, *, yes_no: bool = False, most: int = 5
+) -> list[MapClass]:
+    """The classes of a map of ``values`` in ``unit``:
+
+    - ``yes_no`` (a council's own share or count of councils is 100/1 or 0): "Yes", "No";
+    - a few whole values (a council's 1 to 5 score): one class each;
+    - otherwise equal ranges of a round width (1, 2, 2.5 or 5 times a power of ten),
+      at most ``most`` of them, labelled "20% to under 30%" (the last "to 30%").
+    """
+    vs = sorted({float(v) for v in values if v is not None and v == v})
+    if yes_no:
+        return [
+            MapClass("No", figures.MAP_YES_NO[0], -math.inf, 0.5),
+            MapClass("Yes", figures.MAP_YES_NO[1], 0.5, math.inf),
+        ]
+    if not vs:
+        return []
+    if len(vs) <= most and all(v.is_integer() for v in vs) and unit != "percent":
+        colours = _colours(len(vs))
+        return [
+            MapClass(_number(v, unit), c, v - 0.5, v + 0.5)
+            for v, c in zip(vs, colours, strict=True)
+        ]
+    lo, hi, step = _edges(vs[0], vs[-1], most, MIN_STEP.get(unit, 0.0))
+    n = max(1, round((hi - lo) / step))
+    if unit == "percent":
+        lo, hi = max(lo, 0.0), min(hi, 100.0)
+    edges = [lo + i * step for i in range(n)] + [hi]
+    colours = _colours(n)
+    d = _decimals(step)
+    return [
+        MapClass(
+            f"{_number(a, unit, d)} to {'' if i == n - 1 else 'under '}{_number(b, unit, d)}",
+            c,
+            a,
+            b,
+        )
+        for i, (a, b, c) in enumerate(zip(edges[:-1], edges[1:], colours, strict=True))
+    ]
+
+
+def class_index(value: float | None, classes: Sequence[MapClass]) -> int | None:
+    """The class ``value`` falls in (None: no value or no class)."""
+    if value is None or value != value:
+        return None
+    for i, c in enumerate(classes):
+        if c.holds(float(value), last=i == len(classes) - 1):
+            return i
+    return None
+
+
 # ---------------------------------------------------------------- the figure
 
 
@@ -229,16 +370,21 @@ def choropleth(
     *,
     title: str,
     unit_label: str,
-    value_format: str | None = None,
-    height: int = 520,
+    unit: str = "",
+    yes_no: bool = False,
+    no_data_label: str = "No data",
+    subtitle: str | None = None,
+    height: int = 560,
 ) -> go.Figure:
-    """A choropleth of ``values`` on ``layer``.
+    """A classed choropleth of ``values`` on ``layer``.
 
     ``values`` has columns ``code`` (the area's GSS code on that layer), ``name``,
     ``value`` (a number or missing) and ``label`` (what the hover shows for the value,
-    e.g. "62.5%" or "no data"). Areas of the layer without a row, or with a missing
-    value, are drawn light grey and say "no data". ``value_format`` is the colour bar's
-    d3 tick format; by default plotly picks as many decimals as the range needs.
+    e.g. "62.5%" or "no data"). The values fall in about five classes (metrics.maps
+    classify: ranges of a round width, a class per whole score, or yes/no), each a trace
+    with its own legend entry (a range with its units); areas of the layer without a row
+    or without a value are pale grey with a dark outline, keyed "No data" in the legend, and
+    say "no data" in the hover.
 
     Each trace carries only the boundaries of its own areas, so the figure holds every
     boundary once (the browser downloads and parses half as much).
@@ -255,11 +401,40 @@ def choropleth(
         return {"type": "FeatureCollection", "features": [by_code[c] for c in codes]}
 
     df = values[values["code"].isin(names)].copy()
-    has_value = df["value"].notna()
-    shown = df[has_value]
+    classes = classify(list(df["value"]), unit, yes_no=yes_no)
+    df["cls"] = [class_index(v, classes) for v in df["value"]]
+    shown = df[df["cls"].notna()]
     missing_codes = sorted(set(names) - set(shown["code"]))
-    missing = df[~has_value].set_index("code")
+    missing = df[df["cls"].isna()].set_index("code")
     fig = go.Figure()
+    for i, c in enumerate(classes):
+        part = shown[shown["cls"] == i]  # an empty class is still keyed: the scale is whole
+        # plotly keys no trace without an area: an empty class draws a speck out of view
+        codes, shapes = (
+            (list(part["code"]), only(part["code"])) if len(part) else ([KEY_ONLY], _KEY_SHAPE)
+        )
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=shapes,
+                featureidkey="id",
+                locations=codes,
+                z=[1] * len(codes),
+                colorscale=[[0, c.colour], [1, c.colour]],
+                showscale=False,
+                marker_line_color="white",
+                marker_line_width=0.5,
+                text=list(part["name"]),
+                # the label the hover shows, the value the text alternative reads
+                customdata=[[lbl, v] for lbl, v in zip(part["label"], part["value"])],
+                hovertemplate="<b>%{text}</b><br>"
+                + unit_label
+                + ": %{customdata[0]}<extra></extra>",
+                hoverinfo="skip" if part.empty else "all",
+                name=c.label,
+                legendrank=i + 1,
+                showlegend=True,
+            )
+        )
     if missing_codes:
         fig.add_trace(
             go.Choroplethmap(
@@ -269,8 +444,8 @@ def choropleth(
                 z=[0] * len(missing_codes),
                 colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
                 showscale=False,
-                marker_line_color="#9a9a9a",
-                marker_line_width=0.6,
+                marker_line_color=NO_DATA_LINE,
+                marker_line_width=0.8,
                 text=[
                     missing["name"].get(c, names[c]) if c in missing.index else names[c]
                     for c in missing_codes
@@ -280,45 +455,45 @@ def choropleth(
                     for c in missing_codes
                 ],
                 hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-                name="no data",
+                name=no_data_label,
+                meta="no data",  # metrics.chart_text counts these areas apart
+                legendrank=len(classes) + 1,
+                showlegend=True,
             )
         )
-    if len(shown):
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=only(shown["code"]),
-                featureidkey="id",
-                locations=list(shown["code"]),
-                z=list(shown["value"].astype(float)),
-                colorscale=COLOURSCALE,
-                marker_line_color="white",
-                marker_line_width=0.5,
-                text=list(shown["name"]),
-                customdata=[[lbl] for lbl in shown["label"]],
-                hovertemplate="<b>%{text}</b><br>"
-                + unit_label
-                + ": %{customdata[0]}<extra></extra>",
-                colorbar={
-                    "title": {"text": unit_label, "side": "top", "font": {"color": DARK_GREY}},
-                    "tickfont": {"color": DARK_GREY},  # not Streamlit's 3.8:1 grey
-                    "thickness": 10,
-                    "orientation": "h",
-                    "x": 0.5,
-                    "xanchor": "center",
-                    "y": 0,
-                    "yanchor": "top",
-                    "len": 0.9,
-                    "tickformat": value_format or "",
-                },
-                name=unit_label,
-            )
-        )
+    title_text = figures.wrap(title, figures.TITLE_WIDTH)  # a 320 px screen shows it all
+    sub = figures.wrap(subtitle, figures.SUBTITLE_WIDTH) if subtitle else None
+    top = 16 + 22 * (title_text.count("<br>") + 1) + (18 * (sub.count("<br>") + 1) if sub else 0)
+    title_spec: dict = {
+        "text": title_text,
+        "font": {"size": 15, "color": figures.TEXT},
+        "x": 0,
+        "xanchor": "left",
+    }
+    if sub:
+        title_spec["subtitle"] = {"text": sub, "font": {"size": 12, "color": figures.DARK_GREY}}
     fig.update_layout(
-        title={"text": _wrap(title, TITLE_WIDTH), "font": {"size": 15}},
+        title=title_spec,
         map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM},
-        margin={"l": 0, "r": 0, "t": 40 + 20 * _wrap(title, TITLE_WIDTH).count("<br>"), "b": 70},
+        margin={"l": 0, "r": 0, "t": top, "b": 0},
         height=height,
-        showlegend=False,
+        showlegend=True,
+        legend={
+            "title": {
+                "text": unit_label,
+                "side": "top",
+                "font": {"size": 12, "color": LEGEND_TEXT},
+            },
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "top",
+            "traceorder": "normal",
+            "font": {"size": 12, "color": LEGEND_TEXT},
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         dragmode=False,
     )
     return fig

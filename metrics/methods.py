@@ -109,11 +109,20 @@ class Method:
     council: Finish | None = None
     carried: Callable[[Mapping[str, str]], S.Carried] | None = None  # survey methods
     aggregates: Callable[[S.Carried, str], list[S.Agg]] | None = None  # survey methods
-    coverage_of_councils: bool = True  # False: the figure counts records, not councils
+    # The register a method counts entries of ("milestones", "exchanges", "placements"):
+    # its figure rests on the register, not on councils reporting; its state stands until
+    # a later entry changes it. None: the method reads the returns councils send.
+    register: str | None = None
+    relative: bool = False  # the value is a relative change in percent (up 6.0% on the baseline)
 
     @property
     def unit(self) -> str:
         return self.units[0]
+
+    @property
+    def coverage_of_councils(self) -> bool:
+        """False for a register: its figure counts entries, not councils reporting."""
+        return self.register is None
 
     @property
     def council_level(self) -> bool:
@@ -204,9 +213,9 @@ def _mean(t, m):
     return _frame(t.assign(rep=rep), m, num / rep.where(rep > 0), num, rep)
 
 
-def _yes(t, m):  # a count of councils: 0 where none says yes
+def _yes(t, m):  # a count of councils: 0 where none says yes; none where none reports
     num, rep = _f(t, "num"), _f(t, "rep")
-    return _frame(t.assign(rep=rep), m, num.where(rep >= 0), num, _nan(t))
+    return _frame(t.assign(rep=rep), m, num.where(rep > 0), num, _nan(t))
 
 
 def _ratio(t, m):
@@ -214,7 +223,10 @@ def _ratio(t, m):
     return _frame(t.assign(rep=rep), m, 100.0 * num / den.where(den > 0), num, den)
 
 
-def _all_core(t, m):  # share of ALL councils in scope: a non-reporter counts as not adopting
+def _all_core(t, m):
+    """Share of ALL councils in scope: a non-reporter counts as not adopting (the spec's
+    rule, so a group where nobody reported is 0%); a quarter in which no council reported
+    its standards at all has no value (metrics.sql.Own)."""
     num, total, rep = _f(t, "num"), _f(t, "total"), _f(t, "rep")
     return _frame(t.assign(rep=rep), m, 100.0 * num / total.where(total > 0), num, total)
 
@@ -313,7 +325,7 @@ _METHODS = (
         value_range=COUNT,
         directions=("increase",),
         levels=("region",),  # by the milestone's region_code
-        coverage_of_councils=False,
+        register="milestones",
     ),
     Method(
         name="milestone",
@@ -328,7 +340,7 @@ _METHODS = (
         value_range=ACHIEVED,
         directions=("increase",),
         levels=(),
-        coverage_of_councils=False,
+        register="milestones",
     ),
     Method(
         name="share_of_councils",
@@ -400,6 +412,7 @@ _METHODS = (
             "`successful`, that list at least one standard and at least one partner"
         ),
         value_range=COUNT,
+        register="exchanges",
     ),
     Method(
         name="placements_started",
@@ -412,6 +425,7 @@ _METHODS = (
             "the quarter shown"
         ),
         value_range=COUNT,
+        register="placements",
     ),
     Method(
         name="workforce_uplift",
@@ -426,6 +440,7 @@ _METHODS = (
             f"{m.baseline_quarter} and the quarter shown (like for like)"
         ),
         value_range=RELATIVE_CHANGE,  # may be negative: a fall in the share
+        relative=True,
     ),
     Method(
         name="standards_all_core",

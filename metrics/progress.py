@@ -17,7 +17,7 @@ slipped back, the status is deteriorating.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from store import quarters as Q
@@ -149,7 +149,9 @@ class Projection:
     projected_quarter_reached: str | None = None
     slope: float | None = None  # per quarter
     intercept: float | None = None  # value at quarter index 0 (use value_at)
-    points: int = 0  # how many quarters the line was fitted to
+    points: int = 0  # how many quarters (with data) the line was fitted to
+    first: str | None = None  # the first and last quarter fitted
+    last: str | None = None
 
     def value_at(self, quarter: str | int) -> float | None:
         if self.slope is None or self.intercept is None:
@@ -180,16 +182,22 @@ def projection(
     direction: str = "increase",
     window: int = 8,
     bounds: tuple[float | None, float | None] = (None, None),
+    until: str | int | None = None,
 ) -> Projection:
-    """Straight line through the last up to ``window`` quarters with data, extended to the deadline.
+    """Straight line through the quarters with data among the last ``window`` quarters up
+    to ``until`` (default: the latest quarter with data), extended to the deadline. A
+    quarter without data is left out, never taken as 0.
 
     ``projected_quarter_reached``: the first quarter after the latest one in which the line
     reaches the target; None when there is no target, the latest value already reached it,
     the line never gets there (flat or going the wrong way), or only after
     PROJECTION_HORIZON quarters past the deadline. ``bounds`` clip the projected value
-    (a share cannot pass 100%).
+    (a share cannot pass 100%, a count stays within what the vision allows).
     """
-    pts = sorted(((qi(q), float(v)) for q, v in series if v is not None and not _nan(v)))[-window:]
+    pts = sorted((qi(q), float(v)) for q, v in series if v is not None and not _nan(v))
+    if pts:
+        end = qi(until) if until is not None else pts[-1][0]
+        pts = [(q, v) for q, v in pts if end - window < q <= end]
     line = fit(pts)
     if line is None:
         return Projection(points=len(pts))
@@ -208,7 +216,15 @@ def projection(
         x = max(x, last_q + 1)
         if x <= d + PROJECTION_HORIZON:
             reached_q = Q.from_index(x)
-    return Projection(at_deadline, reached_q, slope, intercept, len(pts))
+    return Projection(
+        at_deadline,
+        reached_q,
+        slope,
+        intercept,
+        len(pts),
+        Q.from_index(pts[0][0]),
+        Q.from_index(last_q),
+    )
 
 
 def direction(
@@ -258,66 +274,8 @@ def format_value(value, unit: str, decimals: int | None = None) -> str:
     return f"{value:.{2 if decimals is None else decimals}f}"
 
 
-def explain(row: Mapping) -> str:
-    """One sentence, with its numbers, saying why a summary row has its status.
-
-    ``row`` is a row of metrics.summary.summary() (a dict or pandas Series).
-    """
-    g = lambda k: _none(row.get(k))  # noqa: E731
-    unit, st, v, b, t = g("unit"), g("status"), g("value"), g("baseline"), g("target")
-    q, bq, d = g("quarter"), g("baseline_quarter"), g("deadline")
-    f = lambda x: format_value(x, unit)  # noqa: E731
-    tgt = f"{t:g}%" if unit == "percent" and t is not None else (f(t) if t is not None else None)
-    words = STATUS_LABELS.get(st, (st or "", ""))[0].lower() if st else ""
-    if unit == "milestone":
-        return f"{'Achieved' if st == 'achieved' else 'Not yet achieved'} as of {q}."
-    if st == "achieved":
-        return f"Target of {tgt} reached: {f(v)} in {q}."
-    if (
-        st in ("on_track", "acceleration_needed", "limited_progress", "deteriorating")
-        and g("ratio") is not None
-    ):
-        return (
-            f"Expected {f(g('expected_now'))} by {q} on the straight path from {f(b)} in {bq} "
-            f"to {tgt} by {d}; we have {f(v)}: {g('ratio'):.0%} of the pace needed: {words}."
-        )
-    if st == "deteriorating":
-        return (
-            f"The baseline ({f(b)} in {bq}) had reached the target of {tgt}; now {f(v)}: {words}."
-        )
-    if st == "not_enough_data":
-        why = g("status_reason") or "needs a baseline and at least two quarters with data"
-        return f"Not enough data to judge progress in {q}: {why}."
-    dirn = g("direction")
-    if dirn:
-        change = g("direction_change")
-        frm = g("direction_from")
-        amount = f"{abs(change):.1f} percentage points" if unit == "percent" else f(abs(change))
-        ch = f" ({'+' if change >= 0 else '-'}{amount} since {frm})" if change is not None else ""
-        lead = (
-            "No target for this group (the national target is not split)"
-            if st == "no_group_target"
-            else "No target: tracked"
-        )
-        return f"{lead}; {DIRECTION_LABELS[dirn][0].lower()}{ch}: {f(v)} in {q}."
-    if st == "no_group_target":
-        return f"No target for this group (the national target is not split); {f(v)} in {q}."
-    return f"No target: tracked; not enough data for a direction of travel; {f(v)} in {q}."
-
-
 def _nan(x) -> bool:
     return isinstance(x, float) and math.isnan(x)
-
-
-def _none(x):
-    if x is None:
-        return None
-    try:
-        if x != x:  # NaN / NA
-            return None
-    except TypeError:
-        return None if str(x) == "<NA>" else x
-    return x
 
 
 def _clip(x: float, bounds: tuple[float | None, float | None]) -> float:

@@ -403,3 +403,97 @@ def milestones(con, cfg, batch, qis, levels, totals=None) -> dict[str, pd.DataFr
         wide = pd.concat(parts, ignore_index=True)
         out[m.id] = _terms(m, wide, {"num": wide["num"], "rep": wide["rep"]})
     return out
+
+
+# ------------------------------------------------------------------ the quarters with data
+
+
+@dataclass(frozen=True)
+class Own:
+    """The quarters in which a measure's own source holds data: ``quarters`` (indexes) for
+    the returns councils send (survey, workforce), or ``since`` for a register, whose
+    entries stand until a later row changes them (every quarter from its first on).
+    A quarter outside them is missing from the measure's series (never 0), even when
+    another kind of data fills that quarter."""
+
+    quarters: frozenset[int] = frozenset()
+    since: int | None = None
+
+    def holds(self, qi: int) -> bool:
+        return qi in self.quarters or (self.since is not None and qi >= self.since)
+
+
+def survey_own(con, cfg, batch) -> dict[str, Own]:
+    """Quarters in which at least one council in scope reported the measure's value
+    (its column, both columns of a ratio, or any core standard)."""
+    out: dict[str, Own] = {}
+    columns: list[tuple[str, str]] = []
+    for method, m in batch:
+        c = method.carried(m.params)
+        if c.standards:
+            rows = con.execute(
+                "WITH sc AS (" + SCOPED + ") SELECT DISTINCT " + qi("quarter") + " FROM "
+                "survey_standards SEMI JOIN sc USING (council_code) "
+                "WHERE list_contains(?, standard_id)",
+                [list(cfg.core_standard_ids)],
+            ).fetchall()
+            out[m.id] = Own(frozenset(int(r[0]) for r in rows))
+        else:
+            columns.append((m.id, c.when))  # c.when reads allow-listed columns only
+    if columns:
+        counts = ", ".join(f"count(*) FILTER (WHERE {when})" for _, when in columns)
+        rows = con.execute(
+            "WITH sc AS (" + SCOPED + ") SELECT " + qi("quarter") + ", " + counts + " FROM "
+            "survey SEMI JOIN sc USING (council_code) GROUP BY quarter"
+        ).fetchall()
+        for i, (mid, _) in enumerate(columns, start=1):
+            out[mid] = Own(frozenset(int(r[0]) for r in rows if r[i]))
+    return out
+
+
+def workforce_own(con, cfg, batch) -> dict[str, Own]:
+    """Quarters in which at least one council in scope sent a workforce return."""
+    rows = con.execute(
+        "WITH sc AS (" + SCOPED + ") SELECT DISTINCT " + qi("quarter") + " FROM workforce "
+        "SEMI JOIN sc USING (council_code)"
+    ).fetchall()
+    own = Own(frozenset(int(r[0]) for r in rows))
+    return {m.id: own for _, m in batch}
+
+
+def _since(con, table: str, column: str = "quarter") -> int | None:
+    """The first quarter of a register (``table`` and ``column`` from the allow-list below)."""
+    first = con.execute("SELECT min(" + column + ") FROM " + table).fetchall()[0][0]
+    return None if first is None else Q.index(first)
+
+
+def exchanges_own(con, cfg, batch) -> dict[str, Own]:
+    """The exchanges register: every quarter from its first entry on."""
+    return {m.id: Own(since=_since(con, "exchanges")) for _, m in batch}
+
+
+def milestones_own(con, cfg, batch) -> dict[str, Own]:
+    """The milestones register: every quarter from its first entry on (a milestone not on
+    the register yet is not achieved)."""
+    since = _since(con, "milestones")
+    return {m.id: Own(since=since) for _, m in batch}
+
+
+def placements_own(con, cfg, batch) -> dict[str, Own]:
+    """The placements register counts placements started from the measure's baseline
+    quarter: every quarter from the baseline on, once the register holds any placement
+    (before the baseline the measure is not defined)."""
+    first = _since(con, "placements", "start_quarter")
+    return {
+        m.id: Own(since=None if first is None else Q.index(m.baseline_quarter)) for _, m in batch
+    }
+
+
+# Each query's own quarters (metrics.measures asks for them beside the terms).
+OWN = {
+    survey: survey_own,
+    workforce: workforce_own,
+    exchanges: exchanges_own,
+    placements: placements_own,
+    milestones: milestones_own,
+}

@@ -10,7 +10,18 @@ value, numerator, denominator, baseline, baseline_quarter, target, deadline, sta
 status_label, status_reason, expected_progress (E), expected_now (b + E, where the
 straight path is by now), ratio (R), projected_at_deadline, projected_quarter_reached,
 direction, direction_change, direction_from, previous_value, quarters_with_data,
-coverage_reporting, coverage_total, explanation.
+coverage_reporting, coverage_total, explanation, method, previous_quarter,
+projection_from, projection_from_value, projection_slope, projection_points,
+direction_tolerance (a change within it is "stable").
+
+- A quarter in which the measure's own source holds no data has no value (never 0);
+  ``previous_value`` is the value of ``previous_quarter``, the latest quarter before the
+  one shown that has one.
+- The projection is a straight line fitted to the quarters with data among the last
+  ``projection_quarters`` up to the one shown (``projection_points`` of them, from
+  ``projection_from``, where the line stands at ``projection_from_value``, rising
+  ``projection_slope`` a quarter), kept within the measure's bounds (a share 0-100%, a
+  count no further than the ``max`` the targets file allows).
 
 - Rates are percentages 0-100. For underrepresented_uplift, numerator and denominator
   are the under-represented share (%) now and at the baseline, like for like.
@@ -33,7 +44,7 @@ import pandas as pd
 
 from domain.geography import GROUP_LEVELS
 from metrics import config as mconfig
-from metrics import disclosure, methods
+from metrics import disclosure, wording
 from metrics import measures as M
 from metrics import progress as P
 from store import quarters as Q
@@ -73,6 +84,13 @@ COLUMNS = [
     "coverage_reporting",
     "coverage_total",
     "explanation",
+    "method",
+    "previous_quarter",
+    "projection_from",
+    "projection_from_value",
+    "projection_slope",
+    "projection_points",
+    "direction_tolerance",
 ]
 SERIES_COLUMNS = [
     "quarter",
@@ -208,10 +226,11 @@ def _row(
     """One summary row from the measure's cells {quarter: (value, num, den, reporting, total)}."""
     none = (None, None, None, None, None)
     value, numerator, denominator, reporting, total = by_q.get(q, none)
-    prev = by_q.get(Q.shift(q, -1), none)[0]
     baseline = by_q.get(m.baseline_quarter, none)[0]
     series = sorted((Q.index(qq), c[0]) for qq, c in by_q.items() if qq <= q and c[0] is not None)
     n_data = len(series)
+    earlier = [(i, v) for i, v in series if i < Q.index(q)]
+    prev_q, prev = (Q.from_index(earlier[-1][0]), earlier[-1][1]) if earlier else (None, None)
     row = dict(
         id=m.id,
         theme=m.theme,
@@ -245,6 +264,13 @@ def _row(
         coverage_reporting=reporting,
         coverage_total=total,
         explanation="",
+        method=m.method,
+        previous_quarter=prev_q,
+        projection_from=None,
+        projection_from_value=None,
+        projection_slope=None,
+        projection_points=None,
+        direction_tolerance=m.tolerance,
     )
     if m.is_milestone:
         row["status"] = P.milestone_status(bool(value))
@@ -257,7 +283,6 @@ def _row(
             elif m.split is None:
                 target = None
         row["target"] = target
-        bounds = methods.get(m.method).bounds(m.params)
         deadline = m.deadline or cfg.deadline
         proj = P.projection(
             series,
@@ -265,10 +290,18 @@ def _row(
             target=target,
             direction=m.direction,
             window=cfg.projection_quarters,
-            bounds=bounds,
+            bounds=m.bounds,
+            until=q,
         )
         row["projected_at_deadline"] = proj.projected_at_deadline
         row["projected_quarter_reached"] = proj.projected_quarter_reached
+        if proj.first is not None:
+            row.update(
+                projection_from=proj.first,
+                projection_from_value=proj.value_at(proj.first),
+                projection_slope=proj.slope,
+                projection_points=proj.points,
+            )
         d, change, frm = P.direction(
             series, tolerance=m.tolerance, better=m.direction, window=cfg.direction_quarters
         )
@@ -298,7 +331,7 @@ def _row(
                 ratio=st.ratio,
             )
     row["status_label"] = P.label(row["status"])
-    row["explanation"] = P.explain(row)
+    row["explanation"] = wording.explain(row)
     return row
 
 

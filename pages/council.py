@@ -23,7 +23,11 @@ if not councils:
     )
     st.stop()
 
-url.url_filter("council", councils, None)
+refused = url.url_filter(
+    "council", councils, None, what="council", missing="is not a council in scope"
+)
+if refused:
+    st.warning(refused, icon=":material/link_off:")
 st.selectbox(
     "Council",
     list(councils),
@@ -46,6 +50,7 @@ header = cache.page_values(council.header, code, version=version)
 frame.set_title(header.name, "Council profile")  # the tab's title is plain text
 st.header(header.name_md, anchor=False)
 st.caption(header.facts_md)
+st.caption(header.like_md)
 
 if not quarter:
     st.info(
@@ -56,8 +61,8 @@ if not quarter:
 
 st.markdown(
     f"**Returns over time, up to {quarter}**: each point is what was reported in "
-    "that quarter (nothing carried forward). Lines differ by dash and marker; "
-    "the table under each chart gives the numbers."
+    "that quarter (nothing carried forward; a quarter without returns is a gap). Lines "
+    "differ by dash and marker; the table under each chart gives the numbers."
 )
 cols = st.columns(2)
 for col, chart in zip(

@@ -51,7 +51,11 @@ with st.expander("Numbers"):
     )
 
 st.divider()
-url.url_filter("coverage_kind", kinds, "survey", param="kind")
+refused = url.url_filter(
+    "coverage_kind", kinds, "survey", param="kind", what="return", label=kinds.get
+)
+if refused:
+    st.warning(refused, icon=":material/link_off:")
 st.radio(
     "Return shown below", list(kinds), key="coverage_kind", format_func=kinds.get, horizontal=True
 )

@@ -19,7 +19,7 @@ top = cache.page_values(overview.top, quarter, version=version)
 st.markdown(top.headline_markdown, unsafe_allow_html=True)
 st.markdown(top.tallies_markdown)
 
-attention, changes = st.columns([3, 2])
+attention, changes = st.columns([2, 1])  # the reasons are the longer texts
 with attention:
     st.markdown(f"**{top.attention_title}**")
     if top.attention:

@@ -1,7 +1,9 @@
 """Places: one measure by region, footprint, Centre of Service Innovation or council:
-a map, a ranking, each group's trend, and two to four footprints against England.
+a map (bars for a count by group), a ranking with England, the target and the status,
+each group's trend, and two to four groups of the level against England.
 
 Page filters live in the URL too: ?measure=...&places_level=...&layer=...&compare=a,b
+A value in the link that does not exist is said, not silently replaced.
 """
 
 import streamlit as st
@@ -25,7 +27,16 @@ if not quarter:
 
 levels = list(places.LEVELS)
 shared_level = st.session_state.get("level")
-url.url_filter("places_level", levels, shared_level if shared_level in levels else "region")
+first_visit = "places_level" not in st.session_state
+refused = [
+    url.url_filter(
+        "places_level",
+        levels,
+        shared_level if shared_level in levels else "region",
+        what="level",
+        label=places.LEVEL_SHORT.get,
+    )
+]
 
 top = st.columns([3, 2])
 with top[1]:
@@ -41,7 +52,16 @@ with top[1]:
 level = st.session_state["places_level"]
 picker = cache.config_values(places.options, level)
 options = picker.options
-url.url_filter("places_measure", list(options), next(iter(options)), param="measure")
+refused.append(
+    url.url_filter(
+        "places_measure",
+        list(options),
+        picker.default,
+        param="measure",
+        what="measure",
+        label=options.get,
+    )
+)
 with top[0]:
     st.selectbox("Measure", list(options), key="places_measure", format_func=options.get)
 measure = st.session_state["places_measure"]
@@ -50,7 +70,16 @@ title = options[measure]
 
 layer = "council"
 if level == "council":
-    url.url_filter("places_layer", list(places.LAYERS), "council", param="layer")
+    refused.append(
+        url.url_filter(
+            "places_layer",
+            list(places.LAYERS),
+            "council",
+            param="layer",
+            what="map layer",
+            label=places.LAYERS.get,
+        )
+    )
     st.radio(
         "Draw councils as",
         list(places.LAYERS),
@@ -71,6 +100,9 @@ else:
     url.clear_url("layer")
 
 view = cache.page_values(places.view, measure, level, quarter, unit, version=version)
+for note in refused:
+    if note:
+        st.warning(note, icon=":material/link_off:")
 
 frame.set_title(f"{title} by {view.group_name}", "Places")
 st.header(f"{title}, as at {quarter}", anchor=False)
@@ -87,7 +119,7 @@ elif not view.has_values:
         icon=":material/hourglass_empty:",
     )
 
-map_col, rank_col = st.columns(2)
+map_col, note_col = st.columns([3, 2])
 with map_col:
     try:
         fig = cache.page_values(
@@ -103,23 +135,28 @@ with map_col:
         st.error(f"The map could not be drawn: {exc}", icon=":material/error:")
     except places.ReferenceDataMissing as exc:  # reference folder missing: say where to put it
         st.warning(f"The map needs the ONS boundary files: {exc}", icon=":material/map:")
-    st.caption(view.map_key)
-    st.caption(places.ATTRIBUTION)
-with rank_col:
-    st.markdown("**Ranking**")
-    st.dataframe(
-        downloads.arrow_table(view.table),
-        hide_index=True,
-        column_config={
-            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-            "group": st.column_config.TextColumn(view.short_name),
-            "display": st.column_config.TextColumn("Value", width="small"),
-            "coverage": st.column_config.TextColumn("Based on", width="medium"),
-        },
-        height="auto",
-        key="places_ranking",
-    )
-    downloads.file_buttons(view.download)
+with note_col:
+    if view.map_note:
+        st.caption(view.map_note)
+    if view.is_map:
+        st.caption(places.ATTRIBUTION)
+
+st.markdown("**Ranking**")
+st.dataframe(
+    downloads.arrow_table(view.table),
+    hide_index=True,
+    column_config={
+        "rank": st.column_config.TextColumn("Rank", width="small"),
+        "group": st.column_config.TextColumn(view.short_name),
+        "display": st.column_config.TextColumn("Value", width="small"),
+        "coverage": st.column_config.TextColumn("Based on", width="medium"),
+        "target": st.column_config.TextColumn("Target", width="small"),
+        "status": st.column_config.TextColumn("Status", width="medium"),
+    },
+    height="auto",
+    key="places_ranking",
+)
+downloads.file_buttons(view.download)
 
 if level != "council":
     st.header("Trends by group", anchor=False)
@@ -138,34 +175,36 @@ if level != "council":
 else:
     st.caption("Trends are drawn by group; the Council profile page shows one council over time.")
 
-st.header("Compare footprints with England", anchor=False)
-fps = view.footprints
-if not fps:
+st.header(view.compare_heading, anchor=False)
+groups = view.groups
+if len(groups) < 2:
     st.info(
-        "No councils belong to a footprint (combined or strategic authority) in the "
-        "reference geography.",
+        f"There are fewer than two {view.group_name}s with councils in the reference "
+        "geography to compare.",
         icon=":material/location_off:",
     )
 else:
-    url.url_list_filter("places_compare", fps, places.MAX_COMPARE, param="compare")
-    st.multiselect(
-        "Footprints (two to four)",
-        list(fps),
-        key="places_compare",
-        format_func=fps.get,
-        max_selections=places.MAX_COMPARE,
-        placeholder="Type a footprint's name",
+    compare_key = f"places_compare_{level}"
+    note = url.url_list_filter(
+        compare_key, groups, places.MAX_COMPARE, param="compare", what=view.group_name
     )
-    chosen = tuple(st.session_state["places_compare"])
+    if note and first_visit:
+        st.warning(note, icon=":material/link_off:")
+    st.multiselect(
+        view.compare_label,
+        list(groups),
+        key=compare_key,
+        format_func=groups.get,
+        max_selections=places.MAX_COMPARE,
+        placeholder=f"Type a {view.group_name}'s name",
+    )
+    chosen = tuple(st.session_state[compare_key])
     url.set_url("compare", list(chosen))
     if len(chosen) < 2:
-        st.info(
-            "Choose two to four footprints to compare them with England.",
-            icon=":material/compare_arrows:",
-        )
+        st.info(view.compare_prompt, icon=":material/compare_arrows:")
     else:
         fig = cache.page_values(
-            places.compare, measure, chosen, quarter, title, unit, version=version
+            places.compare, measure, level, chosen, quarter, title, unit, version=version
         )
         st.plotly_chart(
             fig, config={"displayModeBar": False}, key="places_compare_chart", alt=fig.alt
@@ -173,7 +212,14 @@ else:
         with st.expander("Numbers"):
             st.dataframe(
                 cache.page_values(
-                    places.compare_table, measure, chosen, quarter, title, unit, version=version
+                    places.compare_table,
+                    measure,
+                    level,
+                    chosen,
+                    quarter,
+                    title,
+                    unit,
+                    version=version,
                 ),
                 hide_index=True,
                 key="places_compare_table",

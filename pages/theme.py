@@ -14,8 +14,10 @@ quarter = st.session_state.get("quarter")
 level = st.session_state.get("level", "national")
 picker = cache.config_values(themes.choices)
 
-url.url_filter("theme", picker.ids, picker.ids[0])
+refused = url.url_filter("theme", picker.ids, picker.ids[0], what="theme", label=picker.titles.get)
 st.title(picker.titles[st.session_state["theme"]], anchor=False)
+if refused:
+    st.warning(refused, icon=":material/link_off:")
 vision = picker.visions[st.session_state["theme"]]
 theme_id = st.selectbox("Theme", picker.ids, key="theme", format_func=picker.titles.get)
 url.set_url("theme", theme_id)
@@ -64,6 +66,8 @@ for m in shown.measures:
             key=f"trend-{m.id}",
             alt=f"{m.title}: {m.sentence}",
         )
+        if m.projection:
+            chart_tab.caption(m.projection)
     if table_tab.open:
         with table_tab:
             st.dataframe(m.trend_table, hide_index=True, key=f"trend-table-{m.id}")

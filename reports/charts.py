@@ -142,43 +142,6 @@ def inline(svg: str, key: str, *, alt: str) -> str:
 # ---------------------------------------------------------------- the pack's charts
 
 
-def place_labels(figure: go.Figure, actual: list[tuple[str, float]]) -> None:
-    """Move the 'baseline', 'projected' and 'target' labels of a trajectory to the side of
-    their point that the lines do not run through: the lines leave the baseline to the
-    right and arrive at the deadline from the left, rising or falling. When the projected
-    value and the target are too close for two labels, one label says both."""
-    first = actual[0][0] if actual else None
-    last = actual[-1][1] if actual else None
-    anns = list(figure.layout.annotations or ())
-    ys = [float(y) for t in figure.data for y in (t.y or []) if isinstance(y, (int, float))]
-    span = (max(ys) - min(ys)) if ys else 0.0
-    projected = next((a for a in anns if str(a.text or "").startswith("projected")), None)
-    target = next((a for a in anns if str(a.text or "").startswith("target")), None)
-    axis = list(figure.layout.xaxis.categoryarray or [])
-    plot_width = (figure.layout.width or CHART_WIDTH) - CHART_MARGIN["l"] - CHART_MARGIN["r"]
-    step = plot_width / max(len(axis), 1)  # pixels per quarter
-    for ann in anns:
-        text = str(ann.text or "")
-        if text.startswith("baseline"):
-            # Above and to the left of the point, where no line runs, when there is room
-            # before the y axis (about 7 px a character); else well above, to the right.
-            room = (axis.index(ann.x) + 0.5) * step if ann.x in axis else 0.0
-            if room >= 7.5 * len(text) + 8 and ann.x != first:
-                ann.update(xanchor="right", xshift=-8)
-            else:
-                ann.update(xanchor="left", yshift=18)
-    if projected is None or last is None or not isinstance(projected.y, (int, float)):
-        return
-    rising = projected.y >= last  # the line comes up from the lower left: write above it
-    projected.update(yanchor="bottom" if rising else "top", yshift=8 if rising else -8)
-    if target is None or not isinstance(target.y, (int, float)) or not span:
-        return
-    if abs(projected.y - target.y) < 0.3 * span:
-        y = max(projected.y, target.y) if rising else min(projected.y, target.y)
-        projected.update(text=f"{target.text} · {projected.text}", y=y, font=dict(color="#000000"))
-        figure.layout.annotations = [a for a in anns if a is not target]
-
-
 def legend_text(figure: go.Figure | None) -> str:
     """What each trace of a chart is and how it is drawn: 'actual (solid line with dots),
     straight path to target (dashed), ...'."""

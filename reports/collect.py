@@ -22,7 +22,6 @@ from metrics import coverage as mcoverage
 from metrics import figures as F
 from metrics import glance as G
 from metrics import summary as msummary
-from metrics import views
 from reports.charts import (
     CHART_HEIGHT,
     CHART_MARGIN,
@@ -30,7 +29,6 @@ from reports.charts import (
     MILESTONE_HEIGHT,
     MILESTONE_MARGIN,
     legend_text,
-    place_labels,
 )
 from reports.pack import (
     TITLE,
@@ -202,11 +200,11 @@ def _measure_block(
             size = (CHART_WIDTH, MILESTONE_HEIGHT)
             figure.update_layout(width=size[0], margin=MILESTONE_MARGIN)
         else:
-            figure = F.trajectory(row, actual, height=CHART_HEIGHT)
+            # values in the legend, none on a line; a quarter without data a gap
+            figure = F.trajectory(row, actual, height=CHART_HEIGHT, bounds=m.bounds)
             figure.update_layout(
                 width=size[0], legend=dict(font=dict(size=12)), margin=CHART_MARGIN
             )
-            place_labels(figure, actual)
         # Tick labels clear of the axes.
         figure.update_xaxes(automargin=True, ticks="outside", ticklen=6, tickcolor="#FFFFFF")
         figure.update_yaxes(automargin=True)
@@ -294,7 +292,7 @@ def _cell(row: dict) -> Cell:
 def _returns(con, quarter: str) -> list[dict[str, str]]:
     """Councils that sent each return for the quarter, by region and for England."""
     out: dict[str, dict[str, str]] = {}
-    for kind in views.REPORTING_KINDS:
+    for kind in mcoverage.REPORTING_KINDS:
         df = mcoverage.coverage_by_region(con, kind, quarter, since=quarter)
         for region, n, total, pct in zip(df["region"], df["reporting"], df["total"], df["percent"]):
             out.setdefault(str(region), {"region": str(region)})[kind] = (

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from metrics import views
+from metrics import places as mplaces
 from metrics.summary import MetricsError
 
 LEVELS = ("region", "footprint", "centre")
@@ -63,7 +63,7 @@ ENGLAND = Scope(None, None, "England", None)
 
 def options(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """code -> name of every group of ``level`` with councils in scope, by name."""
-    councils = views.councils(con)
+    councils = mplaces.councils(con)
     pairs: Iterable[tuple[Any, Any]]
     if level == "region":
         pairs = zip(councils["region_code"], councils["region_name"])

@@ -8,13 +8,14 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import charts as mcharts
 from metrics import config as mconfig
 from metrics import coverage as mcoverage
-from metrics import export, figures, small_charts, views
+from metrics import export, figures
 from viewmodels.downloads import RETURNS, TRACKER, demo_loaded, rounded_table
 
 KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
-MISSING_SINCE = views.MISSING_SINCE  # the first quarter the trend and the heatmap show
+MISSING_SINCE = mcoverage.MISSING_SINCE  # the first quarter the trend and the heatmap show
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,14 @@ def charts(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Charts:
     trend = mcoverage.coverage_lines(con, quarter)
     fig = None
     if trend:
-        fig = figures.lines({KINDS[k]: v for k, v in trend.items()}, unit="percent", height=300)
-        fig = figures.frozen(
-            fig.update_xaxes(nticks=4, tickangle=0),
-            what=f"Share of councils in scope sending each return, {MISSING_SINCE} to {quarter}",
+        fig = mcharts.lines(
+            {KINDS[k]: v for k, v in trend.items()},
+            unit="percent",
+            height=300,
+            title=f"Councils sending each return, {MISSING_SINCE} to {quarter}",
+            subtitle="Per cent of the councils in scope, England",
         )
+        fig = figures.frozen(fig)
     return Charts(
         now=tuple(
             Reporting(kind=r["kind"], label=f"{KINDS[r['kind']]}s for {quarter}", text=r["text"])
@@ -94,7 +98,7 @@ def kind(con: Any, kind: str, quarter: str) -> KindView:
     regions, quarters_, z, text = mcoverage.coverage_heatmap(con, kind, quarter)
     heat = None
     if regions:
-        fig = small_charts.heatmap(regions, quarters_, z, text)
+        fig = mcharts.heatmap(regions, quarters_, z, text)
         fig.update_traces(showscale=False, textfont_size=11)  # the numbers are in the cells
         heat = figures.frozen(  # six quarters fit a phone
             fig.update_xaxes(tickangle=-45),

@@ -85,6 +85,6 @@ def rounded_table(table: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
     return out
 
 
-def unit_header(name: str, unit: str) -> str:
-    """'value' -> 'value (%)'."""
-    return f"{name} ({figures.unit_label(unit)})"
+def unit_header(name: str, unit: str, relative: bool = False) -> str:
+    """'value' -> 'value (%)'; a relative change: 'value (% change on the baseline)'."""
+    return f"{name} ({figures.unit_label(unit, relative=relative)})"

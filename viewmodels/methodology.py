@@ -11,6 +11,7 @@ from metrics import config as mconfig
 from metrics import methods
 from metrics import summary as msummary
 from metrics.progress import format_value, label
+from metrics.wording import fitted, tolerance_text
 from viewmodels.text import Row, coverage_text, markdown_table, shown_status, status_label, val
 
 
@@ -29,7 +30,10 @@ def intro(cfg: mconfig.Config) -> Intro:
             f"Every measure has a baseline in **{cfg.baseline_quarter}** (when the report was published) "
             f'and, where the vision sets one, a target for **{cfg.deadline}**. "Latest" means a council\'s '
             f"most recent value at or before the quarter shown, carried forward at most "
-            f"**{cfg.staleness_quarters} quarters**, so a council that missed one return is not counted as zero."
+            f"**{cfg.staleness_quarters} quarters**, so a council that missed one return is not counted as zero. "
+            "A quarter in which no council reported a measure (or that holds only other kinds of "
+            'data) has no figure for it: a gap in its chart and "not reported" in its table, '
+            "never 0. Registers (exchanges, milestones) count from their first entry."
         ),
         status_rules=(
             "With the baseline value *b* in quarter *t0*, the target *T* at the deadline *D* and the latest "
@@ -44,8 +48,10 @@ def intro(cfg: mconfig.Config) -> Intro:
             "- **Not enough data**: no baseline, or fewer than two quarters with data\n\n"
             "A milestone is **achieved** or **not yet**. A measure without a target gets a direction of "
             f"travel over the last {cfg.direction_quarters} quarters (improving, stable, worsening), never a "
-            f"status. The projection is a straight line fitted to the last up to {cfg.projection_quarters} "
-            f"quarters, extended to {cfg.deadline}."
+            f"status. The projection is a straight line fitted to the quarters with data among the last "
+            f"{cfg.projection_quarters} (a quarter without data is left out, never counted as 0), "
+            f"extended to {cfg.deadline} and kept within what the measure can be (a share between 0 "
+            "and 100%, a count no further than the vision allows where the targets file says so)."
         ),
     )
 
@@ -78,7 +84,7 @@ def _q_count(first: str | None, last: str | None) -> int | None:
 
 def row_tolerance(row: Row, cfg: mconfig.Config) -> str:
     m = cfg.measures.get(str(row.get("id")))
-    return format_value(m.tolerance if m else cfg.direction_tolerance, str(row.get("unit")))
+    return tolerance_text(m.tolerance if m else cfg.direction_tolerance, str(row.get("unit")))
 
 
 def band_text(row: Row, cfg: mconfig.Config) -> str:
@@ -138,7 +144,7 @@ def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
     coverage = coverage_text(row)
     records = val(row, "coverage_reporting")
     if coverage:
-        out.append(Step("Councils the value rests on", coverage))
+        out.append(Step("What the value rests on", coverage))
     elif records is not None and unit != "milestone":
         out.append(Step("Records the value rests on", f"{int(records)}"))
     if unit == "milestone":
@@ -189,8 +195,8 @@ def workings(row: Row, cfg: mconfig.Config) -> tuple[Step, ...]:
     if proj is not None:
         out.append(
             Step(
-                f"Projected for {d} (straight line through the last up to "
-                f"{cfg.projection_quarters} quarters)",
+                f"Projected for {d} (straight line through the quarters with data among "
+                f"the last {cfg.projection_quarters}: {fitted(row)})",
                 f(proj),
             )
         )

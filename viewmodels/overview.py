@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from metrics import charts, export, figures
 from metrics import config as mconfig
-from metrics import export, figures, small_charts
 from metrics import glance as G
 from metrics import summary as msummary
 from metrics.progress import format_value
@@ -140,11 +140,11 @@ def table_frame(
         rows.append(
             (
                 ln.title,
-                _one_line(ln.value_text),
+                _one_line(short_relative(ln.value_text)),
                 _one_line(short_status(ln)),
-                _one_line(short_target(ln.target_text, deadline)),
+                _one_line(short_relative(short_target(ln.target_text, deadline))),
                 _one_line(short_change(ln.change_text, since)),
-                _one_line(ln.coverage_text.removesuffix(" councils")),
+                short_coverage(ln.coverage_text),
             )
         )
     return pd.DataFrame(rows, columns=table_columns(since, deadline)), tuple(themes)
@@ -158,8 +158,31 @@ def table_columns(since: str | None, deadline: str | None) -> list[str]:
         "Status",
         f"Target for {deadline}" if deadline else "Target",
         f"Change since {since}" if since else "Change",
-        "Councils (or records)",
+        "Councils (or register)",
     ]
+
+
+def short_coverage(text: str) -> str:
+    """What a figure rests on, short (the column is 'Councils (or register)'):
+    '305 of 317 councils reporting' -> '305 of 317'; a register's 'the exchanges register
+    (12 lead councils)' -> 'register: 12 lead councils' (the row names the measure; a
+    line may break after the colon). The download keeps the words of metrics.wording."""
+    import re
+
+    found = re.fullmatch(r"the \w+ register(?: \((.*)\))?", text)
+    if found:
+        inner = found.group(1)
+        return f"register: {_one_line(inner)}" if inner else "register"
+    return _one_line(text.removesuffix(" councils reporting"))
+
+
+RELATIVE = " on the baseline"  # how metrics.wording writes a relative change
+
+
+def short_relative(text: str) -> str:
+    """'up 6.0% on the baseline' -> 'up 6.0%' in the compact table (its caption says
+    what 'up' and 'down' mean there; the download keeps the words)."""
+    return text.removesuffix(RELATIVE)
 
 
 def short_target(text: str, deadline: str | None) -> str:
@@ -285,6 +308,11 @@ def top(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> Top:
         table_caption=(
             f"Every measure in {quarter}, England: value, target, status, change since "
             f"{since or 'the quarter before'} and what the figure rests on."
+            + (
+                " 'Up' or 'down' with a %: a relative change on the baseline (not points)."
+                if any(ln.value_text.endswith(RELATIVE) for ln in g.table)
+                else ""
+            )
         ),
         download=Download(
             table=full,
@@ -331,9 +359,12 @@ def spark_values(
 
 def spark_alt(c: Card, drawn: list[float], quarters: int) -> str:
     """The sparkline's text alternative: 'Data maturity, England: 2.40 to 2.82 over the 6
-    quarters shown' (the card beside it gives the value, target and status in words)."""
+    quarters shown' ('..., 2 of them without data' when some are gaps; the card beside it
+    gives the value, target and status in words)."""
     first, last = (format_value(v, c.unit) for v in (drawn[0], drawn[-1]))
-    return f"{c.title}, England: {first} to {last} over the {quarters} quarters shown"
+    gaps = quarters - len(drawn)
+    tail = f", {gaps} of them without data" if gaps > 0 else ""
+    return f"{c.title}, England: {first} to {last} over the {quarters} quarters shown{tail}"
 
 
 def themes(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> tuple[ThemeCards, ...]:
@@ -353,7 +384,7 @@ def themes(con: Any, quarter: str, cfg: mconfig.Config | None = None) -> tuple[T
             figure = None
             if len(drawn) > 1:
                 figure = figures.frozen(
-                    small_charts.sparkline(spark, unit=c.unit), alt=spark_alt(c, drawn, len(spark))
+                    charts.sparkline(spark, unit=c.unit), alt=spark_alt(c, drawn, len(spark))
                 )
             cards.append(OverviewCard(card=c, figure=figure))
         out.append(

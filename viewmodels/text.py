@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from domain import geography
+from metrics import wording
 from metrics.progress import (
     DIRECTION_LABELS,
     STATUS_LABELS,
@@ -111,15 +112,9 @@ def status_colour(status: str | None) -> str:
 
 
 def target_text(row: Row) -> str:
-    """'target 33% by 2030-Q4', 'target: in place by 2030-Q4' or 'tracked: no target'."""
-    unit, target = row.get("unit"), val(row, "target")
-    if unit == "milestone":
-        return "target: in place by " + str(row.get("deadline") or "2030")
-    if target is None:
-        return "tracked: no target"
-    prefix = "+" if row.get("id") == "underrepresented_uplift" else ""
-    shown = f"{float(target):g}%" if unit == "percent" else format_value(target, str(unit))
-    return f"target {prefix}{shown} by {row.get('deadline')}"
+    """'target 33% by 2030-Q4', 'target: in place by 2030-Q4', 'tracked: no target'
+    (metrics.wording: the one vocabulary)."""
+    return wording.target_text(row)
 
 
 def progress_fraction(row: Row) -> float | None:
@@ -149,46 +144,19 @@ def progress_text(row: Row) -> str | None:
 
 
 def coverage_text(row: Row) -> str | None:
-    """'3 of 4 councils reporting' (None without coverage)."""
-    n, total = val(row, "coverage_reporting"), val(row, "coverage_total")
-    if n is None or total is None:
-        return None
-    return f"{int(n)} of {int(total)} councils reporting"
+    """'3 of 4 councils reporting', 'the exchanges register (2 lead councils)' (None
+    without coverage)."""
+    return wording.coverage_text(row)
 
 
 def change_text(row: Row) -> str:
-    """What changed since the quarter before the one shown."""
-    from store.quarters import shift
-
-    unit, v, prev = row.get("unit"), val(row, "value"), val(row, "previous_value")
-    q = row.get("quarter")
-    since = f"since {shift(q, -1)}" if q else "since last quarter"
-    if v is None:
-        return "no figure for this quarter yet"
-    if prev is None:
-        return f"nothing to compare with {since.replace('since ', 'in ')}"
-    if unit == "milestone":
-        return (
-            "no change " + since
-            if (v >= 1) == (prev >= 1)
-            else ("achieved " + since if v >= 1 else "no longer achieved " + since)
-        )
-    diff = float(v) - float(prev)
-    if abs(diff) < 1e-9:
-        return f"no change {since}"
-    sign = "+" if diff > 0 else "-"
-    shown = format_value(abs(diff), str(unit))
-    if unit == "percent":
-        shown = shown.replace("%", " points")
-    return f"{sign}{shown} {since}"
+    """What changed since the previous quarter with data ('+2.5 points since 2026-Q2')."""
+    return wording.change_text(row)
 
 
 def value_text(row: Row) -> str:
-    """The value for people: '25.0%', '3', '+25.0%' (the uplift), 'not yet', 'no data'."""
-    v = val(row, "value")
-    if row.get("id") == "underrepresented_uplift" and v is not None:
-        return ("+" if v >= 0 else "") + format_value(v, str(row.get("unit")))
-    return format_value(v, str(row.get("unit")))
+    """The value for people: '25.0%', '3', 'up 25.0% on the baseline', 'not yet', 'no data'."""
+    return wording.value_text(row)
 
 
 # The overview card's value, as large as st.metric shows it (markdown has no large text).

@@ -9,11 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from metrics import chart_table as mchart_table
+from metrics import charts, export, figures, methods, wording
 from metrics import config as mconfig
-from metrics import export, figures
 from metrics import summary as msummary
-from metrics.progress import explain
 from viewmodels import delivery
 from viewmodels.downloads import demo_loaded, measure_notes, rounded_table, unit_header
 from viewmodels.text import LEVELS, Card, Row, by, card, is_missing, status_label, target_text, val
@@ -41,7 +39,8 @@ class MeasureView:
     id: str
     title: str
     card: Card
-    sentence: str  # why the status, with its numbers (metrics.progress.explain)
+    sentence: str  # why the status, with its numbers (metrics.wording.explain)
+    projection: str | None  # the projection in words, under the chart (None: none)
     trend: figures.FrozenFigure  # trajectory (a milestone: its steps)
     trend_table: pd.DataFrame  # the trend chart's points, rounded as on screen
     trend_file: str  # download name of trend_table
@@ -72,13 +71,15 @@ GROUP_COLUMNS = {
 }
 
 
-def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
+def group_table(groups: pd.DataFrame, unit: str, relative: bool = False) -> pd.DataFrame:
     """The breakdown's table view: group, value and target (rounded as on screen, the unit
-    in the header), status and direction in words, coverage."""
+    in the header), status and direction in words, coverage; a group without a figure is
+    marked "not reported" (never 0)."""
     table = groups[[c for c in GROUP_COLUMNS if c in groups.columns]].copy()
     for column in ("status", "direction"):
         if column in table:
             table[column] = [status_label(s) if not is_missing(s) else "" for s in table[column]]
+    table["note"] = ["not reported" if is_missing(v) else "" for v in groups["value"]]
     table = rounded_table(
         table,
         {"value": unit, "target": unit, "coverage_reporting": "count", "coverage_total": "count"},
@@ -86,15 +87,16 @@ def group_table(groups: pd.DataFrame, unit: str) -> pd.DataFrame:
     return table.rename(
         columns={
             **GROUP_COLUMNS,
-            "value": unit_header("value", unit),
-            "target": unit_header("target", unit),
+            "value": unit_header("value", unit, relative),
+            "target": unit_header("target", unit, relative),
         }
     )
 
 
 def trend_table(trend: figures.FrozenFigure, unit: str) -> pd.DataFrame:
-    """The trend chart's points (series, quarter, value), rounded as on screen."""
-    table = mchart_table.chart_table(trend, unit=unit)
+    """The trend chart's points (series, quarter, value, note), rounded as on screen; a
+    quarter without data has no value and the note "not reported"."""
+    table = charts.chart_table(trend, unit=unit)
     return rounded_table(table, {unit_header("value", unit): unit})
 
 
@@ -128,6 +130,28 @@ def breakdown_note(row: Row, target: float | list[float | None] | None, level: s
     return f"The dashed line is the national target ({shown}); it applies to every group."
 
 
+def breakdown_title(title: str, level_name: str, quarter: str, groups: pd.DataFrame) -> str:
+    """A breakdown's title that says what it shows: 'Digital spend with SMEs by region,
+    2026-Q3: highest London (30.0%), lowest North East (25.0%)'; groups that tie are named
+    together, or counted when there are more than two."""
+    rows = [r for r in groups.to_dict("records") if not is_missing(r["value"])]
+    head = f"{title} by {level_name}, {quarter}"
+    if len(rows) < 2:
+        return head
+    top = max(float(r["value"]) for r in rows)
+    low = min(float(r["value"]) for r in rows)
+    if top == low:
+        return f"{head}: the same in every group with data"
+
+    def who(value: float) -> str:
+        names = [str(r["group"]) for r in rows if float(r["value"]) == value]
+        shown = wording.value_text(next(r for r in rows if float(r["value"]) == value))
+        said = " and ".join(names) if len(names) <= 2 else f"{len(names)} groups"
+        return f"{said} ({shown})"
+
+    return f"{head}: highest {who(top)}, lowest {who(low)}"
+
+
 def measures(
     con: Any, theme_id: str, quarter: str, level: str, cfg: mconfig.Config | None = None
 ) -> ThemeView:
@@ -151,13 +175,23 @@ def measures(
         actual: list[tuple[str, Any]] = [
             (q_, None if is_missing(v) else float(v)) for q_, v in zip(df["quarter"], df["value"])
         ]
+        first = next((q_ for q_, v in actual if v is not None), None)
+        relative = methods.get(m.method).relative
+        subtitle = wording.subtitle(row, scope="England", first=first)
         if m.is_milestone:
             trend = figures.frozen(
-                figures.milestone_steps(actual, title=f"{m.title}: achieved by quarter")
+                figures.milestone_steps(actual, title=wording.finding(row), subtitle=subtitle)
             )
         else:
             trend = figures.frozen(
-                figures.trajectory(row, actual, title=f"{m.title} ({figures.unit_label(m.unit)})")
+                figures.trajectory(
+                    row,
+                    actual,
+                    title=wording.finding(row),
+                    subtitle=subtitle,
+                    bounds=m.bounds,
+                    relative=relative,
+                )
             )
         groups = breakdown = table = note = group_file = group_notes = None
         if cut is not None:
@@ -170,15 +204,17 @@ def measures(
                 target = group_target(groups, m.is_milestone)
                 values: list[Any] = [None if is_missing(v) else float(v) for v in groups["value"]]
                 breakdown = figures.frozen(
-                    figures.breakdown(
+                    charts.breakdown(
                         list(groups["group"]),
                         values,
                         unit=m.unit,
                         target=target,
-                        title=f"By {level_name}, {quarter} ({figures.unit_label(m.unit)})",
+                        title=breakdown_title(m.title, level_name, quarter, groups),
+                        subtitle=wording.subtitle(row, scope=f"by {level_name}"),
+                        relative=relative,
                     )
                 )
-                table = group_table(groups, m.unit)
+                table = group_table(groups, m.unit, relative)
                 note = breakdown_note(row, target, level)
                 group_file = f"{row['id']}-{quarter}-by-{level}"
                 group_notes = measure_notes(
@@ -193,7 +229,8 @@ def measures(
                 id=str(row["id"]),
                 title=str(row["title"]),
                 card=card(row),
-                sentence=explain(row),
+                sentence=wording.explain(row),
+                projection=wording.projection_text(row),
                 trend=trend,
                 trend_table=trend_table(trend, m.unit),
                 trend_file=f"{row['id']}-{quarter}-trajectory",

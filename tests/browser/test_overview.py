@@ -78,14 +78,15 @@ def test_overview_first_screen_on_a_laptop(demo_server, laptop):
     header = table.locator("thead tr").first
     first_theme = table.get_by_text("Infrastructure, learning & collaboration")
     tb, hb, fb = box(table), box(header), box(first_theme)
+    pg.screenshot(path=str(shot_path("overview-laptop-first-screen")))
     assert tb["y"] < height and hb["y"] + hb["height"] <= height, (tb, hb)
     assert fb["y"] + fb["height"] <= height, fb
+    table.screenshot(path=str(shot_path("overview-laptop-table")))
     assert tb["height"] <= height  # scrolled to, the whole table is on one screen
     for column in ("Theme and measure", "Value", "Status", "Change since"):
         assert table.locator("th", has_text=column).first.is_visible()
     # the status is in words beside its glyph, never colour alone
     assert table.get_by_text("▲\u00a0Acceleration\u00a0needed").first.is_visible()
-    pg.screenshot(path=str(shot_path("overview-laptop-first-screen")))
     assert pg.outside_requests == []
 
 

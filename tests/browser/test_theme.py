@@ -23,8 +23,8 @@ def test_theme(demo_server, viewport, request):
     legend = pg.locator(".js-plotly-plot .legendtext").evaluate_all(
         "els => els.map(e => e.textContent)"
     )
-    for name in ("Straight path to target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
-        assert name in legend
+    for name in ("Straight path to the target", "Actual", "Target 2030-Q4", "Baseline 2025-Q2"):
+        assert any(text.startswith(name) for text in legend), name
     assert pg.get_by_text("of the pace needed").first.is_visible()
     pg.get_by_role("tab", name="Table").first.click()  # the table is drawn on demand
     wait_for_app(pg)
@@ -38,8 +38,8 @@ def test_theme(demo_server, viewport, request):
     notes, _, table = text.partition("\n\n")
     assert notes.startswith("Table,") and "\nQuarter,20" in notes
     assert '\nDemo data,"YES: generated demonstration figures' in notes
-    assert table.startswith("series,quarter or group,value (count)\n")
-    assert "Straight path to target,2030-Q4,15" in table
+    assert table.startswith("series,quarter or group,value (count),note\n")
+    assert "Straight path to the target,2030-Q4,15" in table
     width = pg.evaluate("() => document.documentElement.scrollWidth")
     assert width <= pg.viewport_size["width"]
     screenshot(pg, f"theme-{'desktop' if viewport == 'page' else 'mobile'}")

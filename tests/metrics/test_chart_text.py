@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import chart_text, figures, maps, small_charts
+from metrics import chart_text, charts, figures, maps
 
 
 def test_lines_from_first_to_last_point():
-    fig = figures.lines(
+    fig = charts.lines(
         {"Hartlepool": [("2025-Q2", 2), ("2026-Q3", 4)], "England": [("2026-Q3", 2.5)]},
         unit="score",
         title="Data maturity",
@@ -20,7 +20,7 @@ def test_lines_from_first_to_last_point():
 
 def test_percent_axis_and_many_lines_summarised():
     series = {f"Group {i}": [("2025-Q2", i), ("2026-Q3", 10 + i)] for i in range(9)}
-    fig = figures.lines(series, unit="percent", small_multiples=True, columns=2)
+    fig = charts.lines(series, unit="percent", small_multiples=True, columns=2)
     text = chart_text.describe(fig, what="One small chart per region")
     assert text == (
         "Chart: One small chart per region. 9 lines. Highest latest value Group 8 "
@@ -29,16 +29,14 @@ def test_percent_axis_and_many_lines_summarised():
 
 
 def test_bars_highest_lowest_and_without_data():
-    fig = figures.breakdown(["a", "b", "c"], [30.5, None, 12], unit="percent", target=33)
+    fig = charts.breakdown(["a", "b", "c"], [30.5, None, 12], unit="percent", target=33)
     assert chart_text.describe(fig, what="By region") == (
         "Bar chart: By region. 2 groups. Highest a (30.5%). Lowest c (12%). 1 without data."
     )
 
 
 def test_heatmap():
-    fig = small_charts.heatmap(
-        ["North", "South"], ["2026-Q1", "2026-Q2"], [[50, 75], [100, None]], []
-    )
+    fig = charts.heatmap(["North", "South"], ["2026-Q1", "2026-Q2"], [[50, 75], [100, None]], [])
     assert chart_text.describe(fig) == (
         "Heatmap. 2 rows (North, South) by 2 columns (2026-Q1 to 2026-Q2). Values from 50% to 100%."
     )
@@ -70,7 +68,7 @@ def test_map_names_highest_lowest_and_no_data(monkeypatch):
 
 
 def test_frozen_figures_carry_it_unless_given():
-    fig = figures.lines({"A": [("2025-Q2", 1)]}, unit="count", title="T")
+    fig = charts.lines({"A": [("2025-Q2", 1)]}, unit="count", title="T")
     assert figures.frozen(fig).alt == "Chart: T. A: 1 in 2025-Q2."
     assert figures.frozen(fig, alt="Said better").alt == "Said better"
-    assert chart_text.describe(figures.lines({}, unit="count")) == "Empty chart."
+    assert chart_text.describe(charts.lines({}, unit="count")) == "Empty chart."

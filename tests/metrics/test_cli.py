@@ -56,7 +56,7 @@ def test_json_has_every_measure_and_field(db):
         33.0,
         "acceleration_needed",
     )
-    assert sme["coverage"] == {"reporting": 3, "total": 5, "text": "3 of 5 councils"}
+    assert sme["coverage"] == {"reporting": 3, "total": 5, "text": "3 of 5 councils reporting"}
     assert "group" not in sme
 
 

@@ -148,6 +148,20 @@ def test_load_is_cached_until_the_file_changes(tmp_path):
             'method = "exchanges_qualifying"\ncolour = "red"',
             "measure 'data_exchanges', field colour: unknown field",
         ),
+        # max: the most the vision allows, checked with the method's bounds and the target
+        ("max = 5 ", "max = 4 ", "measure 'centres_of_service_innovation', field max: 4 is below"),
+        ("max = 5 ", "max = -1 ", "field max: a count cannot be negative, got -1"),
+        ("max = 5 ", 'max = "five" ', "field max: expected a number, got 'five'"),
+        (
+            "target = 33\n",
+            "target = 33\nmax = 120\n",
+            "measure 'sme_spend_share', field max: a percentage from 0 to 100",
+        ),
+        (
+            'method = "milestone"\nmilestone_kind = "workforce_plan"',
+            'method = "milestone"\nmilestone_kind = "workforce_plan"\nmax = 1',
+            "measure 'workforce_plan', field max: a milestone is achieved or not",
+        ),
     ],
 )
 def test_bad_entry_is_named(old, new, message):
@@ -163,6 +177,15 @@ def test_not_toml_and_missing_file(tmp_path):
         C.loads("baseline_quarter = ")
     with pytest.raises(C.ConfigError, match="cannot be read"):
         C.load(tmp_path / "nope.toml")
+
+
+def test_max_caps_the_bounds_a_projection_stays_in():
+    cfg = C.loads(GOOD)
+    centres = cfg.measures["centres_of_service_innovation"]
+    assert centres.max == 5.0 and centres.bounds == (0.0, 5.0)  # a count from 0, five at most
+    assert cfg.measures["sme_spend_share"].bounds == (0.0, 100.0)  # a share: 0 to 100
+    assert cfg.measures["data_maturity"].bounds == (1.0, 5.0)  # a score on its 1 to 5 scale
+    assert cfg.measures["lg_placements"].bounds == (0.0, None)  # "at least ten": no cap
 
 
 def test_split_rule_accepted_for_a_count_only():

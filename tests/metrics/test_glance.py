@@ -80,19 +80,27 @@ def test_milestones_in_place(small):
 def test_what_changed_since_the_previous_quarter(small):
     now, before, *_ = small
     g = G.at_a_glance(now, before)
+    # No council sent a survey or workforce return in 2026-Q2: the measures resting on
+    # them had no value then (never an invented 0 or a copy of 2026-Q1), so their status
+    # was "not enough data" and is now known again: changed, neither better nor worse.
     assert [(c.id, c.before, c.after, c.change) for c in g.changes] == [
-        ("digital_ceos", "deteriorating", "limited_progress", "better"),
+        ("digital_ceos", "not_enough_data", "limited_progress", "changed"),
         ("lg_placements", "acceleration_needed", "on_track", "better"),
-        ("underrepresented_uplift", "limited_progress", "on_track", "better"),
-        ("standards_adoption", "limited_progress", "on_track", "better"),
-        ("sme_spend_share", "on_track", "acceleration_needed", "worse"),
+        ("underrepresented_uplift", "not_enough_data", "on_track", "changed"),
+        ("standards_adoption", "not_enough_data", "on_track", "changed"),
+        ("sme_spend_share", "not_enough_data", "acceleration_needed", "changed"),
     ]
     sme = g.changes[-1]
-    assert sme.text == "On track → Acceleration needed"
+    assert sme.text == "Not enough data → Acceleration needed"
     assert (sme.before_label, sme.after_label, sme.icon) == (
-        "✓ On track",
+        "? Not enough data",
         "▲ Acceleration needed",
-        "trending_down",
+        "sync_alt",
+    )
+    placements = g.changes[1]
+    assert (placements.text, placements.icon) == (
+        "Acceleration needed → On track",
+        "trending_up",
     )
 
 
@@ -101,29 +109,22 @@ def test_needs_attention_with_one_line_reasons(small):
     g = G.at_a_glance(now, before, extras=[("Action 7: data sharing agreement", "overdue")])
     assert [(a.kind, a.measure_id) for a in g.attention] == [
         ("deteriorating", "data_exchanges"),
-        ("worse", "sme_spend_share"),
         ("limited_progress", "digital_ceos"),
         ("extra", None),
     ]
-    # data exchanges: b = 2, T = 15: E = 13 x 5 / 22 = 2.95, b + E = 4.95;
-    # R = (1 - 2) / 2.95 = -0.34
+    # data exchanges: b = 2, T = 15: E = 13 x 5 / 22 = 2.95, b + E = 4.95 (an expected
+    # count: one decimal); v - b = 1 - 2: down 1 since the baseline (not "-34% of the pace")
     assert g.attention[0].reason == (
-        "Deteriorating: 1 in 2026-Q3 against 4.95 expected on the straight path to 15 by "
-        "2030-Q4 (-34% of the pace needed)."
-    )
-    # SME spend: b = 170 / 700 = 24.29% (D's 2025-Q1 return carried into the baseline),
-    # E = (33 - 24.29) x 5 / 22 = 1.98, b + E = 26.27%; R = (26 - 24.29) / 1.98 = 0.87
-    assert g.attention[1].reason == (
-        "Acceleration needed (was on track in 2026-Q2): 26.0% in 2026-Q3 against 26.3% "
-        "expected on the straight path to 33% by 2030-Q4 (87% of the pace needed)."
+        "Deteriorating: 1 in 2026-Q3 against 5.0 expected on the straight path to 15 by "
+        "2030-Q4 (down 1 since 2025-Q2, away from the target)."
     )
     # digital CEOs: b = 2, T = 10: E = 8 x 5 / 22 = 1.82, b + E = 3.82; R = 0
-    assert g.attention[2].reason == (
-        "Limited progress: 2 in 2026-Q3 against 3.82 expected on the straight path to 10 by "
+    assert g.attention[1].reason == (
+        "Limited progress: 2 in 2026-Q3 against 3.8 expected on the straight path to 10 by "
         "2030-Q4 (0% of the pace needed)."
     )
-    assert (g.attention[1].label, g.attention[1].icon) == ("▲ Acceleration needed", "speed")
-    assert (g.attention[3].title, g.attention[3].reason) == (
+    assert (g.attention[1].label, g.attention[1].icon) == ("■ Limited progress", "trending_flat")
+    assert (g.attention[2].title, g.attention[2].reason) == (
         "Action 7: data sharing agreement",
         "overdue",
     )
@@ -149,11 +150,19 @@ def test_the_compact_table_of_all_measures(small):
         "26.0%",
         "target 33% by 2030-Q4",
         "▲ Acceleration needed",
-        "-2.0 points since 2026-Q2",  # 28.0% in 2026-Q2
-        "3 of 5 councils",
+        # 27.1% in 2026-Q1, the latest quarter before with survey returns: A (20, 100),
+        # B (90, 300), C (30, 100), D (50, 200) -> 190 / 700; 26.0 - 27.14 = -1.1 points
+        "-1.1 points since 2026-Q1",
+        "3 of 5 councils reporting",
     )
     uplift = by_id["underrepresented_uplift"]
-    assert (uplift.value_text, uplift.target_text) == ("+10.0%", "target +20% by 2030-Q4")
+    assert (uplift.value_text, uplift.target_text, uplift.change_text) == (
+        "up 10.0% on the baseline",
+        "target: up 20% on the baseline by 2030-Q4",
+        "+10.0 points since 2025-Q2",  # workforce returns in 2025-Q2 and 2026-Q3 only
+    )
+    exchanges = by_id["data_exchanges"]
+    assert exchanges.coverage_text == "the exchanges register (4 lead councils)"
     plan = by_id["workforce_plan"]
     assert (plan.value_text, plan.target_text, plan.status_text, plan.change_text) == (
         "achieved",
@@ -161,7 +170,7 @@ def test_the_compact_table_of_all_measures(small):
         "★ Achieved",
         "no change since 2026-Q2",
     )
-    assert plan.coverage_text == "1 record"
+    assert plan.coverage_text == "the milestones register"
     tracked = by_id["common_components"]
     assert (tracked.target_text, tracked.status_label, tracked.status_text) == (
         "tracked: no target",
@@ -170,7 +179,7 @@ def test_the_compact_table_of_all_measures(small):
     )
     assert tracked.status_icon == "trending_up"
     assert by_id["lg_placements"].change_text == "+1 since 2026-Q2"
-    assert by_id["data_exchanges"].explanation.startswith("Expected 4.95 by 2026-Q3")
+    assert by_id["data_exchanges"].explanation.startswith("We have 1 of the 5.0 expected")
 
 
 def test_without_a_previous_quarter_nothing_changed(small):

@@ -69,7 +69,7 @@ def test_unreadable_boundary_file_names_the_file(tmp_path, monkeypatch):
         maps.load_layer("region")
 
 
-def test_choropleth_is_offline_and_greys_missing_areas():
+def test_choropleth_is_offline_classed_and_keys_missing_areas():
     values = pd.DataFrame(
         {
             "code": ["E12000001", "E12000007", "E12000008", "E99999999"],
@@ -78,17 +78,62 @@ def test_choropleth_is_offline_and_greys_missing_areas():
             "label": ["3.5", "1.0", "no data", "9.0"],
         }
     )
-    fig = maps.choropleth(values, "region", title="Data maturity", unit_label="score")
+    fig = maps.choropleth(values, "region", title="Data maturity", unit_label="score", unit="score")
     spec = json.loads(fig.to_json())
     assert {t["type"] for t in spec["data"]} == {"choroplethmap"}  # MapLibre, not geo + CDN
     assert spec["layout"]["map"]["style"] == "white-bg"  # no tiles, no glyphs
-    grey, coloured = spec["data"]
-    assert coloured["locations"] == ["E12000001", "E12000007"]  # unknown code dropped
-    assert coloured["z"] == [3.5, 1.0]
-    # the other seven regions, including South East (no value), are drawn grey and say so
+    # 1.0 and 3.5 (the unknown code's 9.0 dropped): classes 0.5 wide from 1.0 to 3.5, each
+    # a legend entry with its range
+    low, *empty, high, grey = spec["data"]
+    assert [t["name"] for t in empty] == [
+        "1.5 to under 2.0",
+        "2.0 to under 2.5",
+        "2.5 to under 3.0",
+    ]
+    # keyed in the legend (plotly keys no trace without an area: a speck out of view), no
+    # area of England drawn, no hover
+    assert all(t["locations"] == [maps.KEY_ONLY] for t in empty)
+    assert all(t["hoverinfo"] == "skip" for t in empty)
+    assert (low["name"], low["locations"]) == ("1.0 to under 1.5", ["E12000007"])
+    assert (high["name"], high["locations"]) == ("3.0 to 3.5", ["E12000001"])
+    assert low["colorscale"][0][1] != high["colorscale"][0][1]
+    # the other seven regions, including South East (no value), are "No data": pale grey with
+    # a dark outline, in the legend, and the hover says so
+    assert grey["name"] == "No data" and grey["showlegend"] is True
     assert len(grey["locations"]) == 7 and "E12000008" in grey["locations"]
+    assert grey["colorscale"][0][1] == maps.NO_DATA_FILL == "#E6E6E6"
+    assert grey["marker"]["line"]["color"] == "#505050"
     assert ["no data"] in grey["customdata"]
+    assert spec["layout"]["legend"]["title"]["text"] == "score"
     assert "http" not in json.dumps(spec["layout"]["map"])
+
+
+def test_classes_are_round_ranges_with_units():
+    # 12% .. 80%: classes 20 points wide (the smallest round width giving at most five)
+    c = maps.classify([11.9, 44.6, 80.0], "percent")
+    assert [x.label for x in c] == [
+        "0% to under 20%",
+        "20% to under 40%",
+        "40% to under 60%",
+        "60% to 80%",
+    ]
+    assert [maps.class_index(v, c) for v in (11.9, 44.6, 80.0, None)] == [0, 2, 3, None]
+    # light to dark, and none of them the white of "no data"
+    assert len(set(x.colour for x in c)) == 4 and "#FFFFFF" not in {x.colour for x in c}
+    # a score between 2.51 and 3.1: steps of 0.2, one decimal in every label
+    assert [x.label for x in maps.classify([2.51, 2.83, 3.1], "score")] == [
+        "2.4 to under 2.6",
+        "2.6 to under 2.8",
+        "2.8 to under 3.0",
+        "3.0 to 3.2",
+    ]
+    # each council's 1 to 5 score: a class per whole value
+    assert [x.label for x in maps.classify([1, 2, 3, 3, 5], "score")] == ["1", "2", "3", "5"]
+    # yes/no figures of single councils: two classes, never a scale
+    yes_no = maps.classify([0, 100, 100], "percent", yes_no=True)
+    assert [x.label for x in yes_no] == ["No", "Yes"]
+    assert [maps.class_index(v, yes_no) for v in (0, 100, 1)] == [0, 1, 1]
+    assert maps.classify([], "percent") == []
 
 
 def test_choropleth_carries_each_boundary_once():
@@ -106,13 +151,14 @@ def test_choropleth_carries_each_boundary_once():
     for trace in spec["data"]:
         assert [f["id"] for f in trace["geojson"]["features"]] == trace["locations"]
     ids = [f["id"] for t in spec["data"] for f in t["geojson"]["features"]]
+    ids = [i for i in ids if i != maps.KEY_ONLY]  # the empty classes' stand-ins
     assert len(ids) == len(set(ids)) == 9
 
 
 def test_frozen_figure_is_the_same_figure_worked_out_once():
-    from metrics import figures
+    from metrics import charts, figures
 
-    fig = figures.lines({"a": [("2025-Q1", 1.0), ("2025-Q2", 2.0)]}, unit="score", title="t")
+    fig = charts.lines({"a": [("2025-Q1", 1.0), ("2025-Q2", 2.0)]}, unit="score", title="t")
     frozen = figures.frozen(fig)
     assert frozen.to_dict() == fig.to_dict()
     assert (

@@ -66,11 +66,14 @@ def test_data_maturity_carry_forward_and_staleness(national, db):
         s = S.series(con, "data_maturity")
     by_q = dict(zip(s["quarter"], s["value"]))
     # 2026-Q1: D's 2025-Q1 return is 4 quarters old -> still carried: (2 + 3 + 2 + 4) / 4 = 2.75
-    # 2026-Q2: 5 quarters old -> stale: (2 + 3 + 2) / 3 = 2.333
+    # 2026-Q3: 6 quarters old -> stale: A 4, B 3, C 2 -> 3.0 (above)
     assert by_q["2026-Q1"] == pytest.approx(2.75)
-    assert by_q["2026-Q2"] == pytest.approx(7 / 3)
     assert by_q["2025-Q1"] == 4.0  # only D reported
-    assert list(s["coverage_reporting"]) == [1, 4, 4, 4, 4, 3, 3]
+    # No council sent a survey return in 2025-Q3 or 2026-Q2: those quarters are missing from
+    # the series (a gap), never 0 and never a copy of the quarter before.
+    assert pd.isna(by_q["2025-Q3"]) and pd.isna(by_q["2026-Q2"])
+    assert s["coverage_reporting"].tolist()[:2] == [1, 4]
+    assert pd.isna(s["coverage_reporting"][2]) and pd.isna(s["coverage_reporting"][5])
 
 
 def test_digital_ceos(national):
@@ -98,8 +101,8 @@ def test_sme_spend_share_pair_carried_together(national):
     assert r["ratio"] == pytest.approx((26 - 100 * 170 / 700) / ((33 - 100 * 170 / 700) * 5 / 22))
     assert r["status"] == "acceleration_needed"
     assert r["explanation"] == (
-        "Expected 26.3% by 2026-Q3 on the straight path from 24.3% in 2025-Q2 to "
-        "33% by 2030-Q4; we have 26.0%: 87% of the pace needed: acceleration needed."
+        "We have 26.0% against the 26.3% expected by 2026-Q3 on the straight path from 24.3% "
+        "in 2025-Q2 to 33% by 2030-Q4: 87% of the pace needed: acceleration needed."
     )
 
 
@@ -159,8 +162,9 @@ def test_data_exchanges_qualifying_only(national):
     assert (r["value"], r["baseline"], r["status"]) == (1.0, 2.0, "deteriorating")
     assert r["ratio"] == pytest.approx(-1 / (13 * 5 / 22))
     assert r["direction"] == "worsening"
-    # coverage: councils leading an exchange on the register: A, B, C, D of 5
-    assert (r["coverage_reporting"], r["coverage_total"]) == (4, 5)
+    # coverage: councils leading an exchange on the register: A, B, C, D (a register: not
+    # "of 5 councils reporting")
+    assert r["coverage_reporting"] == 4 and pd.isna(r["coverage_total"])
 
 
 def test_lg_placements_window(national, db):
@@ -302,3 +306,82 @@ def test_empty_database(make_db):
         df = S.summary(con)
         assert S.quarters(con) == []
     assert len(df) == 15 and set(df["status"]) == {"not_enough_data", "not_yet", "tracked"}
+
+
+# ---------------------------------------------------------------- quarters without data
+
+# metrics_small's survey returns fall in 2025-Q1, 2025-Q2, 2025-Q4, 2026-Q1 and 2026-Q3:
+# none in 2025-Q3 or 2026-Q2 (2026-Q2 holds only exchanges). Workforce returns fall in
+# 2025-Q2 and 2026-Q3 only.
+
+
+def _series(db, measure_id):
+    with connect(db) as con:
+        s = S.series(con, measure_id)
+    return {q: (None if pd.isna(v) else v) for q, v in zip(s["quarter"], s["value"])}
+
+
+def test_a_source_that_skips_quarters_has_gaps_not_zeros(db):
+    maturity = _series(db, "data_maturity")
+    assert maturity == {
+        "2025-Q1": 4.0,  # D alone
+        "2025-Q2": 2.5,  # (2 + 3 + 1 + 4) / 4
+        "2025-Q3": None,  # no survey return at all: a gap
+        "2025-Q4": 2.75,  # A 2, B 3 (carried), C 2, D 4 (carried)
+        "2026-Q1": 2.75,
+        "2026-Q2": None,  # only the exchanges register has rows: not this measure's data
+        "2026-Q3": 3.0,
+    }
+    # a count of councils (digital CEOs) and a share of all councils (standards) have gaps
+    # too: no council reported, so there is no figure (not "0 of 5")
+    ceos = _series(db, "digital_ceos")
+    assert ceos["2025-Q3"] is None and ceos["2026-Q2"] is None and ceos["2026-Q3"] == 2.0
+    standards = _series(db, "standards_adoption")
+    assert standards["2025-Q3"] is None and standards["2026-Q2"] is None
+    with connect(db) as con:
+        s = S.series(con, "standards_adoption").set_index("quarter")
+    # the quarter without data says so in every column, the coverage too
+    assert s.loc["2026-Q2", ["value", "numerator", "coverage_reporting"]].isna().all()
+
+
+def test_a_quarter_with_only_another_kinds_data_stays_out(db):
+    # the uplift rests on workforce returns (2025-Q2 and 2026-Q3): the survey's 2025-Q4,
+    # 2026-Q1 and the exchanges' 2026-Q2 do not enter its series
+    uplift = _series(db, "underrepresented_uplift")
+    assert {q for q, v in uplift.items() if v is not None} == {"2025-Q2", "2026-Q3"}
+    assert uplift["2025-Q2"] == 0.0 and uplift["2026-Q3"] == pytest.approx(10.0)
+    # placements count from the baseline: 2025-Q1 (P1's start) is before it, no figure
+    placements = _series(db, "lg_placements")
+    assert placements["2025-Q1"] is None and placements["2025-Q2"] == 1.0
+
+
+def test_the_projection_is_fitted_to_the_quarters_with_data_only(national):
+    # data maturity, window 2024-Q4..2026-Q3: points (x from 2025-Q1) 0: 4.0, 1: 2.5,
+    # 3: 2.75, 4: 2.75, 6: 3.0. Mean x 2.8, mean y 3.0; Sxx = 7.84 + 3.24 + 0.04 + 1.44 +
+    # 10.24 = 22.8; Sxy = -2.8 + 0.9 - 0.05 - 0.3 + 0 = -2.25; slope -2.25 / 22.8 a quarter.
+    # 2030-Q4 is x = 23: 3.0 - 2.25 / 22.8 x 20.2 = 1.007 (inside the 1 to 5 scale).
+    r = national["data_maturity"]
+    assert (r["projection_points"], r["projection_from"]) == (5, "2025-Q1")
+    assert r["projection_slope"] == pytest.approx(-2.25 / 22.8)
+    assert r["projection_from_value"] == pytest.approx(3.0 + 2.25 / 22.8 * 2.8)
+    assert r["projected_at_deadline"] == pytest.approx(3.0 - 2.25 / 22.8 * 20.2)
+    # the change is measured from the latest quarter before with data: 2026-Q1, not 2026-Q2
+    assert (r["previous_quarter"], r["previous_value"]) == ("2026-Q1", 2.75)
+    # the uplift: two points (2025-Q2: 0, 2026-Q3: 10) -> 2 a quarter; 17 more quarters to
+    # 2030-Q4: 10 + 34 = 44% (a relative change has no upper bound)
+    u = national["underrepresented_uplift"]
+    assert u["projection_points"] == 2 and u["projected_at_deadline"] == pytest.approx(44.0)
+    assert u["projected_quarter_reached"] == "2027-Q4"  # 20 at 10 quarters after 2025-Q2
+
+
+def test_a_count_is_projected_no_further_than_the_vision_allows(db):
+    # centres: 0 (2025-Q2 .. 2025-Q3), 1 (2025-Q4), 2 (2026-Q1), 1 (2026-Q2), 2 (2026-Q3):
+    # the line would pass five before 2030-Q4; the targets file's max = 5 stops it there
+    with connect(db) as con:
+        r = S.summary(con).set_index("id").loc["centres_of_service_innovation"]
+        cfg = C.load()
+        uncapped = S.summary(con, config=C.loads(cfg.path.read_text().replace("max = 5 ", "")))
+    assert r["projected_at_deadline"] == 5.0
+    assert (
+        uncapped.set_index("id").loc["centres_of_service_innovation", "projected_at_deadline"] > 5
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics import figures, maps, small_charts
+from metrics import charts, figures, maps
 
 WHITE = "#FFFFFF"
 
@@ -70,11 +70,17 @@ def test_text_colours_have_4_5_to_1_and_the_rest_are_marks_only():
     assert contrast(figures.ORANGE_TEXT) >= 4.5  # orange darkened for text
 
 
-def test_map_scale_every_step_3_to_1_and_apart_from_no_data():
-    assert maps.COLOURSCALE is figures.SEQUENTIAL and maps.NO_DATA_FILL == figures.NO_DATA
-    for step in scale_steps(figures.SEQUENTIAL):
-        assert contrast(step) >= 3.0, step
-        assert contrast(step, figures.NO_DATA) >= 2.5, step  # no data is the only light area
+def test_map_classes_3_to_1_apart_from_no_data_and_from_each_other():
+    assert maps.NO_DATA_FILL == figures.NO_DATA
+    for colour in figures.MAP_CLASSES + figures.MAP_YES_NO:
+        assert contrast(colour) >= 3.0, colour
+        assert contrast(colour, figures.NO_DATA) >= 2.5, colour  # no data: the only light area
+    # light to dark, each class darker than the one before (lightness alone orders them)
+    lum = [luminance(c) for c in figures.MAP_CLASSES]
+    assert lum == sorted(lum, reverse=True)
+    assert all(contrast(a, b) >= 1.3 for a, b in zip(figures.MAP_CLASSES, figures.MAP_CLASSES[1:]))
+    no, yes = figures.MAP_YES_NO
+    assert contrast(no, yes) >= 3.0  # yes and no told apart at a glance
 
 
 def test_heatmap_text_readable_on_every_cell():
@@ -113,11 +119,11 @@ def test_builders_draw_only_palette_marks_and_text_colours():
     }
     built = [
         figures.trajectory(row, [("2025-Q2", 1), ("2026-Q3", 3)], title="T"),
-        figures.breakdown(["a", "b"], [1, 2], unit="count", target=3),
-        figures.breakdown(["a", "b"], [1, 2], unit="count", target=[2, 3]),
-        figures.lines({str(i): [("2025-Q2", i)] for i in range(8)}, unit="count"),
+        charts.breakdown(["a", "b"], [1, 2], unit="count", target=3),
+        charts.breakdown(["a", "b"], [1, 2], unit="count", target=[2, 3]),
+        charts.lines({str(i): [("2025-Q2", i)] for i in range(8)}, unit="count"),
         figures.milestone_steps([("2025-Q2", 0), ("2026-Q3", 1)]),
-        small_charts.sparkline([1, 2, 3]),
+        charts.sparkline([1, 2, 3]),
     ]
     allowed_marks = {c.upper() for c in figures.PALETTE + figures.TEXT_COLOURS}
     allowed_text = {c.upper() for c in figures.TEXT_COLOURS}

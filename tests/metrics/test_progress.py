@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from metrics import progress as P
+from metrics import wording as W
 
 BQ, DL, NOW = "2025-Q2", "2030-Q4", "2026-Q3"
 
@@ -126,6 +127,46 @@ def test_projection_uses_last_eight_quarters_only():
     assert p.slope == pytest.approx(1.0) and p.points == 8
 
 
+def test_projection_leaves_out_quarters_without_data():
+    # a source that skips quarters: 2025-Q2 0, 2026-Q2 1, 2026-Q3 2 (x = 0, 4, 5 from
+    # 2025-Q2). Least squares: mean x 3, mean y 1; Sxx = 9 + 1 + 4 = 14; Sxy = 3 + 0 + 2 = 5;
+    # slope 5/14. 2030-Q4 is x = 22: 1 + 5/14 x 19 = 7.79. Taking the three missing quarters
+    # as 0 would give 3/7 + 8/28 x 20 = 6.14 instead.
+    series = [("2025-Q2", 0), ("2025-Q3", None), ("2026-Q2", 1), ("2026-Q3", 2)]
+    p = P.projection(series, DL, target=10)
+    assert p.points == 3 and (p.first, p.last) == ("2025-Q2", "2026-Q3")
+    assert p.slope == pytest.approx(5 / 14)
+    assert p.projected_at_deadline == pytest.approx(1 + 5 / 14 * 19)
+    assert p.value_at("2025-Q2") == pytest.approx(1 - 3 * 5 / 14)
+
+
+def test_projection_window_is_quarters_not_points():
+    # the window counts quarters up to ``until``: the last 3 quarters to 2026-Q3 are
+    # 2026-Q1 (no data), 2026-Q2 and 2026-Q3: two points; 2025-Q4 (four quarters back) is
+    # left out, where "the last three points" would have taken it in
+    series = [("2025-Q3", 50), ("2025-Q4", 50), ("2026-Q1", None), ("2026-Q2", 2), ("2026-Q3", 3)]
+    p = P.projection(series, DL, window=3, until="2026-Q3")
+    assert p.points == 2 and p.first == "2026-Q2" and p.slope == pytest.approx(1)
+    # until a later quarter without data: the window ends there, not at the last point
+    q = P.projection(series, DL, window=3, until="2026-Q4")
+    assert q.points == 2 and q.first == "2026-Q2"
+    assert P.projection(series, DL, window=3, until="2027-Q1").points == 1
+
+
+def test_projection_stays_within_bounds():
+    # a share rising 10 points a quarter from 60%: 100% at most
+    share = P.projection([("2026-Q2", 60), ("2026-Q3", 70)], DL, bounds=(0, 100))
+    assert share.projected_at_deadline == 100
+    # a count capped by the vision (five centres): 1, 2 -> 19 by the line, 5 projected;
+    # the target 5 is still reached when the line gets there (2026-Q4 + 2 = 2027-Q2)
+    centres = P.projection([("2026-Q2", 1), ("2026-Q3", 2)], DL, target=5, bounds=(0, 5))
+    assert centres.projected_at_deadline == 5
+    assert centres.projected_quarter_reached == "2027-Q2"
+    # a score on its 1 to 5 scale falling 0.5 a quarter
+    score = P.projection([("2026-Q2", 3.0), ("2026-Q3", 2.5)], DL, bounds=(1, 5))
+    assert score.projected_at_deadline == 1
+
+
 def test_projection_single_quarter_and_flat_and_worsening():
     assert P.projection([("2026-Q3", 3)], DL, target=10) == P.Projection(points=1)
     flat = P.projection([("2026-Q1", 3), ("2026-Q2", 3), ("2026-Q3", 3)], DL, target=10)
@@ -197,20 +238,60 @@ def test_explain_on_track_sentence_has_the_numbers():
         expected_now=1 + 70 / 22,
         ratio=2 / (70 / 22),
     )
-    assert P.explain(row) == (
-        "Expected 4.18 by 2026-Q3 on the straight path from 1 in 2025-Q2 to 15 by "
-        "2030-Q4; we have 3: 63% of the pace needed: acceleration needed."
+    # a count: whole numbers, the expected count to one decimal, the pace in plain words
+    assert W.explain(row) == (
+        "We have 3 of the 4.2 expected by 2026-Q3 on the straight path from 1 in 2025-Q2 to "
+        "15 by 2030-Q4: 63% of the pace needed: acceleration needed."
+    )
+    # ahead of the straight path: "ahead of", not "2 of the 1.1 expected"
+    ahead = dict(row, status="on_track", value=2.0, baseline=0.0, target=5.0)
+    ahead.update(expected_now=5 * 5 / 22, ratio=2 / (5 * 5 / 22))
+    assert W.explain(ahead) == (
+        "We have 2, ahead of the 1.1 expected by 2026-Q3 on the straight path from 0 in "
+        "2025-Q2 to 5 by 2030-Q4: 176% of the pace needed: on track."
+    )
+    # moving away from the target: said in points, not as a negative share of the pace
+    rate = dict(
+        row,
+        unit="percent",
+        status="deteriorating",
+        value=22.0,
+        baseline=24.0,
+        target=33.0,
+        expected_now=26.0,
+        ratio=-2 / 2.045,
+    )
+    assert W.explain(rate) == (
+        "We have 22.0% against the 26.0% expected by 2026-Q3 on the straight path from 24.0% "
+        "in 2025-Q2 to 33% by 2030-Q4: down 2.0 points since 2025-Q2, away from the target: "
+        "deteriorating."
+    )
+    # a relative change is written as one
+    uplift = dict(
+        rate,
+        id="underrepresented_uplift",
+        method="workforce_uplift",
+        status="on_track",
+        value=6.0,
+        baseline=0.0,
+        target=20.0,
+        expected_now=20 * 5 / 22,
+        ratio=6 / (20 * 5 / 22),
+    )
+    assert W.explain(uplift) == (
+        "The share is up 6.0% on the baseline (2025-Q2), against up 4.5% expected by 2026-Q3 "
+        "on the straight path to up 20% by 2030-Q4: 132% of the pace needed: on track."
     )
 
 
 def test_explain_other_statuses():
     base = dict(unit="percent", quarter=NOW, baseline_quarter=BQ, deadline=DL)
     assert (
-        P.explain({**base, "status": "achieved", "value": 35.0, "target": 33.0})
+        W.explain({**base, "status": "achieved", "value": 35.0, "target": 33.0})
         == "Target of 33% reached: 35.0% in 2026-Q3."
     )
     assert (
-        P.explain(
+        W.explain(
             {
                 **base,
                 "status": "tracked",
@@ -220,13 +301,27 @@ def test_explain_other_statuses():
                 "direction_from": "2025-Q4",
             }
         )
-        == "No target: tracked; improving (+16.9 percentage points since 2025-Q4): 28.0% in 2026-Q3."
+        == "No target: tracked; improving (+16.9 points since 2025-Q4): 28.0% in 2026-Q3."
+    )
+    # stable says within what: points for a rate, never "within 1.0%"
+    stable = {
+        **base,
+        "status": "tracked",
+        "value": 17.9,
+        "direction": "stable",
+        "direction_change": -0.1,
+        "direction_from": "2025-Q4",
+        "direction_tolerance": 1.0,
+    }
+    assert W.explain(stable) == (
+        "No target: tracked; stable (-0.1 points since 2025-Q4, within 1.0 points): "
+        "17.9% in 2026-Q3."
     )
     assert (
-        P.explain({**base, "unit": "milestone", "status": "not_yet"})
+        W.explain({**base, "unit": "milestone", "status": "not_yet"})
         == "Not yet achieved as of 2026-Q3."
     )
-    assert "baseline quarter" in P.explain(
+    assert "baseline quarter" in W.explain(
         {
             **base,
             "status": "not_enough_data",

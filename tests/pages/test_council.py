@@ -61,15 +61,19 @@ def test_profile_of_hartlepool(db, monkeypatch):
     dm = figs[0]
     assert [t["name"] for t in dm["data"]] == [
         "Hartlepool",
+        "1 unitary council like it",
         "North East (region)",
-        "All unitary councils",
         "England",
     ]
-    assert dm["data"][0]["y"] == [2.0, 4.0]  # its own returns, 2025-Q2 and 2026-Q3
-    assert dm["data"][2]["y"][0] == 2.5  # unitaries 2025-Q2: (2 + 3) / 2
+    assert any("nearest in population" in c.value for c in at.caption)
+    # its own returns, 2025-Q2 and 2026-Q3; no return in between: gaps, never 0
+    assert dm["data"][0]["y"] == [2.0, None, None, None, None, 4.0]
+    assert dm["data"][1]["y"][0] == 3.0  # Middlesbrough, the unitary council like it
     assert len({t["line"]["dash"] for t in dm["data"]}) == 4  # told apart without colour
     wf = figs[3]
-    assert wf["data"][0]["y"] == [None, 40.0]  # 2025-Q2 rests on 4 people: not drawn
+    # 2025-Q2 rests on 4 people (and England's on 8 of 80 with Hartlepool's 4): not drawn,
+    # so the chart starts at 2026-Q3; the table says "<5"
+    assert (wf["data"][0]["x"], wf["data"][0]["y"]) == (["2026-Q3"], [40.0])
     # each chart's numbers: a markdown table in its (closed) "Numbers" expander, in a box
     # the keyboard can scroll sideways
     assert [e.label for e in at.expander] == ["Numbers"] * 4
@@ -77,9 +81,11 @@ def test_profile_of_hartlepool(db, monkeypatch):
     wf_table = [v for k, v in tables.items() if "Hartlepool" in k and "<5" in v.values][0]
     assert wf_table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
     dm_table = markdown_tables(at)[0].set_index("Quarter")
-    # the data maturity chart's points: Hartlepool 2 (2025-Q2) and 4 (2026-Q3); unitaries 2.5 in 2025-Q2
+    # the data maturity chart's points: Hartlepool 2 (2025-Q2) and 4 (2026-Q3); Middlesbrough
+    # 3 in 2025-Q2 and 2026-Q1, when Hartlepool sent nothing ("not reported", not 0)
     assert dm_table.loc["2026-Q3", "Hartlepool"] == "4.00"
-    assert dm_table.loc["2025-Q2", "All unitary councils"] == "2.50"
+    assert dm_table.loc["2025-Q2", "1 unitary council like it"] == "3.00"
+    assert dm_table.loc["2026-Q1", "Hartlepool"] == "not reported"
     standards = markdown_table_with(at, "Core standard")
     assert len(standards) == 7 and set(standards["Status"]) == {"adopted"}
     missing = markdown_table_with(at, "Return")
@@ -112,6 +118,10 @@ def test_council_that_never_reported(db, monkeypatch):
     assert len(markdown_table_with(at, "Return")) == 12  # 6 quarters x 2 kinds
 
 
-def test_unknown_council_in_url_is_ignored(db, monkeypatch):
+def test_unknown_council_in_url_is_said_not_ignored(db, monkeypatch):
     at = open_dashboard(db, "pages/council.py", monkeypatch, council="E99999999")
     assert at.selectbox(key="council").value is None
+    assert any(
+        "The link asks for council “E99999999”, which is not a council in scope" in w.value
+        for w in at.warning
+    )

@@ -61,13 +61,39 @@ def test_default_quarter_is_latest_and_both_filters_go_to_the_url(app_at, make_d
     assert has_text(at, "Figures as at **2026-Q2** (Apr-Jun 2026) · Region")
 
 
-def test_a_link_reproduces_the_view_and_bad_values_fall_back(app_at, make_db):
+def test_a_link_reproduces_the_view_and_bad_values_are_said(app_at, make_db):
     db = make_db("pages_small")
     at = app_at(db, quarter="2025-Q4", level="council_type")
     assert (at.session_state["quarter"], at.session_state["level"]) == ("2025-Q4", "council_type")
-    at = app_at(db, quarter="1999-Q1", level="galaxy")
+    # nothing refused (the only warning: these figures are not a published release)
+    assert [w.icon for w in at.warning] == [":material/unpublished:"]
+    at = app_at(db, quarter="1999-Q9", level="galaxy")
     assert (at.session_state["quarter"], at.session_state["level"]) == ("2026-Q3", "national")
     assert not at.exception
+    # never switched silently: the page says what the link asked for and what it shows
+    warnings = [w.value for w in at.warning]
+    assert (
+        "The link asks for quarter “1999-Q9”, which has no data: showing 2026-Q3 instead."
+        in warnings
+    )
+    assert (
+        "The link asks for level “galaxy”, which does not exist: showing England (all "
+        "councils) instead." in warnings
+    )
+    # once the person picks a value (on Themes: the overview shows England), the note has served
+    at.switch_page("pages/theme.py").run()
+    at.sidebar.selectbox(key="level").set_value("region").run()
+    assert not any("galaxy" in w.value for w in at.warning)
+
+
+def test_an_unknown_theme_in_the_link_is_said(app_at, make_db):
+    at = app_at(make_db("pages_small"), "pages/theme.py", theme="astrology")
+    assert at.title[0].value == "Infrastructure, learning & collaboration"
+    assert any(
+        "theme “astrology”, which does not exist: showing Infrastructure, learning & "
+        "collaboration instead." in w.value
+        for w in at.warning
+    )
 
 
 def test_filters_survive_switching_pages(app_at, make_db):

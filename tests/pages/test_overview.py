@@ -42,8 +42,9 @@ def test_latest_quarter_every_measure(app_at, make_db):
     assert v["data_exchanges"] == "1"
     # centres: CSI-1 achieved 2026-Q2, CSI-2 achieved 2026-Q3 -> 2
     assert v["centres_of_service_innovation"] == "2"
-    # uplift: share 16/80 = 20% at baseline, 20/80 = 25% now (like for like): +25.0%
-    assert v["underrepresented_uplift"] == "+25.0%"
+    # uplift: share 16/80 = 20% at baseline, 20/80 = 25% now (like for like): a relative
+    # change, written as one
+    assert v["underrepresented_uplift"] == "up 25.0% on the baseline"
     # standards: Hartlepool adopts all core standards: 1 of 4 councils = 25.0%
     assert v["standards_adoption"] == "25.0%"
     # data maturity: (4 + 3 + 3 + 2) / 4 = 3.00
@@ -63,8 +64,11 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     assert has(
         ":gray[:small[target 33% by 2030-Q4]]  \n:green-badge[:material/check_circle: On track]"
     )
-    # data exchanges: E = 15 x 5 / 22 = 3.41, R = 1 / 3.41 = 0.29 -> limited progress
-    assert any("Limited progress" in b for b in badges)
+    # data exchanges: the register's first entry is in 2026-Q2, after the baseline 2025-Q2:
+    # no baseline (never an invented 0), so not enough data to judge progress
+    assert has(
+        ":gray[:small[target 15 by 2030-Q4]]  \n:gray-badge[:material/help: Not enough data]"
+    )
     # tracked measures show their direction, never a status
     assert any("Improving" in b for b in badges)
     bars = [(p.value, p.proto.text) for p in at.get("progress")]
@@ -82,17 +86,19 @@ def test_status_in_words_and_icon_progress_and_change(app_at, make_db):
     assert note("sme_spend_share").endswith(
         "  \n:gray[:small[+2.5 points since 2026-Q2 · 4 of 4 councils reporting]]"
     )
-    # data exchanges 0 -> 1; coverage: the 2 councils that lead an exchange (Hartlepool, City of London)
+    # data exchanges 0 -> 1; it rests on the register (the 2 councils that lead an
+    # exchange: Hartlepool, City of London), never "councils reporting"
     assert note("data_exchanges").endswith(
-        "  \n:gray[:small[+1 since 2026-Q2 · 2 of 4 councils reporting]]"
+        "  \n:gray[:small[+1 since 2026-Q2 · the exchanges register (2 lead councils)]]"
     )
 
 
 def test_sparklines_draw_the_series(app_at, make_db):
     at = app_at(make_db("pages_small"))
     fig = chart(at, "spark-digital_ceos")
-    # quarters 2025-Q1 .. 2026-Q3: only Hartlepool from 2026-Q2, City of London from 2026-Q3
-    assert fig["data"][0]["y"] == [0, 0, 0, 0, 0, 1, 2]
+    # survey returns in 2025-Q2 (nobody yes), 2026-Q2 (Hartlepool) and 2026-Q3 (and City of
+    # London): from the first quarter with data, the quarters between are gaps, never 0
+    assert fig["data"][0]["y"] == [0, None, None, None, 1, 2]
     assert not [e for e in at.get("plotly_chart") if e.key == "spark-coordinating_institute"]
 
 
@@ -103,8 +109,9 @@ def test_quarter_selector_drives_every_figure(app_at, make_db):
     assert v["digital_ceos"] == "1"  # only Hartlepool
     assert v["sme_spend_share"] == "22.5%"
     assert v["centres_of_service_innovation"] == "1"
-    assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, 0, 0, 0, 0, 1]
-    assert has_text(at, "since 2026-Q1]]")
+    assert chart(at, "spark-digital_ceos")["data"][0]["y"] == [0, None, None, None, 1]
+    # changes are measured from the latest earlier quarter with data: the survey's 2025-Q2
+    assert has_text(at, "+1 since 2025-Q2")
 
 
 def test_level_other_than_england_is_explained(app_at, make_db):
@@ -135,7 +142,7 @@ def test_top_counts_by_status_in_words_and_icons(app_at, make_db):
     md = [m.value for m in at.main.markdown]
     assert any(
         m.endswith(
-            ">4 of 7 measures with a target achieved or on track; 0 of 4 milestones in place."
+            ">3 of 7 measures with a target achieved or on track; 0 of 4 milestones in place."
             "</span>"
         )
         for m in md
@@ -143,10 +150,11 @@ def test_top_counts_by_status_in_words_and_icons(app_at, make_db):
     badges = next(m for m in md if m.startswith(":green-badge[:material/emoji_events:"))
     for words, n in (
         ("★ Achieved", 1),
-        ("✓ On track", 3),
+        ("✓ On track", 2),
         ("▲ Acceleration needed", 2),
-        ("■ Limited progress", 1),
+        ("■ Limited progress", 0),
         ("▼ Deteriorating", 0),
+        ("? Not enough data", 2),  # no baseline: never an invented 0
     ):
         assert f"{words}: **{n}**]" in badges
 
@@ -154,16 +162,27 @@ def test_top_counts_by_status_in_words_and_icons(app_at, make_db):
 def test_top_attention_and_changes(app_at, make_db):
     at = app_at(make_db("pages_small"))
     md = [m.value for m in at.main.markdown]
-    assert "**Needs attention: 1 measure**" in md
-    attention = md[md.index("**Needs attention: 1 measure**") + 1]
-    assert attention.startswith("- **Successful standards\\-enabled data exchanges** · ■ Limited")
-    assert (
-        "3\\.41 expected on the straight path to 15 by 2030\\-Q4 \\(29% of the pace needed\\)"
-        in attention
-    )
+    assert "**Needs attention: 0 measures**" in md
+    assert any(c.value.startswith("No measure is deteriorating") for c in at.main.caption)
     assert "**Status changed since 2026-Q2**" in md
     changes = md[md.index("**Status changed since 2026-Q2**") + 1]
-    assert changes.count("\n- ") == 1 and "■ Limited progress → ★ Achieved (better)" in changes
+    # the uplift had no value in 2026-Q2 (no workforce return), so its status was unknown
+    assert changes.count("\n- ") == 0 and "? Not enough data → ★ Achieved (changed)" in changes
+
+
+def test_top_attention_says_why_with_its_numbers(app_at, make_db):
+    # metrics_small: data exchanges down from 2 to 1 (tests/metrics/test_glance.py)
+    at = app_at(make_db("metrics_small"))
+    md = [m.value for m in at.main.markdown]
+    assert "**Needs attention: 2 measures**" in md
+    attention = md[md.index("**Needs attention: 2 measures**") + 1]
+    assert attention.startswith(
+        "- **Successful standards\\-enabled data exchanges** · ▼ Deteriorating"
+    )
+    assert (
+        "5\\.0 expected on the straight path to 15 by 2030\\-Q4 \\(down 1 since 2025\\-Q2, "
+        "away from the target\\)" in attention
+    )
 
 
 def test_top_table_of_every_measure_then_the_cards(app_at, make_db):
@@ -177,7 +196,7 @@ def test_top_table_of_every_measure_then_the_cards(app_at, make_db):
         "Status",
         "Target for 2030-Q4",
         "Change since 2026-Q2",
-        "Councils (or records)",
+        "Councils (or register)",
     ]
     first = list(df["Theme and measure"]).index("Organisational & political leadership")
     # 2 (Hartlepool and City of London), E = 2.27, R = 0.88; 1 in 2026-Q2

@@ -28,34 +28,34 @@ def test_trajectory_has_every_part_named_and_the_right_numbers(app_at, make_db):
     fig = chart(at, "trend-digital_ceos")
     names = [t["name"] for t in fig["data"]]
     assert names == [
-        "Straight path to target",
+        "Straight path to the target",
         "Actual",
-        "Projection to 2030-Q4 at recent pace",
-        "Baseline 2025-Q2",
-        "Target 2030-Q4",
+        "Projection: 7.8 by 2030-Q4",
+        "Baseline 2025-Q2: 0",
+        "Target 2030-Q4: 10",
     ]
     path = trace(fig, "Straight path")
     assert (path["x"], path["y"], path["line"]["dash"]) == (["2025-Q2", "2030-Q4"], [0, 10], "dash")
     actual = trace(fig, "Actual")
-    assert actual["x"] == [
-        "2025-Q1",
-        "2025-Q2",
-        "2025-Q3",
-        "2025-Q4",
-        "2026-Q1",
-        "2026-Q2",
-        "2026-Q3",
-    ]
-    assert actual["y"] == [0, 0, 0, 0, 0, 1, 2]
-    # least squares through (0,0)..(4,0),(5,1),(6,2): slope 8/28, mean 3/7; 2030-Q4 is x = 23:
-    # 3/7 + 8/28 x 20 = 6.14
+    # survey returns in 2025-Q2, 2026-Q2 and 2026-Q3 only: the quarters between are gaps
+    # (2025-Q1 holds only a placement: another kind's data, so it is not on the line)
+    assert actual["x"] == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+    assert actual["y"] == [0, None, None, None, 1, 2]
+    # least squares through the three real points (x = 0, 4, 5 from 2025-Q2; y = 0, 1, 2):
+    # slope 5/14, mean (3, 1); 2030-Q4 is x = 22: 1 + 5/14 x 19 = 7.79 (zeros for the
+    # missing quarters would have made it 6.14). The line drawn is that fitted line, from
+    # the first quarter fitted (1 - 3 x 5/14 = -0.07 in 2025-Q2, drawn at 0: a count is
+    # never below 0) to the deadline.
     projection = trace(fig, "Projection")
     assert projection["line"]["dash"] == "dot"
-    assert projection["x"] == ["2026-Q3", "2030-Q4"]
-    assert round(projection["y"][1], 2) == 6.14
+    assert projection["x"] == ["2025-Q2", "2030-Q4"]
+    assert projection["y"][0] == 0 and round(projection["y"][1], 2) == 7.79
     assert trace(fig, "Target")["marker"]["symbol"] == "star"
     assert trace(fig, "Baseline")["marker"]["symbol"] == "diamond"
     assert fig["layout"]["yaxis"]["title"]["text"] == "count"
+    assert fig["layout"]["yaxis"]["range"][0] == 0  # a count from zero
+    assert fig["layout"]["xaxis"]["ticktext"] == ["2026", "2027", "2028", "2029", "2030"]
+    assert has_text(at, "At the pace of the 3 quarters with data from 2025-Q2 to 2026-Q3: 7.8 by")
 
 
 def test_status_sentence_with_its_numbers(app_at, make_db):
@@ -63,8 +63,8 @@ def test_status_sentence_with_its_numbers(app_at, make_db):
     # E = 10 x 5 / 22 = 2.27; R = 2 / 2.27 = 88%
     assert has_text(
         at,
-        "Expected 2.27 by 2026-Q3 on the straight path from 0 in 2025-Q2 to 10 by "
-        "2030-Q4; we have 2: 88% of the pace needed: acceleration needed.",
+        "We have 2 of the 2.3 expected by 2026-Q3 on the straight path from 0 in 2025-Q2 to "
+        "10 by 2030-Q4: 88% of the pace needed: acceleration needed.",
     )
 
 
@@ -114,10 +114,12 @@ def test_every_chart_has_a_table_and_downloads(app_at, make_db):
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("CSV") == labels.count("Excel") == 6
     trend = at.dataframe[0].value  # the trajectory table is the chart's points
-    assert list(trend.columns) == ["series", "quarter or group", "value (%)"]
+    assert list(trend.columns) == ["series", "quarter or group", "value (%)", "note"]
     actual = trend[trend["series"] == "Actual"]
-    # sme: 2025-Q2 20%, carried to 2026-Q1; 2026-Q2 22.5%; 2026-Q3 25%
-    assert list(actual["value (%)"])[-3:] == [20.0, 22.5, 25.0]
+    # sme: 2025-Q2 20%; no survey return from 2025-Q3 to 2026-Q1 ("not reported", never
+    # 0 or a copy of 2025-Q2); 2026-Q2 22.5%; 2026-Q3 25%
+    assert list(actual["value (%)"])[-2:] == [22.5, 25.0]
+    assert list(actual["note"]) == ["", "not reported", "not reported", "not reported", "", ""]
 
 
 def test_selector_and_level_change_what_is_shown(app_at, make_db):

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from metrics.progress import format_value
+from metrics import wording
 from reports import boardpack as B
 from tests.reports.conftest import (
     MADE_AT,
@@ -32,8 +32,9 @@ GM = "Greater Manchester Combined Authority"
 
 
 def value_text(rec: dict) -> str:
-    """The value as the summary's JSON gives it, written as every figure is written."""
-    return format_value(rec["value"], rec["unit"])
+    """The value as the summary's JSON gives it, written as every figure is written (a
+    relative change as one: "up 5.5% on the baseline")."""
+    return wording.value_text(rec)
 
 
 def assert_every_measure(text: str, records: list[dict], where: str) -> None:
@@ -267,11 +268,11 @@ def test_footprint_places_table_is_the_footprint_against_england(demo_db):
     assert len(rows) == 15
     for r in mine:
         cells = rows[r["title"]]
-        assert cells[0].value.removeprefix("+") == value_text(r)  # the uplift has its sign
+        assert cells[0].value == value_text(r)
         assert cells[1].status.startswith(r["status_label"])
     for r in england:
         assert rows[r["title"]][0].value == "national only"
-        assert rows[r["title"]][2].value.removeprefix("+") == value_text(r)
+        assert rows[r["title"]][2].value == value_text(r)
 
 
 # ---------------------------------------------------------------- the small hand-made fixture
@@ -295,11 +296,8 @@ def test_small_pack_contents(small_db):
     assert pack.glance.headline == (
         "4 of 7 measures with a target achieved or on track; 1 of 4 milestones in place."
     )
-    assert [a.measure_id for a in pack.glance.attention] == [
-        "data_exchanges",
-        "sme_spend_share",
-        "digital_ceos",
-    ]
+    # (2026-Q2 holds no survey return: SME spend had no status then, so it did not get worse)
+    assert [a.measure_id for a in pack.glance.attention] == ["data_exchanges", "digital_ceos"]
     assert [t.title for t in pack.themes] == [
         "Infrastructure, learning & collaboration",
         "Data exchange & maturity",
@@ -314,9 +312,9 @@ def test_small_pack_contents(small_db):
         "Progress ratio R = (v − b) ÷ E"
     ] == "(26.0% − 24.3%) ÷ 1.98% = 0.87"
     assert sme.chart_caption == (
-        "straight path to target (dashed), actual (solid line with dots), projection to "
-        "2030-Q4 at recent pace (dotted, ending in a triangle), baseline 2025-Q2 (diamond), "
-        "target 2030-Q4 (star)"
+        "straight path to the target (dashed), actual (solid line with dots), projection: "
+        "30.9% by 2030-Q4 (dotted, ending in a triangle), baseline 2025-Q2: 24.3% (diamond), "
+        "target 2030-Q4: 33% (star)"
     )
     # the places table: the regions of the fixture, then England
     assert [name for name, _ in pack.places.rows] == [
@@ -340,8 +338,8 @@ def test_small_pack_pdf_and_html(small_db, tmp_path):
     assert "DEMO" not in text and "demo data" not in html.lower()
     # the worked example of the glance, on the glance page
     assert (
-        "Acceleration needed (was on track in 2026-Q2): 26.0% in 2026-Q3 against 26.3% "
-        "expected on the straight path to 33% by 2030-Q4 (87% of the pace needed)."
+        "Limited progress: 2 in 2026-Q3 against 3.8 expected on the straight path to 10 by "
+        "2030-Q4 (0% of the pace needed)."
     ) in squash(text)
     page_images(pdf, "small")
 

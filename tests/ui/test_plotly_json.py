@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from metrics import figures
+from metrics import charts, figures
 from ui import plotly_json
 
 
@@ -26,9 +26,7 @@ def installed(monkeypatch):
 
 
 def test_frozen_figure_is_encoded_once_and_as_plotly_encodes_it(installed):
-    fig = figures.lines(
-        {"England": [("2025-Q2", 1.0), ("2025-Q3", 2.5)]}, unit="percent", title="t"
-    )
+    fig = charts.lines({"England": [("2025-Q2", 1.0), ("2025-Q3", 2.5)]}, unit="percent", title="t")
     frozen = figures.frozen(fig)
     first = pio.to_json(frozen, validate=False)  # as st.plotly_chart asks
     assert first == pio.to_json.plotly_to_json(frozen, validate=False)  # plotly's own encoder

@@ -36,6 +36,15 @@ def test_header_facts(con):
     )
     # a council in no footprint says so
     assert "footprint: none" in council.header(con, "E10000014").facts
+    # councils like it: the same type, nearest in population (Middlesbrough is the only
+    # other unitary council of places_small)
+    assert header.like == (
+        "Councils like it: the unitary council nearest in population (2020 estimates): "
+        "Middlesbrough."
+    )
+    assert council.header(con, "E09000001").like == (
+        "Councils like it: no other city corporation to compare with."
+    )
 
 
 def test_tables_standards_and_missing_returns(con):
@@ -66,11 +75,27 @@ def test_charts_one_per_series(con):
     assert maturity.reported and maturity.figure is not None
     assert [t.name for t in maturity.figure.data] == [
         "Hartlepool",
+        "1 unitary council like it",
         "North East (region)",
-        "All unitary councils",
         "England",
     ]
-    assert list(maturity.figure.data[0].y) == [2.0, 4.0]  # its own returns, 2025-Q2 and 2026-Q3
+    # its own returns, 2025-Q2 and 2026-Q3; the quarters between are gaps, not zeros
+    assert list(maturity.figure.data[0].x) == [
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
+    assert list(maturity.figure.data[0].y) == [2.0, None, None, None, None, 4.0]
+    # Middlesbrough: 3 in 2025-Q2 and 2026-Q1
+    assert list(maturity.figure.data[1].y) == [3.0, None, None, 3.0, None, None]
+    # a score on its whole scale, ticks on whole quarters
+    lo, hi = maturity.figure.layout.yaxis.range
+    assert lo <= 1 and hi >= 5 and maturity.figure.layout.yaxis.dtick == 1
+    title = maturity.figure.layout.title.text.replace("<br>", " ")
+    assert title.startswith("Data maturity (1 to 5): Hartlepool 4.00")
     assert maturity.table_markdown.startswith("| Quarter | Hartlepool |")
     assert maturity.note is None
     assert charts[3].note == (

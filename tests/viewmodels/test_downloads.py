@@ -5,6 +5,7 @@ theme tables, the Places ranking, the missing returns. Read back from the files.
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
 
@@ -31,16 +32,20 @@ def test_theme_trajectory_download(connected):
     assert notes["Source"].startswith("Blueprint Tracker: the councils' quarterly survey returns")
     assert notes["Demo data"].startswith("no")
     assert notes["Values"] == "percentages (%), to one decimal place as on screen"
-    assert list(table.columns) == ["series", "quarter or group", "value (%)"]
-    path = table[table["series"] == "Straight path to target"].set_index("quarter or group")
+    assert list(table.columns) == ["series", "quarter or group", "value (%)", "note"]
+    path = table[table["series"] == "Straight path to the target"].set_index("quarter or group")
     assert path["value (%)"].to_dict() == {"2025-Q2": 20.0, "2030-Q4": 33.0}
     actual = table[table["series"] == "Actual"].set_index("quarter or group")
     assert actual.loc["2026-Q3", "value (%)"] == 25.0  # (40 + 30 + 20 + 10) / 400
-    # The projection: the least-squares line through 2025-Q2 .. 2026-Q3 (20, 20, 20, 20,
-    # 22.5, 25: slope 16.25 / 17.5 = 0.929 a quarter, 23.57 at 2026-Q3) at 2030-Q4, 17
-    # quarters on: 23.57 + 17 x 0.929 = 39.357..., written as the chart shows it: 39.4
+    # no survey in 2025-Q3 .. 2026-Q1: no value (never 0), said in the note
+    assert math.isnan(actual.loc["2025-Q4", "value (%)"])
+    assert actual.loc["2025-Q4", "note"] == "not reported"
+    # The projection: the least-squares line through the quarters with data, 2025-Q2,
+    # 2026-Q2 and 2026-Q3 (t = 0, 4, 5; 20, 22.5, 25: mean t 3, mean 22.5, slope 12.5 / 14
+    # = 0.893 a quarter) from 2025-Q2 (22.5 - 3 x 0.893 = 19.82) to 2030-Q4 (t = 22:
+    # 22.5 + 19 x 0.893 = 39.46), written as the chart shows it
     projection = table[table["series"].str.startswith("Projection")].set_index("quarter or group")
-    assert projection.loc["2030-Q4", "value (%)"] == 39.4
+    assert projection["value (%)"].to_dict() == {"2025-Q2": 19.8, "2030-Q4": 39.5}
 
 
 def test_theme_breakdown_download_in_excel(connected):
@@ -70,11 +75,23 @@ def test_places_ranking_download(connected):
     assert (notes["Measure"], notes["Quarter"], notes["Scope"]) == (
         "Data maturity",
         "2026-Q3",
-        "every region",
+        "England and every region",
     )
-    assert list(table.columns) == ["rank", "region", "code", "value (score (1 to 5))", "based on"]
-    # North East (4 + 3) / 2 = 3.5, South East (4 + 2) / 2 = 3.0, London 1.0
-    assert table[["rank", "region", "value (score (1 to 5))"]].values.tolist() == [
+    assert list(table.columns) == [
+        "rank",
+        "region",
+        "code",
+        "value (score, 1 to 5)",
+        "based on",
+        "target",
+        "status",
+    ]
+    # England (4 + 3 + 1 + 4 + 2) / 5 = 2.8, unranked; North East (4 + 3) / 2 = 3.5, South
+    # East (4 + 2) / 2 = 3.0, London 1.0
+    assert table[["rank", "region", "value (score, 1 to 5)"]].astype(object).fillna(
+        ""
+    ).values.tolist() == [
+        ["", "England", 2.8],
         [1, "North East", 3.5],
         [2, "South East", 3.0],
         [3, "London", 1.0],
@@ -87,7 +104,8 @@ def test_places_ranking_download_withholds_what_the_screen_withholds(connected):
     )
     _, table = csv_of(view.download.table, view.download.notes)
     hartlepool = table[table["council"] == "Hartlepool"].iloc[0]
-    assert hartlepool["value (%)"] == "<5"  # rests on fewer than five people
+    # rests on fewer than five people (a relative change: the header says so)
+    assert hartlepool["value (% change on the baseline)"] == "<5"
 
 
 def test_missing_returns_download(connected):

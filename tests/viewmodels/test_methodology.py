@@ -26,7 +26,7 @@ def steps(m) -> dict[str, str]:
 def test_workings_of_a_count_measure(themes):
     ceos = steps(measure(themes, "digital_ceos"))
     assert ceos["Value in 2026-Q3 (v)"] == "2"
-    assert ceos["Councils the value rests on"] == "4 of 4 councils reporting"
+    assert ceos["What the value rests on"] == "4 of 4 councils reporting"
     assert ceos["Baseline in 2025-Q2 (b)"] == "0"
     assert ceos["Target by 2030-Q4 (T)"] == "10"
     assert ceos["Quarters from baseline to deadline (D − t0)"] == "22"
@@ -57,7 +57,11 @@ def test_workings_of_a_percent_measure(themes):
 
 def test_milestone_workings_stop_at_the_status(themes):
     inst = steps(measure(themes, "coordinating_institute"))
-    assert inst == {"Value in 2026-Q3 (v)": "not yet", "Status": "Not yet"}
+    assert inst == {
+        "Value in 2026-Q3 (v)": "not yet",
+        "What the value rests on": "the milestones register",
+        "Status": "Not yet",
+    }
 
 
 def test_every_measure_in_configured_order(themes, cfg):
@@ -101,6 +105,6 @@ def test_tracked_row_workings_give_the_direction(cfg):
     assert s["Target"] == "none: tracked measure"
     step = (
         f"Direction of travel over the last {cfg.direction_quarters} quarters "
-        "(change within 0.10 is stable)"  # data_maturity's tolerance 0.1, a score
+        "(change within 0.10 points is stable)"  # data_maturity's tolerance 0.1, a score
     )
     assert s[step] == "Improving"

@@ -42,16 +42,19 @@ def test_card_of_a_count_measure(themes):
     )
     assert c.target == "target 10 by 2030-Q4"
     assert c.progress == pytest.approx(0.2)  # 2 of the way from 0 to 10
-    # 2025-Q1 .. 2026-Q3: nobody until Hartlepool in 2026-Q2, City of London in 2026-Q3
-    assert c.spark == (0, 0, 0, 0, 0, 1, 2)
+    # 2025-Q1 .. 2026-Q3: survey returns only in 2025-Q2 (nobody yes), 2026-Q2 (Hartlepool)
+    # and 2026-Q3 (and City of London): the other quarters have no figure, never 0
+    assert c.spark == (None, 0, None, None, None, 1, 2)
     assert ceos.figure is not None
-    assert list(ceos.figure.data[0].y) == [0, 0, 0, 0, 0, 1, 2]
+    # the sparkline starts at the first quarter with data and leaves gaps
+    assert list(ceos.figure.data[0].y) == [0, None, None, None, 1, 2]
+    assert ceos.figure.data[0].connectgaps is False
 
 
 def test_card_values_by_hand(themes):
     v = {k: item.card.value for k, item in cards(themes).items()}
     assert v["sme_spend_share"] == "25.0%"  # (40k + 30k + 20k + 10k) / 400k
-    assert v["underrepresented_uplift"] == "+25.0%"  # 16/80 = 20% -> 20/80 = 25%
+    assert v["underrepresented_uplift"] == "up 25.0% on the baseline"  # 16/80 = 20% -> 20/80 = 25%
     assert v["data_maturity"] == "3.00"  # (4 + 3 + 3 + 2) / 4
     assert v["coordinating_institute"] == "not yet"
 
@@ -65,26 +68,28 @@ def test_an_earlier_quarter(connected):
     found = cards(overview.themes(connected("pages_small"), "2026-Q2"))
     assert found["digital_ceos"].card.value == "1"
     assert found["sme_spend_share"].card.value == "22.5%"  # (30 + 20 + 20 + 20) / 400
-    assert found["digital_ceos"].card.change == "+1 since 2026-Q1"
+    # the change is from the latest quarter before with survey returns: 2025-Q2
+    assert found["digital_ceos"].card.change == "+1 since 2025-Q2"
 
 
 # ---------------------------------------------------------------- the top: the quarter at a glance
 #
-# pages_small in 2026-Q3 against 2026-Q2 (E = (T - b) x (t - t0) / 22, R = (v - b) / E):
+# pages_small in 2026-Q3 against 2026-Q2 (E = (T - b) x (t - t0) / 22, R = (v - b) / E).
+# A measure has a value only in the quarters its own source holds data in (never 0):
 #   centres of service innovation  2 (CSI-1, CSI-2)   target 5:  E = 1.14, R = 1.76  on track
 #                                  1 in 2026-Q2                  E = 0.91, R = 1.10  on track
-#   data exchanges                 1 (EX-1)           target 15: E = 3.41, R = 0.29  limited progress
-#                                  0 in 2026-Q2                           R = 0     limited progress
+#   data exchanges                 1 (EX-1)           target 15: the register starts in
+#                                  2026-Q2, after the baseline: no baseline  not enough data
 #   digital CEOs                   2                  target 10: E = 2.27, R = 0.88  acceleration needed
 #                                  1 in 2026-Q2                  E = 1.82, R = 0.55  acceleration needed
 #   placements (from 2025-Q2)      2 (P-1, P-2)       target 10: R = 0.88            acceleration needed
 #   workforce uplift               +25% (20% -> 25%)  target +20%                    achieved
-#                                  0 in 2026-Q2 (no workforce return then)           limited progress
-#   core standards                 25% (1 of 4)       target 70%: E = 15.9, R = 1.57 on track
-#                                  0% in 2026-Q2                                     limited progress
+#                                  no workforce return in 2026-Q2: no value          not enough data
+#   core standards                 25% (1 of 4)       target 70%: standards reported only in
+#                                  2026-Q3, so no baseline                           not enough data
 #   SME spend                      25.0%              target 33%: R = 1.69           on track
 #   four milestones, none achieved; four tracked measures (no status, not counted)
-# 7 measures with a target: achieved 1, on track 3, acceleration needed 2, limited progress 1.
+# 7 measures with a target: achieved 1, on track 2, acceleration needed 2, not enough data 2.
 
 NBSP = "\u00a0"
 
@@ -97,7 +102,7 @@ def top(connected):
 def test_top_headline_and_counts_by_status(top):
     assert top.quarter == "2026-Q3" and top.previous_quarter == "2026-Q2"
     assert top.headline == (
-        "4 of 7 measures with a target achieved or on track; 0 of 4 milestones in place."
+        "3 of 7 measures with a target achieved or on track; 0 of 4 milestones in place."
     )
     assert top.headline_markdown == (
         '<span style="font-size: 1.25rem; font-weight: 600; line-height: 1.4">'
@@ -105,55 +110,64 @@ def test_top_headline_and_counts_by_status(top):
     )
     assert [(t.status, t.count) for t in top.tallies] == [
         ("achieved", 1),
-        ("on_track", 3),
+        ("on_track", 2),
         ("acceleration_needed", 2),
-        ("limited_progress", 1),
+        ("limited_progress", 0),
         ("deteriorating", 0),
+        ("not_enough_data", 2),
     ]
     on_track = next(t for t in top.tallies if t.status == "on_track")
-    assert on_track.measures == (
-        "Centres of Service Innovation",
+    assert on_track.measures == ("Centres of Service Innovation", "Digital spend with SMEs")
+    unknown = next(t for t in top.tallies if t.status == "not_enough_data")
+    assert unknown.measures == (
+        "Successful standards-enabled data exchanges",
         "Councils adopting every core standard",
-        "Digital spend with SMEs",
     )
     # words, a glyph and an icon with every count: never colour alone
-    assert on_track.badge == ":green-badge[:material/check_circle: ✓ On track: **3**]"
+    assert on_track.badge == ":green-badge[:material/check_circle: ✓ On track: **2**]"
     assert ":red-badge[:material/trending_down: ▼ Deteriorating: **0**]" in top.tallies_markdown
     assert top.milestones == "0 of 4 milestones in place"
 
 
-def test_top_needs_attention_with_its_reason(top):
-    assert top.attention_title == "Needs attention: 1 measure"
-    [line] = top.attention
-    assert (line.title, line.kind) == (
+def test_top_needs_attention_with_its_reason(top, connected):
+    # pages_small: nothing deteriorating or making limited progress
+    assert top.attention_title == "Needs attention: 0 measures" and top.attention == ()
+    assert top.attention_empty.startswith("No measure is deteriorating")
+    # metrics_small (tests/metrics/test_glance.py works it out): data exchanges 1, down
+    # from 2 at the baseline; E = 13 x 5 / 22 = 2.95, b + E = 4.95 (an expected count: one
+    # decimal); digital CEOs 2 as at the baseline (R = 0)
+    other = overview.top(connected("metrics_small"), "2026-Q3")
+    assert other.attention_title == "Needs attention: 2 measures"
+    first, second = other.attention
+    assert (first.title, first.kind) == (
         "Successful standards-enabled data exchanges",
-        "limited_progress",
+        "deteriorating",
     )
-    # E = 15 x 5 / 22 = 3.41; R = 1 / 3.41 = 0.29
-    assert line.text == (
-        "Limited progress: 1 in 2026-Q3 against 3.41 expected on the straight path to 15 by "
-        "2030-Q4 (29% of the pace needed)."
+    assert first.text == (
+        "Deteriorating: 1 in 2026-Q3 against 5.0 expected on the straight path to 15 by "
+        "2030-Q4 (down 1 since 2025-Q2, away from the target)."
     )
-    assert line.markdown.startswith(
-        "**Successful standards\\-enabled data exchanges** · ■ Limited progress: 1 in 2026\\-Q3"
+    assert first.markdown.startswith(
+        "**Successful standards\\-enabled data exchanges** · ▼ Deteriorating: 1 in 2026\\-Q3"
     )
+    assert second.text.endswith("(0% of the pace needed).")
     # no delivery register updates in this database: no actions, and nothing to apologise for
     assert top.actions == () and top.actions_note is None
 
 
 def test_top_status_changes_since_the_previous_quarter(top):
     assert top.changes_title == "Status changed since 2026-Q2"
+    # no workforce return in 2026-Q2: the uplift had no value then (never an invented 0), so
+    # its status was "not enough data" and is now known: changed, neither better nor worse
     assert [(c.title, c.text, c.kind) for c in top.changes] == [
         (
             "Under-represented groups in the digital workforce",
-            "■ Limited progress → ★ Achieved",
-            "better",
+            "? Not enough data → ★ Achieved",
+            "changed",
         ),
-        ("Councils adopting every core standard", "■ Limited progress → ✓ On track", "better"),
     ]
-    assert all(
-        "(better)" in c.markdown and ":material/arrow_upward:" in c.markdown for c in top.changes
-    )
+    assert "(changed)" in top.changes[0].markdown
+    assert ":material/sync_alt:" in top.changes[0].markdown
 
 
 def test_top_table_of_every_measure(top, cfg):
@@ -164,7 +178,7 @@ def test_top_table_of_every_measure(top, cfg):
         "Status",
         "Target for 2030-Q4",
         "Change since 2026-Q2",
-        "Councils (or records)",
+        "Councils (or register)",
     ]
     # each theme's row (its title, nothing else), then its measures, in configured order
     expected = []
@@ -181,13 +195,24 @@ def test_top_table_of_every_measure(top, cfg):
         "Status": "✓ On track",
         "Target for 2030-Q4": "33%",
         "Change since 2026-Q2": "+2.5 points",
-        "Councils (or records)": "4 of 4",
+        "Councils (or register)": "4 of 4",
     }
     # a measure without a target: its direction of travel; its target "none"
     assert rows["Data maturity"]["Status"] == "↑ Improving"
     assert rows["Data maturity"]["Target for 2030-Q4"] == "none"
     assert rows["A single coordinating institution"]["Target for 2030-Q4"] == "in place"
-    assert rows["Centres of Service Innovation"]["Councils (or records)"] == "2 records"
+    # a register is not "councils reporting"
+    assert rows["Centres of Service Innovation"]["Councils (or register)"] == (
+        "register: 2 entries"
+    )
+    # a quarter's change is from the latest earlier quarter with data (the uplift: 2025-Q2);
+    # a relative change is 'up 25.0%' (20% -> 25% of the workforce), the caption says on what
+    uplift = rows["Under-represented groups in the digital workforce"]
+    assert uplift["Change since 2026-Q2"] == "+25.0 points since 2025-Q2"
+    assert (uplift["Value"], uplift["Target for 2030-Q4"]) == ("up 25.0%", "up 20%")
+    assert top.table_caption.endswith(
+        "'Up' or 'down' with a %: a relative change on the baseline (not points)."
+    )
     # short cells do not break inside (non-breaking spaces)
     sme = list(top.table.iloc[:, 0]).index("Digital spend with SMEs")
     assert top.table.iloc[sme, 4] == f"+2.5{NBSP}points"
@@ -202,7 +227,7 @@ def test_top_download_repeats_every_text_and_says_what_it_is(top):
         "25.0%",
         "target 33% by 2030-Q4",
         "+2.5 points since 2026-Q2",
-        "4 of 4 councils",
+        "4 of 4 councils reporting",
     )
     assert (d.notes.quarter, d.notes.scope, d.notes.demo) == ("2026-Q3", "England", False)
 
@@ -240,8 +265,8 @@ def test_delivery_actions_join_the_attention_list(connected, monkeypatch):
     # the action's text cut at a word (and its comma) under 90 characters
     assert action.title == "REC-data-2: Agree a data sharing template, with…"
     assert action.text == "Off track: no budget; also overdue"
-    # the measures' list is unchanged
-    assert [a.title for a in top.attention] == ["Successful standards-enabled data exchanges"]
+    # the measures' list is unchanged (none needs attention in pages_small)
+    assert top.attention == ()
 
 
 def test_overview_works_when_the_register_cannot_be_read(connected, monkeypatch):
@@ -258,7 +283,7 @@ def test_overview_works_when_the_register_cannot_be_read(connected, monkeypatch)
         "The delivery register could not be read, so no action is listed (the register file "
         "is not valid TOML)."
     )
-    assert top.headline.startswith("4 of 7 measures")
+    assert top.headline.startswith("3 of 7 measures")
 
 
 def test_no_delivery_updates_up_to_the_quarter_no_actions(connected, monkeypatch):

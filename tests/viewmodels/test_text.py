@@ -71,11 +71,16 @@ def test_tracked_measure_shows_its_direction_and_no_progress():
     assert c.change == "-2.5 points since 2026-Q2"
 
 
-def test_uplift_value_and_target_carry_a_sign():
+def test_a_relative_change_is_written_as_one():
     row = {**SME, "id": "underrepresented_uplift", "value": 25.0, "target": 20.0}
-    assert text.value_text(row) == "+25.0%"
-    assert text.target_text(row) == "target +20% by 2030-Q4"
-    assert text.value_text({**row, "value": -3.0}) == "-3.0%"
+    assert text.value_text(row) == "up 25.0% on the baseline"
+    assert text.target_text(row) == "target: up 20% on the baseline by 2030-Q4"
+    assert text.value_text({**row, "value": -3.0}) == "down 3.0% on the baseline"
+    # its method says so too (the registry), whatever the measure is called
+    other = {**SME, "id": "x", "method": "workforce_uplift", "value": 6.0}
+    assert text.value_text(other) == "up 6.0% on the baseline"
+    # a change of a rate is in points: never "+2.5%"
+    assert text.change_text({**row, "previous_value": 22.5}) == "+2.5 points since 2026-Q2"
 
 
 def test_milestone_texts():

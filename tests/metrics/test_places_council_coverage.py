@@ -1,4 +1,4 @@
-"""metrics.views on the places_small variant (tests/factory.py has the data table).
+"""metrics.places, metrics.council and metrics.coverage on the places_small variant (tests/factory.py has the data table).
 
 The quarter shown is 2026-Q3; the staleness window is 4 quarters, so a value from 2025-Q3
 or later is carried forward and 2025-Q2 (5 quarters old) is not.
@@ -10,9 +10,9 @@ import math
 
 import pytest
 
+from metrics import council as mcouncil
 from metrics import coverage as mcoverage
-from metrics import profile as mprofile
-from metrics import views
+from metrics import places as mplaces
 from store.db import connect
 
 Q = "2026-Q3"
@@ -31,7 +31,7 @@ def _by(df, key, col="name"):
 
 
 def test_council_values_data_maturity_carries_latest_within_window(con):
-    df = views.council_values(con, "data_maturity", Q)
+    df = mplaces.council_values(con, "data_maturity", Q)
     # Hartlepool 4 (2026-Q3), Middlesbrough 3 (2026-Q1, 2 old), Hampshire 4 (2026-Q2),
     # East Hampshire 2, City of London 1; Newcastle's 2025-Q2 is 5 quarters old: no value;
     # Barking never reported.
@@ -49,23 +49,23 @@ def test_council_values_data_maturity_carries_latest_within_window(con):
     assert df.set_index("name").loc["Newcastle upon Tyne", "display"] == "no data"
     # at 2025-Q2 Newcastle's own value counts
     assert (
-        _by(views.council_values(con, "data_maturity", "2025-Q2"), "name")["Newcastle upon Tyne"]
+        _by(mplaces.council_values(con, "data_maturity", "2025-Q2"), "name")["Newcastle upon Tyne"]
         == 5.0
     )
 
 
 def test_council_values_ratio_and_standards(con):
-    sme = views.council_values(con, "sme_spend_share", Q)
+    sme = mplaces.council_values(con, "sme_spend_share", Q)
     # Hartlepool 20/100 = 20%, Middlesbrough 100/200 = 50%, City of London 0/50 = 0%
     assert _by(sme, "name") == {"Hartlepool": 20.0, "Middlesbrough": 50.0, "City of London": 0.0}
     assert sme.set_index("name").loc["Middlesbrough", "display"] == "50.0%"
-    std = views.council_values(con, "standards_adoption", Q)
+    std = mplaces.council_values(con, "standards_adoption", Q)
     # Hartlepool adopted all 7 -> 100; Middlesbrough reported only service_standard -> 0
     assert _by(std, "name") == {"Hartlepool": 100.0, "Middlesbrough": 0.0}
 
 
 def test_council_values_workforce_uplift_is_suppressed_below_five_people(con):
-    df = views.council_values(con, "underrepresented_uplift", Q).set_index("name")
+    df = mplaces.council_values(con, "underrepresented_uplift", Q).set_index("name")
     # Hartlepool 4/20 = 20% -> 10/25 = 40%: +100%, but the baseline rests on 4 people -> "<5", not drawn
     assert df.loc["Hartlepool", "display"] == "<5"
     assert math.isnan(df.loc["Hartlepool", "value"])
@@ -73,34 +73,43 @@ def test_council_values_workforce_uplift_is_suppressed_below_five_people(con):
 
 def test_council_values_refuses_measures_without_a_council_level(con):
     with pytest.raises(ValueError, match="no council level"):
-        views.council_values(con, "lg_placements", Q)
-    assert "lg_placements" not in views.place_measure_options("council")
-    assert "lg_placements" in views.place_measure_options("region")
-    assert "coordinating_institute" not in views.place_measure_options(
+        mplaces.council_values(con, "lg_placements", Q)
+    assert "lg_placements" not in mplaces.place_measure_options("council")
+    assert "lg_placements" in mplaces.place_measure_options("region")
+    assert "coordinating_institute" not in mplaces.place_measure_options(
         "region"
     )  # milestones: no map
 
 
 def test_place_values_ranking_by_region_agrees_with_summary(con):
-    df = views.place_values(con, "data_maturity", "region", Q)
+    df = mplaces.place_values(con, "data_maturity", "region", Q)
     # North East (4 + 3) / 2 = 3.5 (Newcastle stale), South East (4 + 2) / 2 = 3.0, London 1.0
     assert list(df["group"]) == ["North East", "South East", "London"]
     assert list(df["value"]) == [3.5, 3.0, 1.0]
-    assert list(df["rank"]) == [1, 2, 3]
-    assert list(df["coverage"]) == ["2 of 3 councils", "2 of 2 councils", "1 of 2 councils"]
+    assert list(df["rank"]) == ["1", "2", "3"]
+    assert list(df["coverage"]) == [
+        "2 of 3 councils reporting",
+        "2 of 2 councils reporting",
+        "1 of 2 councils reporting",
+    ]
     assert list(df["code"]) == ["E12000001", "E12000008", "E12000007"]
+    # tracked: no target for any group; each group's direction of travel in words
+    assert set(df["target"]) == {""}
+    assert df.set_index("group").loc["North East", "status"] == "↑ Improving"
+    england = mplaces.england_row(con, "data_maturity", Q)
+    assert (england["display"], england["coverage"]) == ("2.80", "5 of 7 councils reporting")
 
 
 def test_place_values_council_level_ties_share_a_rank_and_missing_last(con):
-    df = views.place_values(con, "data_maturity", "council", Q)
+    df = mplaces.place_values(con, "data_maturity", "council", Q)
     assert list(df["group"][:2]) == ["Hampshire", "Hartlepool"]  # both 4.0, by name
-    assert list(df["rank"][:5]) == [1, 1, 3, 4, 5]
+    assert list(df["rank"][:5]) == ["=1", "=1", "3", "4", "5"]  # a tie shares its rank
     assert list(df["display"][-2:]) == ["no data", "no data"]
     assert list(df["coverage"][:2]) == ["2026-Q2 return", "2026-Q3 return"]
 
 
 def test_map_values_footprint_colours_member_councils(con):
-    df = views.map_values(con, "data_maturity", "footprint", Q).set_index("code")
+    df = mplaces.map_values(con, "data_maturity", "footprint", Q).set_index("code")
     # Tees Valley = (4 + 3) / 2 = 3.5 on both members; GLA = City of London's 1.0 on both boroughs
     assert df.loc["E06000001", "value"] == 3.5 and df.loc["E06000002", "value"] == 3.5
     assert df.loc["E09000002", "value"] == 1.0
@@ -110,32 +119,38 @@ def test_map_values_footprint_colours_member_councils(con):
 
 
 def test_map_values_council_layers(con):
-    lower = views.map_values(con, "data_maturity", "council", Q, "council")
-    upper = views.map_values(con, "data_maturity", "council", Q, "upper_tier")
+    lower = mplaces.map_values(con, "data_maturity", "council", Q, "council")
+    upper = mplaces.map_values(con, "data_maturity", "council", Q, "upper_tier")
     assert "E07000085" in set(lower["code"]) and "E10000014" not in set(lower["code"])
     assert "E10000014" in set(upper["code"]) and "E07000085" not in set(upper["code"])
     assert upper.set_index("code").loc["E10000014", "value"] == 4.0
 
 
 def test_group_trends_and_compare(con):
-    trends = views.group_trends(con, "data_maturity", "centre", Q)
+    trends = mplaces.group_trends(con, "data_maturity", "centre", Q)
     # North: 2025-Q2 (2 + 3 + 5) / 3 = 3.33, 2026-Q3 (4 + 3) / 2 = 3.5
     assert trends["North"][0] == ("2025-Q2", pytest.approx(10 / 3))
     assert trends["North"][-1] == ("2026-Q3", 3.5)
-    cmp = views.compare_footprints(con, "data_maturity", ("E47000006", "E61000001"), Q)
+    cmp = mplaces.compare_footprints(con, "data_maturity", ("E47000006", "E61000001"), Q)
     assert list(cmp) == ["Tees Valley", "Greater London Authority", "England"]
     # England 2026-Q3: (4 + 3 + 1 + 4 + 2) / 5 = 2.8
     assert cmp["England"][-1] == ("2026-Q3", pytest.approx(2.8))
     assert cmp["Tees Valley"][0] == ("2025-Q2", 2.5)  # (2 + 3) / 2
 
 
-def test_council_series_against_region_type_and_england(con):
-    s = mprofile.council_series(con, "E06000001", Q)
+def test_council_series_against_councils_like_it_region_and_england(con):
+    # Hartlepool (unitary, 2020 population about 94,000): the only other unitary council
+    # in places_small is Middlesbrough
+    like, how = mcouncil.similar_councils(con, "E06000001")
+    assert like == ["E06000002"]
+    assert how == "the unitary council nearest in population (2020 estimates)"
+    s = mcouncil.council_series(con, "E06000001", Q)
     dm = s[s["series"] == "data_maturity"].set_index(["scope", "quarter"])["value"]
     assert dm[("council", "2026-Q3")] == 4.0
-    # region North East 2025-Q2: (2 + 3 + 5) / 3; unitary councils 2025-Q2: (2 + 3) / 2
+    # region North East 2025-Q2: (2 + 3 + 5) / 3; councils like it (Middlesbrough) 2025-Q2: 3
     assert dm[("region", "2025-Q2")] == pytest.approx(10 / 3)
-    assert dm[("type", "2025-Q2")] == 2.5
+    assert dm[("similar", "2025-Q2")] == 3.0
+    assert ("similar", "2025-Q3") not in dm.index  # no return that quarter: no point
     # England 2026-Q3 (returns of that quarter only): (4 + 1 + 2) / 3
     assert dm[("england", "2026-Q3")] == pytest.approx(7 / 3)
     sme = s[s["series"] == "sme_share"].set_index(["scope", "quarter"])["value"]
@@ -150,36 +165,41 @@ def test_council_series_against_region_type_and_england(con):
 
 
 def test_profile_lines_and_table(con):
-    s = mprofile.council_series(con, "E06000001", Q)
-    info = mprofile.council_info(con, "E06000001")
-    labels = mprofile.scope_labels(info)
+    s = mcouncil.council_series(con, "E06000001", Q)
+    info = mcouncil.council_info(con, "E06000001")
+    labels = mcouncil.scope_labels(info)
     assert labels == {
         "council": "Hartlepool",
+        "similar": "Unitary councils like it",
         "region": "North East (region)",
-        "type": "All unitary councils",
         "england": "England",
     }
-    lines = mprofile.profile_lines(s, "data_maturity", labels)
-    assert list(lines) == ["Hartlepool", "North East (region)", "All unitary councils", "England"]
-    assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
-    table = mprofile.profile_table(s, "workforce_share", labels)
-    assert list(table.columns) == [
-        "Quarter",
+    assert mcouncil.scope_labels(info, 5)["similar"] == "5 unitary councils like it"
+    lines = mcouncil.profile_lines(s, "data_maturity", labels)
+    assert list(lines) == [
         "Hartlepool",
+        "Unitary councils like it",
         "North East (region)",
-        "All unitary councils",
         "England",
     ]
+    assert lines["Hartlepool"] == [("2025-Q2", 2.0), ("2026-Q3", 4.0)]
+    table = mcouncil.profile_table(s, "workforce_share", labels)
+    # Middlesbrough (the council like it) sent no workforce return: no column for it
+    assert list(table.columns) == ["Quarter", "Hartlepool", "North East (region)", "England"]
     assert table.set_index("Quarter").loc["2025-Q2", "Hartlepool"] == "<5"
+    maturity = mcouncil.profile_table(s, "data_maturity", labels).set_index("Quarter")
+    # a quarter one line has no return in says so, never 0: Hartlepool in 2026-Q1
+    assert maturity.loc["2026-Q1", "Hartlepool"] == "not reported"
+    assert maturity.loc["2026-Q1", "Unitary councils like it"] == "3.00"
 
 
 def test_standards_status_and_missing_returns(con):
-    st = mprofile.standards_status(con, "E06000002", Q).set_index("standard_id")
+    st = mcouncil.standards_status(con, "E06000002", Q).set_index("standard_id")
     assert len(st) == 7
     assert st.loc["service_standard", "status"] == "audited"
     assert st.loc["service_standard", "quarter"] == "2026-Q1"
     assert st.loc["open_referral", "status"] == "not reported"
-    miss = mprofile.missing_returns(con, "E06000002", Q)
+    miss = mcouncil.missing_returns(con, "E06000002", Q)
     # survey sent 2025-Q2 and 2026-Q1: missing 2025-Q3, 2025-Q4, 2026-Q2, 2026-Q3; no workforce (6 quarters)
     assert list(miss[miss["kind"] == "survey"]["quarter"]) == [
         "2025-Q3",
@@ -188,7 +208,7 @@ def test_standards_status_and_missing_returns(con):
         "2026-Q3",
     ]
     assert len(miss[miss["kind"] == "workforce"]) == 6
-    assert mprofile.missing_returns(con, "E06000002", "2025-Q1").empty
+    assert mcouncil.missing_returns(con, "E06000002", "2025-Q1").empty
 
 
 def test_coverage_counts_and_heatmap(con):
@@ -245,22 +265,22 @@ def test_missing_and_stale_values(con):
 
 def test_series_range_is_shared_and_padded():
     # values 2..4: pad 5% of 2 = 0.1
-    assert views.series_range({"a": [("q", 2.0), ("r", None)], "b": [("q", 4.0)]}) == [1.9, 4.1]
-    assert views.series_range({"a": [("q", 50.0)]}) == [47.5, 52.5]  # one value: 5% of it
-    assert views.series_range({"a": [("q", 2.0)], "b": [("q", 4.0)]}, floor_zero=True) == [
+    assert mplaces.series_range({"a": [("q", 2.0), ("r", None)], "b": [("q", 4.0)]}) == [1.9, 4.1]
+    assert mplaces.series_range({"a": [("q", 50.0)]}) == [47.5, 52.5]  # one value: 5% of it
+    assert mplaces.series_range({"a": [("q", 2.0)], "b": [("q", 4.0)]}, floor_zero=True) == [
         -0.2,
         4.2,
     ]
-    assert views.series_range({"a": [("q", None)]}) is None
+    assert mplaces.series_range({"a": [("q", None)]}) is None
 
 
 def test_close_scores_are_told_apart_as_on_the_overview():
     # 2.82 and 2.86 both read "2.9" with one decimal; format_value gives two for scores
-    from metrics import views
+    from metrics import places
 
-    assert [views._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == [
+    assert [places._fmt(v, "score") for v in (2.82, 2.86, float("nan"))] == [
         "2.82",
         "2.86",
         "no data",
     ]
-    assert views._fmt(20.44, "percent") == "20.4%" and views._fmt(3.0, "count") == "3"
+    assert places._fmt(20.44, "percent") == "20.4%" and places._fmt(3.0, "count") == "3"

@@ -1,18 +1,114 @@
-"""One council's profile: its facts, its returns over time against its region, its type
-and England, its standards and the returns it has not sent (moved out of metrics.views,
-which keeps the places shapes)."""
+"""The council profile: one council's returns over time against councils like it (the
+same type, nearest in population), its region and England; its core standards; the
+returns it has not sent.
+
+"Councils like it": the councils in scope of the same type whose 2020 population
+estimate (the reference register's ``pop-2020``, from ONS) is nearest its own, on a
+ratio scale (a council of 100,000 is as near one of 50,000 as one of 200,000). Without
+population figures (no reference folder) they are all the councils of its type, and the
+label says so.
+"""
 
 from __future__ import annotations
+
+import csv
+import math
+import threading
+from pathlib import Path
 
 import pandas as pd
 
 from domain import geography
 from domain.standards import ADOPTED
+from metrics import config as mconfig
 from metrics import disclosure
-from metrics.views import MISSING_SINCE, REPORTING_KINDS, _cfg, _fmt, _num, _window_start
+from metrics.coverage import MISSING_SINCE, REPORTING_KINDS
+from metrics.progress import format_value
+from store import paths
 from store import quarters as q
 
-# ---------------------------------------------------------------- council profile
+LIKE_IT = 5  # how many councils "like it" the profile draws
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return "no data"
+    return format_value(float(value), unit)
+
+
+def _num(v):
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
+# ---------------------------------------------------------------- councils like it
+
+_POPULATION: dict[tuple[str, float], dict[str, float]] = {}
+_LOCK = threading.Lock()
+
+
+def populations(reference_dir=None) -> dict[str, float]:
+    """GSS code -> 2020 population estimate, from the reference register (cached per file;
+    {} when there is no reference folder)."""
+    try:
+        path = Path(paths.reference_dir(reference_dir)) / paths.COUNCILS_CSV
+        key = (str(path), path.stat().st_mtime)
+    except (paths.ReferenceDataMissing, OSError):
+        return {}
+    with _LOCK:
+        if key in _POPULATION:
+            return _POPULATION[key]
+    out: dict[str, float] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            pop = _num(row.get("pop-2020"))
+            if pop and row.get("gss-code"):
+                out[row["gss-code"].strip()] = pop
+    with _LOCK:
+        _POPULATION.clear()
+        _POPULATION[key] = out
+    return out
+
+
+def one_council(kind: str) -> str:
+    """A council of a type, in words: 'unitary council', 'London borough'."""
+    return {"county": "county council", "district": "district council"}.get(
+        kind, "unitary council" if kind == "unitary" else kind
+    )
+
+
+def similar_councils(con, council_code: str, n: int = LIKE_IT) -> tuple[list[str], str]:
+    """The ``n`` councils in scope of the same type nearest the council in population, and
+    how they were chosen in words ("5 unitary councils nearest in population (2020
+    estimates)"). Without population figures: every council of its type."""
+    info = council_info(con, council_code) or {}
+    kind = str(info.get("council_type") or "")
+    plural = geography.COUNCIL_TYPES.get(kind, kind)
+    others = [
+        r[0]
+        for r in con.execute(
+            "SELECT council_code FROM councils WHERE end_date IS NULL AND council_type = ? "
+            "AND council_code <> ? ORDER BY council_code",
+            [kind, council_code],
+        ).fetchall()
+    ]
+    if not others:
+        return [], f"no other {one_council(kind)} to compare with"
+    pop = populations()
+    own = pop.get(council_code)
+    sized = [c for c in others if c in pop]
+    if own is None or not sized:
+        return (
+            others,
+            f"all {len(others)} other {plural} (no population figures to find the nearest)",
+        )
+    near = sorted(sized, key=lambda c: (abs(math.log(pop[c] / own)), c))[:n]
+    which = f"the {one_council(kind)}" if len(near) == 1 else f"the {len(near)} {plural}"
+    return near, f"{which} nearest in population (2020 estimates)"
+
 
 PROFILE_SERIES = {
     "data_maturity": ("Data maturity (1 to 5)", "score"),
@@ -20,7 +116,24 @@ PROFILE_SERIES = {
     "sme_share": ("Digital spend with SMEs", "percent"),
     "workforce_share": ("Digital workforce from under-represented groups", "percent"),
 }
-SCOPES = ("council", "region", "type", "england")
+# The lines of each profile chart: the council, councils like it, its region, England.
+SCOPES = ("council", "similar", "region", "england")
+
+
+PROFILE_SERIES_UNITS = {title: unit for title, unit in PROFILE_SERIES.values()}
+
+
+def council_names(con, codes: list[str]) -> list[str]:
+    """The names of councils, in the order of ``codes``."""
+    if not codes:
+        return []
+    names = dict(
+        con.execute(
+            "SELECT council_code, name FROM councils WHERE list_contains(?, council_code)",
+            [list(codes)],
+        ).fetchall()
+    )
+    return [names[c] for c in codes if c in names]
 
 
 def council_info(con, council_code: str) -> dict | None:
@@ -32,14 +145,21 @@ def council_info(con, council_code: str) -> dict | None:
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
-def scope_labels(info: dict) -> dict[str, str]:
-    """Legend names of the four profile lines for a council (from council_info)."""
+def scope_labels(info: dict, similar: int | None = None) -> dict[str, str]:
+    """Legend names of the profile lines for a council (from council_info); ``similar``:
+    how many councils like it the line rests on."""
     kind = str(info.get("council_type") or "")
-    plural = geography.COUNCIL_TYPES
+    plural = geography.COUNCIL_TYPES.get(kind, kind)
+    one = one_council(kind)
+    like = (
+        f"{similar} {plural if similar != 1 else one} like it"
+        if similar
+        else f"{plural[:1].upper()}{plural[1:]} like it"
+    )
     return {
         "council": str(info.get("name")),
+        "similar": like[:1].upper() + like[1:],
         "region": f"{info.get('region_name')} (region)",
-        "type": f"All {plural.get(kind, kind)}",
         "england": "England",
     }
 
@@ -62,18 +182,24 @@ def footprint_options(con) -> dict[str, str]:
     return {code: f"{name} ({n} councils)" for code, name, n in rows}
 
 
-def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFrame:
-    """The council's returns per quarter against its region, councils of its type and England.
+def council_series(
+    con, council_code: str, up_to: str, config=None, similar: list[str] | None = None
+) -> pd.DataFrame:
+    """The council's returns per quarter against councils like it, its region and England.
 
     Each point is what was reported in that quarter (no carrying forward): data maturity
     (mean), core standards adopted or audited (mean count per reporting council), SME
     share of digital spend (ratio of sums) and the under-represented share of the digital
     workforce (ratio of sums; "<5" when it rests on fewer than five people).
 
-    Long form: series, scope (council/region/type/england), quarter, value, display,
+    ``similar``: the councils like it (default: similar_councils). A quarter in which no
+    council of a scope reported has no point (a gap), never 0.
+
+    Long form: series, scope (council/similar/region/england), quarter, value, display,
     reporting (councils the point rests on).
     """
-    cfg = _cfg(config)
+    cfg = config or mconfig.load()
+    like = similar_councils(con, council_code)[0] if similar is None else list(similar)
     ids = cfg.core_standard_ids
     scope_sql = (
         "WITH c AS (SELECT council_code, region_code, council_type FROM councils WHERE end_date IS NULL), "
@@ -81,8 +207,8 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         "r AS ({rows}), "
         "scoped AS ("
         " SELECT 'council' AS scope, r.* FROM r WHERE council_code = ? UNION ALL"
+        " SELECT 'similar', r.* FROM r WHERE list_contains(?, council_code) UNION ALL"
         " SELECT 'region', r.* FROM r WHERE region_code = (SELECT region_code FROM me) UNION ALL"
-        " SELECT 'type', r.* FROM r WHERE council_type = (SELECT council_type FROM me) UNION ALL"
         " SELECT 'england', r.* FROM r) "
         "SELECT scope, quarter, {agg} FROM scoped GROUP BY scope, quarter ORDER BY scope, quarter"
     )
@@ -101,7 +227,7 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         "100.0 * sum(sme) / sum(dig) AS sme_share, count(sme) AS n_sme"
     )
     sql = scope_sql.format(rows=survey_rows, agg=survey_agg)
-    s = con.execute(sql, [council_code, list(ADOPTED), ids, up_to, council_code]).df()
+    s = con.execute(sql, [council_code, list(ADOPTED), ids, up_to, council_code, like or [""]]).df()
     wf_rows = (
         "SELECT w.council_code, c.region_code, c.council_type, w.quarter, "
         "sum(w.underrepresented) AS u, sum(w.headcount) AS h FROM workforce w "
@@ -111,7 +237,8 @@ def council_series(con, council_code: str, up_to: str, config=None) -> pd.DataFr
         "100.0 * sum(u) / sum(h) AS workforce_share, sum(u) AS u, sum(h) AS h, count(*) AS n_wf"
     )
     w = con.execute(
-        scope_sql.format(rows=wf_rows, agg=wf_agg), [council_code, up_to, council_code]
+        scope_sql.format(rows=wf_rows, agg=wf_agg),
+        [council_code, up_to, council_code, like or [""]],
     ).df()
     parts = []
     for key, count_col in (
@@ -173,17 +300,18 @@ def profile_lines(
 
 
 def profile_table(series: pd.DataFrame, key: str, labels: dict[str, str]) -> pd.DataFrame:
-    """One profile series as a table: quarter rows, one column per scope (display text)."""
+    """One profile series as a table: quarter rows, one column per scope (display text);
+    a scope with no return in a quarter says "not reported" (never 0)."""
     part = series[series["series"] == key]
     wide = part.pivot(index="quarter", columns="scope", values="display")
     wide = wide[[s for s in SCOPES if s in wide.columns]].rename(columns=labels)
-    return wide.reset_index().rename(columns={"quarter": "Quarter"}).fillna("")
+    return wide.reset_index().rename(columns={"quarter": "Quarter"}).fillna("not reported")
 
 
 def standards_status(con, council_code: str, as_of: str, config=None) -> pd.DataFrame:
     """The seven core standards with the council's latest status (at or before ``as_of``)
     and the quarter it was reported in; "not reported" when never."""
-    cfg = _cfg(config)
+    cfg = config or mconfig.load()
     std = pd.DataFrame(
         {
             "standard_id": [s.id for s in cfg.core_standards],
@@ -199,7 +327,7 @@ def standards_status(con, council_code: str, as_of: str, config=None) -> pd.Data
     out = std.merge(latest, on="standard_id", how="left")
     out["status"] = out["status"].fillna("not reported")
     out["quarter"] = out["quarter"].astype(object).where(out["quarter"].notna(), "")
-    stale_from = _window_start(as_of, cfg)
+    stale_from = q.shift(as_of, -cfg.staleness_quarters)
     out["note"] = [
         "" if not qq else ("older than the staleness window" if qq < stale_from else "")
         for qq in out["quarter"]
@@ -224,6 +352,3 @@ def missing_returns(con, council_code: str, as_of: str, since: str = MISSING_SIN
         if (k, qq) not in have
     ]
     return pd.DataFrame(rows, columns=["kind", "quarter"])
-
-
-# ---------------------------------------------------------------- coverage
