@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics import figures
+from metrics import figures, sources
 from store import paths
 
 # layer -> (code property, name property)
@@ -48,10 +48,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "upper_tier": ("CTYUA23CD", "CTYUA23NM"),
 }
 
-ATTRIBUTION = (
-    "Source: Office for National Statistics licensed under the Open Government "
-    "Licence v.3.0. Contains OS data © Crown copyright and database right 2024"
-)
+ATTRIBUTION = sources.MAP_ATTRIBUTION  # shown under every map
 
 TOLERANCE = 0.01  # degrees, about 0.7-1.1 km: under half a pixel at the national zoom
 DECIMALS = 3  # about 70-110 m

@@ -40,6 +40,7 @@ import duckdb
 
 from domain.geography import GROUP_LEVELS, LEVELS
 from metrics import config as mconfig
+from metrics import sources
 from metrics import summary as msummary
 
 LICENCES = {
@@ -58,19 +59,10 @@ LICENCES = {
 }
 DEFAULT_LICENCE = "OGL-UK-3.0"
 
+# The data package's sources (Frictionless: title and path), from metrics.sources.
 SOURCES = [
-    {
-        "title": "Quarterly returns from English councils (survey, workforce, data exchanges, "
-        "placements, milestones), collected for the Blueprint Tracker",
-    },
-    {
-        "title": "UK Local Authority Names and Codes, © mySociety, licensed under CC BY 4.0",
-        "path": "https://pages.mysociety.org/uk_local_authority_names_and_codes/",
-    },
-    {
-        "title": "The Future Governance Forum, Digital local government (2025): the six "
-        "'by 2030' visions the measures follow",
-    },
+    {"title": f"{s.title}: {s.attribution}", **({"path": s.url} if s.url else {})}
+    for s in sources.ALL
 ]
 
 UNIT_TEXT = {

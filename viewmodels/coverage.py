@@ -12,6 +12,7 @@ from metrics import charts as mcharts
 from metrics import config as mconfig
 from metrics import coverage as mcoverage
 from metrics import export, figures
+from metrics import sources as msources
 from viewmodels.downloads import RETURNS, TRACKER, demo_loaded, rounded_table
 
 KINDS = {"survey": "Survey return", "workforce": "Workforce return"}
@@ -128,8 +129,7 @@ def missing_notes(kind: str, quarter: str, demo: bool) -> export.Notes:
         f"rests on the {kind} return counts only the councils that sent one)",
         quarter=quarter,
         scope="England: every council in scope (the current English councils)",
-        source=f"{TRACKER}: {RETURNS[kind]}, as uploaded; the council list from UK Local "
-        "Authority Names and Codes (mySociety, CC BY 4.0)",
+        source=f"{TRACKER}: {RETURNS[kind]}, as uploaded; {msources.COUNCIL_LIST}",
         demo=demo,
         values="latest_return: the quarter of the council's latest earlier return, if any",
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from metrics import config as mconfig
 from metrics import methods
+from metrics import sources as msources
 from metrics import summary as msummary
 from metrics.progress import format_value, label
 from metrics.wording import fitted, tolerance_text
@@ -335,45 +336,23 @@ def themes(
     return tuple(out)
 
 
-# Data sources and the attributions their licences ask for (shown on the methodology page;
+# Data sources and the attributions their licences ask for (metrics.sources: written once;
 # OS_ATTRIBUTION also beside every map).
-OS_ATTRIBUTION = (
-    "Source: Office for National Statistics licensed under the Open Government "
-    "Licence v.3.0. Contains OS data © Crown copyright and database right 2024."
-)
-VISIONS_SOURCE = {
-    "source": "The six visions and their targets: The Future Governance Forum, Digital local "
-    "government (2025)",
-    "licence": "quoted for reference",
-    "attribution": "The visions are quoted from the report; the targets file of this tracker "
-    "(metrics/targets.toml) turns each into measures.",
-}
+OS_ATTRIBUTION = msources.MAP_ATTRIBUTION
 
 
 def sources(where_batches: str = "see Upload history") -> list[dict[str, str]]:
     """The data sources with their licences and attributions; ``where_batches`` says
     where the batches the figures rest on are listed."""
-    return [
-        {
-            "source": "Quarterly returns from councils (survey, workforce, data exchanges, "
-            "placements, milestones)",
-            "licence": "collected by the forum for this tracker",
-            "attribution": f"Figures are as uploaded by the forum's analysts; {where_batches}.",
-        },
-        {
-            "source": "UK Local Authority Names and Codes (the council list, names and types)",
-            "licence": "Creative Commons Attribution 4.0 (CC BY 4.0)",
-            "attribution": "UK Local Authority Names and Codes, © mySociety, licensed under "
-            "CC BY 4.0: https://mysociety.github.io/uk_local_authority_names_and_codes/",
-        },
-        {
-            "source": "ONS Open Geography Portal boundaries (regions Dec 2023; local authority "
-            "districts May 2024; counties and unitary authorities Dec 2023)",
-            "licence": "Open Government Licence v3.0",
-            "attribution": OS_ATTRIBUTION,
-        },
-        dict(VISIONS_SOURCE),
-    ]
+    out = []
+    for s in msources.ALL:
+        attribution = s.attribution
+        if s is msources.RETURNS:
+            attribution = f"{attribution}; {where_batches}."
+        elif s.url and s is msources.COUNCILS:
+            attribution = f"{attribution}: {s.url}"
+        out.append({"source": s.title, "licence": s.licence, "attribution": attribution})
+    return out
 
 
 SOURCES = sources()
