@@ -127,8 +127,8 @@ for key in ("quarter", "level"):
 
 if cache.demo_loaded(version):
     st.warning(
-        "**Demo data: generated figures, not real returns.** An analyst removes it in "
-        "one step on the Upload history page (or `python -m store remove-demo`).",
+        "**Demo data: generated figures, not real returns.** Analysts remove it in one "
+        "step on the Upload history page.",
         icon=":material/science:",
     )
 publish.banner(version)  # the figures shown are not a published release

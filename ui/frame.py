@@ -38,8 +38,13 @@ def ensure_frame() -> None:
 # background tint. Every control reached by the keyboard gets a solid ring in GOV.UK's
 # text colour instead (only for keyboard focus: :focus-visible). A style-only st.html
 # takes no space on the page.
+# The main area starts nearer the top and notices are tighter than Streamlit's defaults,
+# so the Overview's headline, what needs attention and more of the table of every
+# measure fit on a laptop's first screen (1366x768).
 FOCUS_STYLE = """<style>
 :focus-visible { outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
+[data-testid="stAlertContainer"] { padding-top: 0.5rem; padding-bottom: 0.5rem; }
 </style>"""
 
 
