@@ -18,23 +18,54 @@ from viewmodels.downloads import Download
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# The files of the tables the pages offer, by the table's identity, name and notes: a
+# view-model's tables are the same objects on every rerun (ui.cache), so each file is made
+# once (an Excel file takes tens of milliseconds) and dropped with its table.
+_FILES: dict[tuple[int, str, Any], tuple[weakref.ref[pd.DataFrame], tuple[bytes, bytes]]] = {}
+
+
+def _files(table: pd.DataFrame, name: str, notes: export.Notes | None) -> tuple[bytes, bytes]:
+    """(CSV bytes, Excel bytes) of ``table``, made once per table, name and notes."""
+    try:
+        key = (id(table), name, notes)
+        hit = _FILES.get(key)
+    except TypeError:  # notes that cannot be a key: make the files every time
+        hit, key = None, None
+    if hit is not None and hit[0]() is table:
+        return hit[1]
+    files = (export.to_csv_bytes(table, notes), export.to_xlsx_bytes(table, name[:31], notes))
+    if key is None:
+        return files
+
+    def forget(_gone: object, key: tuple[int, str, Any] = key) -> None:
+        _FILES.pop(key, None)
+
+    try:
+        ref = weakref.ref(table, forget)
+    except TypeError:
+        return files
+    _FILES[key] = (ref, files)
+    return files
+
+
 def download_specs(
     table: pd.DataFrame, name: str, notes: export.Notes | None = None
 ) -> list[dict[str, Any]]:
     """The st.download_button arguments of a table's CSV and Excel files (named
     ``name``.csv / .xlsx, with ``notes`` as a title block / Notes sheet); the files are
-    made when this is called."""
+    made once per table (the same object on every rerun: never change it after)."""
+    csv, xlsx = _files(table, name, notes)
     return [
         {
             "label": "CSV",
-            "data": export.to_csv_bytes(table, notes),
+            "data": csv,
             "file_name": f"{name}.csv",
             "mime": "text/csv",
             "icon": ":material/download:",
         },
         {
             "label": "Excel",
-            "data": export.to_xlsx_bytes(table, name[:31], notes),
+            "data": xlsx,
             "file_name": f"{name}.xlsx",
             "icon": ":material/download:",
             "mime": XLSX_MIME,
