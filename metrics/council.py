@@ -23,25 +23,12 @@ from domain.standards import ADOPTED
 from metrics import config as mconfig
 from metrics import disclosure
 from metrics.coverage import MISSING_SINCE, REPORTING_KINDS
-from metrics.progress import format_value
+from metrics.progress import number_or_none as _num
+from metrics.progress import shown_value as _fmt
 from store import paths
 from store import quarters as q
 
 LIKE_IT = 5  # how many councils "like it" the profile draws
-
-
-def _fmt(value, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "no data"
-    return format_value(float(value), unit)
-
-
-def _num(v):
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
 
 
 # ---------------------------------------------------------------- councils like it
@@ -287,7 +274,7 @@ def council_series(
 
 def profile_lines(
     series: pd.DataFrame, key: str, labels: dict[str, str]
-) -> dict[str, list[tuple[str, float]]]:
+) -> dict[str, list[tuple[str, float | None]]]:
     """One profile series as {scope label: [(quarter, value)]}, in the order of SCOPES,
     for metrics.figures.lines (suppressed points are gaps)."""
     part = series[series["series"] == key]

@@ -24,7 +24,8 @@ from domain import geography
 from metrics import config as mconfig
 from metrics import disclosure, measures, methods, wording
 from metrics.methods import COUNCIL_METHODS
-from metrics.progress import format_value
+from metrics.progress import number_or_none as _num
+from metrics.progress import shown_value as _fmt
 from store import quarters as q
 
 # Methods whose figure for one council is yes or no (a share of councils: 100 or 0; a count
@@ -38,22 +39,6 @@ RANKING_COLUMNS = ["rank", "group", "code", "value", "display", "coverage", "tar
 
 def _cfg(config):
     return config or mconfig.load()
-
-
-def _fmt(value, unit: str) -> str:
-    """A value as every page shows it (metrics.progress.format_value): scores with two
-    decimals (2.82), percentages with one (20.4%), whole counts without decimals."""
-    if value is None or pd.isna(value):
-        return "no data"
-    return format_value(float(value), unit)
-
-
-def _num(v):
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
 
 
 # ---------------------------------------------------------------- councils and groups

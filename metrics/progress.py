@@ -259,6 +259,22 @@ def direction(
     return d, change, Q.from_index(first_q)
 
 
+def shown_value(value, unit: str) -> str:
+    """A value as every page shows it (format_value): scores with two decimals (2.82),
+    percentages with one (20.4%), whole counts without decimals; 'no data' for none."""
+    number = number_or_none(value)
+    return "no data" if number is None else format_value(number, unit)
+
+
+def number_or_none(v) -> float | None:
+    """``v`` as a float, or None when it is not a number (or NaN)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
 def format_value(value, unit: str, decimals: int | None = None) -> str:
     """A figure for people: 20.4%, 3, 2.85, achieved / not yet."""
     if value is None or _nan(value):

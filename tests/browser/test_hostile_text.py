@@ -10,6 +10,7 @@ import io
 import pytest
 
 from store import ingest
+from store.delivery import COLUMNS
 from tests.browser.conftest import page_errors, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -23,18 +24,7 @@ COMMENTARY = "**bold** [link](javascript:alert(1)) <a href='javascript:alert(2)'
 def csv_file() -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        [
-            "action_id",
-            "quarter",
-            "status",
-            "confidence",
-            "due_quarter",
-            "reason",
-            "evidence",
-            "commentary",
-        ]
-    )
+    w.writerow(COLUMNS)
     w.writerow(["REC-data-1", "2026-Q3", "off_track", "low", "2027-Q1", REASON, "", COMMENTARY])
     return out.getvalue().encode()
 
