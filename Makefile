@@ -59,11 +59,10 @@ lint: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# Three workers (pytest-xdist) on two cores: the browser tests spend much of their time
-# waiting on a server or Chromium. A test file per worker at a time: the
+# Two workers (pytest-xdist; CI has two cores), a test file per worker at a time: the
 # browser files share a server per file.
 test: venv chromium lint
-	$(PY) -m pytest -q -n 3 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # nginx: the load test's balancer in front of two replicas (not needed by make test).
 nginx:
