@@ -39,8 +39,14 @@ __all__ = [
 
 
 def _is_lock_error(exc: Exception) -> bool:
+    """Another process holds the file (its lock), or another connection of this process
+    has it attached for a load's write (store.ingest_write.writer)."""
     text = str(exc)
-    return "Could not set lock" in text or "Conflicting lock" in text
+    return (
+        "Could not set lock" in text
+        or "Conflicting lock" in text
+        or "Unique file handle conflict" in text
+    )
 
 
 def lock_wait_seconds() -> float:
@@ -70,7 +76,7 @@ def open_connection(
     while True:
         try:
             return duckdb.connect(str(path))
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
             if not _is_lock_error(exc):
                 raise StoreError(f"Could not open the database {path}: {exc}") from exc
             if time.monotonic() >= deadline:

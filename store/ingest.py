@@ -29,7 +29,7 @@ from store.db import connect, write_lock
 from store.delivery import rules as delivery_rules
 from store.ingest_preview import _make_keys
 from store.ingest_report import Report
-from store.ingest_write import _fingerprint, _finish, _Prepared, _stored_ext
+from store.ingest_write import _fingerprint, _finish, _Prepared, _stored_ext, writer
 from store.problems import Problem
 from store.read import headers_only, precheck, read
 from store.scratch import Scratch, handover, parquet_source
@@ -142,7 +142,7 @@ def _run(
                 tables, fingerprint = _reference(con, s)
             prepared = _prepare(kind, data, file_name, fmt, sha, write, s, tables, fingerprint)
             try:
-                with connect(db) as con:
+                with writer(db, prepared, write=write) as con:
                     _finish(con, db, [prepared], write=write, user=user, demo=demo)
             finally:
                 prepared.close()

@@ -9,6 +9,8 @@ import datetime as _dt
 import os
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import duckdb
 
 from store import kinds as _kinds
 from store import paths, schema, scratch
-from store.db import transaction, write_lock
+from store.db import connect, transaction, write_lock
 from store.ingest_preview import _ADDED, KEYS, _added_sql, _count, _match, _preview, look_closer
 from store.ingest_report import Report
 from store.problems import Problem
@@ -72,11 +74,15 @@ class _Prepared:
     frozen: dict[str, Path] = field(default_factory=dict)  # name -> its Parquet file
     owns_stage: bool = True  # (else shared by several files: ingest_files)
     scratch: Scratch | None = None
+    direct: bool = False  # the write runs in the staging database itself (see writer)
 
     def source(self, name: str) -> str:
-        """A FROM item (in the database's connection) for the rows to write: 'rows',
-        'keys', 'added', or 'standard:<id>': a Parquet file the staging database writes
-        once (store.scratch.handover)."""
+        """A FROM item (in the connection the write runs in) for the rows to write:
+        'rows', 'keys', 'added', or 'standard:<id>'. When the write runs in the staging
+        database (``direct``), the staged rows themselves; else a Parquet file the
+        staging database writes once (store.scratch.handover)."""
+        if self.direct:
+            return f"({self._sql(name)})"
         if name not in self.frozen:
             assert self.stage is not None and self.scratch is not None
             path = self.scratch.path(name.replace(":", "-") + ".parquet")
@@ -119,6 +125,51 @@ class _Prepared:
         if self.stage is not None and self.owns_stage:
             self.stage.close()
         self.stage = None
+
+
+TARGET = "tracker_db"  # the database file, attached to a staging database for its write
+
+
+def _attach_error(exc: Exception) -> bool:
+    """The database file is held: by another connection of this process, or (its lock)
+    by another process."""
+    text = str(exc)
+    return "Unique file handle conflict" in text or "lock" in text.lower()
+
+
+@contextmanager
+def writer(db, p: _Prepared, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The connection a file's write runs in: ``with writer(db, p, write=True) as con:``.
+
+    For a load of one file, the staging database the file was checked in, with the
+    database file attached (as TARGET, its default catalog): the checked rows go from
+    memory straight into the file, with nothing handed over (a third of a large load's
+    time went on handing them over through Parquet). The file can be attached only when
+    nothing else holds it: no other connection of this process (the dashboard's other
+    sessions) and no other process. Then, without waiting, a connection of its own
+    (store.db.connect, which waits for the file) and the rows handed over as Parquet
+    files. A check (not ``write``) always uses a connection of its own."""
+    stage = p.stage
+    if write and p.owns_stage and stage is not None and p.report.ok:
+        try:
+            stage.execute(f"ATTACH ? AS {TARGET}", [str(paths.db_path(db))])
+        except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
+            if not _attach_error(exc):
+                raise
+        else:
+            try:
+                stage.execute(f"USE {TARGET}")
+                schema.ensure(stage)
+                p.direct = True
+                yield stage
+            finally:
+                p.direct = False
+                if p.stage is stage:  # (else closed, and the file with it: a duplicate)
+                    stage.execute("USE memory")
+                    stage.execute(f"DETACH {TARGET}")  # (writes the file's checkpoint)
+            return
+    with connect(db) as con:
+        yield con
 
 
 def _stored_ext(file_name: str, file_format: str) -> str:
@@ -176,6 +227,8 @@ def _finish(
 
 def _put(con, p: _Prepared, name: str, table: str) -> None:
     """A small staged table (keys, the preview's added rows) into ``con``'s temp tables."""
+    if p.direct and table == KEYS:
+        return  # (``con`` is the staging database: the keys are its own temp table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {p.source(name)}")
 
 

@@ -217,7 +217,8 @@ def version(con: duckdb.DuckDBPyConnection) -> int | None:
     tables = {
         r[0]
         for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_catalog = current_database()"
         ).fetchall()
     }
     if not tables:

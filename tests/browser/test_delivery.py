@@ -91,9 +91,14 @@ def test_click_through_theme_to_action_and_back(page, demo_server):
     assert urllib.parse.urlparse(page.url).fragment == "coordinating_institute"
     heading = page.get_by_role("heading", name="A single coordinating institution")
     assert heading.is_visible()
-    page.wait_for_timeout(500)
-    box = heading.bounding_box()  # scrolled to the measure
-    assert box and 0 <= box["y"] < page.viewport_size["height"], box
+    # scrolled to the measure: its heading within the window (to a pixel: the scroll to
+    # an anchor may leave it a fraction of a pixel above the top). Polled, as the scroll
+    # follows the rerun's layout.
+    height = page.viewport_size["height"]
+    in_view = (
+        f"el => {{ const r = el.getBoundingClientRect(); return r.top >= -1 && r.top < {height}; }}"
+    )
+    page.wait_for_function(in_view, arg=heading.element_handle(), timeout=10_000)
     assert page_errors(page) == []
     assert page.outside_requests == []
 
