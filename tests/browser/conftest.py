@@ -271,7 +271,9 @@ def screenshot(page, name: str) -> Path:
     }""")
     if size and height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(height, 12_000)})
-        page.wait_for_timeout(500)
+        # laid out again at the new size (two frames), and plotly's resize handler run
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.wait_for_timeout(200)
     page.screenshot(path=str(path), full_page=True)
     if size and height > size["height"]:
         page.set_viewport_size(size)

@@ -44,10 +44,16 @@ def shoot_charts(pg, name: str) -> int:
     n = charts.count()
     for i in range(n):
         chart = charts.nth(i)
-        chart.scroll_into_view_if_needed()
-        pg.wait_for_timeout(400)
+        chart.scroll_into_view_if_needed()  # (the screenshot waits for it to be still)
         chart.screenshot(path=str(SCREENSHOTS / f"charts-{name}-{i + 1}.png"))
     return n
+
+
+def maps_drawn(pg) -> None:
+    """MapLibre draws a map after its source is parsed, with no event a page can wait
+    on: a moment's wait where the view has a map (a plotly chart draws as it mounts)."""
+    if pg.locator("canvas.maplibregl-canvas").count():
+        pg.wait_for_timeout(1500)
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -56,7 +62,7 @@ def test_every_chart_type(demo_server, viewport, view, request):
     pg = request.getfixturevalue(viewport)
     pg.goto(f"{demo_server.url}{VIEWS[view]}")
     wait_for_app(pg)
-    pg.wait_for_timeout(2000)  # MapLibre draws after the source is parsed
+    maps_drawn(pg)
     assert page_errors(pg) == []
     width = "desktop" if viewport == "page" else "mobile"
     found = shoot_charts(pg, f"{view}-{width}")
