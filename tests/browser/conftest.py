@@ -242,20 +242,30 @@ def mobile_page(browser):
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script for the current view.
 
-    Finished means: something is drawn in the main area, the "running" status widget is
-    gone and no skeleton (a chart or element still loading) is left; checked twice, 300 ms
-    apart, so a run that has not started yet is not taken for a finished one.
+    As Streamlit's own end-to-end tests wait: a moment for a rerun just asked for to
+    begin, then the app connected and its script not running (the frame's
+    ``data-test-script-state``); then something drawn in the main area, no "running"
+    status and no skeleton (a chart or element still loading) left, checked again 100 ms
+    later.
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_timeout(210)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]',
+        state="attached",
+        timeout=timeout,
+    )
     idle = """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
             const main = document.querySelector('[data-testid="stMain"]');
             return !!main && !!main.querySelector('[data-testid="stElementContainer"]')
+                && app.getAttribute('data-test-script-state') === 'notRunning'
                 && !document.querySelector('[data-testid="stStatusWidget"]')
                 && !document.querySelector('[data-testid="stSkeleton"]');
         }"""
-    for _ in range(2):
-        page.wait_for_function(idle, timeout=timeout)
-        page.wait_for_timeout(300)
+    page.wait_for_function(idle, timeout=timeout)
+    page.wait_for_timeout(100)
     page.wait_for_function(idle, timeout=timeout)
 
 
@@ -272,7 +282,9 @@ def screenshot(page, name: str) -> Path:
     if size and height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(height, 12_000)})
         # laid out again at the new size (two frames), and plotly's resize handler run
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         page.wait_for_timeout(200)
     page.screenshot(path=str(path), full_page=True)
     if size and height > size["height"]:
