@@ -39,7 +39,7 @@ with changes:
         st.caption(top.actions_note)
 
 # ------------------------------------------------------------ every measure
-st.table(downloads.compact_table(top.table, bold_rows=top.theme_rows))
+downloads.compact_table(top.table, key="every-measure", bold_rows=top.theme_rows)
 st.caption(top.table_caption)
 downloads.file_buttons(top.download)
 

@@ -24,3 +24,18 @@ def test_files_are_made_once_per_table_and_notes(monkeypatch):
     assert b"50.0" in downloads.download_specs(other, "ranking", notes)[0]["data"]
     downloads.download_specs(table, "ranking", None)  # other notes: made again
     assert made == ["ranking", "ranking", "ranking"]
+
+
+def test_compact_style_bolds_the_group_rows_of_its_own_table_only():
+    from ui.downloads import compact_style
+
+    css = compact_style("every-measure", (0, 4))
+    assert css.startswith("<style>") and css.endswith("</style>")
+    # the rows at positions 0 and 4 are the 1st and 5th of the table's body
+    assert (
+        ".st-key-every-measure tbody tr:nth-child(1) td, "
+        ".st-key-every-measure tbody tr:nth-child(5) td "
+        "{ font-weight: 600; background-color: #f0f2f6; }"
+    ) in css
+    assert ".st-key-every-measure th, .st-key-every-measure td { padding: 3px 8px;" in css
+    assert "nth-child" not in compact_style("every-measure")
