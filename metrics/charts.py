@@ -32,6 +32,7 @@ from metrics.figures import (
     value_range,
     wrap,
 )
+from metrics.progress import number_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +44,7 @@ def sparkline(values: Sequence[float | None], *, unit: str = "", height: int = 6
     """A tiny line with the last value marked; no axes, no legend. A quarter without data
     is a gap (a lone quarter a dot). Built in one pass (a dozen sit on the overview, so
     each must be cheap)."""
-    ys = [_num(v) for v in values]
+    ys = [number_or_none(v) for v in values]
     while ys and ys[0] is None:  # start at the first quarter with data
         ys.pop(0)
     xs = list(range(len(ys)))
@@ -116,7 +117,9 @@ def breakdown(
         per_group, single = False, target
     else:
         per_group, targets = True, list(target)
-    rows = [(str(g), _num(v), _num(t)) for g, v, t in zip(groups, values, targets)]
+    rows = [
+        (str(g), number_or_none(v), number_or_none(t)) for g, v, t in zip(groups, values, targets)
+    ]
     with_data = sorted([r for r in rows if r[1] is not None], key=lambda r: (r[1], r[0]))
     without = sorted([r for r in rows if r[1] is None], key=lambda r: r[0], reverse=True)
     ordered = without + with_data  # plotly draws the first bar at the bottom
@@ -299,7 +302,7 @@ def chart_table(fig: go.Figure, *, unit: str = "") -> pd.DataFrame:
         xs, ys = list(trace.x or []), list(trace.y or [])
         for x, y in zip(xs, ys):
             where, value = (y, x) if horizontal else (x, y)
-            value = None if _num(value) is None else value  # a count stays whole
+            value = None if number_or_none(value) is None else value  # a count stays whole
             note = NOT_REPORTED if value is None else ""
             rows.append({"series": name, "quarter or group": where, "value": value, "note": note})
     table = pd.DataFrame(rows, columns=["series", "quarter or group", "value", "note"])
@@ -343,13 +346,3 @@ def heatmap(
     fig.update_yaxes(title_text=None, autorange="reversed", automargin=True, gridcolor=None)
     fig.update_xaxes(type="category", title_text=None, tickangle=0)
     return fig
-
-
-def _num(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f

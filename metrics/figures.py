@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from metrics.frozen import FrozenDict, FrozenFigure, frozen, frozen_json
-from metrics.progress import format_value
+from metrics.progress import format_value, number_or_none
 from store.quarters import between
 from store.quarters import index as quarter_index
 
@@ -213,7 +213,7 @@ def value_range(
     """The value axis: a rate from 0 (to a little above its highest value, at most just
     over 100%), a relative change around 0, a score on its whole scale, a count from 0.
     None for a unit without a rule."""
-    vs = [v for v in (_num(x) for x in values) if v is not None]
+    vs = [v for v in (number_or_none(x) for x in values) if v is not None]
     top = max(vs) if vs else 0.0
     low = min(vs) if vs else 0.0
     if unit == "score":
@@ -238,7 +238,7 @@ def value_axis(fig, unit: str, values, *, bounds=(None, None), relative=False, *
     if r is None:
         return
     if unit == "count":
-        vs = [v for v in (_num(x) for x in values) if v is not None]
+        vs = [v for v in (number_or_none(x) for x in values) if v is not None]
         kw.setdefault("dtick", count_dtick(max(vs + [1.0])))
         kw.setdefault("tick0", 0)
     elif unit == "score":
@@ -257,13 +257,13 @@ def count_dtick(top: float) -> int:
 def on_axis(points: Sequence[tuple[str, float | None]], axis: Sequence[str]) -> list:
     """The values of ``points`` on every quarter of ``axis``: None where a quarter has no
     data (plotly then leaves a gap in the line)."""
-    by_q = {q: _num(v) for q, v in points}
+    by_q = {q: number_or_none(v) for q, v in points}
     return [by_q.get(q) for q in axis]
 
 
 def data_span(points: Sequence[tuple[str, float | None]]) -> tuple[str, str] | None:
     """First and last quarter with a value."""
-    have = [q for q, v in points if _num(v) is not None]
+    have = [q for q, v in points if number_or_none(v) is not None]
     return (min(have), max(have)) if have else None
 
 
@@ -288,11 +288,14 @@ def _projection_points(
     bound (a share at 100%, a count at what the vision allows): what is drawn is what the
     status sentence and the table say."""
     deadline = _quarter(row.get("deadline"))
-    projected = _num(row.get("projected_at_deadline"))
+    projected = number_or_none(row.get("projected_at_deadline"))
     if deadline is None or projected is None:
         return []
-    start, start_v = _quarter(row.get("projection_from")), _num(row.get("projection_from_value"))
-    slope = _num(row.get("projection_slope"))
+    start, start_v = (
+        _quarter(row.get("projection_from")),
+        number_or_none(row.get("projection_from_value")),
+    )
+    slope = number_or_none(row.get("projection_slope"))
     if start is None or start_v is None or slope is None:
         if last is None or last[0] >= deadline:
             return []
@@ -338,8 +341,11 @@ def trajectory(
         from metrics.wording import is_relative
 
         relative = is_relative(row)
-    baseline_q, baseline = _quarter(row.get("baseline_quarter")), _num(row.get("baseline"))
-    deadline, target = _quarter(row.get("deadline")), _num(row.get("target"))
+    baseline_q, baseline = (
+        _quarter(row.get("baseline_quarter")),
+        number_or_none(row.get("baseline")),
+    )
+    deadline, target = _quarter(row.get("deadline")), number_or_none(row.get("target"))
     shown = _quarter(row.get("quarter"))
     span = data_span(actual)
     if span is not None:
@@ -482,13 +488,3 @@ def milestone_steps(
 
 def _quarter(v) -> str | None:
     return v if isinstance(v, str) and v else None
-
-
-def _num(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
