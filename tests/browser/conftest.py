@@ -242,14 +242,23 @@ def mobile_page(browser):
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script for the current view.
 
-    As Streamlit's own end-to-end tests wait: a moment for a rerun just asked for to
-    begin, then the app connected and its script not running (the frame's
-    ``data-test-script-state``); then something drawn in the main area, no "running"
-    status and no skeleton (a chart or element still loading) left, checked again 100 ms
-    later.
+    The frame says whether its script runs (``data-test-script-state``, which
+    Streamlit's own end-to-end tests wait on). A rerun that a click asked for shows as
+    running only once the server has started it, so first up to half a second for the
+    state to leave "notRunning" (at once after a page load, whose state starts
+    "initial"; a rerun that has come and gone by then is simply waited out). Then: the
+    app connected and its script not running, something drawn in the main area, no
+    "running" status and no skeleton (a chart or element still loading) left, checked
+    again 100 ms later.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_timeout(210)
+    state = "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+    try:
+        page.wait_for_function(f"() => ({state})() !== 'notRunning'", timeout=500)
+    except PlaywrightTimeout:
+        pass  # no rerun began (or it began and ended between two looks)
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
         '[data-test-script-state="notRunning"]',
@@ -267,6 +276,27 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_function(idle, timeout=timeout)
     page.wait_for_timeout(100)
     page.wait_for_function(idle, timeout=timeout)
+
+
+def choose(page, combobox, text: str, attempts: int = 3) -> None:
+    """Type ``text`` into a select box and click the option that holds it. On a loaded
+    machine the list can close before its options are drawn (a rerun redraws the box):
+    then it is closed, the run waited for, and the box opened and typed into again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option").filter(has_text=text).first
+    for _ in range(attempts):
+        combobox.click()
+        combobox.fill(text)
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+            continue
+        option.click()
+        return
+    raise AssertionError(f"no option holding {text!r} appeared in {combobox}")
 
 
 def screenshot(page, name: str) -> Path:

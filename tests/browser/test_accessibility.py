@@ -30,6 +30,7 @@ from tests.browser.conftest import (
     ANALYST_PASSWORD,
     ROOT,
     _new_page,
+    choose,
     page_errors,
     screenshot,
     wait_for_app,
@@ -79,10 +80,7 @@ def delivery_update_form(page) -> None:
     sign_in(page)
     page.get_by_role("link", name="Delivery").click()
     wait_for_app(page)
-    picker = page.get_by_role("combobox", name="Open one action")
-    picker.click()
-    picker.fill("REC-infrastructure-2")
-    page.get_by_role("option").filter(has_text="REC-infrastructure-2").first.click()
+    choose(page, page.get_by_role("combobox", name="Open one action"), "REC-infrastructure-2")
     page.get_by_role("heading", name="Record an update for REC-infrastructure-2").wait_for(
         timeout=30_000
     )

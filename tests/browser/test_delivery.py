@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import page_errors, screenshot, wait_for_app
+from tests.browser.conftest import choose, page_errors, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -141,10 +141,7 @@ def test_analyst_records_an_update(start_server, tmp_path, viewport, request):
     if viewport == "mobile_page" and collapse.count() and collapse.first.is_visible():
         collapse.first.click()  # a phone's menu covers the page until closed
         pg.wait_for_timeout(500)
-    picker = pg.get_by_role("combobox", name="Open one action")
-    picker.click()
-    picker.fill("ROLE-mhclg-standards")
-    pg.get_by_role("option").filter(has_text="ROLE-mhclg-standards").first.click()
+    choose(pg, pg.get_by_role("combobox", name="Open one action"), "ROLE-mhclg-standards")
     wait_for_app(pg)
     # picking sets ?action= and reruns: wait for the second run's form
     pg.get_by_role("heading", name="Record an update for ROLE-mhclg-standards").wait_for(
