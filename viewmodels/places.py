@@ -237,7 +237,10 @@ def _spread(ranking: pd.DataFrame, level: str, yes_no: bool) -> str | None:
     if level == "council" and values.round(9).apply(float.is_integer).all():
         common = values.mode().iloc[0]
         k = int((values == common).sum())
-        shown = have.loc[values == common, "display"].iloc[0]
+        shown = str(have.loc[values == common, "display"].iloc[0])
+        whole = shown.split(".")[0]
+        if shown != whole and set(shown[len(whole) + 1 :]) == {"0"}:
+            shown = whole  # a whole score: "3", not "3.00"
         return f"most often {shown} ({k} of {n} councils)"
     hi, lo = values.max(), values.min()
     if hi == lo:

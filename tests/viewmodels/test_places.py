@@ -183,3 +183,19 @@ def test_yes_no_at_council_level_is_two_classes(con):
     names = {t.name: set(t.locations) for t in fig.data}
     assert "E06000001" in names["Yes"] and "E06000002" in names["No"]
     assert set(names) == {"Yes", "No", "No data"}
+
+
+def test_a_map_of_whole_scores_names_the_most_common_score_as_a_whole_number():
+    import pandas as pd
+
+    ranking = pd.DataFrame(
+        {
+            "group": ["A", "B", "C", "D", "E"],
+            "value": [3.0, 3.0, 2.0, 3.0, None],
+            "display": ["3.00", "3.00", "2.00", "3.00", "no data"],
+        }
+    )
+    # four councils with a value; the score 3 thrice
+    assert places._spread(ranking, "council", False) == "most often 3 (3 of 4 councils)"
+    # a region's mean score keeps its decimals and names the extremes
+    assert places._spread(ranking.iloc[:3], "region", False) == ("from 2.00 (C) to 3.00 (A and B)")
