@@ -261,6 +261,24 @@ def demo_loaded(version: Source | None = None) -> bool:
 _CONFIG_STATES: set[tuple[str, int, int]] = set()
 
 
+def _checked_state(
+    path: str, check: Callable[[], Any], seen: set[tuple[str, int, int]]
+) -> tuple[str, int, int]:
+    """A declarative file's state (path, modification time, size), one stat per call; the
+    file is loaded by ``check`` (a ui.boundary loader: a missing or broken file stops the
+    page with its message) only when this state has not been seen loading well before."""
+    try:
+        st_ = os.stat(path)
+    except OSError:
+        check()  # says what is wrong with the file and stops
+        raise
+    state = (path, st_.st_mtime_ns, st_.st_size)
+    if state not in seen:
+        check()
+        seen.add(state)
+    return state
+
+
 def _config_state() -> tuple[str, int, int]:
     """The targets file's path, modification time and size: part of every view-model's
     key. One stat per call; the file is loaded (and validated: a broken file stops the
@@ -268,16 +286,7 @@ def _config_state() -> tuple[str, int, int]:
     from metrics import config as mconfig
 
     path = os.environ.get("TRACKER_TARGETS") or str(mconfig.DEFAULT_PATH)
-    try:
-        st_ = os.stat(path)
-    except OSError:
-        boundary.config()  # says what is wrong with the file and stops
-        raise
-    state = (path, st_.st_mtime_ns, st_.st_size)
-    if state not in _CONFIG_STATES:
-        boundary.config()
-        _CONFIG_STATES.add(state)
-    return state
+    return _checked_state(path, boundary.config, _CONFIG_STATES)
 
 
 _REGISTER_STATES: set[tuple[str, int, int]] = set()
@@ -291,17 +300,7 @@ def register_state() -> tuple[str, int, int]:
     names the entry) only when this state has not been seen reading well before."""
     from domain import register as dregister
 
-    path = str(dregister.path())
-    try:
-        st_ = os.stat(path)
-    except OSError:
-        boundary.register()  # says what is wrong with the file and stops
-        raise
-    state = (path, st_.st_mtime_ns, st_.st_size)
-    if state not in _REGISTER_STATES:
-        boundary.register()
-        _REGISTER_STATES.add(state)
-    return state
+    return _checked_state(str(dregister.path()), boundary.register, _REGISTER_STATES)
 
 
 def targets_state() -> tuple[str, int, int]:
