@@ -18,7 +18,7 @@ import duckdb
 
 from store import kinds as _kinds
 from store import paths, schema, scratch
-from store.db import connect, transaction, write_lock
+from store.db import _is_lock_error, connect, transaction, write_lock
 from store.ingest_preview import _ADDED, KEYS, _added_sql, _count, _match, _preview, look_closer
 from store.ingest_report import Report
 from store.problems import Problem
@@ -130,13 +130,6 @@ class _Prepared:
 TARGET = "tracker_db"  # the database file, attached to a staging database for its write
 
 
-def _attach_error(exc: Exception) -> bool:
-    """The database file is held: by another connection of this process, or (its lock)
-    by another process."""
-    text = str(exc)
-    return "Unique file handle conflict" in text or "lock" in text.lower()
-
-
 @contextmanager
 def writer(db, p: _Prepared, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     """The connection a file's write runs in: ``with writer(db, p, write=True) as con:``.
@@ -150,11 +143,13 @@ def writer(db, p: _Prepared, *, write: bool) -> Iterator[duckdb.DuckDBPyConnecti
     (store.db.connect, which waits for the file) and the rows handed over as Parquet
     files. A check (not ``write``) always uses a connection of its own."""
     stage = p.stage
-    if write and p.owns_stage and stage is not None and p.report.ok:
+    path = paths.db_path(db)
+    # (a missing file is left to connect, which says so: ATTACH would create one)
+    if write and p.owns_stage and stage is not None and p.report.ok and path.is_file():
         try:
-            stage.execute(f"ATTACH ? AS {TARGET}", [str(paths.db_path(db))])
+            stage.execute(f"ATTACH ? AS {TARGET}", [str(path)])
         except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
-            if not _attach_error(exc):
+            if not _is_lock_error(exc):  # (held: by this process or another)
                 raise
         else:
             try:

@@ -13,9 +13,10 @@ import time
 import duckdb
 import pytest
 
-from store import ingest_write
-from store.db import StoreBusy, connect
+from store import ingest_write, kinds
+from store.db import StoreBusy, StoreMissing, connect
 from store.ingest import ingest_file
+from store.ingest_report import Report
 from tests.store.conftest import rows
 
 SV = "council_code,quarter,digital_spend_gbp,sme_spend_gbp,standard_service_standard\n"
@@ -129,3 +130,19 @@ def test_a_connection_waits_while_a_load_holds_the_file(ref_db):
     finally:
         timer.join()
     assert time.monotonic() - start >= 0.25
+
+
+def test_a_database_removed_before_the_write_is_not_made_again(ref_db):
+    """The write attaches only an existing file (ATTACH would create a new, empty one):
+    a file gone by then is reported as missing, and none is made."""
+    stage = duckdb.connect(":memory:")
+    report = Report("survey", "f.csv", "")
+    prepared = ingest_write._Prepared(kinds.get("survey"), report, b"", "csv", stage, ())
+    ref_db.unlink()
+    try:
+        with pytest.raises(StoreMissing, match="No database at"):
+            with ingest_write.writer(ref_db, prepared, write=True):
+                pass
+    finally:
+        prepared.close()
+    assert not ref_db.exists()
