@@ -13,39 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from metrics import export
+from ui import cache
 from viewmodels.downloads import Download
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# The files of the tables the pages offer, by the table's identity, name and notes: a
-# view-model's tables are the same objects on every rerun (ui.cache), so each file is made
-# once (an Excel file takes tens of milliseconds) and dropped with its table.
-_FILES: dict[tuple[int, str, Any], tuple[weakref.ref[pd.DataFrame], tuple[bytes, bytes]]] = {}
-
-
-def _files(table: pd.DataFrame, name: str, notes: export.Notes | None) -> tuple[bytes, bytes]:
-    """(CSV bytes, Excel bytes) of ``table``, made once per table, name and notes."""
-    try:
-        key = (id(table), name, notes)
-        hit = _FILES.get(key)
-    except TypeError:  # notes that cannot be a key: make the files every time
-        hit, key = None, None
-    if hit is not None and hit[0]() is table:
-        return hit[1]
-    files = (export.to_csv_bytes(table, notes), export.to_xlsx_bytes(table, name[:31], notes))
-    if key is None:
-        return files
-
-    def forget(_gone: object, key: tuple[int, str, Any] = key) -> None:
-        _FILES.pop(key, None)
-
-    try:
-        ref = weakref.ref(table, forget)
-    except TypeError:
-        return files
-    _FILES[key] = (ref, files)
-    return files
+def _make_files(table: pd.DataFrame, name: str, notes: export.Notes | None) -> tuple[bytes, bytes]:
+    """(CSV bytes, Excel bytes) of ``table``."""
+    return export.to_csv_bytes(table, notes), export.to_xlsx_bytes(table, name[:31], notes)
 
 
 def download_specs(
@@ -54,7 +30,9 @@ def download_specs(
     """The st.download_button arguments of a table's CSV and Excel files (named
     ``name``.csv / .xlsx, with ``notes`` as a title block / Notes sheet); the files are
     made once per table (the same object on every rerun: never change it after)."""
-    csv, xlsx = _files(table, name, notes)
+    # made once per table, name and notes (ui.cache.derived): a view-model's tables are
+    # the same objects on every rerun, and an Excel file takes tens of milliseconds
+    csv, xlsx = cache.derived(_make_files, table, name, notes)
     return [
         {
             "label": "CSV",

@@ -254,9 +254,10 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    state = "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+    begun = """() => document.querySelector('[data-testid="stApp"]')
+        ?.getAttribute('data-test-script-state') !== 'notRunning'"""
     try:
-        page.wait_for_function(f"() => ({state})() !== 'notRunning'", timeout=500)
+        page.wait_for_function(begun, timeout=500)
     except PlaywrightTimeout:
         pass  # no rerun began (or it began and ended between two looks)
     page.wait_for_selector(
@@ -299,6 +300,13 @@ def choose(page, combobox, text: str, attempts: int = 3) -> None:
     raise AssertionError(f"no option holding {text!r} appeared in {combobox}")
 
 
+def settle(page) -> None:
+    """After a resize: let Streamlit and plotly lay the page out again (two frames, then
+    plotly's resize handler; no rerun)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(250)
+
+
 def screenshot(page, name: str) -> Path:
     """Save the whole page: Streamlit scrolls inside its main area, so the viewport is
     stretched to the content's height for the picture and put back afterwards."""
@@ -311,11 +319,7 @@ def screenshot(page, name: str) -> Path:
     }""")
     if size and height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(height, 12_000)})
-        # laid out again at the new size (two frames), and plotly's resize handler run
-        page.evaluate(
-            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-        )
-        page.wait_for_timeout(200)
+        settle(page)
     page.screenshot(path=str(path), full_page=True)
     if size and height > size["height"]:
         page.set_viewport_size(size)

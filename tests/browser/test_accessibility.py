@@ -33,6 +33,7 @@ from tests.browser.conftest import (
     choose,
     page_errors,
     screenshot,
+    settle,
     wait_for_app,
 )
 
@@ -147,12 +148,6 @@ def scan_page(browser, demo_server):
     page.server = demo_server
     yield page
     context.close()
-
-
-def settle(page) -> None:
-    """After a resize: let Streamlit and plotly lay the page out again (no rerun)."""
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    page.wait_for_timeout(250)
 
 
 @pytest.mark.parametrize("view", SCANNED, ids=lambda v: v.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import page_errors, screenshot, wait_for_app
+from tests.browser.conftest import page_errors, screenshot, settle, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -70,10 +70,7 @@ def test_every_chart_type(page, demo_server, view):
     for width, w, h in WIDTHS:
         if pg.viewport_size["width"] != w:
             pg.set_viewport_size({"width": w, "height": h})
-            pg.evaluate(
-                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-            )
-            pg.wait_for_timeout(250)  # (plotly's resize handler)
+            settle(pg)
         maps_drawn(pg)
         found = shoot_charts(pg, f"{view}-{width}")
         screenshot(pg, f"charts-{view}-{width}-page")
